@@ -1,0 +1,33 @@
+# retention: PGXS build of the extension (see README.md for the two commands
+# that install dependencies, build, demo and test).
+
+EXTENSION = retention
+EXTVERSION = 0.1.0
+
+MODULE_big = retention
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/*/*.c)))
+DATA = $(wildcard retention--*.sql)
+
+# pg_regress: every sql/<name>.sql against expected/<name>.out
+REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --load-extension=$(EXTENSION)
+
+PG_CPPFLAGS = -I$(srcdir)/src
+SHLIB_LINK = -lm
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# Perl TAP tests (PostgreSQL::Test::Cluster); tools/test.sh runs them as the
+# postgres user with the private server tree first on PATH.
+PROVE ?= prove
+prove_installcheck:
+	$(PROVE) -I $(dir $(PGXS))../../src/test/perl -I test/t $(PROVE_FLAGS) test/t/*.pl
+
+# pgTAP tests against a running server (PGHOST, PGPORT, PGDATABASE).
+PG_PROVE ?= pg_prove
+pgtap:
+	$(PG_PROVE) $(PG_PROVE_FLAGS) test/*.sql
+
+.PHONY: prove_installcheck pgtap

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# tools/test.sh: the README test command. Installs what is missing from
+# Debian, builds the extension with warnings as errors and assertions on,
+# installs it into a private server tree, starts a throwaway cluster and runs
+# the whole suite: pg_regress (sql/ + expected/), pgTAP (test/*.sql) and Perl
+# TAP (test/t/*.pl). Prints regression diffs on failure and ends with one line
+# "N passed, N failed"; exits non-zero when anything failed.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+install_packages
+build_extension
+make_private_tree
+trap stop_cluster EXIT
+start_cluster "$BINDIR"
+
+LOGS=$ROOT/tmp_check/logs
+rm -rf "$LOGS"; mkdir -p "$LOGS"
+passed=0 failed=0 skipped=0
+
+# count_tap FILE: add the ok / not ok lines of TAP output to the totals.
+count_tap() {
+    local ok notok skip
+    ok=$(grep -cE '^\s*ok [0-9]+' "$1" || true)
+    skip=$(grep -cE '^\s*ok [0-9]+.*# (SKIP|skip)' "$1" || true)
+    notok=$(grep -E '^\s*not ok [0-9]+' "$1" | grep -cvE '# (TODO|todo)' || true)
+    passed=$((passed + ok - skip)); skipped=$((skipped + skip)); failed=$((failed + notok))
+    last_failed=$notok
+}
+
+# 1. pg_regress: one test per file in sql/.
+say "== pg_regress"
+cd "$ROOT"
+rm -rf results regression.diffs regression.out
+if make -s installcheck PG_CONFIG="$SYS_PG_CONFIG" >"$LOGS/regress.log" 2>&1; then rc=0; else rc=$?; fi
+cat "$LOGS/regress.log"
+ok=$(grep -cE '^(ok [0-9]+|test .* \.\.\. ok|\s+\S+\s+\.\.\. ok)' "$LOGS/regress.log" || true)
+bad=$(grep -cE '^(not ok [0-9]+|test .* \.\.\. FAILED|\s+\S+\s+\.\.\. FAILED)' "$LOGS/regress.log" || true)
+[ "$rc" -ne 0 ] && [ "$bad" -eq 0 ] && bad=1
+passed=$((passed + ok)); failed=$((failed + bad))
+[ -f regression.diffs ] && cat regression.diffs
+
+# 2. pgTAP: each file plans its own tests; pg_prove runs them in one database.
+say "== pgTAP"
+psql -X -q -d postgres -c 'CREATE DATABASE retention_tap' >/dev/null
+psql -X -q -d retention_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION retention' >/dev/null
+if pg_prove -v -d retention_tap test/*.sql >"$LOGS/pgtap.log" 2>&1; then rc=0; else rc=$?; fi
+grep -vE '^\s*ok [0-9]+' "$LOGS/pgtap.log" || true
+count_tap "$LOGS/pgtap.log"
+[ "$rc" -ne 0 ] && [ "$last_failed" -eq 0 ] && failed=$((failed + 1))
+
+# 3. Perl TAP: PostgreSQL::Test::Cluster, which runs its own servers, as the
+# postgres user, with the private tree's binaries first on PATH.
+say "== Perl TAP"
+TAPDIR=$(mktemp -d /tmp/retention-tap.XXXXXX)
+[ "$(id -u)" -eq 0 ] && chown postgres: "$TAPDIR"
+PGXSDIR=$("$SYS_PG_CONFIG" --pgxs | xargs dirname)/../..
+if as_pg env -u PGHOST -u PGPORT -u PGUSER PATH="$BINDIR:$PATH" TESTDIR="$TAPDIR" \
+        PG_REGRESS="$PGXSDIR/src/test/regress/pg_regress" RETENTION_ROOT="$ROOT" \
+        prove -v -I "$PGXSDIR/src/test/perl" -I "$ROOT/test/t" "$ROOT"/test/t/*.pl \
+        >"$LOGS/perltap.log" 2>&1; then rc=0; else rc=$?; fi
+grep -vE '^\s*ok [0-9]+' "$LOGS/perltap.log" || true
+count_tap "$LOGS/perltap.log"
+[ "$rc" -ne 0 ] && [ "$last_failed" -eq 0 ] && failed=$((failed + 1))
+[ "$rc" -ne 0 ] && find "$TAPDIR" -name '*.log' -path '*log*' -exec tail -n 30 {} + 2>/dev/null | tail -n 200
+rm -rf "$TAPDIR"
+
+if [ "$skipped" -gt 0 ]; then
+    echo "$passed passed, $failed failed, $skipped skipped"
+else
+    echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
