@@ -91,4 +91,10 @@ COMMENT ON FUNCTION payback_periods(float8, float8, float8) IS
 -- 5. Lifetime value, probabilistic (buy-till-you-die)
 ------------------------------------------------------------------------------
 
--- end of section 5
+-- 5a. btyd_summary and simulate_orders
+
+-- end of section 5a
+
+-- 5b. model fits (BG/NBD, Pareto/NBD, Gamma-Gamma, sBG) and their accessors, cltv
+
+-- end of section 5b
