@@ -43,9 +43,22 @@ install_packages() {
         apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# Extra compiler and linker flags for instrumented builds (tools/ubsan.sh).
+DEV_CFLAGS="$DEV_CFLAGS ${RETENTION_CFLAGS:-}"
+DEV_LDFLAGS=${RETENTION_LDFLAGS:-}
+
 build_extension() {
     say "building retention"
-    make -C "$ROOT" -s PG_CONFIG="$SYS_PG_CONFIG" PG_CFLAGS="$DEV_CFLAGS" >/dev/null
+    local stamp=$ROOT/tmp_check/build-flags
+    # objects built with other flags are rebuilt, not mixed in (make clean
+    # also removes tmp_check/)
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$DEV_CFLAGS|$DEV_LDFLAGS" ]; then
+        make -C "$ROOT" -s PG_CONFIG="$SYS_PG_CONFIG" clean >/dev/null
+        mkdir -p "$ROOT/tmp_check"
+        echo "$DEV_CFLAGS|$DEV_LDFLAGS" >"$stamp"
+    fi
+    make -C "$ROOT" -s PG_CONFIG="$SYS_PG_CONFIG" PG_CFLAGS="$DEV_CFLAGS" \
+        PG_LDFLAGS="$DEV_LDFLAGS" >/dev/null
 }
 
 # A private server tree under tmp_check/: a copy of Debian's server with the
@@ -60,7 +73,7 @@ make_private_tree() {
     cp -a "/usr/lib/postgresql/$PGVER" "$TREE/usr/lib/postgresql/"
     cp -a "/usr/share/postgresql/$PGVER" "$TREE/usr/share/postgresql/"
     make -C "$ROOT" -s PG_CONFIG="$SYS_PG_CONFIG" PG_CFLAGS="$DEV_CFLAGS" \
-        DESTDIR="$TREE" install >/dev/null
+        PG_LDFLAGS="$DEV_LDFLAGS" DESTDIR="$TREE" install >/dev/null
     BINDIR=$TREE/usr/lib/postgresql/$PGVER/bin
 }
 

@@ -23,6 +23,8 @@ count_tap() {
     local ok notok skip
     ok=$(grep -cE '^\s*ok [0-9]+' "$1" || true)
     skip=$(grep -cE '^\s*ok [0-9]+.*# (SKIP|skip)' "$1" || true)
+    # a whole file skipped (plan skip_all) counts as one skipped test
+    skipped=$((skipped + $(grep -cE '(^\s*1\.\.0 # (SKIP|skip)|\.\. skipped: )' "$1" || true)))
     notok=$(grep -E '^\s*not ok [0-9]+' "$1" | grep -cvE '# (TODO|todo)' || true)
     passed=$((passed + ok - skip)); skipped=$((skipped + skip)); failed=$((failed + notok))
     last_failed=$notok

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# tools/valgrind.sh: the regression suite against a server running under
+# valgrind memcheck. A stock Debian server hides small-chunk overruns and
+# use-after-free (palloc serves small chunks from 8 kB blocks), so this
+# builds Debian's own source of the installed PostgreSQL with
+# --enable-cassert --enable-debug and USE_VALGRIND (memory-context chunks are
+# then marked for valgrind), once, into a cache folder; builds the extension
+# against it; runs pg_regress under valgrind; and fails when valgrind reports
+# an error in a frame of the extension or the server log shows a crash.
+#
+#   bash tools/valgrind.sh            # whole pg_regress suite
+#   bash tools/valgrind.sh rfm cltv   # chosen tests
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+PACKAGES+=(valgrind dpkg-dev bzip2 xz-utils)
+install_packages
+
+CACHE=${RETENTION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/retention}/pg-valgrind-$PGVER
+VG_PREFIX=$CACHE/install
+
+# 1. Debian's source of the installed server, through a private apt set-up
+#    (deb-src lines), so the system's apt configuration is left as it is.
+build_valgrind_server() {
+    local apt=$CACHE/apt src
+    mkdir -p "$apt/lists/partial" "$CACHE/src"
+    cat >"$apt/src.sources" <<SOURCES
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+    local opts=(-q -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts="$apt"
+                -o Dir::State::Lists="$apt/lists")
+    apt-get "${opts[@]}" update >/dev/null 2>&1
+    # the installed version's source, else the newest one the archive serves
+    # (a mirror may list a security release whose files it lacks); the
+    # server under valgrind is a build of its own, so the minor may differ
+    local v got=
+    for v in $(apt-cache "${opts[@]}" showsrc "postgresql-$PGVER" 2>/dev/null |
+               sed -n 's/^Version: //p' | sort -urV); do
+        say "fetching the source of postgresql-$PGVER $v"
+        if (cd "$CACHE/src" && apt-get "${opts[@]}" source --download-only \
+                "postgresql-$PGVER=$v" >/dev/null 2>&1); then got=$v; break; fi
+    done
+    [ -n "$got" ] || { say "no source of postgresql-$PGVER could be fetched"; return 1; }
+    rm -rf "$CACHE/build"; mkdir -p "$CACHE/build"
+    tar -xjf "$CACHE/src/postgresql-${PGVER}_${got%-*}.orig.tar.bz2" -C "$CACHE/build" --strip-components=1
+    say "building PostgreSQL $got with cassert and USE_VALGRIND (several minutes)"
+    (cd "$CACHE/build" &&
+        ./configure --prefix="$VG_PREFIX" --enable-cassert --enable-debug \
+            --without-readline --without-zlib --without-icu \
+            CFLAGS="-O1 -g -fno-omit-frame-pointer" CPPFLAGS="-DUSE_VALGRIND" >"$CACHE/configure.log" 2>&1 &&
+        make -s -j"$(nproc)" >"$CACHE/make.log" 2>&1 &&
+        make -s install >>"$CACHE/make.log" 2>&1) \
+        || { tail -n 40 "$CACHE/configure.log" "$CACHE/make.log" >&2; return 1; }
+    cp "$CACHE/build/src/tools/valgrind.supp" "$CACHE/valgrind.supp"
+}
+[ -x "$VG_PREFIX/bin/postgres" ] || build_valgrind_server
+
+# 2. The extension, built against that server in a copy of the tree (PGXS
+#    builds in place, and the normal build's objects must not be mixed in).
+BUILD=$(mktemp -d /tmp/retention-vg-build.XXXXXX)
+trap 'stop_vg_server; rm -rf "$BUILD"' EXIT
+(cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$BUILD")
+make -C "$BUILD" -s PG_CONFIG="$VG_PREFIX/bin/pg_config" PG_CFLAGS="-Wall -g -O1" with_llvm=no >/dev/null
+make -C "$BUILD" -s PG_CONFIG="$VG_PREFIX/bin/pg_config" with_llvm=no install >/dev/null
+
+# 3. A cluster whose postmaster and every backend run under memcheck.
+VG_DIR=$(mktemp -d /tmp/retention-vg.XXXXXX)
+chmod 755 "$VG_DIR"; [ "$(id -u)" -eq 0 ] && chown postgres: "$VG_DIR"
+as_pg "$VG_PREFIX/bin/initdb" -D "$VG_DIR/data" -U postgres -A trust --no-sync >/dev/null
+cat >>"$VG_DIR/data/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$VG_DIR'
+fsync = off
+max_parallel_workers_per_gather = 2
+max_worker_processes = 8
+CONF
+VG_PID=
+stop_vg_server() {
+    [ -n "$VG_PID" ] || return 0
+    as_pg "$VG_PREFIX/bin/pg_ctl" -D "$VG_DIR/data" -m fast -w -t 300 stop >/dev/null 2>&1 || true
+    wait "$VG_PID" 2>/dev/null || true
+    VG_PID=
+}
+say "starting the server under valgrind"
+as_pg valgrind --quiet --trace-children=yes --track-origins=yes --read-var-info=yes \
+    --num-callers=40 --error-limit=no --leak-check=no \
+    --suppressions="$CACHE/valgrind.supp" --log-file="$VG_DIR/valgrind.%p.log" \
+    "$VG_PREFIX/bin/postgres" -D "$VG_DIR/data" >"$VG_DIR/server.log" 2>&1 &
+VG_PID=$!
+for _ in $(seq 1 300); do
+    "$VG_PREFIX/bin/pg_isready" -q -h "$VG_DIR" && break
+    sleep 1
+done
+
+# 4. The suite; a failed comparison is reported, valgrind decides the result.
+tests=("$@")
+[ ${#tests[@]} -gt 0 ] || tests=($(cd "$ROOT/sql" && ls *.sql | sed 's/\.sql$//'))
+start=$(date +%s)
+if (cd "$BUILD" && "$VG_PREFIX/lib/pgxs/src/test/regress/pg_regress" --host="$VG_DIR" \
+        --user=postgres --bindir="$VG_PREFIX/bin" --inputdir=. --load-extension=retention \
+        --dbname=contrib_regression "${tests[@]}"); then regress=ok; else regress=failed; fi
+stop_vg_server
+elapsed=$(( $(date +%s) - start ))
+
+errors_in_ext=0 errors_all=0
+for log in "$VG_DIR"/valgrind.*.log; do
+    [ -s "$log" ] || continue
+    n=$(grep -c '^==[0-9]*== [A-Z]' "$log" || true)
+    errors_all=$((errors_all + n))
+    if grep -q 'retention\.so' "$log"; then
+        errors_in_ext=$((errors_in_ext + 1))
+        cat "$log"
+    fi
+done
+crashes=$(grep -cE 'terminated by signal|was terminated by exception' "$VG_DIR/server.log" || true)
+[ "$regress" = ok ] || cat "$BUILD/regression.diffs" 2>/dev/null | head -n 200
+echo "valgrind: ${#tests[@]} regression tests in ${elapsed}s (pg_regress $regress);" \
+     "logs with extension frames: $errors_in_ext; valgrind lines elsewhere: $errors_all; crashes: $crashes"
+rm -rf "$VG_DIR"
+[ "$errors_in_ext" -eq 0 ] && [ "$crashes" -eq 0 ] && [ "$regress" = ok ]
