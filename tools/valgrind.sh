@@ -16,7 +16,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 PACKAGES+=(valgrind dpkg-dev bzip2 xz-utils)
 install_packages
 
-CACHE=${RETENTION_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/retention}/pg-valgrind-$PGVER
+# The postgres user runs the build, so the cache must be readable by it
+# (root's home is not).
+if [ "$(id -u)" -eq 0 ]; then default_cache=/var/cache/retention; else default_cache=${XDG_CACHE_HOME:-$HOME/.cache}/retention; fi
+CACHE=${RETENTION_CACHE:-$default_cache}/pg-valgrind-$PGVER
 VG_PREFIX=$CACHE/install
 
 # 1. Debian's source of the installed server, through a private apt set-up
@@ -67,6 +70,13 @@ SOURCES
 
 # 2. The extension, built against that server in a copy of the tree (PGXS
 #    builds in place, and the normal build's objects must not be mixed in).
+VG_PID=
+stop_vg_server() {
+    [ -n "$VG_PID" ] || return 0
+    as_pg "$VG_PREFIX/bin/pg_ctl" -D "$VG_DIR/data" -m fast -w -t 300 stop >/dev/null 2>&1 || true
+    wait "$VG_PID" 2>/dev/null || true
+    VG_PID=
+}
 BUILD=$(mktemp -d /tmp/retention-vg-build.XXXXXX)
 trap 'stop_vg_server; rm -rf "$BUILD"' EXIT
 (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$BUILD")
@@ -84,13 +94,6 @@ fsync = off
 max_parallel_workers_per_gather = 2
 max_worker_processes = 8
 CONF
-VG_PID=
-stop_vg_server() {
-    [ -n "$VG_PID" ] || return 0
-    as_pg "$VG_PREFIX/bin/pg_ctl" -D "$VG_DIR/data" -m fast -w -t 300 stop >/dev/null 2>&1 || true
-    wait "$VG_PID" 2>/dev/null || true
-    VG_PID=
-}
 say "starting the server under valgrind"
 as_pg valgrind --quiet --trace-children=yes --track-origins=yes --read-var-info=yes \
     --num-callers=40 --error-limit=no --leak-check=no \
@@ -106,25 +109,31 @@ done
 tests=("$@")
 [ ${#tests[@]} -gt 0 ] || tests=($(cd "$ROOT/sql" && ls *.sql | sed 's/\.sql$//'))
 start=$(date +%s)
-if (cd "$BUILD" && "$VG_PREFIX/lib/pgxs/src/test/regress/pg_regress" --host="$VG_DIR" \
+if (cd "$BUILD" && "$(dirname "$("$SYS_PG_CONFIG" --pgxs)")/../../src/test/regress/pg_regress" --host="$VG_DIR" \
         --user=postgres --bindir="$VG_PREFIX/bin" --inputdir=. --load-extension=retention \
         --dbname=contrib_regression "${tests[@]}"); then regress=ok; else regress=failed; fi
 stop_vg_server
 elapsed=$(( $(date +%s) - start ))
 
+# An error is ours when a frame names one of our source files (the build
+# has debug information, so frames show file:line rather than the .so).
+our_frames="\\(($(cd "$ROOT" && ls src/*.c src/*/*.c | xargs -n1 basename | sed 's/\./\\./' | paste -sd'|')):[0-9]+\\)|retention\\.so"
+LOGKEEP=$ROOT/tmp_check/valgrind-logs
+rm -rf "$LOGKEEP"; mkdir -p "$LOGKEEP"
 errors_in_ext=0 errors_all=0
 for log in "$VG_DIR"/valgrind.*.log; do
     [ -s "$log" ] || continue
-    n=$(grep -c '^==[0-9]*== [A-Z]' "$log" || true)
+    cp "$log" "$LOGKEEP/"
+    n=$(grep -cE '^==[0-9]+== (Invalid|Conditional|Use of uninit|Syscall param|Source and destination|Mismatched|Argument)' "$log" || true)
     errors_all=$((errors_all + n))
-    if grep -q 'retention\.so' "$log"; then
-        errors_in_ext=$((errors_in_ext + 1))
+    if grep -qE "$our_frames" "$log"; then
+        errors_in_ext=$((errors_in_ext + n))
         cat "$log"
     fi
 done
 crashes=$(grep -cE 'terminated by signal|was terminated by exception' "$VG_DIR/server.log" || true)
 [ "$regress" = ok ] || cat "$BUILD/regression.diffs" 2>/dev/null | head -n 200
 echo "valgrind: ${#tests[@]} regression tests in ${elapsed}s (pg_regress $regress);" \
-     "logs with extension frames: $errors_in_ext; valgrind lines elsewhere: $errors_all; crashes: $crashes"
+     "errors with extension frames: $errors_in_ext; errors in all: $errors_all (logs in $LOGKEEP); crashes: $crashes"
 rm -rf "$VG_DIR"
 [ "$errors_in_ext" -eq 0 ] && [ "$crashes" -eq 0 ] && [ "$regress" = ok ]
