@@ -46,7 +46,6 @@
 #include "utils/date.h"
 #include "utils/fmgrprotos.h"
 #include "utils/memutils.h"
-#include "utils/numeric.h"
 #include "utils/timestamp.h"
 
 #include "common/checks.h"
