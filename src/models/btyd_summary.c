@@ -1,0 +1,728 @@
+/*-------------------------------------------------------------------------
+ *
+ * btyd_summary.c
+ *	  The btyd_summary aggregate: one customer's (frequency, recency, t,
+ *	  monetary_value) from their orders, the input of the buy-till-you-die
+ *	  models (DESIGN section 5, doc/btyd_summary.md).
+ *
+ * Orders are reduced to purchase days: every order falls on a day, counted
+ * back from as_of (k = 0 is the as_of day), and orders on the same day merge
+ * into one purchase whose value is their sum. For a date, k = as_of - date;
+ * for a timestamptz, k = floor((as_of - order_at) / 24 h), the 24-hour
+ * windows of rfm, so nothing depends on the session's TimeZone. With F the
+ * first purchase day (the largest k), L the last one (the smallest k) and
+ * n the number of distinct purchase days:
+ *
+ *		frequency		= n - 1
+ *		recency			= (F - L) / u
+ *		t				= F / u
+ *		monetary_value	= (sum of the amounts not on day F) / (n - 1), 0 if n = 1
+ *
+ * where u is the length of the unit in days: 1 ('day'), 7 ('week'), 30
+ * ('month'). The unit scales time and never changes which orders merge:
+ * that is the convention of Fader & Hardie's CDNOW summaries (lifetimes'
+ * freq = 'D', freq_multiplier = 7), which count distinct days and measure
+ * weeks as days / 7.
+ *
+ * The state keeps the two sums (the first day's amounts and the others')
+ * and a list of purchase days that may hold duplicates: consecutive equal
+ * days are not appended, and a full list is sorted and deduplicated before
+ * it grows, so it never holds more than twice the distinct days. Small
+ * lists live inside the state, so a customer with few purchase days costs
+ * one allocation and no memory context.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "common/int.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/fmgrprotos.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "common/checks.h"
+#include "retention.h"
+
+/* Purchase days held inside the state before the list moves out of it. */
+#define BTYD_INLINE_DAYS	8
+
+/* The most list entries one allocation can hold. */
+#define BTYD_MAX_DAYS		((int32) (MaxAllocSize / sizeof(int32)))
+
+/* First byte of the serialized state; bump on any layout change. */
+#define BTYD_STATE_VERSION	1
+
+/* version, unit, as_of, first_day, ndays, first_sum, repeat_sum */
+#define BTYD_SERIAL_HEADER	(1 + 1 + 8 + 4 + 4 + 8 + 8)
+
+typedef enum BtydUnit
+{
+	BTYD_UNIT_DAY = 1,
+	BTYD_UNIT_WEEK = 2,
+	BTYD_UNIT_MONTH = 3
+} BtydUnit;
+
+/*
+ * One customer's aggregation state. days[] holds k (days before as_of) of
+ * every purchase seen, possibly repeated; first_day is their maximum, -1
+ * before the first purchase. first_sum is the total of the orders on
+ * first_day, repeat_sum that of all the others.
+ */
+typedef struct BtydState
+{
+	int64		as_of;			/* DateADT or TimestampTz, as given */
+	double		first_sum;
+	double		repeat_sum;
+	int32		first_day;
+	int32		ndays;			/* entries used in days[] */
+	int32		maxdays;		/* entries allocated in days[] */
+	uint8		unit;			/* a BtydUnit */
+	int32	   *days;			/* inline_days or an allocation */
+	int32		inline_days[BTYD_INLINE_DAYS];
+} BtydState;
+
+/* Length of a unit in days. */
+static inline double
+unit_days(uint8 unit)
+{
+	switch ((BtydUnit) unit)
+	{
+		case BTYD_UNIT_DAY:
+			return 1.0;
+		case BTYD_UNIT_WEEK:
+			return 7.0;
+		case BTYD_UNIT_MONTH:
+			return 30.0;
+	}
+	elog(ERROR, "unknown btyd_summary unit %d", (int) unit);
+	return 0.0;					/* keep compiler quiet */
+}
+
+/* The unit named by a text argument, case-insensitively; else 22023. */
+static inline uint8
+parse_unit(text *unit)
+{
+	const char *s = VARDATA_ANY(unit);
+	int			len = VARSIZE_ANY_EXHDR(unit);
+
+	if (len == 3 && pg_strncasecmp(s, "day", 3) == 0)
+		return BTYD_UNIT_DAY;
+	if (len == 4 && pg_strncasecmp(s, "week", 4) == 0)
+		return BTYD_UNIT_WEEK;
+	if (len == 5 && pg_strncasecmp(s, "month", 5) == 0)
+		return BTYD_UNIT_MONTH;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unit must be day, week or month"),
+			 errdetail("unit is \"%s\".", text_to_cstring(unit)),
+			 errhint("Valid units are \"day\", \"week\" and \"month\".")));
+	return 0;					/* keep compiler quiet */
+}
+
+#ifdef USE_ASSERT_CHECKING
+/* The invariants every function leaves the state in. */
+static void
+assert_state_valid(const BtydState *state)
+{
+	int32		max = -1;
+
+	Assert(state->unit >= BTYD_UNIT_DAY && state->unit <= BTYD_UNIT_MONTH);
+	Assert(state->ndays >= 0 && state->ndays <= state->maxdays);
+	Assert(state->maxdays >= BTYD_INLINE_DAYS);
+	Assert((state->days == state->inline_days) ==
+		   (state->maxdays == BTYD_INLINE_DAYS));
+	for (int32 i = 0; i < state->ndays; i++)
+	{
+		Assert(state->days[i] >= 0);
+		max = Max(max, state->days[i]);
+	}
+	Assert(max == state->first_day);
+	Assert(!isnan(state->first_sum) && !isinf(state->first_sum));
+	Assert(!isnan(state->repeat_sum) && !isinf(state->repeat_sum));
+	Assert(state->ndays > 0 || (state->first_sum == 0.0 && state->repeat_sum == 0.0));
+}
+#else
+#define assert_state_valid(state) ((void) 0)
+#endif
+
+/* A new, empty state in the given context. */
+static BtydState *
+state_create(MemoryContext context, int64 as_of, uint8 unit)
+{
+	BtydState  *state = MemoryContextAlloc(context, sizeof(BtydState));
+
+	state->as_of = as_of;
+	state->first_sum = 0.0;
+	state->repeat_sum = 0.0;
+	state->first_day = -1;
+	state->ndays = 0;
+	state->maxdays = BTYD_INLINE_DAYS;
+	state->unit = unit;
+	state->days = state->inline_days;
+	return state;
+}
+
+/* Rows of one group must share as_of and unit: a mixed group is 22023. */
+static inline void
+check_same_group(const BtydState *state, int64 as_of, uint8 unit)
+{
+	if (unlikely(state->as_of != as_of))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("as_of must be the same for every row of a group"),
+				 errdetail("A group mixes two as_of values.")));
+	if (unlikely(state->unit != unit))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unit must be the same for every row of a group"),
+				 errdetail("A group mixes the units \"%s\" and \"%s\".",
+						   state->unit == BTYD_UNIT_DAY ? "day" :
+						   state->unit == BTYD_UNIT_WEEK ? "week" : "month",
+						   unit == BTYD_UNIT_DAY ? "day" :
+						   unit == BTYD_UNIT_WEEK ? "week" : "month")));
+}
+
+static int
+compare_int32(const void *a, const void *b)
+{
+	int32		x = *(const int32 *) a;
+	int32		y = *(const int32 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sorts days[0 .. n) and removes duplicates; returns the new count. */
+static int32
+sort_unique_days(int32 *days, int32 n)
+{
+	int32		m = 0;
+
+	if (n <= 1)
+		return n;
+	qsort(days, n, sizeof(int32), compare_int32);
+	for (int32 i = 1; i < n; i++)
+		if (days[i] != days[m])
+			days[++m] = days[i];
+	return m + 1;
+}
+
+/*
+ * Files purchase day k in the day list, growing it in `context` when
+ * deduplication does not free enough room. The sums are not touched.
+ */
+static void
+state_add_day(BtydState *state, int32 k, MemoryContext context)
+{
+	if (state->ndays > 0 && state->days[state->ndays - 1] == k)
+		return;
+	if (state->ndays == state->maxdays)
+	{
+		state->ndays = sort_unique_days(state->days, state->ndays);
+		if (state->ndays > state->maxdays / 2)
+		{
+			int32		newmax;
+
+			if (state->maxdays > BTYD_MAX_DAYS / 2)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("too many purchase days in one btyd_summary group"),
+						 errdetail("A group has more than %d distinct purchase days.",
+								   state->maxdays)));
+			newmax = state->maxdays * 2;
+			if (state->days == state->inline_days)
+			{
+				state->days = MemoryContextAlloc(context, newmax * sizeof(int32));
+				memcpy(state->days, state->inline_days, state->ndays * sizeof(int32));
+			}
+			else
+				state->days = repalloc(state->days, newmax * sizeof(int32));
+			state->maxdays = newmax;
+		}
+	}
+	state->days[state->ndays++] = k;
+}
+
+/* Records a purchase of `amount` on day k (k >= 0 days before as_of). */
+static inline void
+state_add(BtydState *state, int32 k, double amount, MemoryContext context)
+{
+	if (k > state->first_day)
+	{
+		state->repeat_sum = check_float_result(state->repeat_sum + state->first_sum);
+		state->first_sum = amount;
+		state->first_day = k;
+	}
+	else if (k == state->first_day)
+		state->first_sum = check_float_result(state->first_sum + amount);
+	else
+		state->repeat_sum = check_float_result(state->repeat_sum + amount);
+	state_add_day(state, k, context);
+}
+
+/* An amount must be a finite number (NaN and infinity are 22023). */
+static inline double
+amount_value(double amount)
+{
+	check_finite(amount, "amount");
+	return amount;
+}
+
+/*
+ * The numeric on-disk header bits of numeric.c, frozen by pg_upgrade: a
+ * uint16 that is either a short header (sign, display scale, weight) or
+ * the first half of a long one (sign and scale, then an int16 weight),
+ * followed by base-10000 digits.
+ */
+#define NUMERIC_SIGN_MASK				0xC000
+#define NUMERIC_NEG						0x4000
+#define NUMERIC_SHORT					0x8000
+#define NUMERIC_SPECIAL					0xC000
+#define NUMERIC_SHORT_SIGN_MASK			0x2000
+#define NUMERIC_SHORT_WEIGHT_SIGN_MASK	0x0040
+#define NUMERIC_SHORT_WEIGHT_MASK		0x003F
+
+/* Exact powers of ten in float8: 10^0 .. 10^22. */
+static const double exact_powers_of_ten[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
+
+/*
+ * A numeric amount as float8, correctly rounded: the value numeric_float8
+ * gives. Money has few digits, and a number of at most four base-10000
+ * digits, M * 10^e with M < 2^53 and |e| <= 22, is one exact integer times
+ * or divided by one exact power of ten, so a single correctly rounded
+ * operation (Clinger 1990, "How to read floating point numbers
+ * accurately", the fast path). That reads the digits in place, without the
+ * text round trip and the allocations of numeric_float8, which gets every
+ * other number. NaN and infinity are 22023.
+ */
+static double
+numeric_amount_value(Datum datum)
+{
+	struct varlena *num = PG_DETOAST_DATUM_PACKED(datum);
+	const char *data = VARDATA_ANY(num);
+	int			len = VARSIZE_ANY_EXHDR(num);
+	uint16		header;
+	int			weight;
+	int			ndigits;
+	bool		negative;
+	uint64		mantissa = 0;
+	int			exponent;
+
+	if (len < (int) sizeof(uint16))
+		elog(ERROR, "invalid numeric of %d bytes", len);
+	memcpy(&header, data, sizeof(uint16));
+	if ((header & NUMERIC_SIGN_MASK) == NUMERIC_SPECIAL)
+		return amount_value(DatumGetFloat8(DirectFunctionCall1(numeric_float8, datum)));
+	if ((header & NUMERIC_SIGN_MASK) == NUMERIC_SHORT)
+	{
+		negative = (header & NUMERIC_SHORT_SIGN_MASK) != 0;
+		weight = (header & NUMERIC_SHORT_WEIGHT_MASK) |
+			((header & NUMERIC_SHORT_WEIGHT_SIGN_MASK) ? ~NUMERIC_SHORT_WEIGHT_MASK : 0);
+		data += sizeof(uint16);
+		len -= sizeof(uint16);
+	}
+	else
+	{
+		int16		long_weight;
+
+		if (len < (int) (sizeof(uint16) + sizeof(int16)))
+			elog(ERROR, "invalid numeric of %d bytes", len);
+		negative = (header & NUMERIC_SIGN_MASK) == NUMERIC_NEG;
+		memcpy(&long_weight, data + sizeof(uint16), sizeof(int16));
+		weight = long_weight;
+		data += sizeof(uint16) + sizeof(int16);
+		len -= sizeof(uint16) + sizeof(int16);
+	}
+	ndigits = len / (int) sizeof(int16);
+	exponent = 4 * (weight - ndigits + 1);
+	if (ndigits > 4 || exponent < -22 || exponent > 22)
+		return amount_value(DatumGetFloat8(DirectFunctionCall1(numeric_float8, datum)));
+	for (int i = 0; i < ndigits; i++)
+	{
+		int16		digit;
+
+		memcpy(&digit, data + i * sizeof(int16), sizeof(int16));
+		mantissa = mantissa * 10000 + (uint64) digit;
+	}
+	if (mantissa > (UINT64CONST(1) << 53))
+		return amount_value(DatumGetFloat8(DirectFunctionCall1(numeric_float8, datum)));
+	{
+		double		value = (double) mantissa;
+
+		value = exponent < 0 ? value / exact_powers_of_ten[-exponent] :
+			value * exact_powers_of_ten[exponent];
+		return negative && mantissa != 0 ? -value : value;
+	}
+}
+
+/*
+ * Shared body of the four transition functions: the state after one order
+ * k days before as_of (k < 0: after as_of, ignored). Creates the state in
+ * the aggregate context on the first row.
+ */
+static inline BtydState *
+trans_common(FunctionCallInfo fcinfo, BtydState *state, int64 as_of, uint8 unit,
+			 int64 k, double amount)
+{
+	MemoryContext aggcontext;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "btyd_summary_trans called in non-aggregate context");
+	if (state == NULL)
+		state = state_create(aggcontext, as_of, unit);
+	else
+		check_same_group(state, as_of, unit);
+	if (k >= 0)
+	{
+		/* a finite date or timestamp range spans fewer days than this */
+		if (unlikely(k > PG_INT32_MAX))
+			elog(ERROR, "btyd_summary day offset out of range");
+		state_add(state, (int32) k, amount, aggcontext);
+	}
+	assert_state_valid(state);
+	return state;
+}
+
+/* Days from a date order to a date as_of; both must be finite. */
+static inline int64
+date_offset(DateADT order_at, DateADT as_of)
+{
+	if (unlikely(DATE_NOT_FINITE(order_at)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("order_at must be a finite date"),
+				 errdetail("order_at is %s.",
+						   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(order_at))))));
+	if (unlikely(DATE_NOT_FINITE(as_of)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("as_of must be a finite date"),
+				 errdetail("as_of is %s.",
+						   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(as_of))))));
+	return (int64) as_of - (int64) order_at;
+}
+
+/* Whole 24-hour days from a timestamptz order to as_of, -1 when after it. */
+static inline int64
+timestamptz_offset(TimestampTz order_at, TimestampTz as_of)
+{
+	int64		usecs;
+
+	if (unlikely(TIMESTAMP_NOT_FINITE(order_at)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("order_at must be a finite timestamp"),
+				 errdetail("order_at is %s.",
+						   DatumGetCString(DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(order_at))))));
+	if (unlikely(TIMESTAMP_NOT_FINITE(as_of)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("as_of must be a finite timestamp"),
+				 errdetail("as_of is %s.",
+						   DatumGetCString(DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(as_of))))));
+	if (order_at > as_of)
+		return -1;
+	/* both are finite, so the difference only overflows across 290,000 years */
+	if (unlikely(pg_sub_s64_overflow(as_of, order_at, &usecs)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("order_at is too far before as_of"),
+				 errdetail("The time between them does not fit in an interval.")));
+	return usecs / USECS_PER_DAY;
+}
+
+/*
+ * One row of any overload: the state after it. A row with a NULL argument
+ * is skipped; the rest are validated before the state is touched. The
+ * flags are constants in each caller, so each gets its own inlined copy.
+ */
+static inline Datum
+trans_row(FunctionCallInfo fcinfo, bool timestamptz_orders, bool numeric_amount)
+{
+	BtydState  *state = PG_ARGISNULL(0) ? NULL : (BtydState *) PG_GETARG_POINTER(0);
+	uint8		unit;
+	double		amount;
+	int64		as_of;
+	int64		k;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
+	{
+		if (state == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(state);
+	}
+	unit = parse_unit(PG_GETARG_TEXT_PP(4));
+	amount = numeric_amount ? numeric_amount_value(PG_GETARG_DATUM(2)) :
+		amount_value(PG_GETARG_FLOAT8(2));
+	if (timestamptz_orders)
+	{
+		as_of = PG_GETARG_TIMESTAMPTZ(3);
+		k = timestamptz_offset(PG_GETARG_TIMESTAMPTZ(1), as_of);
+	}
+	else
+	{
+		as_of = PG_GETARG_DATEADT(3);
+		k = date_offset(PG_GETARG_DATEADT(1), as_of);
+	}
+	PG_RETURN_POINTER(trans_common(fcinfo, state, as_of, unit, k, amount));
+}
+
+/*
+ * btyd_summary_trans(internal, order_at, amount, as_of date|timestamptz,
+ * unit text) returns internal, one C function per (order_at, amount) type
+ * pair. Not STRICT: a row with a NULL argument is skipped.
+ */
+PG_FUNCTION_INFO_V1(btyd_summary_trans_date_numeric);
+Datum
+btyd_summary_trans_date_numeric(PG_FUNCTION_ARGS)
+{
+	return trans_row(fcinfo, false, true);
+}
+
+PG_FUNCTION_INFO_V1(btyd_summary_trans_date_float8);
+Datum
+btyd_summary_trans_date_float8(PG_FUNCTION_ARGS)
+{
+	return trans_row(fcinfo, false, false);
+}
+
+PG_FUNCTION_INFO_V1(btyd_summary_trans_timestamptz_numeric);
+Datum
+btyd_summary_trans_timestamptz_numeric(PG_FUNCTION_ARGS)
+{
+	return trans_row(fcinfo, true, true);
+}
+
+PG_FUNCTION_INFO_V1(btyd_summary_trans_timestamptz_float8);
+Datum
+btyd_summary_trans_timestamptz_float8(PG_FUNCTION_ARGS)
+{
+	return trans_row(fcinfo, true, false);
+}
+
+/*
+ * btyd_summary_combine(internal, internal) returns internal
+ *
+ * Merges two partial states of one group. Either may be NULL (no row
+ * with all arguments set); a NULL left side gets a copy of the right one in
+ * the aggregate context. States with different as_of or unit are 22023.
+ */
+PG_FUNCTION_INFO_V1(btyd_summary_combine);
+Datum
+btyd_summary_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	BtydState  *left = PG_ARGISNULL(0) ? NULL : (BtydState *) PG_GETARG_POINTER(0);
+	BtydState  *right = PG_ARGISNULL(1) ? NULL : (BtydState *) PG_GETARG_POINTER(1);
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "btyd_summary_combine called in non-aggregate context");
+	if (right == NULL)
+	{
+		if (left == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(left);
+	}
+	if (left == NULL)
+		left = state_create(aggcontext, right->as_of, right->unit);
+	else
+		check_same_group(left, right->as_of, right->unit);
+
+	if (right->first_day > left->first_day)
+	{
+		left->repeat_sum = check_float_result(left->repeat_sum + left->first_sum +
+											  right->repeat_sum);
+		left->first_sum = right->first_sum;
+		left->first_day = right->first_day;
+	}
+	else if (right->first_day == left->first_day)
+	{
+		left->first_sum = check_float_result(left->first_sum + right->first_sum);
+		left->repeat_sum = check_float_result(left->repeat_sum + right->repeat_sum);
+	}
+	else
+		left->repeat_sum = check_float_result(left->repeat_sum + right->first_sum +
+											  right->repeat_sum);
+	for (int32 i = 0; i < right->ndays; i++)
+		state_add_day(left, right->days[i], aggcontext);
+	assert_state_valid(left);
+	PG_RETURN_POINTER(left);
+}
+
+/*
+ * btyd_summary_serialize(internal) returns bytea
+ *
+ * Layout (network byte order): version byte, unit byte, as_of int64,
+ * first_day int32, ndays int32, first_sum float8, repeat_sum float8, then
+ * ndays int32 days.
+ */
+PG_FUNCTION_INFO_V1(btyd_summary_serialize);
+Datum
+btyd_summary_serialize(PG_FUNCTION_ARGS)
+{
+	BtydState  *state = (BtydState *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "btyd_summary_serialize called in non-aggregate context");
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, BTYD_STATE_VERSION);
+	pq_sendbyte(&buf, state->unit);
+	pq_sendint64(&buf, state->as_of);
+	pq_sendint32(&buf, state->first_day);
+	pq_sendint32(&buf, state->ndays);
+	pq_sendfloat8(&buf, state->first_sum);
+	pq_sendfloat8(&buf, state->repeat_sum);
+	for (int32 i = 0; i < state->ndays; i++)
+		pq_sendint32(&buf, state->days[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* A serialized state that fails a check: 22P02, never a crash. */
+static void
+corrupt_state(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid btyd_summary state"),
+			 errdetail("%s", detail)));
+}
+
+/*
+ * btyd_summary_deserialize(bytea, internal) returns internal
+ *
+ * Rebuilds a state in the current memory context, checking the version,
+ * every length and every invariant of the state.
+ */
+PG_FUNCTION_INFO_V1(btyd_summary_deserialize);
+Datum
+btyd_summary_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
+	StringInfoData buf;
+	BtydState  *state;
+	uint8		unit;
+	int64		as_of;
+	int32		first_day;
+	int32		ndays;
+	int32		max = -1;
+	int			len = VARSIZE_ANY_EXHDR(bytes);
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "btyd_summary_deserialize called in non-aggregate context");
+	if (len < BTYD_SERIAL_HEADER)
+		corrupt_state("The state is shorter than its header.");
+	buf.data = VARDATA_ANY(bytes);
+	buf.len = len;
+	buf.maxlen = len;
+	buf.cursor = 0;
+	if (pq_getmsgbyte(&buf) != BTYD_STATE_VERSION)
+		corrupt_state("The state has an unknown format version.");
+	unit = pq_getmsgbyte(&buf);
+	if (unit < BTYD_UNIT_DAY || unit > BTYD_UNIT_MONTH)
+		corrupt_state("The state has an unknown unit.");
+	as_of = pq_getmsgint64(&buf);
+	first_day = (int32) pq_getmsgint(&buf, 4);
+	ndays = (int32) pq_getmsgint(&buf, 4);
+	if (ndays < 0 || ndays > BTYD_MAX_DAYS ||
+		(int64) len != BTYD_SERIAL_HEADER + (int64) ndays * (int64) sizeof(int32))
+		corrupt_state("The state's length does not match its day count.");
+
+	state = state_create(CurrentMemoryContext, as_of, unit);
+	state->first_sum = pq_getmsgfloat8(&buf);
+	state->repeat_sum = pq_getmsgfloat8(&buf);
+	if (isnan(state->first_sum) || isinf(state->first_sum) ||
+		isnan(state->repeat_sum) || isinf(state->repeat_sum))
+		corrupt_state("The state holds a sum that is not a finite number.");
+	if (ndays > BTYD_INLINE_DAYS)
+	{
+		state->days = palloc(ndays * sizeof(int32));
+		state->maxdays = ndays;
+	}
+	for (int32 i = 0; i < ndays; i++)
+	{
+		int32		k = (int32) pq_getmsgint(&buf, 4);
+
+		if (k < 0)
+			corrupt_state("The state holds a negative day.");
+		state->days[i] = k;
+		max = Max(max, k);
+	}
+	if (max != first_day)
+		corrupt_state("The state's first day is not its earliest purchase.");
+	if (ndays == 0 && (state->first_sum != 0.0 || state->repeat_sum != 0.0))
+		corrupt_state("The state has amounts but no purchase.");
+	state->first_day = first_day;
+	state->ndays = ndays;
+	pq_getmsgend(&buf);
+	assert_state_valid(state);
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * btyd_summary_final(internal) returns btyd_summary
+ *
+ * The summary of the state; NULL when no order fell on or before as_of.
+ * The state is not changed: the days are counted in a copy.
+ */
+PG_FUNCTION_INFO_V1(btyd_summary_final);
+Datum
+btyd_summary_final(PG_FUNCTION_ARGS)
+{
+	BtydState  *state;
+	TupleDesc	tupdesc;
+	int32		stack_days[BTYD_INLINE_DAYS * 8];
+	int32	   *days;
+	int32		ndistinct;
+	int32		last_day;
+	double		u;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = (BtydState *) PG_GETARG_POINTER(0);
+	if (state->ndays == 0)
+		PG_RETURN_NULL();
+	assert_state_valid(state);
+
+	/* the blessed result descriptor, built once per query */
+	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
+	if (tupdesc == NULL)
+	{
+		MemoryContext oldcontext = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "btyd_summary_final must return a composite type");
+		tupdesc = BlessTupleDesc(tupdesc);
+		MemoryContextSwitchTo(oldcontext);
+		fcinfo->flinfo->fn_extra = tupdesc;
+	}
+
+	days = state->ndays <= (int32) lengthof(stack_days) ? stack_days :
+		palloc(state->ndays * sizeof(int32));
+	memcpy(days, state->days, state->ndays * sizeof(int32));
+	ndistinct = sort_unique_days(days, state->ndays);
+	last_day = days[0];
+	Assert(days[ndistinct - 1] == state->first_day);
+
+	u = unit_days(state->unit);
+	values[0] = Int32GetDatum(ndistinct - 1);
+	values[1] = Float8GetDatum((double) (state->first_day - last_day) / u);
+	values[2] = Float8GetDatum((double) state->first_day / u);
+	values[3] = Float8GetDatum(ndistinct > 1 ?
+							   state->repeat_sum / (double) (ndistinct - 1) : 0.0);
+	if (days != stack_days)
+		pfree(days);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}

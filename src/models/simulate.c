@@ -1,0 +1,429 @@
+/*-------------------------------------------------------------------------
+ *
+ * simulate.c
+ *	  simulate_orders: synthetic orders drawn from the BG/NBD purchase
+ *	  process with Gamma-Gamma spend, the ground truth of the
+ *	  parameter-recovery tests and the demo data (doc/simulate_orders.md).
+ *
+ * Per customer (Fader, Hardie & Lee 2005, "Counting your customers the easy
+ * way", Marketing Science 24(2), assumptions i-v; Fader, Hardie & Lee 2005,
+ * "RFM and CLV", JMR 42(4), for the spend):
+ *
+ *		lambda ~ Gamma(shape r, rate alpha)		purchase rate per week
+ *		p_drop ~ Beta(a, b)						dropout after a repeat purchase
+ *		nu     ~ Gamma(shape q, rate v)			spend rate
+ *
+ * The first purchase is at time 0, on `start`. Inter-purchase times are
+ * exponential with rate lambda, in continuous time; after each repeat
+ * purchase the customer drops out with probability p_drop. Observation
+ * ends after `days` days: repeat purchases at times t < days days give
+ * orders on start + floor(t). Each order's amount is z ~ Gamma(p, rate nu)
+ * rounded to the cent.
+ *
+ * The draws come from our own generators, so a seed gives the same rows on
+ * every platform and PostgreSQL version: xoshiro256** (Blackman & Vigna
+ * 2018) seeded per customer through splitmix64, so customer i's orders do
+ * not depend on how many customers are asked for; Marsaglia & Tsang's (2000)
+ * Gamma sampler on Marsaglia's polar normal; Beta as a ratio of Gammas. The
+ * samplers work with logarithms so that tiny shapes cannot give 0 / 0.
+ * They use only log, exp and sqrt of the C library; sqrt is exact
+ * everywhere, and glibc's log and exp are correctly rounded in all but
+ * rare cases, so another libm can change a row only when a value lies
+ * within an ulp of a cent or day boundary or an accept/reject threshold.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/fmgrprotos.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/tuplestore.h"
+
+#include "common/checks.h"
+#include "retention.h"
+
+/* A customer with more orders than this is an error (54000). */
+#define SIMULATE_MAX_ORDERS_PER_CUSTOMER	1000000
+
+/* The CDNOW estimates of DESIGN section 5, per week, and their window. */
+#define CDNOW_R			0.243
+#define CDNOW_ALPHA		4.414
+#define CDNOW_A			0.793
+#define CDNOW_B			2.426
+#define CDNOW_P			6.25
+#define CDNOW_Q			3.74
+#define CDNOW_V			15.44
+#define CDNOW_DAYS		273		/* 39 weeks, Fader, Hardie & Lee's calibration */
+
+/* The true parameters of one simulation. */
+typedef struct SimulateParams
+{
+	double		r;
+	double		alpha;
+	double		a;
+	double		b;
+	double		p;
+	double		q;
+	double		v;
+} SimulateParams;
+
+/* xoshiro256** state. */
+typedef struct Prng
+{
+	uint64		s[4];
+} Prng;
+
+/* splitmix64 step (Steele, Lea & Flood 2014): seeds xoshiro. */
+static inline uint64
+splitmix64(uint64 *x)
+{
+	uint64		z = (*x += UINT64CONST(0x9E3779B97F4A7C15));
+
+	z = (z ^ (z >> 30)) * UINT64CONST(0xBF58476D1CE4E5B9);
+	z = (z ^ (z >> 27)) * UINT64CONST(0x94D049BB133111EB);
+	return z ^ (z >> 31);
+}
+
+static inline uint64
+rotl(uint64 x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+/* xoshiro256** next output (Blackman & Vigna 2018). */
+static inline uint64
+prng_next(Prng *g)
+{
+	uint64		result = rotl(g->s[1] * 5, 7) * 9;
+	uint64		t = g->s[1] << 17;
+
+	g->s[2] ^= g->s[0];
+	g->s[3] ^= g->s[1];
+	g->s[1] ^= g->s[2];
+	g->s[0] ^= g->s[3];
+	g->s[2] ^= t;
+	g->s[3] = rotl(g->s[3], 45);
+	return result;
+}
+
+/* The stream of customer `id` under `seed`: four splitmix64 outputs. */
+static void
+prng_seed(Prng *g, int32 seed, int64 id)
+{
+	uint64		x = (uint64) (uint32) seed;
+	uint64		base = splitmix64(&x);
+
+	x = base ^ ((uint64) id * UINT64CONST(0xD1B54A32D192ED03));
+	for (int i = 0; i < 4; i++)
+		g->s[i] = splitmix64(&x);
+}
+
+/* Uniform on the open interval (0, 1), 53 bits. */
+static inline double
+uniform_open(Prng *g)
+{
+	return ((double) (prng_next(g) >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+}
+
+/* Standard normal by Marsaglia's polar method (log and sqrt, no sin/cos). */
+static double
+standard_normal(Prng *g)
+{
+	double		u;
+	double		w;
+	double		s;
+
+	do
+	{
+		u = 2.0 * uniform_open(g) - 1.0;
+		w = 2.0 * uniform_open(g) - 1.0;
+		s = u * u + w * w;
+	} while (s >= 1.0 || s == 0.0);
+	return u * sqrt(-2.0 * log(s) / s);
+}
+
+/*
+ * log of a Gamma(shape, 1) draw: Marsaglia & Tsang (2000), "A simple method
+ * for generating gamma variables", ACM TOMS 26(3), with their boost
+ * Gamma(k) = Gamma(k + 1) U^(1/k) for k < 1, taken in logs.
+ */
+static double
+log_gamma_draw(Prng *g, double shape)
+{
+	double		boost = 0.0;
+	double		d;
+	double		c;
+
+	if (shape < 1.0)
+	{
+		boost = log(uniform_open(g)) / shape;
+		shape += 1.0;
+	}
+	d = shape - 1.0 / 3.0;
+	c = 1.0 / sqrt(9.0 * d);
+	for (;;)
+	{
+		double		x;
+		double		v;
+		double		u;
+
+		do
+		{
+			x = standard_normal(g);
+			v = 1.0 + c * x;
+		} while (v <= 0.0);
+		v = v * v * v;
+		u = uniform_open(g);
+		if (u < 1.0 - 0.0331 * (x * x) * (x * x) ||
+			log(u) < 0.5 * x * x + d * (1.0 - v + log(v)))
+			return log(d) + log(v) + boost;
+	}
+}
+
+/* Beta(a, b) as X / (X + Y), X ~ Gamma(a), Y ~ Gamma(b), from their logs. */
+static double
+beta_draw(Prng *g, double a, double b)
+{
+	double		log_x = log_gamma_draw(g, a);
+	double		log_y = log_gamma_draw(g, b);
+	double		result = 1.0 / (1.0 + exp(log_y - log_x));
+
+	if (isnan(result))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("a and b are too small to simulate"),
+				 errdetail("A Beta(%g, %g) draw underflowed.", a, b)));
+	return result;
+}
+
+/* A model parameter must be a finite number above 0. */
+static inline void
+check_positive(double value, const char *argname)
+{
+	check_finite(value, argname);
+	if (unlikely(value <= 0.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be greater than 0", argname),
+				 errdetail("%s is %s.", argname, float8out_internal(value))));
+}
+
+/* An amount in cents as a numeric of scale 2. */
+static Datum
+cents_numeric(int64 cents)
+{
+#if PG_VERSION_NUM >= 140000
+	return NumericGetDatum(int64_div_fast_to_numeric(cents, 2));
+#else
+	char		buf[32];
+
+	snprintf(buf, sizeof(buf), INT64_FORMAT ".%02d", cents / 100, (int) (cents % 100));
+	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
+							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+#endif
+}
+
+/*
+ * One order's amount in cents: z = G_p / nu with G_p ~ Gamma(p, 1) and
+ * nu = G_q / v, rounded half up to the cent; 22003 beyond int64 cents.
+ */
+static int64
+amount_cents(Prng *g, double p, double log_nu)
+{
+	double		cents = exp(log_gamma_draw(g, p) - log_nu) * 100.0;
+
+	cents = floor(cents + 0.5);
+	if (!(cents < 9.2e18))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("simulated amount out of range"),
+				 errdetail("An order amount exceeds 92,000,000,000,000,000.00."),
+				 errhint("Use a larger q or v.")));
+	return (int64) cents;
+}
+
+/* Appends one output row. */
+static inline void
+put_order(Tuplestorestate *store, TupleDesc tupdesc, int64 id, DateADT day,
+		  int64 cents)
+{
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+
+	values[0] = Int64GetDatum(id);
+	values[1] = DateADTGetDatum(day);
+	values[2] = cents_numeric(cents);
+	tuplestore_putvalues(store, tupdesc, values, nulls);
+}
+
+/*
+ * Draws the orders of customer `id` into the tuplestore: the first on
+ * `start`, then the BG/NBD repeat purchases before start + days.
+ */
+static void
+simulate_customer(Tuplestorestate *store, TupleDesc tupdesc, const SimulateParams *m,
+				  int32 seed, int64 id, DateADT start, int32 days)
+{
+	Prng		g;
+	double		lambda;
+	double		p_drop;
+	double		log_nu;
+	double		time = 0.0;		/* days since the first purchase */
+	int32		orders = 0;
+
+	prng_seed(&g, seed, id);
+	lambda = exp(log_gamma_draw(&g, m->r) - log(m->alpha));
+	p_drop = beta_draw(&g, m->a, m->b);
+	log_nu = log_gamma_draw(&g, m->q) - log(m->v);
+
+	put_order(store, tupdesc, id, start, amount_cents(&g, m->p, log_nu));
+	for (;;)
+	{
+		CHECK_FOR_INTERRUPTS();
+		/* exponential waiting time, rate lambda per week, in days */
+		time += 7.0 * -log(uniform_open(&g)) / lambda;
+		if (!(time < (double) days))
+			break;
+		if (++orders > SIMULATE_MAX_ORDERS_PER_CUSTOMER)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("simulated customer has more than %d orders",
+							SIMULATE_MAX_ORDERS_PER_CUSTOMER),
+					 errdetail("Customer " INT64_FORMAT " buys at a rate of %g a week.",
+							   id, lambda),
+					 errhint("Use a larger alpha, a smaller r or fewer days.")));
+		put_order(store, tupdesc, id, start + (DateADT) floor(time),
+				  amount_cents(&g, m->p, log_nu));
+		if (uniform_open(&g) < p_drop)
+			break;
+	}
+}
+
+/*
+ * Validates the arguments, sets up materialize mode and simulates every
+ * customer; the body of both SQL overloads.
+ */
+static Datum
+simulate_orders_common(FunctionCallInfo fcinfo, int32 customers, int32 seed,
+					   const SimulateParams *m, DateADT start, int32 days)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	MemoryContext oldcontext;
+	MemoryContext rowcontext;
+	TupleDesc	tupdesc;
+	Tuplestorestate *store;
+
+	if (customers < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("customers must not be negative"),
+				 errdetail("customers is %d.", customers)));
+	check_positive(m->r, "r");
+	check_positive(m->alpha, "alpha");
+	check_positive(m->a, "a");
+	check_positive(m->b, "b");
+	check_positive(m->p, "p");
+	check_positive(m->q, "q");
+	check_positive(m->v, "v");
+	if (DATE_NOT_FINITE(start))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("start must be a finite date")));
+	if (days < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("days must not be negative"),
+				 errdetail("days is %d.", days)));
+	if (!IS_VALID_DATE((int64) start + days))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("start + days is out of the date range"),
+				 errdetail("days is %d.", days)));
+
+	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("set-valued function called in context that cannot accept a set")));
+	if (!(rsinfo->allowedModes & SFRM_Materialize))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("materialize mode required, but it is not allowed in this context")));
+
+	oldcontext = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "simulate_orders must return a composite type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	store = tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
+								  false, work_mem);
+	rsinfo->returnMode = SFRM_Materialize;
+	rsinfo->setResult = store;
+	rsinfo->setDesc = tupdesc;
+	MemoryContextSwitchTo(oldcontext);
+
+	/* the numerics of one customer's rows live until the next customer */
+	rowcontext = AllocSetContextCreate(CurrentMemoryContext, "simulate_orders rows",
+									   ALLOCSET_SMALL_SIZES);
+	for (int64 id = 1; id <= customers; id++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		oldcontext = MemoryContextSwitchTo(rowcontext);
+		simulate_customer(store, tupdesc, m, seed, id, start, days);
+		MemoryContextSwitchTo(oldcontext);
+		MemoryContextReset(rowcontext);
+	}
+	MemoryContextDelete(rowcontext);
+	return (Datum) 0;
+}
+
+/*
+ * simulate_orders(customers integer, seed integer, r, alpha, a, b, p, q,
+ * v float8, start date, days integer) returns table (customer_id bigint,
+ * order_at date, amount numeric)
+ *
+ * Customers 1 .. customers, each with a first order on start and the BG/NBD
+ * repeat orders of the next `days` days (r and alpha per week). STRICT: a
+ * NULL argument gives no rows. Zero customers give no rows.
+ */
+PG_FUNCTION_INFO_V1(simulate_orders);
+Datum
+simulate_orders(PG_FUNCTION_ARGS)
+{
+	SimulateParams m;
+
+	m.r = PG_GETARG_FLOAT8(2);
+	m.alpha = PG_GETARG_FLOAT8(3);
+	m.a = PG_GETARG_FLOAT8(4);
+	m.b = PG_GETARG_FLOAT8(5);
+	m.p = PG_GETARG_FLOAT8(6);
+	m.q = PG_GETARG_FLOAT8(7);
+	m.v = PG_GETARG_FLOAT8(8);
+	return simulate_orders_common(fcinfo, PG_GETARG_INT32(0), PG_GETARG_INT32(1), &m,
+								  PG_GETARG_DATEADT(9), PG_GETARG_INT32(10));
+}
+
+/*
+ * simulate_orders(customers integer, seed integer) returns table
+ * (customer_id bigint, order_at date, amount numeric)
+ *
+ * The same with the CDNOW estimates of DESIGN section 5 from 2024-01-01
+ * over 273 days (39 weeks): summarize as of 2024-09-30.
+ */
+PG_FUNCTION_INFO_V1(simulate_orders_cdnow);
+Datum
+simulate_orders_cdnow(PG_FUNCTION_ARGS)
+{
+	SimulateParams m = {CDNOW_R, CDNOW_ALPHA, CDNOW_A, CDNOW_B, CDNOW_P, CDNOW_Q, CDNOW_V};
+	DateADT		start = date2j(2024, 1, 1) - POSTGRES_EPOCH_JDATE;
+
+	return simulate_orders_common(fcinfo, PG_GETARG_INT32(0), PG_GETARG_INT32(1), &m,
+								  start, CDNOW_DAYS);
+}
