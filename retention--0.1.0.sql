@@ -46,6 +46,56 @@ COMMENT ON FUNCTION segment(integer, integer, integer, jsonb) IS
 -- 3. Retention and churn
 ------------------------------------------------------------------------------
 
+CREATE TYPE retention_counts AS (
+    start_count bigint,
+    end_count bigint,
+    new_count bigint,
+    retained bigint,
+    rate float8
+);
+
+COMMENT ON TYPE retention_counts IS
+'customers at the start and at the end of a period, those new in it, those retained (end - new) and the retention rate';
+
+CREATE TYPE cohort_matrix;
+
+CREATE FUNCTION cohort_matrix_in(cstring)
+RETURNS cohort_matrix
+AS 'MODULE_PATHNAME', 'cohort_matrix_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cohort_matrix_out(cohort_matrix)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'cohort_matrix_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cohort_matrix_recv(internal)
+RETURNS cohort_matrix
+AS 'MODULE_PATHNAME', 'cohort_matrix_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cohort_matrix_send(cohort_matrix)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'cohort_matrix_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE cohort_matrix (
+    INPUT = cohort_matrix_in,
+    OUTPUT = cohort_matrix_out,
+    RECEIVE = cohort_matrix_recv,
+    SEND = cohort_matrix_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE cohort_matrix IS
+'acquisition-cohort retention counts (classic and rolling) and revenue by cohort and period offset, from cohort_retention';
+COMMENT ON FUNCTION cohort_matrix_in(cstring) IS 'cohort_matrix input function: the JSON text form';
+COMMENT ON FUNCTION cohort_matrix_out(cohort_matrix) IS 'cohort_matrix output function: the JSON text form';
+COMMENT ON FUNCTION cohort_matrix_recv(internal) IS 'cohort_matrix binary input function';
+COMMENT ON FUNCTION cohort_matrix_send(cohort_matrix) IS 'cohort_matrix binary output function';
+
 CREATE FUNCTION retention_rate(start_count bigint, end_count bigint, new_count bigint)
 RETURNS float8
 AS 'MODULE_PATHNAME', 'retention_rate'
@@ -60,6 +110,293 @@ COMMENT ON FUNCTION retention_rate(bigint, bigint, bigint) IS
 'customer retention rate (end - new) / start as a fraction; NULL when start is 0';
 COMMENT ON FUNCTION churn_rate(bigint, bigint, bigint) IS
 'customer churn rate 1 - (end - new) / start as a fraction; NULL when start is 0';
+
+CREATE FUNCTION cohort_table(matrix cohort_matrix)
+RETURNS TABLE (cohort date, period_offset integer, cohort_size bigint, active bigint,
+               retention float8, revenue numeric)
+AS 'MODULE_PATHNAME', 'cohort_table'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cohort_table(matrix cohort_matrix, mode text)
+RETURNS TABLE (cohort date, period_offset integer, cohort_size bigint, active bigint,
+               retention float8, revenue numeric)
+AS 'MODULE_PATHNAME', 'cohort_table'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION retention_curve(matrix cohort_matrix)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'retention_curve'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION retention_curve(matrix cohort_matrix, mode text)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'retention_curve'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION cohort_table(cohort_matrix) IS
+'the rows of a cohort matrix: per cohort and period offset, the cohort size, the customers active in that period, their share and the revenue';
+COMMENT ON FUNCTION cohort_table(cohort_matrix, text) IS
+'the rows of a cohort matrix; mode ''classic'' counts the customers active in the period, ''rolling'' those active in it or later';
+COMMENT ON FUNCTION retention_curve(cohort_matrix) IS
+'retention by period offset pooled over the cohorts that have reached that offset';
+COMMENT ON FUNCTION retention_curve(cohort_matrix, text) IS
+'retention by period offset pooled over the cohorts that have reached that offset, mode ''classic'' or ''rolling''';
+
+-- private: support functions of the aggregates
+
+CREATE FUNCTION retention_counts_trans(int8[], date, date, daterange)
+RETURNS int8[]
+AS 'MODULE_PATHNAME', 'retention_counts_trans_date'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: a NULL ended_at means still active
+
+CREATE FUNCTION retention_counts_trans(int8[], timestamptz, timestamptz, tstzrange)
+RETURNS int8[]
+AS 'MODULE_PATHNAME', 'retention_counts_trans_tstz'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: a NULL ended_at means still active
+
+CREATE FUNCTION retention_counts_combine(int8[], int8[])
+RETURNS int8[]
+AS 'MODULE_PATHNAME', 'retention_counts_combine'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION retention_counts_final(int8[])
+RETURNS retention_counts
+AS 'MODULE_PATHNAME', 'retention_counts_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION retention_rate_final(int8[])
+RETURNS float8
+AS 'MODULE_PATHNAME', 'retention_rate_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cohort_retention_trans(internal, bigint, date, text)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_trans_int_date'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: creates the state on the first row
+
+CREATE FUNCTION cohort_retention_trans(internal, bigint, date, text, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_trans_int_date'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: creates the state; a NULL amount is activity without revenue
+
+CREATE FUNCTION cohort_retention_trans(internal, bigint, timestamptz, text)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_trans_int_tstz'
+LANGUAGE C STABLE PARALLEL SAFE;  -- STABLE: the periods of a timestamptz are those of the session TimeZone; not STRICT: creates the state
+
+CREATE FUNCTION cohort_retention_trans(internal, bigint, timestamptz, text, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_trans_int_tstz'
+LANGUAGE C STABLE PARALLEL SAFE;  -- STABLE: the periods of a timestamptz are those of the session TimeZone; not STRICT: creates the state
+
+CREATE FUNCTION cohort_retention_trans(internal, text, date, text)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_trans_text_date'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: creates the state on the first row
+
+CREATE FUNCTION cohort_retention_trans(internal, text, date, text, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_trans_text_date'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: creates the state; a NULL amount is activity without revenue
+
+CREATE FUNCTION cohort_retention_trans(internal, text, timestamptz, text)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_trans_text_tstz'
+LANGUAGE C STABLE PARALLEL SAFE;  -- STABLE: the periods of a timestamptz are those of the session TimeZone; not STRICT: creates the state
+
+CREATE FUNCTION cohort_retention_trans(internal, text, timestamptz, text, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_trans_text_tstz'
+LANGUAGE C STABLE PARALLEL SAFE;  -- STABLE: the periods of a timestamptz are those of the session TimeZone; not STRICT: creates the state
+
+CREATE FUNCTION cohort_retention_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: either partial state may be NULL
+
+CREATE FUNCTION cohort_retention_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'cohort_retention_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cohort_retention_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cohort_retention_final(internal)
+RETURNS cohort_matrix
+AS 'MODULE_PATHNAME', 'cohort_retention_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: a group without rows has a NULL state
+
+COMMENT ON FUNCTION retention_counts_trans(int8[], date, date, daterange) IS 'aggregate transition function';
+COMMENT ON FUNCTION retention_counts_trans(int8[], timestamptz, timestamptz, tstzrange) IS 'aggregate transition function';
+COMMENT ON FUNCTION retention_counts_combine(int8[], int8[]) IS 'aggregate combine function';
+COMMENT ON FUNCTION retention_counts_final(int8[]) IS 'aggregate final function';
+COMMENT ON FUNCTION retention_rate_final(int8[]) IS 'aggregate final function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, bigint, date, text) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, bigint, date, text, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, bigint, timestamptz, text) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, bigint, timestamptz, text, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, text, date, text) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, text, date, text, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, text, timestamptz, text) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, text, timestamptz, text, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_combine(internal, internal) IS 'aggregate combine function';
+COMMENT ON FUNCTION cohort_retention_serialize(internal) IS 'aggregate serialization function';
+COMMENT ON FUNCTION cohort_retention_deserialize(bytea, internal) IS 'aggregate deserialization function';
+COMMENT ON FUNCTION cohort_retention_final(internal) IS 'aggregate final function';
+
+-- aggregates
+
+CREATE AGGREGATE retention_counts(started_at date, ended_at date, period daterange) (
+    SFUNC = retention_counts_trans,
+    STYPE = int8[],
+    FINALFUNC = retention_counts_final,
+    COMBINEFUNC = retention_counts_combine,
+    INITCOND = '{0,0,0,0,0,0}',
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE retention_counts(started_at timestamptz, ended_at timestamptz, period tstzrange) (
+    SFUNC = retention_counts_trans,
+    STYPE = int8[],
+    FINALFUNC = retention_counts_final,
+    COMBINEFUNC = retention_counts_combine,
+    INITCOND = '{0,0,0,0,0,0}',
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE retention_rate(started_at date, ended_at date, period daterange) (
+    SFUNC = retention_counts_trans,
+    STYPE = int8[],
+    FINALFUNC = retention_rate_final,
+    COMBINEFUNC = retention_counts_combine,
+    INITCOND = '{0,0,0,0,0,0}',
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE retention_rate(started_at timestamptz, ended_at timestamptz, period tstzrange) (
+    SFUNC = retention_counts_trans,
+    STYPE = int8[],
+    FINALFUNC = retention_rate_final,
+    COMBINEFUNC = retention_counts_combine,
+    INITCOND = '{0,0,0,0,0,0}',
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at date, period text) (
+    SFUNC = cohort_retention_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = cohort_retention_final,
+    COMBINEFUNC = cohort_retention_combine,
+    SERIALFUNC = cohort_retention_serialize,
+    DESERIALFUNC = cohort_retention_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at date, period text, amount numeric) (
+    SFUNC = cohort_retention_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = cohort_retention_final,
+    COMBINEFUNC = cohort_retention_combine,
+    SERIALFUNC = cohort_retention_serialize,
+    DESERIALFUNC = cohort_retention_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at timestamptz, period text) (
+    SFUNC = cohort_retention_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = cohort_retention_final,
+    COMBINEFUNC = cohort_retention_combine,
+    SERIALFUNC = cohort_retention_serialize,
+    DESERIALFUNC = cohort_retention_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at timestamptz, period text, amount numeric) (
+    SFUNC = cohort_retention_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = cohort_retention_final,
+    COMBINEFUNC = cohort_retention_combine,
+    SERIALFUNC = cohort_retention_serialize,
+    DESERIALFUNC = cohort_retention_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE cohort_retention(customer_id text, activity_at date, period text) (
+    SFUNC = cohort_retention_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = cohort_retention_final,
+    COMBINEFUNC = cohort_retention_combine,
+    SERIALFUNC = cohort_retention_serialize,
+    DESERIALFUNC = cohort_retention_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE cohort_retention(customer_id text, activity_at date, period text, amount numeric) (
+    SFUNC = cohort_retention_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = cohort_retention_final,
+    COMBINEFUNC = cohort_retention_combine,
+    SERIALFUNC = cohort_retention_serialize,
+    DESERIALFUNC = cohort_retention_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE cohort_retention(customer_id text, activity_at timestamptz, period text) (
+    SFUNC = cohort_retention_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = cohort_retention_final,
+    COMBINEFUNC = cohort_retention_combine,
+    SERIALFUNC = cohort_retention_serialize,
+    DESERIALFUNC = cohort_retention_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE cohort_retention(customer_id text, activity_at timestamptz, period text, amount numeric) (
+    SFUNC = cohort_retention_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = cohort_retention_final,
+    COMBINEFUNC = cohort_retention_combine,
+    SERIALFUNC = cohort_retention_serialize,
+    DESERIALFUNC = cohort_retention_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention_counts(date, date, daterange) IS
+'customers at the start and the end of a period and new in it, from active intervals [started_at, ended_at)';
+COMMENT ON AGGREGATE retention_counts(timestamptz, timestamptz, tstzrange) IS
+'customers at the start and the end of a period and new in it, from active intervals [started_at, ended_at)';
+COMMENT ON AGGREGATE retention_rate(date, date, daterange) IS
+'customer retention rate (end - new) / start of a period, from active intervals [started_at, ended_at)';
+COMMENT ON AGGREGATE retention_rate(timestamptz, timestamptz, tstzrange) IS
+'customer retention rate (end - new) / start of a period, from active intervals [started_at, ended_at)';
+COMMENT ON AGGREGATE cohort_retention(bigint, date, text) IS
+'acquisition-cohort retention matrix in one pass: distinct customers active per cohort (first period) and offset';
+COMMENT ON AGGREGATE cohort_retention(bigint, date, text, numeric) IS
+'acquisition-cohort retention matrix with the revenue per cohort and offset, in one pass';
+COMMENT ON AGGREGATE cohort_retention(bigint, timestamptz, text) IS
+'acquisition-cohort retention matrix in one pass: distinct customers active per cohort (first period) and offset (periods of the session TimeZone)';
+COMMENT ON AGGREGATE cohort_retention(bigint, timestamptz, text, numeric) IS
+'acquisition-cohort retention matrix with the revenue per cohort and offset, in one pass (periods of the session TimeZone)';
+COMMENT ON AGGREGATE cohort_retention(text, date, text) IS
+'acquisition-cohort retention matrix in one pass: distinct customers active per cohort (first period) and offset';
+COMMENT ON AGGREGATE cohort_retention(text, date, text, numeric) IS
+'acquisition-cohort retention matrix with the revenue per cohort and offset, in one pass';
+COMMENT ON AGGREGATE cohort_retention(text, timestamptz, text) IS
+'acquisition-cohort retention matrix in one pass: distinct customers active per cohort (first period) and offset (periods of the session TimeZone)';
+COMMENT ON AGGREGATE cohort_retention(text, timestamptz, text, numeric) IS
+'acquisition-cohort retention matrix with the revenue per cohort and offset, in one pass (periods of the session TimeZone)';
 
 -- end of section 3
 

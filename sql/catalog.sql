@@ -17,6 +17,12 @@ WHERE d.classid = 'pg_proc'::regclass
 
 -- functions that read current_date or the session's TimeZone (STABLE)
 CREATE TEMP TABLE stable_functions (func text);
+-- cohort_retention over timestamptz: periods of the session TimeZone
+INSERT INTO stable_functions VALUES
+    ('cohort_retention_trans(internal,bigint,timestamptz,text)'::regprocedure::text),
+    ('cohort_retention_trans(internal,bigint,timestamptz,text,numeric)'::regprocedure::text),
+    ('cohort_retention_trans(internal,text,timestamptz,text)'::regprocedure::text),
+    ('cohort_retention_trans(internal,text,timestamptz,text,numeric)'::regprocedure::text);
 
 SELECT count(*) > 0 AS has_functions FROM extension_functions;
 

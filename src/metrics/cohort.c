@@ -1,0 +1,1089 @@
+/*-------------------------------------------------------------------------
+ *
+ * cohort.c
+ *	  The cohort_retention aggregates: acquisition-cohort retention in one
+ *	  pass over activity rows, with no sort.
+ *
+ * Each customer's cohort is the period of their first activity, which an
+ * unsorted input only reveals at the end; so the state keeps, per customer,
+ * the set of periods they were active in (and, with amounts, the revenue
+ * per period). The final function turns the sets into counts per cohort
+ * and offset (a cohort_matrix, see cohort.h).
+ *
+ * The state is one open-addressing hash table (lib/simplehash.h) in the
+ * aggregate's memory context, keyed by the customer id: a bigint, or the
+ * bytes of a text id kept in an arena and compared exactly (a hash alone
+ * could merge two customers). An entry is 24 bytes: the key, and the
+ * periods as a 64-bit bitmap relative to the first period, which holds
+ * every customer whose activity spans fewer than 64 periods (two years of
+ * months, a year of weeks); others, and all customers when amounts are
+ * summed, spill to a sorted array of periods (4 bytes each, 12 with
+ * revenue). Revenue is summed exactly as int64 units of 10^-scale, scale
+ * being the largest number of decimals among the amounts seen.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "common/hashfn.h"
+#include "common/int.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "port/pg_bitutils.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+
+#include "metrics/cohort.h"
+#include "retention.h"
+
+#define COHORT_STATE_VERSION	1
+#define COHORT_ARENA_BLOCK		(64 * 1024)
+#define COHORT_INITIAL_CUSTOMERS 256
+
+/* The sorted periods of a customer with a wide or revenue-bearing set. */
+typedef struct CohortSpill
+{
+	int32		n;
+	int32		cap;
+	int32		periods[FLEXIBLE_ARRAY_MEMBER];
+	/* with revenue: int64 revenue[cap], see spill_revenue() */
+} CohortSpill;
+
+/* One customer: a hash table entry of 24 bytes. */
+typedef struct CohortCustomer
+{
+	uint64		key;			/* bigint id, or a CohortTextKey pointer */
+	int32		base;			/* bitmap: the first period, bit 0 */
+	char		status;			/* used by simplehash */
+	bool		spilled;
+	union
+	{
+		uint64		bits;		/* bit k: active in period base + k */
+		CohortSpill *spill;
+	}			set;
+} CohortCustomer;
+
+/* A text customer id: hash, length and bytes, kept in the state's arena. */
+typedef struct CohortTextKey
+{
+	uint32		hash;
+	uint32		len;
+	char		data[FLEXIBLE_ARRAY_MEMBER];
+} CohortTextKey;
+
+struct cohort_hash_hash;
+
+typedef struct CohortState
+{
+	struct cohort_hash_hash *customers;
+	MemoryContext context;
+	bool		text_keys;
+	bool		has_revenue;
+	CohortUnit	unit;
+	int			revenue_scale;
+	int32		min_period;		/* over all activity seen */
+	int32		max_period;
+	char	   *arena;			/* free space for text keys */
+	Size		arena_free;
+	CohortTextKey *probe;		/* the current row's text key */
+	Size		probe_size;
+} CohortState;
+
+/* MurmurHash3's 64-bit finalizer: every bit of a bigint id reaches the hash. */
+static inline uint32
+hash_bigint(uint64 h)
+{
+	h ^= h >> 33;
+	h *= UINT64CONST(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return (uint32) h;
+}
+
+static inline const CohortTextKey *
+text_key(uint64 key)
+{
+	return (const CohortTextKey *) (uintptr_t) key;
+}
+
+static inline uint32
+cohort_key_hash(const CohortState *state, uint64 key)
+{
+	return state->text_keys ? text_key(key)->hash : hash_bigint(key);
+}
+
+static inline bool
+cohort_key_equal(const CohortState *state, uint64 a, uint64 b)
+{
+	const CohortTextKey *ka;
+	const CohortTextKey *kb;
+
+	if (!state->text_keys)
+		return a == b;
+	ka = text_key(a);
+	kb = text_key(b);
+	return ka->hash == kb->hash && ka->len == kb->len &&
+		memcmp(ka->data, kb->data, ka->len) == 0;
+}
+
+#define SH_PREFIX cohort_hash
+#define SH_ELEMENT_TYPE CohortCustomer
+#define SH_KEY_TYPE uint64
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) cohort_key_hash((const CohortState *) (tb)->private_data, k)
+#define SH_EQUAL(tb, a, b) cohort_key_equal((const CohortState *) (tb)->private_data, a, b)
+/*
+ * Grow when 90% full, as simplehash does, but not early on the first long
+ * probe sequence (25 slots by default, which a table of 200,000 customers
+ * three quarters full nearly always has): that doubles the table and the
+ * bytes per customer. The hashes are well mixed, so longer runs are rare.
+ */
+#define SH_GROW_MAX_DIB 128
+#define SH_GROW_MAX_MOVE 1024
+#define SH_GROW_MIN_FILLFACTOR 0.5
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/* Bytes of a spill of capacity cap. */
+static inline Size
+spill_size(int32 cap, bool has_revenue)
+{
+	return TYPEALIGN(sizeof(int64), offsetof(CohortSpill, periods) + sizeof(int32) * (Size) cap) +
+		(has_revenue ? sizeof(int64) * (Size) cap : 0);
+}
+
+static inline int64 *
+spill_revenue(CohortSpill *spill)
+{
+	return (int64 *) ((char *) spill +
+					  TYPEALIGN(sizeof(int64), offsetof(CohortSpill, periods) +
+								sizeof(int32) * (Size) spill->cap));
+}
+
+/*
+ * A spill able to hold at least `need` periods, with the capacity that
+ * fills the power-of-two chunk the allocator hands out anyway; holds the
+ * contents of `old` (freed) if there is one.
+ */
+static CohortSpill *
+spill_alloc(CohortState *state, CohortSpill *old, int32 need)
+{
+	Size		target = spill_size(need, state->has_revenue);
+	int32		cap;
+	CohortSpill *spill;
+
+	target = target <= 8192 ? pg_nextpower2_64(target) : target + target / 2;
+	cap = (int32) Min((target - offsetof(CohortSpill, periods)) /
+					  (state->has_revenue ? 12 : 4), PG_INT32_MAX / 16);
+	while (spill_size(cap, state->has_revenue) > target)
+		cap--;
+	Assert(cap >= need);
+	spill = MemoryContextAlloc(state->context, spill_size(cap, state->has_revenue));
+	spill->cap = cap;
+	spill->n = 0;
+	if (old)
+	{
+		spill->n = old->n;
+		memcpy(spill->periods, old->periods, sizeof(int32) * old->n);
+		if (state->has_revenue)
+			memcpy(spill_revenue(spill), spill_revenue(old), sizeof(int64) * old->n);
+		pfree(old);
+	}
+	return spill;
+}
+
+/* Add revenue to a cell, refusing to wrap. */
+static inline void
+add_revenue(int64 *cell, int64 revenue)
+{
+	if (unlikely(pg_add_s64_overflow(*cell, revenue, cell)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("revenue is out of range for cohort_retention"),
+				 errdetail("A sum of amounts does not fit in bigint units of the amounts' smallest decimal.")));
+}
+
+/* Add a period (and its revenue) to a spilled set. */
+static void
+spill_add(CohortState *state, CohortCustomer *customer, int32 period, int64 revenue)
+{
+	CohortSpill *spill = customer->set.spill;
+	int32		lo = 0;
+	int32		hi = spill->n;
+
+	/* activity usually comes in time order: try the end first */
+	if (spill->n > 0 && spill->periods[spill->n - 1] < period)
+		lo = spill->n;
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+
+		if (spill->periods[mid] < period)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < spill->n && spill->periods[lo] == period)
+	{
+		if (state->has_revenue)
+			add_revenue(&spill_revenue(spill)[lo], revenue);
+		return;
+	}
+	if (spill->n == spill->cap)
+		customer->set.spill = spill = spill_alloc(state, spill, spill->n + 1);
+	memmove(&spill->periods[lo + 1], &spill->periods[lo], sizeof(int32) * (spill->n - lo));
+	spill->periods[lo] = period;
+	if (state->has_revenue)
+	{
+		int64	   *rev = spill_revenue(spill);
+
+		memmove(&rev[lo + 1], &rev[lo], sizeof(int64) * (spill->n - lo));
+		rev[lo] = revenue;
+	}
+	spill->n++;
+}
+
+/*
+ * Add an active period (and its revenue, with amounts) to a customer;
+ * `fresh` for a customer just inserted, whose set is still empty.
+ */
+static void
+customer_add(CohortState *state, CohortCustomer *customer, bool fresh,
+			 int32 period, int64 revenue)
+{
+	int64		d;
+
+	state->min_period = Min(state->min_period, period);
+	state->max_period = Max(state->max_period, period);
+	if (fresh)
+	{
+		customer->spilled = state->has_revenue;
+		customer->base = period;
+		if (!customer->spilled)
+		{
+			customer->set.bits = 1;
+			return;
+		}
+		customer->set.spill = spill_alloc(state, NULL, 1);
+	}
+	if (customer->spilled)
+	{
+		spill_add(state, customer, period, revenue);
+		return;
+	}
+	d = (int64) period - customer->base;
+	if (d >= 0 && d < 64)
+	{
+		customer->set.bits |= UINT64CONST(1) << d;
+		return;
+	}
+	if (d < 0 && -d + pg_leftmost_one_pos64(customer->set.bits) < 64)
+	{
+		customer->set.bits = (customer->set.bits << -d) | 1;
+		customer->base = period;
+		return;
+	}
+	/* the set spans 64 periods or more: spill it */
+	{
+		uint64		bits = customer->set.bits;
+		CohortSpill *spill = spill_alloc(state, NULL, pg_popcount64(bits) + 1);
+
+		while (bits)
+		{
+			int			k = pg_rightmost_one_pos64(bits);
+
+			spill->periods[spill->n++] = customer->base + k;
+			bits &= bits - 1;
+		}
+		customer->spilled = true;
+		customer->set.spill = spill;
+		spill_add(state, customer, period, 0);
+	}
+}
+
+/* First and last active period of a customer. */
+static inline void
+customer_span(const CohortCustomer *customer, int32 *first, int32 *last)
+{
+	if (customer->spilled)
+	{
+		*first = customer->set.spill->periods[0];
+		*last = customer->set.spill->periods[customer->set.spill->n - 1];
+	}
+	else
+	{
+		*first = customer->base;
+		*last = customer->base + pg_leftmost_one_pos64(customer->set.bits);
+	}
+}
+
+#ifdef USE_ASSERT_CHECKING
+/* Invariants of one customer's set. */
+static void
+assert_customer(const CohortState *state, const CohortCustomer *customer)
+{
+	int32		first;
+	int32		last;
+
+	Assert(!state->has_revenue || customer->spilled);
+	if (customer->spilled)
+	{
+		const CohortSpill *spill = customer->set.spill;
+
+		Assert(spill->n >= 1 && spill->n <= spill->cap);
+		for (int32 i = 1; i < spill->n; i++)
+			Assert(spill->periods[i - 1] < spill->periods[i]);
+	}
+	else
+		Assert(customer->set.bits & 1);
+	customer_span(customer, &first, &last);
+	Assert(first >= state->min_period && last <= state->max_period);
+}
+
+/* Invariants of a whole state (after combine and deserialize). */
+static void
+assert_state(CohortState *state)
+{
+	cohort_hash_iterator it;
+	CohortCustomer *customer;
+	uint64		n = 0;
+
+	Assert(state->unit >= COHORT_DAY && state->unit <= COHORT_UNIT_MAX);
+	Assert(state->revenue_scale >= 0 && state->revenue_scale <= COHORT_MAX_REVENUE_SCALE);
+	cohort_hash_start_iterate(state->customers, &it);
+	while ((customer = cohort_hash_iterate(state->customers, &it)) != NULL)
+	{
+		assert_customer(state, customer);
+		n++;
+	}
+	Assert(n == state->customers->members);
+}
+#else
+#define assert_customer(state, customer) ((void) 0)
+#define assert_state(state) ((void) 0)
+#endif
+
+/* A new, empty state in the aggregate's memory context. */
+static CohortState *
+state_create(MemoryContext context, bool text_keys, bool has_revenue, CohortUnit unit,
+			 uint32 customers)
+{
+	CohortState *state = MemoryContextAllocZero(context, sizeof(CohortState));
+
+	state->context = context;
+	state->text_keys = text_keys;
+	state->has_revenue = has_revenue;
+	state->unit = unit;
+	state->min_period = PG_INT32_MAX;
+	state->max_period = PG_INT32_MIN;
+	state->customers = cohort_hash_create(context, Max(customers, COHORT_INITIAL_CUSTOMERS),
+										  state);
+	return state;
+}
+
+/* Make the state's probe key hold a text id of len bytes. */
+static CohortTextKey *
+state_probe(CohortState *state, const char *data, Size len)
+{
+	Size		need = offsetof(CohortTextKey, data) + len;
+
+	if (len > MaxAllocSize - offsetof(CohortTextKey, data) - sizeof(uint32))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("customer id is too long")));
+	if (state->probe_size < need)
+	{
+		if (state->probe)
+			pfree(state->probe);
+		state->probe_size = Max(need, 64);
+		state->probe = MemoryContextAlloc(state->context, state->probe_size);
+	}
+	state->probe->len = (uint32) len;
+	memcpy(state->probe->data, data, len);
+	state->probe->hash = hash_bytes((const unsigned char *) data, (int) len);
+	return state->probe;
+}
+
+/* A copy of a text key in the state's arena, for a new customer. */
+static uint64
+state_keep_key(CohortState *state, const CohortTextKey *key)
+{
+	Size		size = TYPEALIGN(sizeof(uint32), offsetof(CohortTextKey, data) + key->len);
+	CohortTextKey *copy;
+
+	if (size > COHORT_ARENA_BLOCK / 8)
+		copy = MemoryContextAlloc(state->context, size);
+	else
+	{
+		if (state->arena_free < size)
+		{
+			state->arena = MemoryContextAlloc(state->context, COHORT_ARENA_BLOCK);
+			state->arena_free = COHORT_ARENA_BLOCK;
+		}
+		copy = (CohortTextKey *) state->arena;
+		state->arena += size;
+		state->arena_free -= size;
+	}
+	memcpy(copy, key, offsetof(CohortTextKey, data) + key->len);
+	return (uint64) (uintptr_t) copy;
+}
+
+/*
+ * The entry of a customer (key is a bigint or a probe CohortTextKey),
+ * inserted if new; *fresh tells which.
+ */
+static inline CohortCustomer *
+state_customer(CohortState *state, uint64 key, bool *fresh)
+{
+	bool		found;
+	CohortCustomer *customer = cohort_hash_insert(state->customers, key, &found);
+
+	*fresh = !found;
+	if (!found && state->text_keys)
+		customer->key = state_keep_key(state, text_key(key));
+	return customer;
+}
+
+/* Bring every revenue of the state to a larger scale. */
+static void
+state_rescale(CohortState *state, int scale)
+{
+	cohort_hash_iterator it;
+	CohortCustomer *customer;
+
+	cohort_hash_start_iterate(state->customers, &it);
+	while ((customer = cohort_hash_iterate(state->customers, &it)) != NULL)
+	{
+		int64	   *rev = spill_revenue(customer->set.spill);
+
+		CHECK_FOR_INTERRUPTS();
+		for (int32 i = 0; i < customer->set.spill->n; i++)
+			if (!cohort_rescale(&rev[i], state->revenue_scale, scale))
+				ereport(ERROR,
+						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						 errmsg("revenue is out of range for cohort_retention"),
+						 errdetail("A sum of amounts does not fit in bigint units of 10^-%d.", scale)));
+	}
+	state->revenue_scale = scale;
+}
+
+/*
+ * An amount as int64 units of the state's scale, raising the state's scale
+ * when the amount has more decimals.
+ */
+static int64
+state_amount(CohortState *state, Numeric amount)
+{
+	int64		units;
+	int			scale;
+
+	if (numeric_is_nan(amount) || numeric_is_inf(amount))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("amount must be a finite number"),
+				 errdetail("amount is %s.",
+						   DatumGetCString(DirectFunctionCall1(numeric_out,
+															   NumericGetDatum(amount))))));
+	if (!cohort_parse_decimal(DatumGetCString(DirectFunctionCall1(numeric_out,
+																  NumericGetDatum(amount))),
+							  &units, &scale))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("amount is out of range for cohort_retention"),
+				 errdetail("amount is %s; amounts must fit in bigint units of at most %d decimals.",
+						   DatumGetCString(DirectFunctionCall1(numeric_out,
+															   NumericGetDatum(amount))),
+						   COHORT_MAX_REVENUE_SCALE)));
+	if (scale > state->revenue_scale)
+		state_rescale(state, scale);
+	else if (!cohort_rescale(&units, scale, state->revenue_scale))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("amount is out of range for cohort_retention"),
+				 errdetail("amount does not fit in bigint units of 10^-%d.",
+						   state->revenue_scale)));
+	return units;
+}
+
+/* The period unit named by a row's period argument. */
+static CohortUnit
+arg_unit(const CohortState *state, text *period)
+{
+	const char *name = VARDATA_ANY(period);
+	int			len = VARSIZE_ANY_EXHDR(period);
+	CohortUnit	unit;
+
+	if (state != NULL)
+	{
+		const char *known = cohort_unit_name(state->unit);
+
+		if (strlen(known) == (size_t) len && memcmp(known, name, len) == 0)
+			return state->unit;
+	}
+	unit = cohort_unit_lookup(name, len);
+	if (unit == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("period must be 'day', 'week', 'month', 'quarter' or 'year'"),
+				 errdetail("period is '%s'.", text_to_cstring(period))));
+	if (state != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("period must be the same for every row of a group"),
+				 errdetail("The group's period is '%s' but a row has '%s'.",
+						   cohort_unit_name(state->unit), cohort_unit_name(unit))));
+	return unit;
+}
+
+/* The activity date of a row: the date itself, or a timestamptz's date in the session TimeZone. */
+static DateADT
+arg_activity(FunctionCallInfo fcinfo, bool is_tstz)
+{
+	DateADT		date;
+	static DateADT min_date = 0;
+	static DateADT max_date = 0;
+
+	if (min_date == 0)
+	{
+		min_date = date2j(COHORT_MIN_YEAR, 1, 1) - POSTGRES_EPOCH_JDATE;
+		max_date = date2j(COHORT_MAX_YEAR, 12, 31) - POSTGRES_EPOCH_JDATE;
+	}
+	if (is_tstz)
+		date = DatumGetDateADT(DirectFunctionCall1(timestamptz_date, PG_GETARG_DATUM(2)));
+	else
+		date = PG_GETARG_DATEADT(2);
+	if (date < min_date || date > max_date)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("activity_at is out of range for cohort_retention"),
+				 errdetail("activity_at is %s; cohorts cover the dates from 0001-01-01 to 9999-12-31.",
+						   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(date))))));
+	return date;
+}
+
+/*
+ * Transition for one row (customer_id, activity_at, period [, amount]).
+ * Rows with a NULL customer_id, activity_at or period are skipped; a NULL
+ * amount counts the activity with no revenue.
+ */
+static Datum
+cohort_trans_common(FunctionCallInfo fcinfo, bool text_keys, bool is_tstz)
+{
+	MemoryContext aggcontext;
+	CohortState *state = PG_ARGISNULL(0) ? NULL : (CohortState *) PG_GETARG_POINTER(0);
+	bool		has_amount = PG_NARGS() > 4;
+	CohortUnit	unit;
+	int32		period;
+	int64		revenue = 0;
+	uint64		key;
+	CohortCustomer *customer;
+	bool		fresh;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "cohort_retention_trans called in non-aggregate context");
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	{
+		if (state == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(state);
+	}
+
+	unit = arg_unit(state, PG_GETARG_TEXT_PP(3));
+	period = cohort_period_of_date(unit, arg_activity(fcinfo, is_tstz));
+	if (state == NULL)
+		state = state_create(aggcontext, text_keys, has_amount, unit, 0);
+	if (has_amount && !PG_ARGISNULL(4))
+		revenue = state_amount(state, PG_GETARG_NUMERIC(4));
+
+	if (text_keys)
+	{
+		text	   *id = PG_GETARG_TEXT_PP(1);
+
+		key = (uint64) (uintptr_t) state_probe(state, VARDATA_ANY(id), VARSIZE_ANY_EXHDR(id));
+	}
+	else
+		key = (uint64) PG_GETARG_INT64(1);
+	customer = state_customer(state, key, &fresh);
+	customer_add(state, customer, fresh, period, revenue);
+	assert_customer(state, customer);
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * cohort_retention_trans(internal, customer_id bigint, activity_at date,
+ *						  period text [, amount numeric])
+ */
+PG_FUNCTION_INFO_V1(cohort_retention_trans_int_date);
+Datum
+cohort_retention_trans_int_date(PG_FUNCTION_ARGS)
+{
+	return cohort_trans_common(fcinfo, false, false);
+}
+
+/*
+ * cohort_retention_trans(internal, customer_id bigint, activity_at
+ *						  timestamptz, period text [, amount numeric])
+ *
+ * Periods of a timestamptz are those of its date in the session TimeZone.
+ */
+PG_FUNCTION_INFO_V1(cohort_retention_trans_int_tstz);
+Datum
+cohort_retention_trans_int_tstz(PG_FUNCTION_ARGS)
+{
+	return cohort_trans_common(fcinfo, false, true);
+}
+
+/*
+ * cohort_retention_trans(internal, customer_id text, activity_at date,
+ *						  period text [, amount numeric])
+ */
+PG_FUNCTION_INFO_V1(cohort_retention_trans_text_date);
+Datum
+cohort_retention_trans_text_date(PG_FUNCTION_ARGS)
+{
+	return cohort_trans_common(fcinfo, true, false);
+}
+
+/*
+ * cohort_retention_trans(internal, customer_id text, activity_at
+ *						  timestamptz, period text [, amount numeric])
+ */
+PG_FUNCTION_INFO_V1(cohort_retention_trans_text_tstz);
+Datum
+cohort_retention_trans_text_tstz(PG_FUNCTION_ARGS)
+{
+	return cohort_trans_common(fcinfo, true, true);
+}
+
+/* Merge the customers of `from` into `into` (same kind of state). */
+static void
+state_merge(CohortState *into, CohortState *from)
+{
+	cohort_hash_iterator it;
+	CohortCustomer *src;
+
+	if (into->unit != from->unit)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("period must be the same for every row of a group"),
+				 errdetail("Partial states have the periods '%s' and '%s'.",
+						   cohort_unit_name(into->unit), cohort_unit_name(from->unit))));
+	if (into->text_keys != from->text_keys || into->has_revenue != from->has_revenue)
+		elog(ERROR, "cannot combine cohort_retention states of different aggregates");
+	if (from->revenue_scale > into->revenue_scale)
+		state_rescale(into, from->revenue_scale);
+
+	cohort_hash_start_iterate(from->customers, &it);
+	while ((src = cohort_hash_iterate(from->customers, &it)) != NULL)
+	{
+		bool		fresh;
+		CohortCustomer *dst = state_customer(into, src->key, &fresh);
+
+		CHECK_FOR_INTERRUPTS();
+		if (!src->spilled)
+		{
+			uint64		bits = src->set.bits;
+
+			while (bits)
+			{
+				customer_add(into, dst, fresh, src->base + pg_rightmost_one_pos64(bits), 0);
+				fresh = false;
+				bits &= bits - 1;
+			}
+		}
+		else
+		{
+			CohortSpill *spill = src->set.spill;
+
+			for (int32 i = 0; i < spill->n; i++)
+			{
+				int64		revenue = 0;
+
+				if (into->has_revenue)
+				{
+					revenue = spill_revenue(spill)[i];
+					if (!cohort_rescale(&revenue, from->revenue_scale, into->revenue_scale))
+						ereport(ERROR,
+								(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+								 errmsg("revenue is out of range for cohort_retention"),
+								 errdetail("A sum of amounts does not fit in bigint units of 10^-%d.",
+										   into->revenue_scale)));
+				}
+				customer_add(into, dst, fresh, spill->periods[i], revenue);
+				fresh = false;
+			}
+		}
+	}
+}
+
+/*
+ * cohort_retention_combine(internal, internal) returns internal
+ *
+ * Merges two partial states: a customer seen by both gets the union of
+ * their period sets (so the earlier first period) and the summed revenue.
+ */
+PG_FUNCTION_INFO_V1(cohort_retention_combine);
+Datum
+cohort_retention_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	CohortState *left = PG_ARGISNULL(0) ? NULL : (CohortState *) PG_GETARG_POINTER(0);
+	CohortState *right = PG_ARGISNULL(1) ? NULL : (CohortState *) PG_GETARG_POINTER(1);
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "cohort_retention_combine called in non-aggregate context");
+	if (right == NULL)
+	{
+		if (left == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(left);
+	}
+	if (left == NULL)
+		left = state_create(aggcontext, right->text_keys, right->has_revenue, right->unit,
+							right->customers->members);
+	state_merge(left, right);
+	assert_state(left);
+	PG_RETURN_POINTER(left);
+}
+
+/* A growable output buffer for serialize. */
+static inline void
+put(char **p, const void *data, Size len)
+{
+	memcpy(*p, data, len);
+	*p += len;
+}
+
+/*
+ * cohort_retention_serialize(internal) returns bytea
+ *
+ * Format version 1, in host byte order (it only travels between the
+ * processes of one query): version, key kind, unit, revenue flag and scale
+ * (1 byte each), the customer count (uint64), then per customer the key
+ * (int64, or uint32 length and bytes), a set kind byte and either the
+ * bitmap (int32 base, uint64 bits) or the sorted periods (uint32 n, int32
+ * periods[n], with revenue int64 revenue[n]).
+ */
+PG_FUNCTION_INFO_V1(cohort_retention_serialize);
+Datum
+cohort_retention_serialize(PG_FUNCTION_ARGS)
+{
+	CohortState *state = (CohortState *) PG_GETARG_POINTER(0);
+	cohort_hash_iterator it;
+	CohortCustomer *customer;
+	uint64		size = 5 + sizeof(uint64);
+	uint64		count = state->customers->members;
+	bytea	   *result;
+	char	   *p;
+
+	cohort_hash_start_iterate(state->customers, &it);
+	while ((customer = cohort_hash_iterate(state->customers, &it)) != NULL)
+	{
+		size += state->text_keys ? sizeof(uint32) + text_key(customer->key)->len : sizeof(int64);
+		size += 1;
+		if (customer->spilled)
+			size += sizeof(uint32) + (uint64) customer->set.spill->n *
+				(sizeof(int32) + (state->has_revenue ? sizeof(int64) : 0));
+		else
+			size += sizeof(int32) + sizeof(uint64);
+	}
+	if (size > MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("cohort_retention state is too large to pass between parallel workers"),
+				 errdetail("The state of " UINT64_FORMAT " customers needs " UINT64_FORMAT " bytes.",
+						   count, size),
+				 errhint("Set max_parallel_workers_per_gather to 0 for this query.")));
+
+	result = palloc(VARHDRSZ + size);
+	SET_VARSIZE(result, VARHDRSZ + size);
+	p = VARDATA(result);
+	*p++ = COHORT_STATE_VERSION;
+	*p++ = state->text_keys;
+	*p++ = (char) state->unit;
+	*p++ = state->has_revenue;
+	*p++ = (char) state->revenue_scale;
+	put(&p, &count, sizeof(uint64));
+
+	cohort_hash_start_iterate(state->customers, &it);
+	while ((customer = cohort_hash_iterate(state->customers, &it)) != NULL)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (state->text_keys)
+		{
+			const CohortTextKey *key = text_key(customer->key);
+
+			put(&p, &key->len, sizeof(uint32));
+			put(&p, key->data, key->len);
+		}
+		else
+			put(&p, &customer->key, sizeof(int64));
+		*p++ = customer->spilled;
+		if (customer->spilled)
+		{
+			CohortSpill *spill = customer->set.spill;
+			uint32		n = spill->n;
+
+			put(&p, &n, sizeof(uint32));
+			put(&p, spill->periods, sizeof(int32) * n);
+			if (state->has_revenue)
+				put(&p, spill_revenue(spill), sizeof(int64) * n);
+		}
+		else
+		{
+			put(&p, &customer->base, sizeof(int32));
+			put(&p, &customer->set.bits, sizeof(uint64));
+		}
+	}
+	Assert(p == VARDATA(result) + size);
+	PG_RETURN_BYTEA_P(result);
+}
+
+/* A reader over serialized bytes that refuses to run past their end. */
+typedef struct StateReader
+{
+	const char *p;
+	const char *end;
+} StateReader;
+
+static void
+corrupt_state(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("corrupt cohort_retention state"),
+			 errdetail("%s", detail)));
+}
+
+static inline void
+get(StateReader *r, void *data, Size len)
+{
+	if ((Size) (r->end - r->p) < len)
+		corrupt_state("The state ends too early.");
+	memcpy(data, r->p, len);
+	r->p += len;
+}
+
+/*
+ * cohort_retention_deserialize(bytea, internal) returns internal
+ *
+ * Rebuilds a state from cohort_retention_serialize's bytes, checking the
+ * version, every length, that periods are sorted and in range and that no
+ * customer appears twice: corrupt bytes are an error, never a crash.
+ */
+PG_FUNCTION_INFO_V1(cohort_retention_deserialize);
+Datum
+cohort_retention_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
+	MemoryContext aggcontext;
+	StateReader r;
+	uint8		header[5];
+	uint64		count;
+	CohortState *state;
+	int32		first_period;
+	int32		last_period;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "cohort_retention_deserialize called in non-aggregate context");
+	r.p = VARDATA_ANY(bytes);
+	r.end = r.p + VARSIZE_ANY_EXHDR(bytes);
+	get(&r, header, sizeof(header));
+	if (header[0] != COHORT_STATE_VERSION)
+		corrupt_state("The format version is unknown.");
+	if (header[1] > 1 || header[2] < COHORT_DAY || header[2] > COHORT_UNIT_MAX ||
+		header[3] > 1 || header[4] > COHORT_MAX_REVENUE_SCALE || (header[4] && !header[3]))
+		corrupt_state("The header is invalid.");
+	get(&r, &count, sizeof(uint64));
+	/* every customer takes at least 9 bytes */
+	if (count > (uint64) (r.end - r.p) / 9 || count > PG_UINT32_MAX)
+		corrupt_state("The customer count does not fit in the state.");
+	state = state_create(aggcontext, header[1], header[3], header[2], (uint32) count);
+	state->revenue_scale = header[4];
+	first_period = cohort_first_period(state->unit);
+	last_period = cohort_last_period(state->unit);
+
+	for (uint64 i = 0; i < count; i++)
+	{
+		uint64		key;
+		uint8		spilled;
+		bool		fresh;
+		CohortCustomer *customer;
+
+		CHECK_FOR_INTERRUPTS();
+		if (state->text_keys)
+		{
+			uint32		len;
+
+			get(&r, &len, sizeof(uint32));
+			if (len > (Size) (r.end - r.p))
+				corrupt_state("A customer id runs past the end of the state.");
+			key = (uint64) (uintptr_t) state_probe(state, r.p, len);
+			r.p += len;
+		}
+		else
+			get(&r, &key, sizeof(int64));
+		get(&r, &spilled, 1);
+		customer = state_customer(state, key, &fresh);
+		if (!fresh)
+			corrupt_state("A customer appears twice.");
+		if (spilled > 1 || (state->has_revenue && !spilled))
+			corrupt_state("A customer has an invalid set kind.");
+		customer->spilled = spilled;
+		if (spilled)
+		{
+			uint32		n;
+			CohortSpill *spill;
+
+			get(&r, &n, sizeof(uint32));
+			if (n < 1 || n > (Size) (r.end - r.p) / sizeof(int32))
+				corrupt_state("A customer's period count does not fit in the state.");
+			spill = spill_alloc(state, NULL, (int32) n);
+			customer->set.spill = spill;
+			get(&r, spill->periods, sizeof(int32) * n);
+			if (state->has_revenue)
+				get(&r, spill_revenue(spill), sizeof(int64) * n);
+			spill->n = (int32) n;
+			for (uint32 k = 0; k < n; k++)
+				if (spill->periods[k] < first_period || spill->periods[k] > last_period ||
+					(k > 0 && spill->periods[k] <= spill->periods[k - 1]))
+					corrupt_state("A customer's periods are unsorted or out of range.");
+		}
+		else
+		{
+			get(&r, &customer->base, sizeof(int32));
+			get(&r, &customer->set.bits, sizeof(uint64));
+			if (!(customer->set.bits & 1) || customer->base < first_period ||
+				customer->base > last_period - pg_leftmost_one_pos64(customer->set.bits))
+				corrupt_state("A customer's period bitmap is invalid.");
+		}
+		{
+			int32		first;
+			int32		last;
+
+			customer_span(customer, &first, &last);
+			state->min_period = Min(state->min_period, first);
+			state->max_period = Max(state->max_period, last);
+		}
+	}
+	if (r.p != r.end)
+		corrupt_state("The state has trailing bytes.");
+	if (count == 0)
+		corrupt_state("The state has no customers.");
+	assert_state(state);
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * cohort_retention_final(internal) returns cohort_matrix
+ *
+ * Counts, for every cohort (first period) and offset k up to the last
+ * period with any activity, the customers active in period cohort + k and
+ * those whose last activity is at cohort + k or later, and sums their
+ * revenue in period cohort + k. NULL when no row was aggregated.
+ */
+PG_FUNCTION_INFO_V1(cohort_retention_final);
+Datum
+cohort_retention_final(PG_FUNCTION_ARGS)
+{
+	CohortState *state = PG_ARGISNULL(0) ? NULL : (CohortState *) PG_GETARG_POINTER(0);
+	cohort_hash_iterator it;
+	CohortCustomer *customer;
+	int32		span;
+	int64	   *slots;
+	int32		ncohorts = 0;
+	int32	   *starts;
+	CohortMatrix *matrix;
+	int64	   *cells;
+	int			blocks;
+	int64		offset = 0;
+
+	if (state == NULL || state->customers->members == 0)
+		PG_RETURN_NULL();
+	span = state->max_period - state->min_period + 1;
+
+	/* cohort sizes by first period, then each cohort's cell offset */
+	slots = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * (Size) span);
+	memset(slots, 0, sizeof(int64) * (Size) span);
+	cohort_hash_start_iterate(state->customers, &it);
+	while ((customer = cohort_hash_iterate(state->customers, &it)) != NULL)
+	{
+		int32		first;
+		int32		last;
+
+		customer_span(customer, &first, &last);
+		if (slots[first - state->min_period]++ == 0)
+			ncohorts++;
+	}
+	starts = palloc(sizeof(int32) * ncohorts);
+	ncohorts = 0;
+	for (int32 j = 0; j < span; j++)
+		if (slots[j] > 0)
+			starts[ncohorts++] = state->min_period + j;
+	matrix = cohort_matrix_alloc(state->unit, state->has_revenue ? COHORT_MATRIX_HAS_REVENUE : 0,
+								 state->revenue_scale, ncohorts, starts, state->max_period);
+	cells = cohort_matrix_cells(matrix);
+	blocks = cohort_matrix_blocks(matrix->flags);
+	for (int32 i = 0; i < ncohorts; i++)
+	{
+		slots[starts[i] - state->min_period] = offset;
+		offset += (int64) blocks * cohort_matrix_len(matrix, starts[i]);
+	}
+
+	/* active and revenue per period, rolling as a count of last periods */
+	cohort_hash_start_iterate(state->customers, &it);
+	while ((customer = cohort_hash_iterate(state->customers, &it)) != NULL)
+	{
+		int32		first;
+		int32		last;
+		int32		len;
+		int64	   *active;
+
+		CHECK_FOR_INTERRUPTS();
+		customer_span(customer, &first, &last);
+		len = cohort_matrix_len(matrix, first);
+		active = cells + slots[first - state->min_period];
+		active[len + last - first]++;
+		if (customer->spilled)
+		{
+			CohortSpill *spill = customer->set.spill;
+
+			for (int32 i = 0; i < spill->n; i++)
+			{
+				active[spill->periods[i] - first]++;
+				if (state->has_revenue)
+					add_revenue(&active[2 * len + spill->periods[i] - first],
+								spill_revenue(spill)[i]);
+			}
+		}
+		else
+		{
+			uint64		bits = customer->set.bits;
+
+			while (bits)
+			{
+				active[pg_rightmost_one_pos64(bits)]++;
+				bits &= bits - 1;
+			}
+		}
+	}
+	for (int32 i = 0; i < ncohorts; i++)
+	{
+		int32		len = cohort_matrix_len(matrix, starts[i]);
+		int64	   *rolling = cells + slots[starts[i] - state->min_period] + len;
+
+		for (int32 k = len - 2; k >= 0; k--)
+			rolling[k] += rolling[k + 1];
+	}
+#ifdef USE_ASSERT_CHECKING
+	cohort_matrix_check(matrix, VARSIZE(matrix), ERRCODE_INTERNAL_ERROR);
+#endif
+	pfree(slots);
+	PG_RETURN_POINTER(matrix);
+}

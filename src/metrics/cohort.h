@@ -1,0 +1,109 @@
+/*-------------------------------------------------------------------------
+ *
+ * cohort.h
+ *	  What cohort.c (the cohort_retention aggregates) and cohort_matrix.c
+ *	  (the cohort_matrix type and its readers) share: calendar periods and
+ *	  the layout of a cohort_matrix.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RETENTION_COHORT_H
+#define RETENTION_COHORT_H
+
+#include "utils/date.h"
+
+/*
+ * A calendar period unit. A period is named by an int32 index: days since
+ * 2000-01-01, ISO weeks since Monday 2000-01-03, months, quarters or years
+ * since year 0 (year * 12 + month - 1, year * 4 + quarter - 1, year).
+ */
+typedef enum CohortUnit
+{
+	COHORT_DAY = 1,
+	COHORT_WEEK,
+	COHORT_MONTH,
+	COHORT_QUARTER,
+	COHORT_YEAR
+} CohortUnit;
+
+#define COHORT_UNIT_MAX		COHORT_YEAR
+
+/* Periods are supported from 0001-01-01 to 9999-12-31 (four-digit years). */
+#define COHORT_MIN_YEAR		1
+#define COHORT_MAX_YEAR		9999
+
+extern const char *cohort_unit_name(CohortUnit unit);
+extern CohortUnit cohort_unit_lookup(const char *name, int len);
+extern int32 cohort_period_of_date(CohortUnit unit, DateADT date);
+extern DateADT cohort_period_start(CohortUnit unit, int32 period);
+extern int32 cohort_first_period(CohortUnit unit);
+extern int32 cohort_last_period(CohortUnit unit);
+
+/*
+ * cohort_matrix: for each cohort (the customers whose first active period
+ * is its start) and each offset k from 0 to last - start, the customers
+ * active in period start + k (classic), those active in start + k or later
+ * (rolling), and optionally the revenue in period start + k as an int64
+ * count of 10^-revenue_scale units.
+ *
+ * Layout: this header, int32 starts[ncohorts] (strictly increasing), padding
+ * to 8 bytes, then per cohort, in order, int64 active[len], rolling[len]
+ * and (with revenue) revenue[len], len = last - start + 1.
+ */
+typedef struct CohortMatrix
+{
+	int32		vl_len_;		/* varlena header (do not touch directly!) */
+	uint8		version;
+	uint8		unit;			/* CohortUnit */
+	uint8		flags;
+	uint8		revenue_scale;
+	int32		ncohorts;
+	int32		last;			/* the last period with any activity */
+	int32		starts[FLEXIBLE_ARRAY_MEMBER];
+} CohortMatrix;
+
+#define COHORT_MATRIX_VERSION		1
+#define COHORT_MATRIX_HAS_REVENUE	0x01
+#define COHORT_MAX_REVENUE_SCALE	18
+
+#define DatumGetCohortMatrixP(X)	((CohortMatrix *) PG_DETOAST_DATUM(X))
+#define PG_GETARG_COHORT_MATRIX_P(n) DatumGetCohortMatrixP(PG_GETARG_DATUM(n))
+
+/* Number of cells of one cohort starting at period start. */
+static inline int32
+cohort_matrix_len(const CohortMatrix *matrix, int32 start)
+{
+	return matrix->last - start + 1;
+}
+
+/* Number of int64 arrays per cohort: active, rolling and maybe revenue. */
+static inline int
+cohort_matrix_blocks(uint8 flags)
+{
+	return (flags & COHORT_MATRIX_HAS_REVENUE) ? 3 : 2;
+}
+
+/* Offset of the first int64 cell from the start of the matrix. */
+static inline Size
+cohort_matrix_cells_offset(int32 ncohorts)
+{
+	return TYPEALIGN(sizeof(int64),
+					 offsetof(CohortMatrix, starts) + sizeof(int32) * (Size) ncohorts);
+}
+
+static inline int64 *
+cohort_matrix_cells(CohortMatrix *matrix)
+{
+	return (int64 *) ((char *) matrix + cohort_matrix_cells_offset(matrix->ncohorts));
+}
+
+extern Size cohort_matrix_size(uint8 flags, int32 ncohorts, const int32 *starts,
+							   int32 last);
+extern CohortMatrix *cohort_matrix_alloc(CohortUnit unit, uint8 flags, int scale,
+										 int32 ncohorts, const int32 *starts,
+										 int32 last);
+extern void cohort_matrix_check(const CohortMatrix *matrix, Size size, int sqlstate);
+extern bool cohort_parse_decimal(const char *str, int64 *units, int *scale);
+extern bool cohort_rescale(int64 *units, int from_scale, int to_scale);
+
+#endif							/* RETENTION_COHORT_H */
