@@ -33,7 +33,7 @@ const int64 scaled_pow10[SCALED_MAX_DIGITS + 1] = {
 /*
  * The finite numeric num as *value / 10^*scale, where *scale is the
  * numeric's display scale. False (outputs undefined) when it has more than
- * SCALED_MAX_DIGITS digits, or is NaN or infinite.
+ * SCALED_MAX_DIGITS significant digits or decimals, or is NaN or infinite.
  */
 bool
 scaled_from_numeric(Numeric num, int64 *value, int *scale)
@@ -68,6 +68,8 @@ scaled_from_numeric(Numeric num, int64 *value, int *scale)
 			decimals++;
 	}
 	pfree(text);
+	if (decimals > SCALED_MAX_DIGITS)
+		return false;			/* 0.0000000000000000001 has one digit, scale 19 */
 	*value = negative ? -v : v;
 	*scale = decimals < 0 ? 0 : decimals;
 	return true;
