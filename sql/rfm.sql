@@ -142,6 +142,19 @@ SELECT g, (rfm(date '2026-01-01', amount, date '2026-01-01')).monetary, sum(amou
 FROM rfm_big GROUP BY g ORDER BY g;
 SELECT (rfm(date '2026-01-01', amount, date '2026-01-01')).monetary::text = sum(amount)::text AS all_rows_same_text FROM rfm_big;
 
+-- float8 monetary converts as float8::numeric does (15 significant digits),
+-- checked on one-row groups over cents, fractions, huge and tiny values
+CREATE TABLE rfm_floats AS
+SELECT row_number() OVER () AS id, x FROM (
+    SELECT (hashint8extended(i, 1) % 10000000) / 100.0::float8 AS x FROM generate_series(1, 2000) AS i
+    UNION ALL SELECT hashint8extended(i, 2)::float8 / 10::float8 ^ (i % 30) FROM generate_series(1, 2000) AS i
+    UNION ALL SELECT (hashint8extended(i, 3) % 1000)::float8 * 10::float8 ^ (i % 40 - 20) FROM generate_series(1, 2000) AS i
+    UNION ALL SELECT i::float8 / 7 FROM generate_series(-1000, 1000) AS i
+    UNION ALL SELECT unnest(ARRAY[0, '-0', 0.1::float8 + 0.2, 1e15, 1e15 - 1, 9999999999999995, 1e-300, 5e-324,
+                                  1.7976931348623157e308, -123.456, 2.675, 1.005]::float8[])) AS t;
+SELECT count(*) AS values, count(*) FILTER (WHERE m::text <> x::numeric::text) AS differs
+FROM (SELECT id, x, (rfm(date '2025-01-01', x, date '2026-01-01')).monetary AS m FROM rfm_floats GROUP BY id, x) AS t;
+
 -- the two-argument forms use current_date and now()
 SELECT rfm(order_date, amount) = rfm(order_date, amount, current_date) AS date_numeric,
        rfm(order_date, amount_f) = rfm(order_date, amount_f, current_date) AS date_float8,
@@ -169,4 +182,4 @@ SELECT rfm(timestamptz '2025-01-01 00:00+00', 1.0, 'infinity'::timestamptz);
 SELECT rfm(date '2025-01-01', 1e308::float8, date '2026-01-01') FROM generate_series(1, 2);
 
 DROP VIEW ts_checksum, got_all, ref_all, got_date_numeric, got_date_float8, got_ts_numeric, got_ts_float8, ref_date, ref_ts;
-DROP TABLE rfm_big, rfm_orders;
+DROP TABLE rfm_big, rfm_floats, rfm_orders;

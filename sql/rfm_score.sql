@@ -112,6 +112,20 @@ FROM (VALUES (1.5), (12345678901234567890123.1), (12345678901234567890123.05), (
 SELECT f, (rfm_score(r, f, 0) OVER ()).r AS r_score, (rfm_score(r, f, 0) OVER ()).f AS f_score
 FROM (VALUES (-2147483648, -9223372036854775808), (2147483647, 9223372036854775807), (0, 0)) AS v(r, f) ORDER BY f;
 
+-- many keys (the radix sort), negative ones and ones near the int64 limits
+CREATE TABLE wide AS
+SELECT i, (i * 7919) % 701 - 350 AS r, ((i * 7907) % 997 - 498)::bigint * 9000000000000000 AS f,
+       round(((i * 7901) % 1003 - 501) * 1234567.891, 2) AS m
+FROM generate_series(1, 1500) AS i;
+SELECT count(*) AS scored, count(*) FILTER (WHERE (w.s).r IS DISTINCT FROM 1 + 5 * ref.r_above / 1500
+                                               OR (w.s).f IS DISTINCT FROM 1 + 5 * ref.f_below / 1500
+                                               OR (w.s).m IS DISTINCT FROM 1 + 5 * ref.m_below / 1500) AS mismatches
+FROM (SELECT i, rfm_score(r, f, m) OVER () AS s FROM wide) AS w
+JOIN (SELECT a.i, count(*) FILTER (WHERE b.r > a.r) AS r_above, count(*) FILTER (WHERE b.f < a.f) AS f_below,
+             count(*) FILTER (WHERE b.m < a.m) AS m_below
+      FROM wide AS a CROSS JOIN wide AS b GROUP BY a.i) AS ref USING (i);
+DROP TABLE wide;
+
 -- rfm_breaks: the cut values for F are the smallest value whose score is
 -- above k (its count of lower values reaches ceil(k n / bins)); for R the
 -- largest recency whose count of higher values reaches it; checked here

@@ -11,6 +11,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "common/int.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
@@ -73,6 +75,39 @@ scaled_from_numeric(Numeric num, int64 *value, int *scale)
 	*value = negative ? -v : v;
 	*scale = decimals < 0 ? 0 : decimals;
 	return true;
+}
+
+/*
+ * A finite float8 as numeric, exactly as float8_numeric converts it (the
+ * value rounded to DBL_DIG = 15 significant digits, trailing zeros
+ * dropped), without its text round trip when the double is the nearest
+ * double to a decimal v / 10^s of at most 15 digits: that decimal is then
+ * the 15-digit rounding, since two such decimals are at least 4.5 ulp
+ * apart and the double is within half an ulp of it. Checked by converting
+ * back with one correctly rounded division (v < 2^53, 10^s exact).
+ */
+Numeric
+scaled_double_to_numeric(double value)
+{
+	double		magnitude = fabs(value);
+
+	Assert(isfinite(value));
+	for (int scale = 0; scale <= 15 && magnitude * scaled_pow10[scale] < 1e15; scale++)
+	{
+		double		shifted = value * (double) scaled_pow10[scale];
+		int64		v = (int64) llrint(shifted);
+
+		if ((double) v / (double) scaled_pow10[scale] == value)
+		{
+			while (scale > 0 && v % 10 == 0)
+			{
+				v /= 10;
+				scale--;
+			}
+			return scaled_to_numeric(v, scale);
+		}
+	}
+	return DatumGetNumeric(DirectFunctionCall1(float8_numeric, Float8GetDatum(value)));
 }
 
 /*

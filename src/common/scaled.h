@@ -23,5 +23,6 @@ extern bool scaled_from_numeric(Numeric num, int64 *value, int *scale);
 extern bool scaled_rescale(int64 *value, int from_scale, int to_scale);
 extern Numeric scaled_to_numeric(int64 value, int scale);
 extern double scaled_numeric_to_double(Numeric num);
+extern Numeric scaled_double_to_numeric(double value);
 
 #endif							/* RETENTION_SCALED_H */

@@ -569,8 +569,7 @@ rfm_final(PG_FUNCTION_ARGS)
 		nulls[0] = nulls[3] = true;
 	values[1] = Int64GetDatum(state->frequency);
 	if (state->amount_kind == RFM_FLOAT8)
-		values[2] = DirectFunctionCall1(float8_numeric,
-										Float8GetDatum(check_float_result(state->fsum + state->fcomp)));
+		values[2] = NumericGetDatum(scaled_double_to_numeric(check_float_result(state->fsum + state->fcomp)));
 	else
 	{
 		Numeric		sum = scaled_to_numeric(state->isum, state->iscale);

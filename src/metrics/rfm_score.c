@@ -75,29 +75,12 @@ typedef struct ScoreCache
 	RfmBreaks	breaks;
 } ScoreCache;
 
-/* One value of a column being sorted: its key and its row in the partition */
-typedef struct SortItem
-{
-	int64		key;
-	int32		row;
-} SortItem;
-
+/* A numeric value of a column being ranked, and its row in the partition */
 typedef struct NumericItem
 {
 	Datum		value;
 	int32		row;
 } NumericItem;
-
-static int
-sort_item_cmp(const void *a, const void *b)
-{
-	const SortItem *x = (const SortItem *) a;
-	const SortItem *y = (const SortItem *) b;
-
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return (x->row > y->row) - (x->row < y->row);
-}
 
 static int
 numeric_item_cmp(const void *a, const void *b)
@@ -143,10 +126,73 @@ read_row(WindowObject winobj, bool composite, int64 row, Datum *values, bool *nu
 											 false, &nulls[c], &isout);
 }
 
+/* A value of a column being sorted: its key and its row in the partition */
+typedef struct SortItem
+{
+	int64		key;
+	int32		row;
+} SortItem;
+
+static int
+sort_item_cmp(const void *a, const void *b)
+{
+	int64		x = ((const SortItem *) a)->key;
+	int64		y = ((const SortItem *) b)->key;
+
+	return (x > y) - (x < y);
+}
+
 /*
- * Fills below[] from items sorted by key: for a run of equal keys starting
- * at sorted index j among m values, the values below are j and the values
- * above m - j - run.
+ * Sorts n items by key (the order among equal keys does not matter): an
+ * LSD radix sort on the key bytes that differ (a few for days, counts and
+ * cents), qsort for small n. tmp holds n items.
+ */
+static void
+sort_items(SortItem *items, int64 n, SortItem *tmp)
+{
+	uint64		differ = 0;
+	SortItem   *from = items;
+	SortItem   *to = tmp;
+
+	if (n < 256)
+	{
+		qsort(items, n, sizeof(SortItem), sort_item_cmp);
+		return;
+	}
+	for (int64 i = 1; i < n; i++)
+		differ |= (uint64) items[i].key ^ (uint64) items[0].key;
+	for (int shift = 0; shift < 64; shift += 8)
+	{
+		int64		offsets[256] = {0};
+
+		/* flip the sign bit so that negative keys sort first */
+		uint64		flip = shift == 56 ? UINT64CONST(0x80) : 0;
+
+		if (((differ >> shift) & 0xFF) == 0)
+			continue;
+		for (int64 i = 0; i < n; i++)
+			offsets[(((uint64) from[i].key >> shift) & 0xFF) ^ flip]++;
+		for (int64 d = 0, sum = 0; d < 256; d++)
+		{
+			int64		count = offsets[d];
+
+			offsets[d] = sum;
+			sum += count;
+		}
+		for (int64 i = 0; i < n; i++)
+			to[offsets[(((uint64) from[i].key >> shift) & 0xFF) ^ flip]++] = from[i];
+		from = to;
+		to = from == items ? tmp : items;
+		CHECK_FOR_INTERRUPTS();
+	}
+	if (from != items)
+		memcpy(items, from, sizeof(SortItem) * n);
+}
+
+/*
+ * Fills below[] from m items sorted by key: for a run of equal keys that
+ * starts at sorted index j and ends before `end`, j values are below it
+ * and m - end above it (above is what recency counts).
  */
 static void
 count_from_sorted(const SortItem *items, int64 m, bool above, int32 *below)
@@ -162,16 +208,16 @@ count_from_sorted(const SortItem *items, int64 m, bool above, int32 *below)
 		for (int64 i = j; i < end; i++)
 			below[items[i].row] = (int32) (above ? m - end : j);
 		j = end;
-		CHECK_FOR_INTERRUPTS();
 	}
 }
 
 /*
  * Monetary keys when numeric comparisons are needed: the values are
- * re-read, copied, sorted with numeric_cmp and replaced by their dense rank.
+ * re-read, copied, sorted with numeric_cmp and replaced by their dense
+ * rank, which orders the rows as the values do.
  */
 static void
-monetary_ranks_slow(WindowObject winobj, bool composite, int64 rows, SortItem *items, int64 m)
+monetary_ranks_slow(WindowObject winobj, bool composite, int64 rows, int64 *keys, int64 m)
 {
 	NumericItem *values = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(NumericItem) * Max(m, 1));
 	int64		k = 0;
@@ -196,21 +242,26 @@ monetary_ranks_slow(WindowObject winobj, bool composite, int64 rows, SortItem *i
 	{
 		if (i > 0 && numeric_item_cmp(&values[i - 1], &values[i]) != 0)
 			rank++;
-		items[i].key = rank;
-		items[i].row = values[i].row;
+		keys[values[i].row] = rank;
 	}
+	pfree(values);
 }
 
 /*
  * Reads the partition and computes every row's counts, in memory that
- * lives as long as the partition.
+ * lives as long as the partition. Each column's values become int64 keys
+ * in the values' order (numeric amounts as scaled integers at one common
+ * scale, or as ranks by numeric comparison when they do not fit); one
+ * sort of (key, row) pairs then gives every row its count.
  */
 static void
 score_partition(WindowObject winobj, bool composite, ScorePartition *part)
 {
 	MemoryContext partcxt = GetMemoryChunkContext(part);
 	int64		rows = WinGetPartitionRowCount(winobj);
-	SortItem   *items[3];
+	int64	   *keys[3];
+	SortItem   *items;
+	SortItem   *tmp;
 	int8	   *mscale;
 	int			maxscale = 0;
 	bool		monetary_fits = true;
@@ -225,9 +276,11 @@ score_partition(WindowObject winobj, bool composite, ScorePartition *part)
 	for (int c = 0; c < 3; c++)
 	{
 		part->below[c] = MemoryContextAllocHuge(partcxt, sizeof(int32) * rows);
-		items[c] = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(SortItem) * rows);
+		keys[c] = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * rows);
 		part->counted[c] = 0;
 	}
+	items = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(SortItem) * rows);
+	tmp = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(SortItem) * rows);
 	mscale = MemoryContextAllocHuge(CurrentMemoryContext, rows);
 
 	for (int64 row = 0; row < rows; row++)
@@ -238,41 +291,54 @@ score_partition(WindowObject winobj, bool composite, ScorePartition *part)
 		read_row(winobj, composite, row, values, nulls);
 		for (int c = 0; c < 3; c++)
 		{
-			SortItem   *item;
-
-			part->below[c][row] = -1;
+			/* below = -1 marks a NULL until the counts replace it */
+			part->below[c][row] = nulls[c] ? -1 : 0;
 			if (nulls[c])
 				continue;
-			item = &items[c][part->counted[c]++];
-			item->row = (int32) row;
+			part->counted[c]++;
 			if (c == COL_R)
-				item->key = DatumGetInt32(values[c]);
+				keys[c][row] = DatumGetInt32(values[c]);
 			else if (c == COL_F)
-				item->key = DatumGetInt64(values[c]);
+				keys[c][row] = DatumGetInt64(values[c]);
 			else if (monetary_fits)
 			{
 				int			scale;
 
-				monetary_fits = scaled_from_numeric(DatumGetNumeric(values[c]), &item->key, &scale);
-				mscale[part->counted[c] - 1] = (int8) scale;
+				monetary_fits = scaled_from_numeric(DatumGetNumeric(values[c]), &keys[c][row], &scale);
+				mscale[row] = (int8) scale;
 				maxscale = Max(maxscale, scale);
 			}
 		}
 		CHECK_FOR_INTERRUPTS();
 	}
 
-	/* monetary: one common scale, or numeric comparisons */
-	for (int64 i = 0; monetary_fits && i < part->counted[COL_M]; i++)
-		monetary_fits = scaled_rescale(&items[COL_M][i].key, mscale[i], maxscale);
+	/* monetary: one common scale, or ranks by numeric comparison */
+	for (int64 row = 0; monetary_fits && row < rows; row++)
+		if (part->below[COL_M][row] == 0)
+			monetary_fits = scaled_rescale(&keys[COL_M][row], mscale[row], maxscale);
 	if (!monetary_fits)
-		monetary_ranks_slow(winobj, composite, rows, items[COL_M], part->counted[COL_M]);
+		monetary_ranks_slow(winobj, composite, rows, keys[COL_M], part->counted[COL_M]);
 
 	for (int c = 0; c < 3; c++)
 	{
-		qsort(items[c], part->counted[c], sizeof(SortItem), sort_item_cmp);
-		count_from_sorted(items[c], part->counted[c], c == COL_R, part->below[c]);
-		pfree(items[c]);
+		int64		m = 0;
+
+		for (int64 row = 0; row < rows; row++)
+			if (part->below[c][row] == 0)
+			{
+				items[m].key = keys[c][row];
+				items[m].row = (int32) row;
+				m++;
+			}
+		Assert(m == part->counted[c]);
+		sort_items(items, m, tmp);
+		/* recency: lower is better, so it counts the values above */
+		count_from_sorted(items, m, c == COL_R, part->below[c]);
+		pfree(keys[c]);
+		CHECK_FOR_INTERRUPTS();
 	}
+	pfree(items);
+	pfree(tmp);
 	pfree(mscale);
 	part->ready = true;
 }
