@@ -6,7 +6,8 @@
 -- splits them); NULLs; exact numeric comparison beyond the int64 fast path;
 -- the composite forms; rfm_breaks (against an SQL reference of its cut
 -- values) and fixed-break scoring equal to the window scores row for row;
--- the constructor; segment(rfm_score) and user rules on rfm_score results.
+-- the constructor; segment(rfm_score) and user rules on rfm_score results;
+-- the examples of doc/rfm.md.
 --
 SET extra_float_digits = 0;
 
@@ -194,6 +195,27 @@ SELECT segment(s) AS segment, count(*) AS customers FROM got_scores WHERE scope 
 SELECT segment(ROW(NULL, 3, 3, NULL)::rfm_score) IS NULL AS null_r, segment(ROW(5, 5, NULL, NULL)::rfm_score) AS null_m;
 SELECT segment((s).r, (s).f, (s).m, '[{"segment": "Top", "r": [7, 9], "f": [7, 9]}, {"segment": "Rest"}]') AS segment, count(*) AS customers
 FROM got_scores WHERE scope = 'all' AND bins = 9 AND (s).code IS NOT NULL GROUP BY 1 ORDER BY 1;
+
+-- the examples of doc/rfm.md
+CREATE TABLE orders (customer_id bigint, order_date date, amount numeric(10, 2));
+INSERT INTO orders VALUES
+    (1, '2025-12-20', 120.00), (1, '2025-11-02', 80.00), (1, '2025-06-15', 45.50),
+    (2, '2025-03-01', 20.00),
+    (3, '2025-12-28', 300.00), (3, '2025-12-01', 250.00), (3, '2025-10-10', 199.99), (3, '2025-12-29', -50.00),
+    (4, '2024-12-24', 35.00), (4, '2025-01-10', 15.00),
+    (5, '2025-12-30', 60.00), (5, '2026-01-05', 75.00);
+SELECT customer_id, rfm(order_date, amount, date '2026-01-01') FROM orders GROUP BY customer_id ORDER BY customer_id;
+SELECT customer_id, (x).recency_days, (x).frequency, (x).monetary, s AS score, segment(s)
+FROM (SELECT customer_id, x, rfm_score(x) OVER () AS s
+      FROM (SELECT customer_id, rfm(order_date, amount, date '2026-01-01') AS x FROM orders GROUP BY customer_id) AS c) AS t
+ORDER BY customer_id;
+CREATE TABLE rfm_breaks_2025_12 AS
+SELECT rfm_breaks((x).recency_days, (x).frequency, (x).monetary) AS breaks
+FROM (SELECT rfm(order_date, amount, date '2026-01-01') AS x FROM orders GROUP BY customer_id) AS c;
+SELECT breaks FROM rfm_breaks_2025_12;
+SELECT customer_id, rfm_score(rfm(order_date, amount, date '2026-02-01'), (SELECT breaks FROM rfm_breaks_2025_12)) AS score
+FROM orders GROUP BY customer_id ORDER BY customer_id;
+DROP TABLE orders, rfm_breaks_2025_12;
 
 -- errors
 SELECT rfm_score(1, 1, 1.0, 1) OVER ();
