@@ -54,6 +54,36 @@ INSERT INTO parallel_cases VALUES
  $$SELECT cohort_retention(customer_text, order_at, 'week')::text FROM parallel_orders$$),
 ('cohort_retention(text,timestamptz,text,numeric)',
  $$SELECT cohort_retention(customer_text, order_at, 'month', amount)::text FROM parallel_orders$$),
+('rfm(date,numeric,date)',
+ $$SELECT md5(string_agg(format('%s %s', customer_id, v), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, rfm(order_date, amount, date '2025-06-01') AS v FROM parallel_orders GROUP BY customer_id) AS g$$),
+('rfm(date,float8,date)',
+ $$SELECT md5(string_agg(format('%s %s', customer_id, v), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, rfm(order_date, amount_f, date '2025-06-01') AS v FROM parallel_orders GROUP BY customer_id) AS g$$),
+('rfm(timestamptz,numeric,timestamptz)',
+ $$SELECT md5(string_agg(format('%s %s', customer_id, v), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, rfm(order_at, amount, timestamptz '2025-06-01 12:00') AS v FROM parallel_orders GROUP BY customer_id) AS g$$),
+('rfm(timestamptz,float8,timestamptz)',
+ $$SELECT md5(string_agg(format('%s %s', customer_id, v), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, rfm(order_at, amount_f, timestamptz '2025-06-01 12:00') AS v FROM parallel_orders GROUP BY customer_id) AS g$$),
+('rfm(date,numeric)',
+ $$SELECT md5(string_agg(format('%s %s', customer_id, v), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, rfm(order_date, amount) AS v FROM parallel_orders GROUP BY customer_id) AS g$$),
+('rfm(date,float8)',
+ $$SELECT md5(string_agg(format('%s %s', customer_id, v), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, rfm(order_date, amount_f) AS v FROM parallel_orders GROUP BY customer_id) AS g$$),
+('rfm(timestamptz,numeric)',
+ $$SELECT md5(string_agg(format('%s %s', customer_id, v), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, rfm(order_at, amount) AS v FROM parallel_orders GROUP BY customer_id) AS g$$),
+('rfm(timestamptz,float8)',
+ $$SELECT md5(string_agg(format('%s %s', customer_id, v), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, rfm(order_at, amount_f) AS v FROM parallel_orders GROUP BY customer_id) AS g$$),
+('rfm_breaks(integer,bigint,numeric)',
+ $$SELECT rfm_breaks(r, f, m)::text FROM (SELECT (x).recency_days AS r, (x).frequency AS f, (x).monetary AS m
+   FROM (SELECT rfm(order_date, amount, date '2026-01-01') AS x FROM parallel_orders GROUP BY customer_id) AS g) AS s$$),
+('rfm_breaks(integer,bigint,numeric,integer)',
+ $$SELECT rfm_breaks(r, f, m, 7)::text FROM (SELECT (x).recency_days AS r, (x).frequency AS f, (x).monetary AS m
+   FROM (SELECT rfm(order_date, amount, date '2026-01-01') AS x FROM parallel_orders GROUP BY customer_id) AS g) AS s$$),
 ('btyd_summary(date,numeric,date,text)',
  $$SELECT md5(string_agg(format('%s %s %s %s %s', customer_id, (s).frequency, (s).recency, (s).t, round((s).monetary_value::numeric, 6)), ',' ORDER BY customer_id))
    FROM (SELECT customer_id, btyd_summary(order_date, amount, date '2026-01-01', 'week') AS s FROM parallel_orders GROUP BY customer_id) AS g$$),
