@@ -8,7 +8,7 @@
 -- cohort_matrix that sql/cohort_matrix.sql does not already cover.
 --
 BEGIN;
-SELECT plan(67);
+SELECT plan(69);
 
 -- the errcode and detail of a statement, to check which check fired
 CREATE FUNCTION pg_temp.failure(sql text) RETURNS text
@@ -115,6 +115,9 @@ SELECT throws_ok($$SELECT cohort_retention(1::bigint, '2024-01-01'::date, 'month
                  '22003', 'revenue is out of range for cohort_retention');
 SELECT is((SELECT (cohort_table(cohort_retention(1::bigint, '2024-01-01'::date, 'month', a))).revenue FROM (VALUES (-9223372036854775808), (0)) v(a)),
           -9223372036854775808::numeric, 'cohort_retention: the smallest bigint amount is exact');
+SELECT is((SELECT (cohort_table(cohort_retention(1::bigint, '2024-01-01'::date, 'month', 22 / 100.0))).revenue), 0.22,
+          'cohort_retention: an amount printed with 20 decimals, 0.22000000000000000000, is 0.22 (was refused as out of range)');
+SELECT throws_ok($$SELECT cohort_retention(1::bigint, '2024-01-01'::date, 'month', 0.1000000000000000000001)$$, '22003', 'amount is out of range for cohort_retention');
 SELECT is((SELECT (cohort_table(cohort_retention(1::bigint, '2024-01-01'::date, 'month', a))).revenue FROM (VALUES (0.000000000000000001), (-0.000000000000000002)) v(a)),
           -0.000000000000000001, 'cohort_retention: amounts of 18 decimals are exact');
 

@@ -133,8 +133,10 @@ cohort_last_period(CohortUnit unit)
 /*
  * Parse a plain decimal "-123.45" (what numeric_out prints for a finite
  * value) into units of 10^-scale: *units = -12345, *scale = 2. False for
- * anything else (NaN, Infinity, an exponent), a scale above
- * COHORT_MAX_REVENUE_SCALE or a value that does not fit in int64.
+ * anything else (NaN, Infinity, an exponent), a nonzero digit beyond
+ * COHORT_MAX_REVENUE_SCALE decimals (zeros there are dropped: a division
+ * such as 22 / 100.0 prints 20 decimals) or a value that does not fit in
+ * int64.
  */
 bool
 cohort_parse_decimal(const char *str, int64 *units, int *scale)
@@ -159,12 +161,19 @@ cohort_parse_decimal(const char *str, int64 *units, int *scale)
 		}
 		if (*p < '0' || *p > '9')
 			return false;
+		/* zeros after the last decimal kept do not change the value */
+		if (decimals == COHORT_MAX_REVENUE_SCALE)
+		{
+			if (p[strspn(p, "0")] != '\0')
+				return false;
+			break;
+		}
 		digits = true;
 		if (magnitude > (PG_UINT64_MAX - 9) / 10)
 			return false;
 		magnitude = magnitude * 10 + (*p - '0');
-		if (decimals >= 0 && ++decimals > COHORT_MAX_REVENUE_SCALE)
-			return false;
+		if (decimals >= 0)
+			decimals++;
 	}
 	if (!digits || magnitude > (uint64) PG_INT64_MAX + (negative ? 1 : 0))
 		return false;
