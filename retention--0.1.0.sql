@@ -967,7 +967,7 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION cltv(purchases bgnbd, spend gamma_gamma, frequency integer,
                      recency float8, t float8, monetary_value float8,
-                     months integer, discount_rate float8, unit text)
+                     months integer, discount_rate float8, unit time_unit)
 RETURNS float8
 AS 'MODULE_PATHNAME', 'cltv_btyd'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -1006,7 +1006,7 @@ COMMENT ON FUNCTION pareto_nbd_p_alive(pareto_nbd, integer, float8, float8) IS
 'Pareto/NBD probability that a customer with this frequency, recency and age t is still active';
 COMMENT ON FUNCTION gamma_gamma_expected_spend(gamma_gamma, integer, float8) IS
 'Gamma-Gamma expected spend per transaction of a customer with this frequency and mean repeat spend';
-COMMENT ON FUNCTION cltv(bgnbd, gamma_gamma, integer, float8, float8, float8, integer, float8, text) IS
+COMMENT ON FUNCTION cltv(bgnbd, gamma_gamma, integer, float8, float8, float8, integer, float8, time_unit) IS
 'discounted lifetime value over the next months months from a BG/NBD and a Gamma-Gamma model, monthly discount_rate, models fitted in unit day, week or month';
 COMMENT ON FUNCTION sbg_fit(bigint[]) IS
 'shifted-beta-geometric retention model fitted to a cohort''s survivor counts at t = 0, 1, 2, ...';

@@ -16,6 +16,7 @@
 #include "utils/builtins.h"
 
 #include "common/checks.h"
+#include "common/time_unit.h"
 #include "models/bgnbd.h"
 #include "models/fit.h"
 #include "models/gamma_gamma.h"
@@ -26,9 +27,9 @@
  * (52.14 weeks a year / 12, as lifetimes uses) or 1 month.
  */
 static double
-month_length(text *unit)
+month_length(Datum unit)
 {
-	char	   *name = text_to_cstring(unit);
+	const char *name = time_unit_label(unit);
 
 	if (strcmp(name, "day") == 0)
 		return 30.0;
@@ -68,7 +69,7 @@ cltv_btyd(PG_FUNCTION_ARGS)
 	double		monetary_value = PG_GETARG_FLOAT8(5);
 	int32		months = PG_GETARG_INT32(6);
 	double		discount = PG_GETARG_FLOAT8(7);
-	double		f = month_length(PG_GETARG_TEXT_PP(8));
+	double		f = month_length(PG_GETARG_DATUM(8));
 	double		spend;
 	double		previous = 0.0;
 	double		value = 0.0;
