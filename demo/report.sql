@@ -19,7 +19,7 @@ FROM orders;
 
 -- One rfm snapshot per customer at the end of June, scored against the
 -- whole population (rfm_score ... OVER ()) and named by the default map.
-CREATE TABLE customer_rfm AS
+CREATE TABLE rfm_june AS
 SELECT customer_id, x AS rfm, s AS score, segment(s) AS segment
 FROM (SELECT customer_id, x, rfm_score(x) OVER () AS s
       FROM (SELECT customer_id, rfm(order_date, amount, date '2025-06-30') AS x
@@ -33,7 +33,7 @@ SELECT segment, count(*) AS customers,
        round(100 * sum((rfm).monetary) / sum(sum((rfm).monetary)) OVER (), 1) AS "% rev",
        round(avg((rfm).recency_days)) AS "avg recency",
        round(avg((rfm).frequency), 2) AS "avg orders"
-FROM customer_rfm
+FROM rfm_june
 GROUP BY segment
 ORDER BY revenue DESC;
 

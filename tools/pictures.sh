@@ -8,7 +8,8 @@
 #   doc/img/cohort_heatmap.png  monthly cohort retention, cohort x month offset
 #   doc/img/segments.png        share of customers and of revenue per RFM segment
 # Leaves no server running. The data are deterministic, so a rerun gives the
-# same pictures.
+# same pictures. It rebuilds the private tree that tools/test.sh uses, so do
+# not run the two at once in one checkout.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -36,7 +37,7 @@ export_tsv "SELECT dense_rank() OVER (ORDER BY cohort) - 1, to_char(cohort, 'YYY
 # segment, % of customers, % of revenue, largest revenue first
 export_tsv "SELECT segment, round(100.0 * count(*) / sum(count(*)) OVER (), 1),
                    round(100 * sum((rfm).monetary) / sum(sum((rfm).monetary)) OVER (), 1)
-            FROM customer_rfm GROUP BY segment ORDER BY 3 DESC" "$WORK/segments.tsv"
+            FROM rfm_june GROUP BY segment ORDER BY 3 DESC" "$WORK/segments.tsv"
 ncohorts=$(wc -l <"$WORK/cohorts.tsv")
 
 mkdir -p "$ROOT/doc/img"

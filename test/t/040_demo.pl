@@ -40,7 +40,7 @@ is($node->safe_psql('postgres', q{
 	SELECT count(*), count(DISTINCT customer_id), count(segment), count(DISTINCT segment),
 	       sum((rfm).monetary) = (SELECT sum(amount) FROM orders),
 	       sum((rfm).frequency) = (SELECT count(*) FROM orders WHERE amount >= 0)
-	FROM customer_rfm}),
+	FROM rfm_june}),
 	"$customers|$customers|$customers|10|t|t",
 	'RFM: one row per customer, all 10 segments used, revenue and orders add up');
 
