@@ -56,8 +56,7 @@ SELECT t.cohort,
        t.revenue,
        sum(t.revenue) OVER (PARTITION BY t.cohort ORDER BY t.period_offset) AS cumulative_revenue
 FROM (SELECT cohort_retention(customer_id, order_date, 'month', amount) AS matrix FROM orders) AS m,
-     cohort_table(m.matrix) AS t
-WHERE m.matrix IS NOT NULL;
+     cohort_table(m.matrix) AS t;
 CREATE UNIQUE INDEX cohort_heatmap_cell ON cohort_heatmap (cohort, period_offset);
 
 -- Refresh them all, in dependency order, without blocking readers.
