@@ -1106,9 +1106,9 @@ COMMENT ON FUNCTION spend_fit_trans(internal, float8, float8, float8) IS
 COMMENT ON FUNCTION fit_combine(internal, internal) IS
 'aggregate combine function of the model fits';
 COMMENT ON FUNCTION fit_serialize(internal) IS
-'aggregate serialize function of the model fits';
+'aggregate serial function of the model fits';
 COMMENT ON FUNCTION fit_deserialize(bytea, internal) IS
-'aggregate deserialize function of the model fits';
+'aggregate deserial function of the model fits';
 COMMENT ON FUNCTION bgnbd_fit_final(internal) IS
 'aggregate final function of bgnbd_fit';
 COMMENT ON FUNCTION pareto_nbd_fit_final(internal) IS
