@@ -80,6 +80,53 @@ SELECT 'all' AS cohort,
 FROM (SELECT retention_curve(matrix) AS c FROM cohorts) AS pooled;
 \pset border 1
 
+-- The buy-till-you-die summary of every customer as of 2025-07-01, the day
+-- after the last order (t is then exact), in weeks; then the two fits.
+CREATE TABLE summaries AS
+SELECT customer_id, (btyd_summary(order_date, amount, date '2025-07-01', 'week')).*
+FROM orders GROUP BY customer_id;
+
+CREATE TABLE fits AS
+SELECT bgnbd_fit(frequency, recency, t) AS bgnbd,
+       gamma_gamma_fit(frequency, monetary_value) AS gamma_gamma
+FROM summaries;
+
+\echo
+\echo '== BG/NBD (purchases and dropout, per week) and Gamma-Gamma (spend) fits'
+\echo '   against the parameters demo/orders.sql simulated with (same-day orders merge'
+\echo '   into one purchase day, which biases alpha up: doc/simulate_orders.md)'
+SELECT model, parameter, truth, fitted
+FROM fits,
+     LATERAL (VALUES (1, 'BG/NBD', 'r', 0.243, round((bgnbd).r::numeric, 3)),
+                     (2, 'BG/NBD', 'alpha', 2.5, round((bgnbd).alpha::numeric, 3)),
+                     (3, 'BG/NBD', 'a', 0.793, round((bgnbd).a::numeric, 3)),
+                     (4, 'BG/NBD', 'b', 2.426, round((bgnbd).b::numeric, 3)),
+                     (5, 'Gamma-Gamma', 'p', 6.25, round((gamma_gamma).p::numeric, 3)),
+                     (6, 'Gamma-Gamma', 'q', 3.74, round((gamma_gamma).q::numeric, 3)),
+                     (7, 'Gamma-Gamma', 'v', 15.44, round((gamma_gamma).v::numeric, 3)))
+             AS p(k, model, parameter, truth, fitted)
+ORDER BY k;
+SELECT 'BG/NBD' AS model, (bgnbd).n AS customers, round((bgnbd).loglik::numeric, 1) AS loglik,
+       (bgnbd).converged
+FROM fits
+UNION ALL
+SELECT 'Gamma-Gamma', (gamma_gamma).n, round((gamma_gamma).loglik::numeric, 1), (gamma_gamma).converged
+FROM fits;
+
+\echo
+\echo '== The ten most valuable customers: 12-month CLV at 1% a month discount'
+SELECT customer_id, frequency + 1 AS "purchase days",
+       round((t - recency)::numeric, 1) AS "weeks since last",
+       round(monetary_value::numeric, 2) AS "avg repeat spend",
+       round(bgnbd_p_alive(bgnbd, frequency, recency, t)::numeric, 3) AS "P(alive)",
+       round(bgnbd_expected_purchases(bgnbd, 52.14, frequency, recency, t)::numeric, 1) AS "purchases next 12m",
+       round(clv::numeric, 2) AS "CLV 12m"
+FROM (SELECT s.*, f.*, cltv(bgnbd, gamma_gamma, frequency, recency, t, monetary_value, 12, 0.01, 'week') AS clv
+      FROM summaries AS s, fits AS f
+      ORDER BY clv DESC, customer_id
+      LIMIT 10) AS top
+ORDER BY clv DESC, customer_id;
+
 -- Month-over-month migration. Last month's breaks (the May population as
 -- of 2025-05-31) are stored, and both snapshots are scored against them,
 -- so a customer who moves did change, not the population around them.

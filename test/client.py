@@ -2,7 +2,8 @@
 
 Connects the way a BI tool does (psycopg2 over libpq, Unix socket, text
 protocol), reads each type the extension returns -- the composites rfm,
-rfm_score, rfm_breaks, retention_counts and btyd_summary, float8[] arrays,
+rfm_score, rfm_breaks, retention_counts, btyd_summary and the model
+composites bgnbd, gamma_gamma, pareto_nbd and sbg, float8[] arrays,
 cohort_matrix in its JSON text form, cohort_table rows, scalars -- decodes
 them on the client (a composite arrives as text such as '(12,3,245.50,200)':
 once parsed by hand from that text, once through
@@ -273,6 +274,58 @@ def main():
     ok(isinstance(curve, list) and len(curve) == 6 and all(close(a, b) for a, b in zip(curve, want))
        and parse_float_array(text) == curve,
        "retention_curve: float8[] decodes to the pooled retention computed on the client", (curve, want))
+
+    # -- model composites: bgnbd, gamma_gamma, pareto_nbd (float8 x 4 or 3, float8, bigint, boolean), sbg
+    for name in ("bgnbd", "gamma_gamma", "pareto_nbd", "sbg"):
+        psycopg2.extras.register_composite(name, cur)
+    cur.execute("""
+        DROP TABLE IF EXISTS summaries;
+        CREATE TABLE summaries AS
+        SELECT customer_id, (btyd_summary(order_date, amount, date '2024-09-30', 'week')).*
+        FROM orders WHERE customer_id <= 400 GROUP BY customer_id""")
+    cur.execute("""
+        SELECT bg, bg::text, (bg).r, (bg).alpha, (bg).a, (bg).b, (bg).loglik, (bg).n, (bg).converged,
+               gg, gg::text, (gg).p, (gg).q, (gg).v, (gg).loglik, (gg).n, (gg).converged,
+               pn, pn::text, (pn).r, (pn).alpha, (pn).s, (pn).beta, (pn).loglik, (pn).n, (pn).converged
+        FROM (SELECT bgnbd_fit(frequency, recency, t) AS bg, gamma_gamma_fit(frequency, monetary_value) AS gg,
+                     pareto_nbd_fit(frequency, recency, t) AS pn FROM summaries) AS f""")
+    row = cur.fetchone()
+    for (name, fields), start in ((("bgnbd", ("r", "alpha", "a", "b", "loglik", "n", "converged")), 0),
+                                  (("gamma_gamma", ("p", "q", "v", "loglik", "n", "converged")), 9),
+                                  (("pareto_nbd", ("r", "alpha", "s", "beta", "loglik", "n", "converged")), 17)):
+        model, text, selected = row[start], row[start + 1], row[start + 2:start + 2 + len(fields)]
+        h = parse_composite(text)
+        by_hand = [float(x) for x in h[:-3]] + [float(h[-3]), int(h[-2]), h[-1] == "t"]
+        ok(tuple(getattr(model, f) for f in fields) == tuple(selected) and tuple(by_hand) == tuple(selected)
+           and isinstance(selected[-2], int) and isinstance(selected[-1], bool),
+           "%s: composite decoded both ways equals its fields selected one by one" % name, (text, selected))
+    bg = row[0]
+    ok(bg.converged and bg.n == 400, "bgnbd: converged over the 400 customers", bg)
+    cur.execute("""SELECT customer_id, frequency, recency, t, bgnbd_p_alive(%s, frequency, recency, t)
+                   FROM summaries ORDER BY customer_id""", (psycopg2.extensions.AsIs(
+                       "ROW(%r, %r, %r, %r, NULL, NULL, NULL)::bgnbd" % (bg.r, bg.alpha, bg.a, bg.b)),))
+    bad = []
+    for cid, x, tx, t, p_alive in cur.fetchall():
+        # Fader, Hardie & Lee (2005), equation (11), evaluated on the client from the decoded parameters
+        want = 1.0 if x == 0 else 1.0 / (1.0 + bg.a / (bg.b + x - 1) * ((bg.alpha + t) / (bg.alpha + tx)) ** (bg.r + x))
+        if not close(p_alive, want, 1e-9):
+            bad.append((cid, x, tx, t, p_alive, want))
+    ok(not bad, "bgnbd_p_alive of 400 customers equals the closed form computed from the decoded parameters", bad[:3])
+
+    cur.execute("SELECT m, m::text, (m).alpha, (m).beta, (m).loglik, (m).converged, "
+                "sbg_survival(m, 3), sbg_retention(m, 3) "
+                "FROM (SELECT sbg_fit(ARRAY[1000, 869, 743, 653, 593, 551, 517, 491]::bigint[]) AS m) AS f")
+    m, text, alpha, beta, loglik, converged, s3, r3 = cur.fetchone()
+    h = parse_composite(text)
+    ok((m.alpha, m.beta, m.loglik, m.converged) == (alpha, beta, loglik, converged)
+       and [float(h[0]), float(h[1]), float(h[2]), h[3] == "t"] == [alpha, beta, loglik, converged],
+       "sbg: composite decoded both ways equals its fields", text)
+    # Fader & Hardie (2007): S(t) = B(alpha, beta + t) / B(alpha, beta); r(t) = (beta + t - 1) / (alpha + beta + t - 1)
+    lbeta = lambda x, y: math.lgamma(x) + math.lgamma(y) - math.lgamma(x + y)
+    ok(close(s3, math.exp(lbeta(alpha, beta + 3) - lbeta(alpha, beta)), 1e-9)
+       and close(r3, (beta + 2) / (alpha + beta + 2), 1e-9),
+       "sbg_survival and sbg_retention equal the closed forms computed from the decoded alpha and beta",
+       (s3, r3, alpha, beta))
 
     # -- scalars
     cur.execute("SELECT retention_rate(150, 200, 80), cltv(10000, 0.01), payback_periods(100000, 10000), segment(5, 4)")

@@ -23,7 +23,7 @@ my $rc = $node->psql('postgres', '',
 is($rc, 0, 'demo/report.sql runs to the end');
 is($err, '', 'no error, warning or notice on stderr');
 for my $section ('== Orders', '== RFM segments', '== Cohort retention', 'pooled over the cohorts',
-	'== Stored breaks', '== Segment migration')
+	'== BG/NBD', '== The ten most valuable', '== Stored breaks', '== Segment migration')
 {
 	like($out, qr/\Q$section\E/, "prints section '$section'");
 }
@@ -52,6 +52,23 @@ is($node->safe_psql('postgres', q{
 	FROM cohorts, cohort_table(matrix)}),
 	"18|$customers|t|t|t|t",
 	'cohorts: 18 months, sizes add up, retention in [0, 1], revenue adds up, month-1 retention 10-25 %');
+
+# the fits converge near the simulated truth (alpha is biased up by the
+# merging of same-day orders, doc/simulate_orders.md: allow 15 %)
+is($node->safe_psql('postgres', q{
+	SELECT (bgnbd).converged, (gamma_gamma).converged, (bgnbd).n, (gamma_gamma).n = (SELECT count(*) FROM summaries WHERE frequency > 0),
+	       abs((bgnbd).r / 0.243 - 1) < 0.15 AND abs((bgnbd).alpha / 2.5 - 1) < 0.15
+	       AND abs((bgnbd).a / 0.793 - 1) < 0.15 AND abs((bgnbd).b / 2.426 - 1) < 0.15,
+	       abs((gamma_gamma).p / 6.25 - 1) < 0.15 AND abs((gamma_gamma).q / 3.74 - 1) < 0.15
+	       AND abs((gamma_gamma).v / 15.44 - 1) < 0.15
+	FROM fits}),
+	"t|t|$customers|t|t|t", 'BG/NBD and Gamma-Gamma fits converge within 15 % of the truth');
+is($node->safe_psql('postgres', q{
+	SELECT bool_and(p BETWEEN 0 AND 1), bool_and(c >= 0), count(*) FILTER (WHERE c > 1000) BETWEEN 1 AND 10000
+	FROM (SELECT bgnbd_p_alive(bgnbd, frequency, recency, t) AS p,
+	             cltv(bgnbd, gamma_gamma, frequency, recency, t, monetary_value, 12, 0.01, 'week') AS c
+	      FROM summaries, fits) AS x}),
+	't|t|t', 'P(alive) in [0, 1], CLV not negative, a few customers above 1,000');
 
 is($node->safe_psql('postgres', q{
 	SELECT count(*), count(*) FILTER (WHERE may IS NULL), count(*) FILTER (WHERE june IS NULL)

@@ -14,7 +14,7 @@ use Test::More;
 use Time::HiRes qw(sleep);
 
 my $root = $ENV{RETENTION_ROOT} or die "RETENTION_ROOT is not set";
-my @views = qw(customer_rfm segment_summary cohort_heatmap);
+my @views = qw(customer_rfm segment_summary cohort_heatmap customer_clv);
 
 my $node = PostgreSQL::Test::Cluster->new('bi_cron');
 $node->init;
@@ -99,6 +99,21 @@ is($node->safe_psql('postgres', q{
 	           cohort_table(x.m) AS t) AS t USING (cohort, period_offset)}),
 	'6|0', 'cohort_heatmap: the 6 cells of 3 cohorts, equal to cohort_table');
 
+is($node->safe_psql('postgres', q{
+	WITH s AS (SELECT customer_id, btyd_summary(order_date, amount, current_date, 'week') AS x
+	           FROM orders WHERE order_date < current_date GROUP BY customer_id),
+	     f AS (SELECT bgnbd_fit((x).frequency, (x).recency, (x).t) AS bg,
+	                  gamma_gamma_fit((x).frequency, (x).monetary_value) AS gg FROM s)
+	SELECT count(*), count(*) FILTER (WHERE v.customer_id IS NULL OR s.customer_id IS NULL
+	    OR (v.frequency, v.recency_weeks, v.age_weeks, v.monetary_value) IS DISTINCT FROM ((s.x).frequency, (s.x).recency, (s.x).t, (s.x).monetary_value)
+	    OR v.p_alive IS DISTINCT FROM bgnbd_p_alive(f.bg, (s.x).frequency, (s.x).recency, (s.x).t)
+	    OR v.expected_spend IS DISTINCT FROM gamma_gamma_expected_spend(f.gg, (s.x).frequency, (s.x).monetary_value)
+	    OR v.clv_12m IS DISTINCT FROM cltv(f.bg, f.gg, (s.x).frequency, (s.x).recency, (s.x).t, (s.x).monetary_value, 12, 0.01, 'week')
+	    OR (v.fit_r, v.fit_alpha, v.fit_a, v.fit_b, v.fit_p, v.fit_q, v.fit_v) IS DISTINCT FROM ((f.bg).r, (f.bg).alpha, (f.bg).a, (f.bg).b, (f.gg).p, (f.gg).q, (f.gg).v)),
+	       bool_and(v.fit_converged)
+	FROM customer_clv AS v FULL JOIN s USING (customer_id), f}),
+	'900|0|t', 'customer_clv: 900 customers, every field equals btyd_summary, the fits and their accessors');
+
 # the schedule: nightly at 03:00
 run_file('examples/pg_cron.sql');
 is($node->safe_psql('postgres', q{SELECT schedule, command, database FROM cron.job WHERE jobname = 'retention-bi-refresh'}),
@@ -108,7 +123,7 @@ is($node->safe_psql('postgres', q{SELECT schedule, command, database FROM cron.j
 $node->safe_psql('postgres', q{SELECT cron.schedule('retention-bi-refresh', '* * * * *', 'CALL refresh_bi_views()')});
 my $before = $node->safe_psql('postgres', 'SELECT count(*) FROM customer_rfm');
 my $inserted = $node->safe_psql('postgres', q{
-	INSERT INTO orders SELECT 9000000 + i, current_date, 10 * i FROM generate_series(1, 50) AS i;
+	INSERT INTO orders SELECT 9000000 + i, current_date - 1, 10 * i FROM generate_series(1, 50) AS i;
 	SELECT now()});
 my $run = '';
 for (my $waited = 0; $waited < 130; $waited += 0.5)
@@ -123,13 +138,17 @@ for (my $waited = 0; $waited < 130; $waited += 0.5)
 like($run, qr/^succeeded: CALL/, 'the cron job ran after the insert and succeeded')
   or diag("job run: '$run'");
 is($node->safe_psql('postgres', q{
-	SELECT count(*), count(*) FILTER (WHERE customer_id > 9000000 AND segment = 'New Customers' AND recency_days = 0)
+	SELECT count(*), count(*) FILTER (WHERE customer_id > 9000000 AND segment = 'New Customers' AND recency_days = 1)
 	FROM customer_rfm}),
-	($before + 50) . '|50', 'customer_rfm changed: the 50 new customers are there, as New Customers');
+	($before + 50) . '|50', 'customer_rfm changed: the 50 new customers of yesterday are there, as New Customers');
 is($node->safe_psql('postgres', q{
-	SELECT cohort_size, revenue = 12750 FROM cohort_heatmap
-	WHERE cohort = date_trunc('month', current_date) AND period_offset = 0}),
-	'50|t', "cohort_heatmap changed: this month's cohort of 50 with their 12,750 of revenue");
+	SELECT sum(cohort_size) FILTER (WHERE period_offset = 0), sum(revenue) = (SELECT sum(amount) FROM orders)
+	FROM cohort_heatmap}),
+	($before + 50) . '|t', 'cohort_heatmap changed: cohort sizes and revenue include the new customers');
+is($node->safe_psql('postgres', q{
+	SELECT count(*), count(*) FILTER (WHERE customer_id > 9000000 AND frequency = 0 AND abs(age_weeks - 1 / 7.0) < 1e-12)
+	FROM customer_clv}),
+	($before + 50) . '|50', 'customer_clv changed: the 50 new customers are there, with no repeat purchase yet');
 
 $node->safe_psql('postgres', q{SELECT cron.unschedule('retention-bi-refresh')});
 $node->stop;
