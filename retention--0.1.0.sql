@@ -165,8 +165,8 @@ COMMENT ON FUNCTION rfm_trans(internal, timestamptz, numeric) IS 'aggregate tran
 COMMENT ON FUNCTION rfm_trans(internal, timestamptz, float8, timestamptz) IS 'aggregate transition function';
 COMMENT ON FUNCTION rfm_trans(internal, timestamptz, float8) IS 'aggregate transition function';
 COMMENT ON FUNCTION rfm_combine(internal, internal) IS 'aggregate combine function';
-COMMENT ON FUNCTION rfm_serialize(internal) IS 'aggregate serialize function';
-COMMENT ON FUNCTION rfm_deserialize(bytea, internal) IS 'aggregate deserialize function';
+COMMENT ON FUNCTION rfm_serialize(internal) IS 'aggregate serial function';
+COMMENT ON FUNCTION rfm_deserialize(bytea, internal) IS 'aggregate deserial function';
 COMMENT ON FUNCTION rfm_final(internal) IS 'aggregate final function';
 
 -- rfm_breaks aggregate support functions; the transition function is not
@@ -205,8 +205,8 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: a NULL state is an empty gro
 COMMENT ON FUNCTION rfm_breaks_trans(internal, integer, bigint, numeric) IS 'aggregate transition function';
 COMMENT ON FUNCTION rfm_breaks_trans(internal, integer, bigint, numeric, integer) IS 'aggregate transition function';
 COMMENT ON FUNCTION rfm_breaks_combine(internal, internal) IS 'aggregate combine function';
-COMMENT ON FUNCTION rfm_breaks_serialize(internal) IS 'aggregate serialize function';
-COMMENT ON FUNCTION rfm_breaks_deserialize(bytea, internal) IS 'aggregate deserialize function';
+COMMENT ON FUNCTION rfm_breaks_serialize(internal) IS 'aggregate serial function';
+COMMENT ON FUNCTION rfm_breaks_deserialize(bytea, internal) IS 'aggregate deserial function';
 COMMENT ON FUNCTION rfm_breaks_final(internal) IS 'aggregate final function';
 
 CREATE AGGREGATE rfm(order_at date, amount numeric, as_of date) (
@@ -339,7 +339,7 @@ CREATE AGGREGATE rfm_breaks(recency_days integer, frequency bigint, monetary num
 COMMENT ON AGGREGATE rfm_breaks(integer, bigint, numeric) IS
 'the cut values of the window rfm_score (5 bins) of a population, to score later populations with fixed breaks';
 COMMENT ON AGGREGATE rfm_breaks(integer, bigint, numeric, integer) IS
-'the cut values of the window rfm_score (bins bins) of a population, to score later populations with fixed breaks';
+'the cut values of the window rfm_score (the given number of bins) of a population, to score later populations with fixed breaks';
 
 -- end of section 1
 
@@ -579,8 +579,8 @@ COMMENT ON FUNCTION cohort_retention_trans(internal, text, date, time_unit, nume
 COMMENT ON FUNCTION cohort_retention_trans(internal, text, timestamptz, time_unit) IS 'aggregate transition function';
 COMMENT ON FUNCTION cohort_retention_trans(internal, text, timestamptz, time_unit, numeric) IS 'aggregate transition function';
 COMMENT ON FUNCTION cohort_retention_combine(internal, internal) IS 'aggregate combine function';
-COMMENT ON FUNCTION cohort_retention_serialize(internal) IS 'aggregate serialization function';
-COMMENT ON FUNCTION cohort_retention_deserialize(bytea, internal) IS 'aggregate deserialization function';
+COMMENT ON FUNCTION cohort_retention_serialize(internal) IS 'aggregate serial function';
+COMMENT ON FUNCTION cohort_retention_deserialize(bytea, internal) IS 'aggregate deserial function';
 COMMENT ON FUNCTION cohort_retention_final(internal) IS 'aggregate final function';
 
 -- aggregates
@@ -847,9 +847,9 @@ COMMENT ON FUNCTION btyd_summary_trans(internal, timestamptz, float8, timestampt
 COMMENT ON FUNCTION btyd_summary_combine(internal, internal) IS
 'aggregate combine function';
 COMMENT ON FUNCTION btyd_summary_serialize(internal) IS
-'aggregate serialization function';
+'aggregate serial function';
 COMMENT ON FUNCTION btyd_summary_deserialize(bytea, internal) IS
-'aggregate deserialization function';
+'aggregate deserial function';
 COMMENT ON FUNCTION btyd_summary_final(internal) IS
 'aggregate final function';
 
@@ -1106,9 +1106,9 @@ COMMENT ON FUNCTION spend_fit_trans(internal, float8, float8, float8) IS
 COMMENT ON FUNCTION fit_combine(internal, internal) IS
 'aggregate combine function of the model fits';
 COMMENT ON FUNCTION fit_serialize(internal) IS
-'aggregate serialize function of the model fits';
+'aggregate serial function of the model fits';
 COMMENT ON FUNCTION fit_deserialize(bytea, internal) IS
-'aggregate deserialize function of the model fits';
+'aggregate deserial function of the model fits';
 COMMENT ON FUNCTION bgnbd_fit_final(internal) IS
 'aggregate final function of bgnbd_fit';
 COMMENT ON FUNCTION pareto_nbd_fit_final(internal) IS
