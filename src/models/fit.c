@@ -226,6 +226,15 @@ btyd_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
 	key.v[0] = frequency;
 	key.v[1] = PG_GETARG_FLOAT8(2);
 	key.v[2] = PG_GETARG_FLOAT8(3);
+
+	/*
+	 * A customer observed for no time (first purchase on the as_of day:
+	 * x = 0, t_x = 0, T = 0) has likelihood 1 under both models, so it
+	 * carries no information: skip it rather than fail the fit, so that a
+	 * scheduled refresh over live orders works on days with new customers.
+	 */
+	if (frequency == 0 && key.v[1] == 0.0 && key.v[2] == 0.0)
+		PG_RETURN_POINTER(state);
 	btyd_check_summary(frequency, key.v[1], key.v[2]);
 	if (PG_NARGS() > 4)
 		fit_state_set_penalizer(state, PG_GETARG_FLOAT8(4));
