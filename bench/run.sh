@@ -4,9 +4,11 @@
 # default PGXS flags), installs it into the private server tree, starts a
 # throwaway cluster, generates bench_orders (bench/orders.sql) for the
 # given number of customers (~9.4 orders each: 1000000 customers is ~10M
-# orders) and runs each bench/<name>.sql, whose Markdown output replaces the
-# block between <!-- bench:<name> --> and <!-- /bench:<name> --> in
-# doc/performance.md (prose around the blocks is kept).
+# orders) and runs each bench/<name>.sql (and bench/clv.sh, the model fits
+# over per-customer summaries), whose Markdown output replaces the block
+# between <!-- bench:<name> --> and <!-- /bench:<name> --> in
+# doc/performance.md (prose around the blocks is kept). bench/scaling.sh
+# is separate (it regenerates the data at several sizes).
 #
 #   bash bench/run.sh                 # 1M customers, ~10M orders
 #   bash bench/run.sh 100000          # the small set: a few minutes
@@ -17,14 +19,18 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 CUSTOMERS=${1:-1000000}
 shift || true
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=($(cd "$ROOT/bench" && ls *.sql | sed 's/\.sql$//' | grep -vx orders))
+[ ${#names[@]} -gt 0 ] || names=($(cd "$ROOT/bench" && ls *.sql | sed 's/\.sql$//' | grep -vx orders) clv)
 
 start_bench_cluster
 generate_orders "$CUSTOMERS"
 for name in "${names[@]}"; do
     say "running bench/$name.sql"
     start=$(date +%s)
-    body=$(psql -X -q -d postgres -v ON_ERROR_STOP=1 -v customers="$CUSTOMERS" -v reuse=1 -f "$ROOT/bench/$name.sql")
+    if [ -f "$ROOT/bench/$name.sh" ]; then
+        body=$(PGDATABASE=postgres bash "$ROOT/bench/$name.sh" "$CUSTOMERS")
+    else
+        body=$(psql -X -q -d postgres -v ON_ERROR_STOP=1 -v customers="$CUSTOMERS" -v reuse=1 -f "$ROOT/bench/$name.sql")
+    fi
     elapsed=$(( $(date +%s) - start ))
     write_block "$name" "Measured $(date -u +%Y-%m-%d) on $MACHINE, PostgreSQL $SERVER_VERSION, $CUSTOMERS customers
 (\`bash bench/run.sh $CUSTOMERS $name\`, ${elapsed} s).
