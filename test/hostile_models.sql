@@ -8,7 +8,7 @@
 -- value, NULL, or the SQLSTATE and message.
 --
 BEGIN;
-SELECT plan(227);
+SELECT plan(232);
 SET LOCAL statement_timeout = '20s';
 
 -- fixed models (CDNOW per week; Fader & Hardie 2007 for sBG)
@@ -191,6 +191,18 @@ SELECT is(cltv(pg_temp.bg(), pg_temp.gg(), 2147483647, 30, 38, 25, 12, 0.01, 'we
           'cltv: frequency 2147483647 long silent is worth 0');
 SELECT ok(cltv(pg_temp.bg(), pg_temp.gg(), 2, 30, 38, 25, 12, 1e308, 'week') BETWEEN 0 AND 1e-300, 'cltv: a discount of 1e308 leaves about 0');
 SELECT throws_ok($$SELECT cltv(pg_temp.bg(), pg_temp.gg(), 2, 30, 38, 1e308, 12, 0, 'week')$$, '22003', 'value out of range: overflow');
+SELECT is(cltv(pg_temp.bg(), pg_temp.gg(), 6, 37, 38, 40, 2147483647, 0.01, 'week'),
+          cltv(pg_temp.bg(), pg_temp.gg(), 6, 37, 38, 40, 5000, 0.01, 'week'),
+          'cltv: months 2147483647 at 1% stops where the rest is below rounding (it did not finish in a minute)');
+SELECT ok(abs(cltv(pg_temp.bg(), pg_temp.gg(), 0, 0, 38, 40, 2147483647, 0.05, 'month')
+              / cltv(pg_temp.bg(), pg_temp.gg(), 0, 0, 38, 40, 3000, 0.05, 'month') - 1) < 1e-15,
+          'cltv: months 2147483647 at 5% a month, frequency 0');
+SELECT is(cltv(pg_temp.bg(), pg_temp.gg(), 2147483647, 30, 38, 40, 2147483647, 0.01, 'week'), 0::float8,
+          'cltv: months 2147483647 of a customer with P(alive) 0 is 0');
+SELECT throws_ok($$SELECT cltv(pg_temp.bg(), pg_temp.gg(), 6, 37, 38, 40, 2147483647, 0, 'week')$$, '22003',
+                 'expected purchases cannot be computed for horizon 9330816446.215');
+SELECT is(round(cltv(pg_temp.bg(), pg_temp.gg(), 6, 37, 38, 40, 36, 0, 'week')::numeric, 6), 443.169969,
+          'cltv: discount 0 is the documented CDNOW example');
 
 -- sbg_fit
 SELECT is(sbg_fit(NULL), NULL, 'sbg_fit: NULL gives NULL');
