@@ -55,7 +55,8 @@ month_length(Datum unit)
  * month in `unit` (the unit the models were fitted in), d the monthly
  * discount rate. Each month's purchases are discounted at the month's end,
  * as lifetimes' customer_lifetime_value does. 0 for months = 0; NULL when a
- * model has a NULL parameter.
+ * model has a NULL parameter. At d = 0 the sum is E[X(months f)] spend;
+ * otherwise it stops where the rest is below rounding.
  */
 PG_FUNCTION_INFO_V1(cltv_btyd);
 Datum
@@ -74,6 +75,7 @@ cltv_btyd(PG_FUNCTION_ARGS)
 	double		previous = 0.0;
 	double		value = 0.0;
 	double		log_growth;
+	double		rate;
 
 	if (!bgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), purchase) ||
 		!gamma_gamma_params(PG_GETARG_HEAPTUPLEHEADER(1), spend_params))
@@ -88,6 +90,19 @@ cltv_btyd(PG_FUNCTION_ARGS)
 	spend = gamma_gamma_spend(spend_params, x, monetary_value);
 	log_growth = log1p(discount);
 
+	/* undiscounted, the sum telescopes */
+	if (discount == 0.0 || months == 0)
+		PG_RETURN_FLOAT8(check_float_result(spend * (months == 0 ? 0.0 :
+													 bgnbd_expected(purchase, x, tx, t, months * f))));
+
+	/*
+	 * A month adds at most f (r + x) / (alpha + t) purchases (the rate of a
+	 * customer alive for sure), so the months after i add at most
+	 * f (r + x) / (alpha + t) (1 + d)^-(i + 1) (1 + d) / d: stop once that is
+	 * below the rounding of the sum, so that months in the millions cost
+	 * what the discount leaves of them.
+	 */
+	rate = f * (purchase[0] + x) / (purchase[1] + t) * (1.0 + discount) / discount;
 	for (int32 i = 1; i <= months; i++)
 	{
 		double		expected;
@@ -96,6 +111,8 @@ cltv_btyd(PG_FUNCTION_ARGS)
 		expected = bgnbd_expected(purchase, x, tx, t, i * f);
 		value += (expected - previous) * exp(-i * log_growth);
 		previous = expected;
+		if (rate * exp(-(i + 1.0) * log_growth) <= 1e-17 * value)
+			break;
 	}
 	PG_RETURN_FLOAT8(check_float_result(value * spend));
 }

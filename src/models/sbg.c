@@ -114,6 +114,25 @@ sbg_objective(int n, const double *theta, double *grad, void *arg)
 	return -ll / total;
 }
 
+/*
+ * The maximum log-likelihood of the homogeneous limit of sBG, one churn
+ * probability theta for all: D log theta + (E - D) log(1 - theta) at
+ * theta = D / E, D = n_0 - n_n the customers lost, E = sum of n_{t-1} over
+ * t = 1..n the periods at risk. Needs 0 < D < E.
+ */
+static double
+sbg_geometric_loglik(const int64 *survivors, int periods)
+{
+	double		lost = (double) (survivors[0] - survivors[periods]);
+	double		exposure = 0.0;
+	double		theta;
+
+	for (int t = 1; t <= periods; t++)
+		exposure += (double) survivors[t - 1];
+	theta = lost / exposure;
+	return lost * log(theta) + (exposure - lost) * log1p(-theta);
+}
+
 /* An error about the survivors array. */
 static void
 sbg_bad_survivors(const char *message, const char *detail)
@@ -147,6 +166,7 @@ sbg_fit(PG_FUNCTION_ARGS)
 	OptimResult result;
 	double		theta[SBG_NPARAMS] = {0.0, 0.0};
 	double		params[SBG_NPARAMS];
+	double		loglik;
 	bool		converged;
 
 	if (ARR_NDIM(array) > 1)
@@ -181,11 +201,17 @@ sbg_fit(PG_FUNCTION_ARGS)
 	optim_minimize(sbg_objective, &problem, SBG_NPARAMS, theta,
 				   FIT_LOG_BOUND, OPTIM_GRADIENT, &result);
 
-	/* identified only with churn, renewals and at least two periods */
+	/*
+	 * Identified only with churn, renewals and at least two periods, and
+	 * only when the fit beats the homogeneous (geometric) limit alpha, beta
+	 * -> infinity: where that limit is the supremum (a geometric cohort, or
+	 * retention falling with time) the optimiser stops somewhere on the way.
+	 */
 	converged = fit_params(theta, SBG_NPARAMS, params) && result.converged &&
 		survivors[nelems - 1] < survivors[0] && survivors[1] > 0 && nelems >= 3;
-	PG_RETURN_DATUM(fit_result(fcinfo, params, SBG_NPARAMS,
-							   sbg_loglik(&problem, params, NULL), -1, converged));
+	loglik = sbg_loglik(&problem, params, NULL);
+	converged = converged && loglik > sbg_geometric_loglik(survivors, nelems - 1);
+	PG_RETURN_DATUM(fit_result(fcinfo, params, SBG_NPARAMS, loglik, -1, converged));
 }
 
 /* A period number t >= minimum. */
