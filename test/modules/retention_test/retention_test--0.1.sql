@@ -1,0 +1,17 @@
+/* retention_test--0.1.sql: test-only helpers of the retention suite */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION retention_test" to load this file. \quit
+
+CREATE FUNCTION fuzz_deserialize(agg regprocedure, rows_query text,
+                                 iterations integer, seed integer,
+                                 OUT cases bigint, OUT accepted bigint,
+                                 OUT rejected bigint, OUT round_trip boolean,
+                                 OUT state_bytes integer, OUT reject_sqlstates text[],
+                                 OUT later_errors bigint, OUT later_sqlstates text[])
+RETURNS record
+AS 'MODULE_PATHNAME', 'fuzz_deserialize'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;  -- runs subtransactions and a query
+
+COMMENT ON FUNCTION fuzz_deserialize(regprocedure, text, integer, integer) IS
+'builds the internal state of an aggregate over the rows of a query, checks the serialize/deserialize round trip, then feeds mutated bytes (truncations, bit flips, length fields, version bytes, LCG-random edits) to its deserialize function, and combines and finalizes every accepted one';

@@ -1,0 +1,103 @@
+-- state_fuzz: corrupted serialized states fed to the deserialize functions
+-- of every aggregate of the extension with internal state (the helper
+-- retention_test.fuzz_deserialize, test/modules/retention_test). For each
+-- sample: the state built from the rows round-trips exactly (same bytes,
+-- same final result, also after a combine into nothing); of thousands of
+-- mutations (every truncation, every bit flip, large length fields at
+-- every offset, every other version byte, LCG-random edits with seed 7)
+-- deserialize rejects some with its own SQLSTATE and accepts the rest,
+-- which then survive serialize, combine and final, raising at most the
+-- errors a valid state of another group could raise. A crash ends the
+-- session and fails the file. An internal-state aggregate without a sample
+-- fails the coverage test, so new aggregates must be added here.
+BEGIN;
+CREATE EXTENSION retention_test;
+
+CREATE TEMP TABLE fuzz_samples (agg regprocedure, rows_query text);
+INSERT INTO fuzz_samples VALUES
+-- cohort_retention: bitmap sets (month, quarter, year), spilled sets
+-- (days and weeks spanning more than 64 periods, and every set with
+-- amounts), text ids including the empty one
+('cohort_retention(bigint,date,text)',
+ $$SELECT (g % 3)::bigint, date '2024-01-01' + (g * 37 % 400), 'day' FROM generate_series(1, 12) AS g$$),
+('cohort_retention(bigint,date,text)',
+ $$SELECT (g % 6)::bigint, date '2023-01-01' + (g * 53 % 700), 'month' FROM generate_series(1, 30) AS g$$),
+('cohort_retention(bigint,date,text,numeric)',
+ $$SELECT (g % 4)::bigint, date '2022-01-01' + (g * 91 % 1400), 'quarter',
+          CASE WHEN g % 5 = 0 THEN NULL ELSE g * 1.25 END FROM generate_series(1, 14) AS g$$),
+('cohort_retention(bigint,timestamptz,text)',
+ $$SELECT (g % 3)::bigint, timestamptz '2023-01-01 12:00+00' + (g * 61 % 600) * interval '1 day', 'week'
+   FROM generate_series(1, 15) AS g$$),
+('cohort_retention(bigint,timestamptz,text,numeric)',
+ $$SELECT (g % 4)::bigint - 2, timestamptz '2019-06-01 00:00+00' + (g * 97 % 2000) * interval '1 day', 'year',
+          g * 10.5 FROM generate_series(1, 12) AS g$$),
+('cohort_retention(text,date,text)',
+ $$SELECT CASE WHEN g % 5 = 0 THEN '' ELSE 'c' || (g % 5) END, date '2023-01-01' + (g * 41 % 500), 'month'
+   FROM generate_series(1, 20) AS g$$),
+('cohort_retention(text,date,text,numeric)',
+ $$SELECT 'customer-' || (g % 3), date '2023-01-01' + (g * 41 % 500), 'month', (g * 3)::numeric
+   FROM generate_series(1, 10) AS g$$),
+('cohort_retention(text,timestamptz,text)',
+ $$SELECT 'c' || (g % 4), timestamptz '2023-01-01 00:00+00' + (g * 67 % 800) * interval '1 day', 'week'
+   FROM generate_series(1, 16) AS g$$),
+('cohort_retention(text,timestamptz,text,numeric)',
+ $$SELECT 'c' || (g % 3), timestamptz '2023-01-01 00:00+00' + (g * 67 % 800) * interval '1 day', 'quarter',
+          g * 0.001 FROM generate_series(1, 10) AS g$$),
+-- btyd_summary: a day list inside the state (at most 8 entries) and one
+-- moved out of it, every unit, orders after as_of and same-day orders
+('btyd_summary(date,numeric,date,text)',
+ $$SELECT date '2024-01-01' + (g * 7 % 50), g * 3.25, date '2024-03-01', 'week' FROM generate_series(1, 30) AS g$$),
+('btyd_summary(date,float8,date,text)',
+ $$SELECT date '2024-01-01' + g % 5, g * 0.5::float8, date '2024-01-10', 'day' FROM generate_series(1, 6) AS g$$),
+('btyd_summary(timestamptz,numeric,timestamptz,text)',
+ $$SELECT timestamptz '2024-01-01 00:00+00' + (g * 29 % 90) * interval '1 day', g * 1.5,
+          timestamptz '2024-03-01 00:00+00', 'month' FROM generate_series(1, 20) AS g$$),
+('btyd_summary(timestamptz,float8,timestamptz,text)',
+ $$SELECT timestamptz '2024-01-01 06:00+00' + (g * 13 % 40) * interval '1 day', g::float8,
+          timestamptz '2024-02-01 00:00+00', 'day' FROM generate_series(1, 12) AS g$$);
+
+SELECT plan(2 + 4 * (SELECT count(*) FROM fuzz_samples)::integer);
+
+-- every aggregate of the extension with internal state has a sample
+SELECT is(array_agg(p.oid::regprocedure::text ORDER BY 1), NULL,
+          'every internal-state aggregate of retention has a fuzz sample')
+FROM pg_depend AS d
+JOIN pg_proc AS p ON p.oid = d.objid
+JOIN pg_aggregate AS a ON a.aggfnoid = p.oid
+WHERE d.classid = 'pg_proc'::regclass
+  AND d.refclassid = 'pg_extension'::regclass
+  AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'retention')
+  AND a.aggtranstype = 'internal'::regtype
+  AND p.oid NOT IN (SELECT agg FROM fuzz_samples);
+
+CREATE TEMP TABLE fuzz_results AS
+SELECT s.agg::text AS agg, s.rows_query, r.*
+FROM fuzz_samples AS s, retention_test.fuzz_deserialize(s.agg, s.rows_query, 1000, 7) AS r;
+
+SELECT ok(round_trip, agg || ': deserialize(serialize(state)) re-serializes to the same '
+                      || state_bytes || ' bytes and finalizes to the same result')
+FROM fuzz_results ORDER BY agg, rows_query;
+
+SELECT ok(rejected > 0 AND accepted + rejected = cases,
+          agg || ': ' || cases || ' mutated states, ' || rejected || ' rejected, '
+          || accepted || ' accepted and used, no crash')
+FROM fuzz_results ORDER BY agg, rows_query;
+
+-- deserialize errors: 22P03 (cohort_retention) and 22P02 (btyd_summary),
+-- never an internal error (XX000) or an allocation failure
+SELECT ok(reject_sqlstates <@ ARRAY['22P02', '22P03'],
+          agg || ': deserialize rejects with ' || reject_sqlstates::text)
+FROM fuzz_results ORDER BY agg, rows_query;
+
+-- errors of using an accepted state: those a valid state of another group
+-- can raise (22023 another unit or as_of, 22003 a revenue sum overflowing,
+-- 54000 a matrix too large)
+SELECT ok(later_sqlstates <@ ARRAY['22003', '22023', '54000'],
+          agg || ': accepted states raise only ' || later_sqlstates::text
+          || ' (' || later_errors || ' times) in serialize, combine and final')
+FROM fuzz_results ORDER BY agg, rows_query;
+
+SELECT is((SELECT sum(cases) FROM fuzz_results) > 0, true, 'the session survived every case');
+
+SELECT * FROM finish();
+ROLLBACK;
