@@ -12,6 +12,321 @@
 -- 1. RFM
 ------------------------------------------------------------------------------
 
+CREATE TYPE rfm AS (recency_days integer, frequency bigint, monetary numeric, tenure_days integer);
+
+COMMENT ON TYPE rfm IS
+'one customer''s RFM values: whole days since the last order, orders, monetary value (refunds included) and whole days since the first order';
+
+CREATE TYPE rfm_score AS (r integer, f integer, m integer, code text);
+
+CREATE TYPE rfm_breaks AS (bins integer, r float8[], f float8[], m float8[]);
+
+COMMENT ON TYPE rfm_score IS
+'R, F and M scores (1 = worst, bins = best) and their code, such as 545';
+COMMENT ON TYPE rfm_breaks IS
+'fixed score breaks: per score, bins - 1 ascending cut values (see rfm_score(..., rfm_breaks))';
+
+-- rfm_score window functions read their arguments themselves (WINDOW
+-- functions are never STRICT); a NULL value gives a NULL score.
+
+CREATE FUNCTION rfm_score(recency_days integer, frequency bigint, monetary numeric)
+RETURNS rfm_score
+AS 'MODULE_PATHNAME', 'rfm_score_window'
+LANGUAGE C IMMUTABLE WINDOW PARALLEL SAFE;  -- not STRICT: window function
+
+CREATE FUNCTION rfm_score(recency_days integer, frequency bigint, monetary numeric, bins integer)
+RETURNS rfm_score
+AS 'MODULE_PATHNAME', 'rfm_score_window'
+LANGUAGE C IMMUTABLE WINDOW PARALLEL SAFE;  -- not STRICT: window function
+
+CREATE FUNCTION rfm_score(rfm rfm)
+RETURNS rfm_score
+AS 'MODULE_PATHNAME', 'rfm_score_window'
+LANGUAGE C IMMUTABLE WINDOW PARALLEL SAFE;  -- not STRICT: window function
+
+CREATE FUNCTION rfm_score(rfm rfm, bins integer)
+RETURNS rfm_score
+AS 'MODULE_PATHNAME', 'rfm_score_window'
+LANGUAGE C IMMUTABLE WINDOW PARALLEL SAFE;  -- not STRICT: window function
+
+CREATE FUNCTION rfm_breaks(bins integer, r float8[], f float8[], m float8[])
+RETURNS rfm_breaks
+AS 'MODULE_PATHNAME', 'rfm_breaks_make'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_score(recency_days integer, frequency bigint, monetary numeric, breaks rfm_breaks)
+RETURNS rfm_score
+AS 'MODULE_PATHNAME', 'rfm_score_breaks'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: a NULL value gives a NULL score
+
+CREATE FUNCTION rfm_score(rfm rfm, breaks rfm_breaks)
+RETURNS rfm_score
+AS 'MODULE_PATHNAME', 'rfm_score_breaks'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: a NULL value gives a NULL score
+
+COMMENT ON FUNCTION rfm_score(integer, bigint, numeric) IS
+'window function: tie-consistent R, F and M scores 1..5 of each row against its window partition';
+COMMENT ON FUNCTION rfm_score(integer, bigint, numeric, integer) IS
+'window function: tie-consistent R, F and M scores 1..bins of each row against its window partition';
+COMMENT ON FUNCTION rfm_score(rfm) IS
+'window function: tie-consistent R, F and M scores 1..5 of each rfm value against its window partition';
+COMMENT ON FUNCTION rfm_score(rfm, integer) IS
+'window function: tie-consistent R, F and M scores 1..bins of each rfm value against its window partition';
+COMMENT ON FUNCTION rfm_breaks(integer, float8[], float8[], float8[]) IS
+'fixed score breaks from chosen thresholds, validated: bins 2..9, bins - 1 ascending values per score';
+COMMENT ON FUNCTION rfm_score(integer, bigint, numeric, rfm_breaks) IS
+'R, F and M scores with fixed breaks; on the population the breaks came from, equal to the window scores';
+COMMENT ON FUNCTION rfm_score(rfm, rfm_breaks) IS
+'R, F and M scores of an rfm value with fixed breaks; on the population the breaks came from, equal to the window scores';
+
+-- rfm aggregate support functions. The transition functions are not STRICT:
+-- they skip rows with a NULL argument themselves and keep the internal state.
+
+CREATE FUNCTION rfm_trans(internal, date, numeric, date)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_trans_date_numeric'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state
+
+CREATE FUNCTION rfm_trans(internal, date, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_trans_date_numeric'
+LANGUAGE C STABLE PARALLEL SAFE;  -- not STRICT: internal state; STABLE: as_of is current_date
+
+CREATE FUNCTION rfm_trans(internal, date, float8, date)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_trans_date_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state
+
+CREATE FUNCTION rfm_trans(internal, date, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_trans_date_float8'
+LANGUAGE C STABLE PARALLEL SAFE;  -- not STRICT: internal state; STABLE: as_of is current_date
+
+CREATE FUNCTION rfm_trans(internal, timestamptz, numeric, timestamptz)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_trans_timestamptz_numeric'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state
+
+CREATE FUNCTION rfm_trans(internal, timestamptz, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_trans_timestamptz_numeric'
+LANGUAGE C STABLE PARALLEL SAFE;  -- not STRICT: internal state; STABLE: as_of is now()
+
+CREATE FUNCTION rfm_trans(internal, timestamptz, float8, timestamptz)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_trans_timestamptz_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state
+
+CREATE FUNCTION rfm_trans(internal, timestamptz, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_trans_timestamptz_float8'
+LANGUAGE C STABLE PARALLEL SAFE;  -- not STRICT: internal state; STABLE: as_of is now()
+
+CREATE FUNCTION rfm_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: either state may be NULL
+
+CREATE FUNCTION rfm_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'rfm_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_final(internal)
+RETURNS rfm
+AS 'MODULE_PATHNAME', 'rfm_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: a NULL state is an empty group
+
+COMMENT ON FUNCTION rfm_trans(internal, date, numeric, date) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_trans(internal, date, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_trans(internal, date, float8, date) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_trans(internal, date, float8) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_trans(internal, timestamptz, numeric, timestamptz) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_trans(internal, timestamptz, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_trans(internal, timestamptz, float8, timestamptz) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_trans(internal, timestamptz, float8) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_combine(internal, internal) IS 'aggregate combine function';
+COMMENT ON FUNCTION rfm_serialize(internal) IS 'aggregate serialize function';
+COMMENT ON FUNCTION rfm_deserialize(bytea, internal) IS 'aggregate deserialize function';
+COMMENT ON FUNCTION rfm_final(internal) IS 'aggregate final function';
+
+-- rfm_breaks aggregate support functions; the transition function is not
+-- STRICT: a NULL value is skipped for its score only.
+
+CREATE FUNCTION rfm_breaks_trans(internal, integer, bigint, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_breaks_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state
+
+CREATE FUNCTION rfm_breaks_trans(internal, integer, bigint, numeric, integer)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_breaks_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state
+
+CREATE FUNCTION rfm_breaks_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_breaks_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: either state may be NULL
+
+CREATE FUNCTION rfm_breaks_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'rfm_breaks_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_breaks_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_breaks_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_breaks_final(internal)
+RETURNS rfm_breaks
+AS 'MODULE_PATHNAME', 'rfm_breaks_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: a NULL state is an empty group
+
+COMMENT ON FUNCTION rfm_breaks_trans(internal, integer, bigint, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_breaks_trans(internal, integer, bigint, numeric, integer) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_breaks_combine(internal, internal) IS 'aggregate combine function';
+COMMENT ON FUNCTION rfm_breaks_serialize(internal) IS 'aggregate serialize function';
+COMMENT ON FUNCTION rfm_breaks_deserialize(bytea, internal) IS 'aggregate deserialize function';
+COMMENT ON FUNCTION rfm_breaks_final(internal) IS 'aggregate final function';
+
+CREATE AGGREGATE rfm(order_at date, amount numeric, as_of date) (
+    SFUNC = rfm_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = rfm_final,
+    COMBINEFUNC = rfm_combine,
+    SERIALFUNC = rfm_serialize,
+    DESERIALFUNC = rfm_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE rfm(order_at date, amount numeric) (
+    SFUNC = rfm_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = rfm_final,
+    COMBINEFUNC = rfm_combine,
+    SERIALFUNC = rfm_serialize,
+    DESERIALFUNC = rfm_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE rfm(order_at date, amount float8, as_of date) (
+    SFUNC = rfm_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = rfm_final,
+    COMBINEFUNC = rfm_combine,
+    SERIALFUNC = rfm_serialize,
+    DESERIALFUNC = rfm_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE rfm(order_at date, amount float8) (
+    SFUNC = rfm_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = rfm_final,
+    COMBINEFUNC = rfm_combine,
+    SERIALFUNC = rfm_serialize,
+    DESERIALFUNC = rfm_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE rfm(order_at timestamptz, amount numeric, as_of timestamptz) (
+    SFUNC = rfm_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = rfm_final,
+    COMBINEFUNC = rfm_combine,
+    SERIALFUNC = rfm_serialize,
+    DESERIALFUNC = rfm_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE rfm(order_at timestamptz, amount numeric) (
+    SFUNC = rfm_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = rfm_final,
+    COMBINEFUNC = rfm_combine,
+    SERIALFUNC = rfm_serialize,
+    DESERIALFUNC = rfm_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE rfm(order_at timestamptz, amount float8, as_of timestamptz) (
+    SFUNC = rfm_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = rfm_final,
+    COMBINEFUNC = rfm_combine,
+    SERIALFUNC = rfm_serialize,
+    DESERIALFUNC = rfm_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE rfm(order_at timestamptz, amount float8) (
+    SFUNC = rfm_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = rfm_final,
+    COMBINEFUNC = rfm_combine,
+    SERIALFUNC = rfm_serialize,
+    DESERIALFUNC = rfm_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm(date, numeric, date) IS
+'recency, frequency, monetary value and tenure of a customer''s orders as of as_of';
+COMMENT ON AGGREGATE rfm(date, numeric) IS
+'recency, frequency, monetary value and tenure of a customer''s orders as of current_date';
+COMMENT ON AGGREGATE rfm(date, float8, date) IS
+'recency, frequency, monetary value and tenure of a customer''s orders as of as_of';
+COMMENT ON AGGREGATE rfm(date, float8) IS
+'recency, frequency, monetary value and tenure of a customer''s orders as of current_date';
+COMMENT ON AGGREGATE rfm(timestamptz, numeric, timestamptz) IS
+'recency, frequency, monetary value and tenure of a customer''s orders as of as_of';
+COMMENT ON AGGREGATE rfm(timestamptz, numeric) IS
+'recency, frequency, monetary value and tenure of a customer''s orders as of now()';
+COMMENT ON AGGREGATE rfm(timestamptz, float8, timestamptz) IS
+'recency, frequency, monetary value and tenure of a customer''s orders as of as_of';
+COMMENT ON AGGREGATE rfm(timestamptz, float8) IS
+'recency, frequency, monetary value and tenure of a customer''s orders as of now()';
+
+CREATE AGGREGATE rfm_breaks(recency_days integer, frequency bigint, monetary numeric) (
+    SFUNC = rfm_breaks_trans,
+    STYPE = internal,
+    FINALFUNC = rfm_breaks_final,
+    FINALFUNC_MODIFY = READ_WRITE,
+    COMBINEFUNC = rfm_breaks_combine,
+    SERIALFUNC = rfm_breaks_serialize,
+    DESERIALFUNC = rfm_breaks_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE rfm_breaks(recency_days integer, frequency bigint, monetary numeric, bins integer) (
+    SFUNC = rfm_breaks_trans,
+    STYPE = internal,
+    FINALFUNC = rfm_breaks_final,
+    FINALFUNC_MODIFY = READ_WRITE,
+    COMBINEFUNC = rfm_breaks_combine,
+    SERIALFUNC = rfm_breaks_serialize,
+    DESERIALFUNC = rfm_breaks_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_breaks(integer, bigint, numeric) IS
+'the cut values of the window rfm_score (5 bins) of a population, to score later populations with fixed breaks';
+COMMENT ON AGGREGATE rfm_breaks(integer, bigint, numeric, integer) IS
+'the cut values of the window rfm_score (bins bins) of a population, to score later populations with fixed breaks';
+
 -- end of section 1
 
 ------------------------------------------------------------------------------
@@ -33,10 +348,17 @@ RETURNS text
 AS 'MODULE_PATHNAME', 'segment_rules'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+CREATE FUNCTION segment(rfm_score)
+RETURNS text
+AS 'MODULE_PATHNAME', 'segment_rfm_score'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 COMMENT ON FUNCTION segment(integer, integer) IS
 'named customer segment of R and F scores (1..5) in the default 10-segment map';
 COMMENT ON FUNCTION segment(integer, integer, integer) IS
 'named customer segment of R, F and M scores (1..5) in the default 10-segment map (M is checked, not used)';
+COMMENT ON FUNCTION segment(rfm_score) IS
+'named customer segment of an rfm_score in the default 10-segment map; NULL when its R or F score is NULL';
 COMMENT ON FUNCTION segment(integer, integer, integer, jsonb) IS
 'named customer segment of R, F and M scores by user rules: the first matching rule of a jsonb array wins, NULL if none';
 

@@ -23,6 +23,13 @@ INSERT INTO stable_functions VALUES
     ('cohort_retention_trans(internal,bigint,timestamptz,text,numeric)'::regprocedure::text),
     ('cohort_retention_trans(internal,text,timestamptz,text)'::regprocedure::text),
     ('cohort_retention_trans(internal,text,timestamptz,text,numeric)'::regprocedure::text);
+-- rfm(order_at, amount): as_of is current_date or now(). PostgreSQL records
+-- every aggregate as IMMUTABLE in pg_proc; the transition function carries it.
+INSERT INTO stable_functions VALUES
+    ('rfm_trans(internal,date,numeric)'),
+    ('rfm_trans(internal,date,double precision)'),
+    ('rfm_trans(internal,timestamp with time zone,numeric)'),
+    ('rfm_trans(internal,timestamp with time zone,double precision)');
 
 SELECT count(*) > 0 AS has_functions FROM extension_functions;
 

@@ -12,7 +12,10 @@
 
 #include <math.h>
 
+#include "fmgr.h"
 #include "utils/float.h"
+#include "utils/fmgrprotos.h"
+#include "utils/numeric.h"
 
 /* A float8 argument must be a number: NaN and +-Infinity are refused. */
 static inline void
@@ -23,6 +26,22 @@ check_finite(double value, const char *argname)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be a finite number", argname),
 				 errdetail("%s is %s.", argname, float8out_internal(value))));
+}
+
+/* A numeric argument must be a number: NaN and +-Infinity are refused. */
+static inline void
+check_finite_numeric(Numeric value, const char *argname)
+{
+	if (unlikely(numeric_is_nan(value)
+#if PG_VERSION_NUM >= 140000
+				 || numeric_is_inf(value)
+#endif
+				 ))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite number", argname),
+				 errdetail("%s is %s.", argname,
+						   DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(value))))));
 }
 
 /* A finite float8 argument that must not be negative. */

@@ -15,12 +15,14 @@
 
 #include <math.h>
 
+#include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 
+#include "common/composite.h"
 #include "retention.h"
 
 #define DEFAULT_MAP_MAX_SCORE	5
@@ -190,6 +192,17 @@ parse_rules(Jsonb *rules, MemoryContext mcxt)
 }
 
 /*
+ * The default segment of R and F scores, both checked to be 1..5.
+ */
+static text *
+default_segment(int32 r, int32 f)
+{
+	check_score(r, "r", DEFAULT_MAP_MAX_SCORE);
+	check_score(f, "f", DEFAULT_MAP_MAX_SCORE);
+	return cstring_to_text(default_segments[r - 1][f - 1]);
+}
+
+/*
  * segment(r, f [, m]) returns text
  *
  * The default map on the R and F scores; m, when given, is checked (1..5)
@@ -199,15 +212,35 @@ PG_FUNCTION_INFO_V1(segment);
 Datum
 segment(PG_FUNCTION_ARGS)
 {
-	int32		r = PG_GETARG_INT32(0);
-	int32		f = PG_GETARG_INT32(1);
+	text	   *result = default_segment(PG_GETARG_INT32(0), PG_GETARG_INT32(1));
 
-	check_score(r, "r", DEFAULT_MAP_MAX_SCORE);
-	check_score(f, "f", DEFAULT_MAP_MAX_SCORE);
 	if (PG_NARGS() > 2)
 		check_score(PG_GETARG_INT32(2), "m", DEFAULT_MAP_MAX_SCORE);
+	PG_RETURN_TEXT_P(result);
+}
 
-	PG_RETURN_TEXT_P(cstring_to_text(default_segments[r - 1][f - 1]));
+/*
+ * segment(rfm_score) returns text
+ *
+ * The default map on the composite's R and F scores; NULL when either is
+ * NULL. M, when not NULL, is checked (1..5) as in segment(r, f, m).
+ */
+PG_FUNCTION_INFO_V1(segment_rfm_score);
+Datum
+segment_rfm_score(PG_FUNCTION_ARGS)
+{
+	static const Oid types[4] = {INT4OID, INT4OID, INT4OID, TEXTOID};
+	Datum		values[4];
+	bool		nulls[4];
+	text	   *result;
+
+	composite_fields(PG_GETARG_DATUM(0), 4, types, values, nulls);
+	if (nulls[0] || nulls[1])
+		PG_RETURN_NULL();
+	result = default_segment(DatumGetInt32(values[0]), DatumGetInt32(values[1]));
+	if (!nulls[2])
+		check_score(DatumGetInt32(values[2]), "m", DEFAULT_MAP_MAX_SCORE);
+	PG_RETURN_TEXT_P(result);
 }
 
 /*

@@ -1,0 +1,136 @@
+-- bench/rfm.sql: RFM in one pass against the built-in floor and the
+-- plain-SQL pipeline (issue 3). Times, as the median of 5 runs after a
+-- warm-up, each query's EXPLAIN (ANALYZE, TIMING OFF) execution time (every
+-- output column is computed), with 0 and 2 parallel workers, for numeric
+-- and float8 amounts:
+--   (a) floor: SELECT customer_id, max(order_date), count(*), sum(amount) ... GROUP BY customer_id
+--   (b) plain SQL: per-customer GROUP BY, NTILE(5) scores, CASE segment map,
+--       customers and sum of M scores per segment (so no score is left out)
+--   (c) retention: rfm() per customer, rfm_score() OVER (), segment(), the same counts
+--   (c agg) the rfm() GROUP BY step of (c) alone
+-- and prints a Markdown table with the ratios (c agg)/(a), (b)/(c) and
+-- 0 workers / 2 workers on the aggregate step. For the 2-worker runs the
+-- parallel costs are zeroed so that the planner uses the workers; the
+-- "partial" column says whether the plan had a Partial Aggregate.
+--
+--   psql -X -q -v customers=1000000 -f bench/rfm.sql          (regenerates bench_orders)
+--   psql -X -q -v customers=1000000 -v reuse=1 -f bench/rfm.sql (keeps an existing bench_orders)
+--
+-- Needs CREATE EXTENSION retention in the database. jit is off (-v jit=on
+-- to keep it), so that compile time does not blur small runs.
+\if :{?customers}
+\else
+\set customers 1000000
+\endif
+\if :{?jit}
+\else
+\set jit off
+\endif
+\if :{?reuse}
+\else
+\ir orders.sql
+\endif
+SET jit = :jit;
+SET work_mem = '256MB';
+
+-- median of `runs` execution times (ms) after one warm-up run; whether
+-- the plan has a Partial Aggregate
+CREATE FUNCTION pg_temp.bench_ms(query text, runs integer, OUT ms float8, OUT partial boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+    plan json;
+    times float8[] := '{}';
+BEGIN
+    EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
+    partial := position('"Partial Mode": "Partial"' IN plan::text) > 0;
+    FOR i IN 1..runs LOOP
+        EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
+        times := times || (plan -> 0 ->> 'Execution Time')::float8;
+    END LOOP;
+    SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY t) INTO ms FROM unnest(times) AS t;
+END $$;
+
+CREATE TEMP TABLE bench_queries (step text, amount text, query text);
+-- AMOUNT stands for the amount column: amount (numeric) or amount_f (float8)
+INSERT INTO bench_queries VALUES
+('a', NULL, $q$SELECT customer_id, max(order_date), count(*), sum(AMOUNT) FROM bench_orders GROUP BY customer_id$q$),
+('c agg', NULL, $q$SELECT customer_id, rfm(order_date, AMOUNT, date '2026-01-01') FROM bench_orders GROUP BY customer_id$q$),
+('b', NULL, $q$
+SELECT segment, count(*), sum(m) FROM (
+    SELECT CASE WHEN r <= 2 AND f <= 2 THEN 'Hibernating'
+                WHEN r <= 2 AND f <= 4 THEN 'At Risk'
+                WHEN r <= 2 THEN 'Can''t Lose Them'
+                WHEN r = 3 AND f <= 2 THEN 'About to Sleep'
+                WHEN r = 3 AND f = 3 THEN 'Need Attention'
+                WHEN r <= 4 AND f >= 4 THEN 'Loyal Customers'
+                WHEN r = 4 AND f = 1 THEN 'Promising'
+                WHEN r = 5 AND f = 1 THEN 'New Customers'
+                WHEN f <= 3 THEN 'Potential Loyalists'
+                ELSE 'Champions' END AS segment, m
+    FROM (SELECT ntile(5) OVER (ORDER BY recency_days DESC) AS r,
+                 ntile(5) OVER (ORDER BY frequency) AS f,
+                 ntile(5) OVER (ORDER BY monetary) AS m
+          FROM (SELECT customer_id,
+                       date '2026-01-01' - max(order_date) FILTER (WHERE AMOUNT >= 0) AS recency_days,
+                       count(*) FILTER (WHERE AMOUNT >= 0) AS frequency,
+                       sum(AMOUNT) AS monetary
+                FROM bench_orders WHERE order_date <= date '2026-01-01'
+                GROUP BY customer_id) AS c) AS s) AS t
+GROUP BY segment$q$),
+('c', NULL, $q$
+SELECT segment(s) AS segment, count(*), sum((s).m) FROM (
+    SELECT rfm_score(x) OVER () AS s
+    FROM (SELECT customer_id, rfm(order_date, AMOUNT, date '2026-01-01') AS x
+          FROM bench_orders GROUP BY customer_id) AS c) AS t
+GROUP BY 1$q$);
+
+CREATE TEMP TABLE bench_results (step text, amount text, workers integer, ms float8, partial boolean);
+DO $$
+DECLARE
+    q record;
+    w integer;
+    a text;
+    r record;
+BEGIN
+    FOREACH a IN ARRAY ARRAY['amount', 'amount_f'] LOOP
+        FOREACH w IN ARRAY ARRAY[0, 2] LOOP
+            PERFORM set_config('max_parallel_workers_per_gather', w::text, false);
+            PERFORM set_config('parallel_setup_cost', CASE WHEN w = 0 THEN '1000' ELSE '0' END, false);
+            PERFORM set_config('parallel_tuple_cost', CASE WHEN w = 0 THEN '0.1' ELSE '0' END, false);
+            FOR q IN SELECT * FROM bench_queries LOOP
+                SELECT * INTO r FROM pg_temp.bench_ms(replace(q.query, 'AMOUNT', a), 5);
+                INSERT INTO bench_results VALUES (q.step, a, w, r.ms, r.partial);
+            END LOOP;
+        END LOOP;
+    END LOOP;
+END $$;
+RESET max_parallel_workers_per_gather;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+
+\pset format unaligned
+\pset tuples_only on
+SELECT format('Orders: %s, customers: %s; PostgreSQL %s, jit %s; median of 5 runs after a warm-up (ms).',
+              (SELECT count(*) FROM bench_orders), (SELECT count(DISTINCT customer_id) FROM bench_orders),
+              current_setting('server_version'), current_setting('jit'));
+SELECT '';
+SELECT '| amounts | workers | (a) floor | (c agg) rfm() | (b) plain SQL | (c) retention | (c agg)/(a) | (b)/(c) | partial |';
+SELECT '|---|---:|---:|---:|---:|---:|---:|---:|---|';
+SELECT format('| %s | %s | %s | %s | %s | %s | %s | %s | %s |',
+              CASE a.amount WHEN 'amount' THEN 'numeric' ELSE 'float8' END, a.workers,
+              round(a.ms::numeric, 1), round(cagg.ms::numeric, 1), round(b.ms::numeric, 1), round(c.ms::numeric, 1),
+              round((cagg.ms / a.ms)::numeric, 2), round((b.ms / c.ms)::numeric, 2),
+              CASE WHEN cagg.partial THEN 'yes' ELSE 'no' END)
+FROM bench_results AS a
+JOIN bench_results AS cagg ON cagg.step = 'c agg' AND cagg.amount = a.amount AND cagg.workers = a.workers
+JOIN bench_results AS b ON b.step = 'b' AND b.amount = a.amount AND b.workers = a.workers
+JOIN bench_results AS c ON c.step = 'c' AND c.amount = a.amount AND c.workers = a.workers
+WHERE a.step = 'a' ORDER BY a.amount, a.workers;
+SELECT '';
+SELECT format('rfm() aggregate step, 0 workers / 2 workers: numeric %s, float8 %s.',
+              round((s0.ms / s2.ms)::numeric, 2), round((f0.ms / f2.ms)::numeric, 2))
+FROM bench_results AS s0, bench_results AS s2, bench_results AS f0, bench_results AS f2
+WHERE s0.step = 'c agg' AND s0.amount = 'amount' AND s0.workers = 0
+  AND s2.step = 'c agg' AND s2.amount = 'amount' AND s2.workers = 2
+  AND f0.step = 'c agg' AND f0.amount = 'amount_f' AND f0.workers = 0
+  AND f2.step = 'c agg' AND f2.amount = 'amount_f' AND f2.workers = 2;

@@ -1,0 +1,133 @@
+--
+-- parallel: every aggregate of the extension under a forced parallel plan
+-- (zero parallel costs, no leader participation, so the workers' states
+-- really go through serialize, deserialize and combine) gives the serial
+-- plan's answer, and the plan really is partial with workers launched
+-- (checked as booleans, not printed EXPLAIN). A catalog check fails when
+-- an aggregate of the extension has no case here. Float results of fits are
+-- compared rounded (sums change order across workers).
+--
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET parallel_leader_participation = off;
+SET max_parallel_workers = 8;
+SET TimeZone = 'UTC';
+
+CREATE TABLE parallel_orders AS
+SELECT c AS customer_id, 'c' || c AS customer_text,
+       date '2024-01-01' + (abs(hashint8extended(c, j)) % 700)::int AS order_date,
+       (date '2024-01-01' + (abs(hashint8extended(c, j)) % 700)::int)::timestamptz
+           + make_interval(secs => abs(hashint8extended(c, j + 50)) % 86400) AS order_at,
+       round((abs(hashint8extended(c, j + 100)) % 40000) / 100.0 - 20, 2) AS amount,
+       ((abs(hashint8extended(c, j + 100)) % 40000) / 100.0 - 20)::float8 AS amount_f
+FROM generate_series(1, 8000) AS c, generate_series(1, 1 + (abs(hashint8extended(c, 0)) % 20)::int) AS j;
+CREATE TABLE parallel_subscriptions AS
+SELECT s AS id, date '2024-01-01' + (s % 400) AS started_at,
+       CASE WHEN s % 4 = 0 THEN NULL ELSE date '2024-01-01' + (s % 400) + (s % 97) END AS ended_at
+FROM generate_series(1, 60000) AS s;
+ANALYZE parallel_orders, parallel_subscriptions;
+
+CREATE TABLE parallel_cases (agg regprocedure, query text);
+INSERT INTO parallel_cases VALUES
+('retention_counts(date,date,daterange)',
+ $$SELECT retention_counts(started_at, ended_at, daterange('2024-03-01', '2024-04-01'))::text FROM parallel_subscriptions$$),
+('retention_rate(date,date,daterange)',
+ $$SELECT retention_rate(started_at, ended_at, daterange('2024-03-01', '2024-04-01'))::text FROM parallel_subscriptions$$),
+('retention_counts(timestamptz,timestamptz,tstzrange)',
+ $$SELECT retention_counts(started_at::timestamptz, ended_at::timestamptz, tstzrange('2024-03-01', '2024-04-01'))::text FROM parallel_subscriptions$$),
+('retention_rate(timestamptz,timestamptz,tstzrange)',
+ $$SELECT retention_rate(started_at::timestamptz, ended_at::timestamptz, tstzrange('2024-03-01', '2024-04-01'))::text FROM parallel_subscriptions$$),
+('cohort_retention(bigint,date,text)',
+ $$SELECT cohort_retention(customer_id, order_date, 'month')::text FROM parallel_orders$$),
+('cohort_retention(bigint,date,text,numeric)',
+ $$SELECT cohort_retention(customer_id, order_date, 'week', amount)::text FROM parallel_orders$$),
+('cohort_retention(bigint,timestamptz,text)',
+ $$SELECT cohort_retention(customer_id, order_at, 'day')::text FROM parallel_orders$$),
+('cohort_retention(bigint,timestamptz,text,numeric)',
+ $$SELECT cohort_retention(customer_id, order_at, 'quarter', amount)::text FROM parallel_orders$$),
+('cohort_retention(text,date,text)',
+ $$SELECT cohort_retention(customer_text, order_date, 'year')::text FROM parallel_orders$$),
+('cohort_retention(text,date,text,numeric)',
+ $$SELECT cohort_retention(customer_text, order_date, 'month', amount)::text FROM parallel_orders$$),
+('cohort_retention(text,timestamptz,text)',
+ $$SELECT cohort_retention(customer_text, order_at, 'week')::text FROM parallel_orders$$),
+('cohort_retention(text,timestamptz,text,numeric)',
+ $$SELECT cohort_retention(customer_text, order_at, 'month', amount)::text FROM parallel_orders$$),
+('rfm(date,numeric,date)',
+ $$SELECT md5(string_agg(format('%s %s', customer_id, v), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, rfm(order_date, amount, date '2025-06-01') AS v FROM parallel_orders GROUP BY customer_id) AS g$$),
+('rfm(date,float8,date)',
+ $$SELECT md5(string_agg(format('%s %s', customer_id, v), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, rfm(order_date, amount_f, date '2025-06-01') AS v FROM parallel_orders GROUP BY customer_id) AS g$$),
+('rfm(timestamptz,numeric,timestamptz)',
+ $$SELECT md5(string_agg(format('%s %s', customer_id, v), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, rfm(order_at, amount, timestamptz '2025-06-01 12:00') AS v FROM parallel_orders GROUP BY customer_id) AS g$$),
+('rfm(timestamptz,float8,timestamptz)',
+ $$SELECT md5(string_agg(format('%s %s', customer_id, v), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, rfm(order_at, amount_f, timestamptz '2025-06-01 12:00') AS v FROM parallel_orders GROUP BY customer_id) AS g$$),
+('rfm(date,numeric)',
+ $$SELECT md5(string_agg(format('%s %s', customer_id, v), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, rfm(order_date, amount) AS v FROM parallel_orders GROUP BY customer_id) AS g$$),
+('rfm(date,float8)',
+ $$SELECT md5(string_agg(format('%s %s', customer_id, v), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, rfm(order_date, amount_f) AS v FROM parallel_orders GROUP BY customer_id) AS g$$),
+('rfm(timestamptz,numeric)',
+ $$SELECT md5(string_agg(format('%s %s', customer_id, v), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, rfm(order_at, amount) AS v FROM parallel_orders GROUP BY customer_id) AS g$$),
+('rfm(timestamptz,float8)',
+ $$SELECT md5(string_agg(format('%s %s', customer_id, v), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, rfm(order_at, amount_f) AS v FROM parallel_orders GROUP BY customer_id) AS g$$),
+('rfm_breaks(integer,bigint,numeric)',
+ $$SELECT rfm_breaks(r, f, m)::text FROM (SELECT (x).recency_days AS r, (x).frequency AS f, (x).monetary AS m
+   FROM (SELECT rfm(order_date, amount, date '2026-01-01') AS x FROM parallel_orders GROUP BY customer_id) AS g) AS s$$),
+('rfm_breaks(integer,bigint,numeric,integer)',
+ $$SELECT rfm_breaks(r, f, m, 7)::text FROM (SELECT (x).recency_days AS r, (x).frequency AS f, (x).monetary AS m
+   FROM (SELECT rfm(order_date, amount, date '2026-01-01') AS x FROM parallel_orders GROUP BY customer_id) AS g) AS s$$),
+('btyd_summary(date,numeric,date,text)',
+ $$SELECT md5(string_agg(format('%s %s %s %s %s', customer_id, (s).frequency, (s).recency, (s).t, round((s).monetary_value::numeric, 6)), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, btyd_summary(order_date, amount, date '2026-01-01', 'week') AS s FROM parallel_orders GROUP BY customer_id) AS g$$),
+('btyd_summary(date,float8,date,text)',
+ $$SELECT md5(string_agg(format('%s %s %s %s %s', customer_id, (s).frequency, (s).recency, (s).t, round((s).monetary_value::numeric, 6)), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, btyd_summary(order_date, amount_f, date '2026-01-01', 'day') AS s FROM parallel_orders GROUP BY customer_id) AS g$$),
+('btyd_summary(timestamptz,numeric,timestamptz,text)',
+ $$SELECT md5(string_agg(format('%s %s %s %s %s', customer_id, (s).frequency, (s).recency, (s).t, round((s).monetary_value::numeric, 6)), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, btyd_summary(order_at, amount, timestamptz '2026-01-01', 'month') AS s FROM parallel_orders GROUP BY customer_id) AS g$$),
+('btyd_summary(timestamptz,float8,timestamptz,text)',
+ $$SELECT md5(string_agg(format('%s %s %s %s %s', customer_id, (s).frequency, (s).recency, (s).t, round((s).monetary_value::numeric, 6)), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, btyd_summary(order_at, amount_f, timestamptz '2026-01-01', 'week') AS s FROM parallel_orders GROUP BY customer_id) AS g$$);
+
+-- run a case serially and in parallel; report whether the parallel plan
+-- was partial with workers launched, and whether the answers agree
+CREATE FUNCTION pg_temp.run_parallel_case(query text, OUT partial boolean, OUT launched boolean, OUT same boolean)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+    serial_answer text;
+    parallel_answer text;
+    plan text := '';
+    line text;
+BEGIN
+    PERFORM set_config('max_parallel_workers_per_gather', '0', true);
+    EXECUTE query INTO serial_answer;
+    PERFORM set_config('max_parallel_workers_per_gather', '2', true);
+    FOR line IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || query LOOP
+        plan := plan || line || E'\n';
+    END LOOP;
+    EXECUTE query INTO parallel_answer;
+    partial := plan ~ 'Partial (Hash|Group)?Aggregate';
+    launched := plan ~ 'Workers Launched: [1-9]';
+    same := serial_answer IS NOT DISTINCT FROM parallel_answer AND serial_answer IS NOT NULL;
+END
+$fn$;
+
+SELECT agg, (pg_temp.run_parallel_case(query)).* FROM parallel_cases ORDER BY agg::text;
+
+-- every aggregate of the extension has a case
+SELECT p.oid::regprocedure AS aggregate_without_parallel_case
+FROM pg_proc AS p
+JOIN pg_depend AS d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e'
+WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'retention')
+  AND p.prokind = 'a' AND p.oid NOT IN (SELECT agg FROM parallel_cases)
+ORDER BY 1;
+
+DROP TABLE parallel_orders, parallel_subscriptions, parallel_cases;

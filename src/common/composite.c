@@ -1,0 +1,64 @@
+/*-------------------------------------------------------------------------
+ *
+ * composite.c
+ *	  Reading and returning the extension's composite types (composite.h).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/typcache.h"
+
+#include "common/composite.h"
+#include "retention.h"
+
+/*
+ * The blessed tuple descriptor of the composite type fcinfo's function
+ * returns, allocated in fn_mcxt so the caller can keep it in fn_extra for
+ * the whole query.
+ */
+TupleDesc
+composite_result_desc(FunctionCallInfo fcinfo)
+{
+	TupleDesc	tupdesc;
+	MemoryContext oldcxt;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	oldcxt = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	tupdesc = BlessTupleDesc(CreateTupleDescCopy(tupdesc));
+	MemoryContextSwitchTo(oldcxt);
+	return tupdesc;
+}
+
+/*
+ * Splits a value of one of our composite types into its natts fields,
+ * which must have the given types; the values point into the composite.
+ */
+void
+composite_fields(Datum composite, int natts, const Oid *types,
+				 Datum *values, bool *nulls)
+{
+	HeapTupleHeader header = DatumGetHeapTupleHeader(composite);
+	TupleDesc	tupdesc = lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(header),
+												 HeapTupleHeaderGetTypMod(header));
+	HeapTupleData tuple;
+
+	if (tupdesc->natts != natts)
+		elog(ERROR, "composite type %s has %d attributes, expected %d",
+			 format_type_be(tupdesc->tdtypeid), tupdesc->natts, natts);
+	for (int i = 0; i < natts; i++)
+		if (TupleDescAttr(tupdesc, i)->atttypid != types[i])
+			elog(ERROR, "attribute %d of composite type %s has the wrong type",
+				 i + 1, format_type_be(tupdesc->tdtypeid));
+
+	tuple.t_len = HeapTupleHeaderGetDatumLength(header);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = header;
+	heap_deform_tuple(&tuple, tupdesc, values, nulls);
+	ReleaseTupleDesc(tupdesc);
+}

@@ -1,0 +1,582 @@
+/*-------------------------------------------------------------------------
+ *
+ * rfm.c
+ *	  The rfm aggregate: one customer's recency, frequency, monetary value
+ *	  and tenure in one pass over their orders (DESIGN section 1).
+ *
+ * One transition call per row updates a fixed-size state allocated once per
+ * group in the aggregate context. For numeric amounts the sum is exact and
+ * kept as a scaled int64 (common/scaled.h) while the amounts fit, which is
+ * the case for money columns; an amount or a sum that does not fit goes to
+ * a numeric accumulator instead, so the result always equals sum(amount).
+ * For float8 amounts the sum is compensated (Neumaier 1974), so that it
+ * does not depend on the order of the rows, which a parallel plan changes.
+ *
+ * Times are kept as int64 in the input's own unit: days for date,
+ * microseconds for timestamptz. Recency and tenure are whole days (24-hour
+ * units for timestamptz), so no result depends on the session's TimeZone.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "common/int.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/fmgrprotos.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+
+#include "common/aggstate.h"
+#include "common/checks.h"
+#include "common/composite.h"
+#include "common/scaled.h"
+#include "retention.h"
+
+#define RFM_STATE_VERSION	1
+
+/* State kinds: the type of the order times and of the amounts */
+#define RFM_DATE			'd'
+#define RFM_TIMESTAMPTZ		't'
+#define RFM_NUMERIC			'n'
+#define RFM_FLOAT8			'f'
+
+typedef struct RfmState
+{
+	int64		as_of;			/* snapshot: days (date) or microseconds */
+	int64		first;			/* first order; only if frequency > 0 */
+	int64		last;			/* last order; only if frequency > 0 */
+	int64		frequency;		/* orders: rows with amount >= 0 */
+	int64		rows;			/* rows kept: orders and refunds */
+	int64		isum;			/* numeric: the amounts that fit, times 10^iscale */
+	double		fsum;			/* float8: compensated sum ... */
+	double		fcomp;			/* ... and its running correction */
+	Numeric		nsum;			/* numeric: the amounts that did not fit, or NULL */
+	int32		iscale;			/* numeric: display scale of isum */
+	char		time_kind;		/* RFM_DATE or RFM_TIMESTAMPTZ */
+	char		amount_kind;	/* RFM_NUMERIC or RFM_FLOAT8 */
+} RfmState;
+
+/*
+ * What is wrong with a state, or NULL when it is sound. Deserialize reports
+ * it as an error; trans and combine assert it.
+ */
+static const char *
+rfm_state_problem(const RfmState *state)
+{
+	if (state->time_kind != RFM_DATE && state->time_kind != RFM_TIMESTAMPTZ)
+		return "an unknown time kind";
+	if (state->amount_kind != RFM_NUMERIC && state->amount_kind != RFM_FLOAT8)
+		return "an unknown amount kind";
+	if (state->frequency < 0 || state->rows < state->frequency)
+		return "negative counts";
+	if (state->frequency > 0 && !(state->first <= state->last && state->last <= state->as_of))
+		return "order times out of order";
+	if (state->iscale < 0 || state->iscale > SCALED_MAX_DIGITS)
+		return "a scale out of range";
+	if (state->amount_kind == RFM_FLOAT8 &&
+		(state->isum != 0 || state->nsum != NULL || !isfinite(state->fsum) || !isfinite(state->fcomp)))
+		return "a bad float8 sum";
+	if (state->amount_kind == RFM_NUMERIC && (state->fsum != 0.0 || state->fcomp != 0.0))
+		return "a float8 sum in a numeric state";
+	if (state->nsum != NULL && (numeric_is_nan(state->nsum)
+#if PG_VERSION_NUM >= 140000
+								|| numeric_is_inf(state->nsum)
+#endif
+								))
+		return "a numeric sum that is not finite";
+	return NULL;
+}
+
+/* A time of the state's kind as text, for error details. */
+static char *
+time_text(int64 t, char time_kind)
+{
+	if (time_kind == RFM_DATE)
+		return DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum((DateADT) t)));
+	return DatumGetCString(DirectFunctionCall1(timestamptz_out, TimestampTzGetDatum(t)));
+}
+
+static void
+check_same_as_of(int64 as_of, int64 other, char time_kind)
+{
+	if (unlikely(as_of != other))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("as_of must be the same in every row of a group"),
+				 errdetail("as_of is %s in one row and %s in another.",
+						   time_text(as_of, time_kind), time_text(other, time_kind))));
+}
+
+/* order_at and as_of must be finite times */
+static inline void
+check_finite_time(int64 t, char time_kind, const char *argname)
+{
+	if (unlikely(time_kind == RFM_DATE ? DATE_NOT_FINITE((DateADT) t) : TIMESTAMP_NOT_FINITE(t)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be finite", argname),
+				 errdetail("%s is %s.", argname, time_text(t, time_kind))));
+}
+
+static void
+counter_overflow_error(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("rfm order count out of range for type bigint")));
+}
+
+/*
+ * as_of of the two-argument forms: current_date for dates (the session's
+ * TimeZone decides the day), now() for timestamptz, read once per query.
+ */
+static int64
+current_as_of(FunctionCallInfo fcinfo, char time_kind)
+{
+	int64	   *cached = (int64 *) fcinfo->flinfo->fn_extra;
+
+	if (cached == NULL)
+	{
+		cached = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(int64));
+		*cached = time_kind == RFM_DATE ? (int64) GetSQLCurrentDate()
+			: (int64) GetCurrentTransactionStartTimestamp();
+		fcinfo->flinfo->fn_extra = cached;
+	}
+	return *cached;
+}
+
+static RfmState *
+new_state(MemoryContext aggcontext, char time_kind, char amount_kind, int64 as_of)
+{
+	RfmState   *state = MemoryContextAllocZero(aggcontext, sizeof(RfmState));
+
+	state->time_kind = time_kind;
+	state->amount_kind = amount_kind;
+	state->as_of = as_of;
+	return state;
+}
+
+/* Counts one kept row at time t; an order (not a refund) also moves first/last. */
+static inline void
+add_row(RfmState *state, int64 t, bool is_order)
+{
+	if (unlikely(pg_add_s64_overflow(state->rows, 1, &state->rows)))
+		counter_overflow_error();
+	if (!is_order)
+		return;
+	if (state->frequency == 0)
+		state->first = state->last = t;
+	else if (t > state->last)
+		state->last = t;
+	else if (t < state->first)
+		state->first = t;
+	state->frequency++;			/* frequency <= rows, which did not overflow */
+}
+
+/* Neumaier's compensated addition of a finite amount to the float8 sum. */
+static inline void
+add_float8(RfmState *state, double amount)
+{
+	double		t = check_float_result(state->fsum + amount);
+
+	if (fabs(state->fsum) >= fabs(amount))
+		state->fcomp += (state->fsum - t) + amount;
+	else
+		state->fcomp += (amount - t) + state->fsum;
+	state->fsum = t;
+	check_float_result(state->fcomp);
+}
+
+/*
+ * Adds value / 10^scale to the scaled int64 sum; false, with the sum still
+ * exact (possibly at a larger scale), when the value cannot join it.
+ */
+static inline bool
+add_scaled(RfmState *state, int64 value, int scale)
+{
+	int64		sum = state->isum;
+
+	if (scale > state->iscale)
+	{
+		if (!scaled_rescale(&sum, state->iscale, scale))
+			return false;
+		state->isum = sum;
+		state->iscale = scale;
+	}
+	else if (scale < state->iscale && !scaled_rescale(&value, scale, state->iscale))
+		return false;
+	if (pg_add_s64_overflow(sum, value, &sum))
+		return false;
+	state->isum = sum;
+	return true;
+}
+
+/* Adds an amount to the numeric accumulator, in aggcontext. */
+static void
+add_numeric_slow(RfmState *state, Numeric amount, MemoryContext aggcontext)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(aggcontext);
+
+	if (state->nsum == NULL)
+	{
+		state->nsum = palloc(VARSIZE(amount));
+		memcpy(state->nsum, amount, VARSIZE(amount));
+	}
+	else
+	{
+		Numeric		sum = numeric_add_opt_error(state->nsum, amount, NULL);
+
+		pfree(state->nsum);
+		state->nsum = sum;
+	}
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
+ * Adds a finite numeric amount; returns whether it is an order (>= 0).
+ */
+static inline bool
+add_numeric(RfmState *state, Numeric amount, MemoryContext aggcontext)
+{
+	int64		value;
+	int			scale;
+
+	if (likely(scaled_from_numeric(amount, &value, &scale)))
+	{
+		if (unlikely(!add_scaled(state, value, scale)))
+			add_numeric_slow(state, amount, aggcontext);
+		return value >= 0;
+	}
+	add_numeric_slow(state, amount, aggcontext);
+	return DatumGetInt32(DirectFunctionCall1(numeric_int4,
+											 DirectFunctionCall1(numeric_sign, NumericGetDatum(amount)))) >= 0;
+}
+
+/*
+ * The transition of all eight rfm aggregates: (order_at, amount [, as_of]).
+ * Rows with a NULL argument are skipped; rows after as_of are ignored.
+ * Inlined into each entry point, so the kinds are constants there.
+ */
+static pg_attribute_always_inline Datum
+rfm_trans_common(FunctionCallInfo fcinfo, char time_kind, char amount_kind)
+{
+	MemoryContext aggcontext;
+	RfmState   *state = PG_ARGISNULL(0) ? NULL : (RfmState *) PG_GETARG_POINTER(0);
+	bool		explicit_as_of = PG_NARGS() > 3;
+	int64		order_at;
+	int64		as_of;
+	bool		is_order;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "rfm_trans called in non-aggregate context");
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || (explicit_as_of && PG_ARGISNULL(3)))
+	{
+		if (state == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(state);
+	}
+
+	if (time_kind == RFM_DATE)
+	{
+		order_at = PG_GETARG_DATEADT(1);
+		as_of = explicit_as_of ? PG_GETARG_DATEADT(3) : current_as_of(fcinfo, time_kind);
+	}
+	else
+	{
+		order_at = PG_GETARG_TIMESTAMPTZ(1);
+		as_of = explicit_as_of ? PG_GETARG_TIMESTAMPTZ(3) : current_as_of(fcinfo, time_kind);
+	}
+
+	if (state == NULL)
+	{
+		check_finite_time(as_of, time_kind, "as_of");
+		state = new_state(aggcontext, time_kind, amount_kind, as_of);
+	}
+	else
+		check_same_as_of(state->as_of, as_of, time_kind);
+	check_finite_time(order_at, time_kind, "order_at");
+
+	if (order_at > as_of)
+		PG_RETURN_POINTER(state);
+
+	if (amount_kind == RFM_FLOAT8)
+	{
+		double		amount = PG_GETARG_FLOAT8(2);
+
+		check_finite(amount, "amount");
+		add_float8(state, amount);
+		is_order = amount >= 0.0;
+	}
+	else
+	{
+		Numeric		amount = PG_GETARG_NUMERIC(2);
+
+		check_finite_numeric(amount, "amount");
+		is_order = add_numeric(state, amount, aggcontext);
+	}
+	add_row(state, order_at, is_order);
+
+	Assert(rfm_state_problem(state) == NULL);
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * rfm_trans(internal, date, numeric [, date]) and the other three
+ * combinations of date/timestamptz order times and numeric/float8 amounts:
+ * aggregate transition functions.
+ */
+PG_FUNCTION_INFO_V1(rfm_trans_date_numeric);
+Datum
+rfm_trans_date_numeric(PG_FUNCTION_ARGS)
+{
+	return rfm_trans_common(fcinfo, RFM_DATE, RFM_NUMERIC);
+}
+
+PG_FUNCTION_INFO_V1(rfm_trans_date_float8);
+Datum
+rfm_trans_date_float8(PG_FUNCTION_ARGS)
+{
+	return rfm_trans_common(fcinfo, RFM_DATE, RFM_FLOAT8);
+}
+
+PG_FUNCTION_INFO_V1(rfm_trans_timestamptz_numeric);
+Datum
+rfm_trans_timestamptz_numeric(PG_FUNCTION_ARGS)
+{
+	return rfm_trans_common(fcinfo, RFM_TIMESTAMPTZ, RFM_NUMERIC);
+}
+
+PG_FUNCTION_INFO_V1(rfm_trans_timestamptz_float8);
+Datum
+rfm_trans_timestamptz_float8(PG_FUNCTION_ARGS)
+{
+	return rfm_trans_common(fcinfo, RFM_TIMESTAMPTZ, RFM_FLOAT8);
+}
+
+/*
+ * Merges src into dst (which lives in aggcontext). Both must have the same
+ * as_of: a group that sees two snapshots is an error wherever it is split.
+ */
+static void
+merge_states(RfmState *dst, const RfmState *src, MemoryContext aggcontext)
+{
+	if (dst->time_kind != src->time_kind || dst->amount_kind != src->amount_kind)
+		elog(ERROR, "cannot combine rfm states of different kinds");
+	check_same_as_of(dst->as_of, src->as_of, dst->time_kind);
+
+	if (src->frequency > 0)
+	{
+		if (dst->frequency == 0 || src->first < dst->first)
+			dst->first = src->first;
+		if (dst->frequency == 0 || src->last > dst->last)
+			dst->last = src->last;
+	}
+	if (pg_add_s64_overflow(dst->frequency, src->frequency, &dst->frequency) ||
+		pg_add_s64_overflow(dst->rows, src->rows, &dst->rows))
+		counter_overflow_error();
+
+	if (dst->amount_kind == RFM_FLOAT8)
+	{
+		add_float8(dst, src->fsum);
+		add_float8(dst, src->fcomp);
+		return;
+	}
+	if (!add_scaled(dst, src->isum, src->iscale))
+		add_numeric_slow(dst, scaled_to_numeric(src->isum, src->iscale), aggcontext);
+	if (src->nsum != NULL)
+		add_numeric_slow(dst, src->nsum, aggcontext);
+}
+
+/*
+ * rfm_combine(internal, internal) returns internal: aggregate combine
+ * function. A NULL side is an empty group; the left state is copied into
+ * aggcontext when it is NULL.
+ */
+PG_FUNCTION_INFO_V1(rfm_combine);
+Datum
+rfm_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	RfmState   *dst;
+	RfmState   *src;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "rfm_combine called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
+	src = (RfmState *) PG_GETARG_POINTER(1);
+	if (PG_ARGISNULL(0))
+		dst = new_state(aggcontext, src->time_kind, src->amount_kind, src->as_of);
+	else
+		dst = (RfmState *) PG_GETARG_POINTER(0);
+	merge_states(dst, src, aggcontext);
+
+	Assert(rfm_state_problem(dst) == NULL);
+	PG_RETURN_POINTER(dst);
+}
+
+/*
+ * rfm_serialize(internal) returns bytea: aggregate serialize function.
+ * Format version 1: version, kinds, scale, the six int64 and two float8
+ * fields, then the numeric accumulator in numeric_send form if there is one.
+ */
+PG_FUNCTION_INFO_V1(rfm_serialize);
+Datum
+rfm_serialize(PG_FUNCTION_ARGS)
+{
+	RfmState   *state = (RfmState *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "rfm_serialize called in non-aggregate context");
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, RFM_STATE_VERSION);
+	pq_sendbyte(&buf, state->time_kind);
+	pq_sendbyte(&buf, state->amount_kind);
+	pq_sendbyte(&buf, state->iscale);
+	pq_sendint64(&buf, state->as_of);
+	pq_sendint64(&buf, state->first);
+	pq_sendint64(&buf, state->last);
+	pq_sendint64(&buf, state->frequency);
+	pq_sendint64(&buf, state->rows);
+	pq_sendint64(&buf, state->isum);
+	pq_sendfloat8(&buf, state->fsum);
+	pq_sendfloat8(&buf, state->fcomp);
+	pq_sendbyte(&buf, state->nsum != NULL);
+	if (state->nsum != NULL)
+	{
+		bytea	   *num = DatumGetByteaPP(DirectFunctionCall1(numeric_send, NumericGetDatum(state->nsum)));
+
+		pq_sendint32(&buf, VARSIZE_ANY_EXHDR(num));
+		pq_sendbytes(&buf, VARDATA_ANY(num), VARSIZE_ANY_EXHDR(num));
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/*
+ * rfm_deserialize(bytea, internal) returns internal: aggregate deserialize
+ * function. Every length and field is checked; bad bytes are an error.
+ */
+PG_FUNCTION_INFO_V1(rfm_deserialize);
+Datum
+rfm_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
+	StringInfoData buf;
+	RfmState   *state;
+	const char *problem;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "rfm_deserialize called in non-aggregate context");
+
+	aggstate_begin_read(&buf, bytes, RFM_STATE_VERSION, "rfm");
+	state = palloc0(sizeof(RfmState));
+	state->time_kind = pq_getmsgbyte(&buf);
+	state->amount_kind = pq_getmsgbyte(&buf);
+	state->iscale = pq_getmsgbyte(&buf);
+	state->as_of = pq_getmsgint64(&buf);
+	state->first = pq_getmsgint64(&buf);
+	state->last = pq_getmsgint64(&buf);
+	state->frequency = pq_getmsgint64(&buf);
+	state->rows = pq_getmsgint64(&buf);
+	state->isum = pq_getmsgint64(&buf);
+	state->fsum = pq_getmsgfloat8(&buf);
+	state->fcomp = pq_getmsgfloat8(&buf);
+	switch (pq_getmsgbyte(&buf))
+	{
+		case 0:
+			break;
+		case 1:
+			{
+				StringInfoData num;
+
+				num.len = pq_getmsgint(&buf, 4);
+				if (num.len < 0 || num.len > buf.len - buf.cursor)
+					aggstate_corrupt("rfm", "a bad numeric length");
+				num.data = (char *) pq_getmsgbytes(&buf, num.len);
+				num.maxlen = num.len;
+				num.cursor = 0;
+				state->nsum = DatumGetNumeric(DirectFunctionCall3(numeric_recv, PointerGetDatum(&num),
+																  ObjectIdGetDatum(InvalidOid),
+																  Int32GetDatum(-1)));
+				if (num.cursor != num.len)
+					aggstate_corrupt("rfm", "trailing bytes after its numeric sum");
+				break;
+			}
+		default:
+			aggstate_corrupt("rfm", "a bad numeric flag");
+	}
+	pq_getmsgend(&buf);
+	if ((problem = rfm_state_problem(state)) != NULL)
+		aggstate_corrupt("rfm", problem);
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * Whole days from t to as_of (as_of >= t). Both are finite, so the days fit
+ * an integer: dates span fewer than 2^31 days, timestamps about 10^8.
+ */
+static int32
+days_to(int64 t, int64 as_of, char time_kind)
+{
+	int64		days = as_of - t;
+
+	if (time_kind == RFM_TIMESTAMPTZ)
+		days /= USECS_PER_DAY;
+	Assert(days >= 0 && days <= PG_INT32_MAX);
+	return (int32) days;
+}
+
+/*
+ * rfm_final(internal) returns rfm: aggregate final function. NULL for a
+ * group with no row left; recency and tenure are NULL when the kept rows
+ * are all refunds.
+ */
+PG_FUNCTION_INFO_V1(rfm_final);
+Datum
+rfm_final(PG_FUNCTION_ARGS)
+{
+	RfmState   *state = PG_ARGISNULL(0) ? NULL : (RfmState *) PG_GETARG_POINTER(0);
+	TupleDesc	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+
+	if (state == NULL || state->rows == 0)
+		PG_RETURN_NULL();
+	if (tupdesc == NULL)
+		fcinfo->flinfo->fn_extra = tupdesc = composite_result_desc(fcinfo);
+
+	if (state->frequency > 0)
+	{
+		values[0] = Int32GetDatum(days_to(state->last, state->as_of, state->time_kind));
+		values[3] = Int32GetDatum(days_to(state->first, state->as_of, state->time_kind));
+	}
+	else
+		nulls[0] = nulls[3] = true;
+	values[1] = Int64GetDatum(state->frequency);
+	if (state->amount_kind == RFM_FLOAT8)
+		values[2] = NumericGetDatum(scaled_double_to_numeric(check_float_result(state->fsum + state->fcomp)));
+	else
+	{
+		Numeric		sum = scaled_to_numeric(state->isum, state->iscale);
+
+		if (state->nsum != NULL)
+			sum = numeric_add_opt_error(sum, state->nsum, NULL);
+		values[2] = NumericGetDatum(sum);
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}

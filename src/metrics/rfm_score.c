@@ -1,0 +1,507 @@
+/*-------------------------------------------------------------------------
+ *
+ * rfm_score.c
+ *	  Tie-consistent R, F and M scores (DESIGN section 1): the rfm_score
+ *	  window functions, which score each row against its window partition,
+ *	  and the scalar rfm_score that scores with fixed breaks.
+ *
+ * For a higher-is-better value v among the n non-NULL values of its column
+ * in the partition, score = 1 + floor(bins * #{values < v} / n); recency is
+ * lower-is-better and counts the values > v instead. Equal values get equal
+ * scores, which NTILE does not guarantee (it splits a run of ties between
+ * buckets in whatever order the rows arrive).
+ *
+ * On its first call in a partition the window function reads the whole
+ * partition once, sorts each column once (exactly: integer keys, numeric
+ * amounts as scaled integers, or numeric comparisons when they do not fit)
+ * and keeps, per row, how many values are below (above for recency) it.
+ * Each call then answers from that array in O(1).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <limits.h>
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/fmgrprotos.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "windowapi.h"
+
+#include "common/checks.h"
+#include "common/composite.h"
+#include "common/scaled.h"
+#include "metrics/rfm_breaks.h"
+#include "retention.h"
+
+#define RFM_DEFAULT_BINS	5
+
+/* The three scored columns */
+#define COL_R	0
+#define COL_F	1
+#define COL_M	2
+
+/* The fields of the rfm composite that are scored, and their types */
+static const Oid rfm_field_types[4] = {INT4OID, INT8OID, NUMERICOID, INT4OID};
+
+/*
+ * What a partition keeps: per column, the number of non-NULL values and,
+ * per row, how many of them are below its value (above, for recency), or
+ * -1 when its value is NULL.
+ */
+typedef struct ScorePartition
+{
+	bool		ready;
+	int64		rows;
+	int64		counted[3];		/* non-NULL values per column */
+	int32	   *below[3];		/* per row: values below (r: above) it, or -1 */
+} ScorePartition;
+
+/*
+ * What fn_extra holds: the result's tuple descriptor and, for the scalar
+ * form, the last breaks seen (as bytes, the cache key) and their parse.
+ */
+typedef struct ScoreCache
+{
+	TupleDesc	tupdesc;
+	HeapTupleHeader breaks_source;
+	RfmBreaks	breaks;
+} ScoreCache;
+
+/* A numeric value of a column being ranked, and its row in the partition */
+typedef struct NumericItem
+{
+	Datum		value;
+	int32		row;
+} NumericItem;
+
+static int
+numeric_item_cmp(const void *a, const void *b)
+{
+	const NumericItem *x = (const NumericItem *) a;
+	const NumericItem *y = (const NumericItem *) b;
+
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, x->value, y->value));
+}
+
+/*
+ * The three values of partition row `row`: from the rfm composite (one
+ * argument) or from three arguments. values/nulls get R, F, M.
+ */
+static void
+read_row(WindowObject winobj, bool composite, int64 row, Datum *values, bool *nulls)
+{
+	bool		isnull;
+	bool		isout;
+
+	if (composite)
+	{
+		Datum		rfm = WinGetFuncArgInPartition(winobj, 0, row, WINDOW_SEEK_HEAD,
+												   false, &isnull, &isout);
+		Datum		fields[4];
+		bool		fieldnulls[4];
+
+		if (isnull)
+		{
+			nulls[COL_R] = nulls[COL_F] = nulls[COL_M] = true;
+			return;
+		}
+		composite_fields(rfm, 4, rfm_field_types, fields, fieldnulls);
+		for (int c = 0; c < 3; c++)
+		{
+			values[c] = fields[c];
+			nulls[c] = fieldnulls[c];
+		}
+		return;
+	}
+	for (int c = 0; c < 3; c++)
+		values[c] = WinGetFuncArgInPartition(winobj, c, row, WINDOW_SEEK_HEAD,
+											 false, &nulls[c], &isout);
+}
+
+/* A value of a column being sorted: its key and its row in the partition */
+typedef struct SortItem
+{
+	int64		key;
+	int32		row;
+} SortItem;
+
+static int
+sort_item_cmp(const void *a, const void *b)
+{
+	int64		x = ((const SortItem *) a)->key;
+	int64		y = ((const SortItem *) b)->key;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Sorts n items by key (the order among equal keys does not matter): an
+ * LSD radix sort on the key bytes that differ (a few for days, counts and
+ * cents), qsort for small n. tmp holds n items.
+ */
+static void
+sort_items(SortItem *items, int64 n, SortItem *tmp)
+{
+	uint64		differ = 0;
+	SortItem   *from = items;
+	SortItem   *to = tmp;
+
+	if (n < 256)
+	{
+		qsort(items, n, sizeof(SortItem), sort_item_cmp);
+		return;
+	}
+	for (int64 i = 1; i < n; i++)
+		differ |= (uint64) items[i].key ^ (uint64) items[0].key;
+	for (int shift = 0; shift < 64; shift += 8)
+	{
+		int64		offsets[256] = {0};
+
+		/* flip the sign bit so that negative keys sort first */
+		uint64		flip = shift == 56 ? UINT64CONST(0x80) : 0;
+
+		if (((differ >> shift) & 0xFF) == 0)
+			continue;
+		for (int64 i = 0; i < n; i++)
+			offsets[(((uint64) from[i].key >> shift) & 0xFF) ^ flip]++;
+		for (int64 d = 0, sum = 0; d < 256; d++)
+		{
+			int64		count = offsets[d];
+
+			offsets[d] = sum;
+			sum += count;
+		}
+		for (int64 i = 0; i < n; i++)
+			to[offsets[(((uint64) from[i].key >> shift) & 0xFF) ^ flip]++] = from[i];
+		from = to;
+		to = from == items ? tmp : items;
+		CHECK_FOR_INTERRUPTS();
+	}
+	if (from != items)
+		memcpy(items, from, sizeof(SortItem) * n);
+}
+
+/*
+ * Fills below[] from m items sorted by key: for a run of equal keys that
+ * starts at sorted index j and ends before `end`, j values are below it
+ * and m - end above it (above is what recency counts).
+ */
+static void
+count_from_sorted(const SortItem *items, int64 m, bool above, int32 *below)
+{
+	int64		j = 0;
+
+	while (j < m)
+	{
+		int64		end = j + 1;
+
+		while (end < m && items[end].key == items[j].key)
+			end++;
+		for (int64 i = j; i < end; i++)
+			below[items[i].row] = (int32) (above ? m - end : j);
+		j = end;
+	}
+}
+
+/*
+ * Monetary keys when numeric comparisons are needed: the values are
+ * re-read, copied, sorted with numeric_cmp and replaced by their dense
+ * rank, which orders the rows as the values do.
+ */
+static void
+monetary_ranks_slow(WindowObject winobj, bool composite, int64 rows, int64 *keys, int64 m)
+{
+	NumericItem *values = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(NumericItem) * Max(m, 1));
+	int64		k = 0;
+
+	for (int64 row = 0; row < rows; row++)
+	{
+		Datum		v[3];
+		bool		nulls[3];
+
+		read_row(winobj, composite, row, v, nulls);
+		if (nulls[COL_M])
+			continue;
+		values[k].value = PointerGetDatum(PG_DETOAST_DATUM_COPY(v[COL_M]));
+		check_finite_numeric(DatumGetNumeric(values[k].value), "monetary");
+		values[k].row = (int32) row;
+		k++;
+		CHECK_FOR_INTERRUPTS();
+	}
+	Assert(k == m);
+	qsort(values, m, sizeof(NumericItem), numeric_item_cmp);
+	for (int64 i = 0, rank = 0; i < m; i++)
+	{
+		if (i > 0 && numeric_item_cmp(&values[i - 1], &values[i]) != 0)
+			rank++;
+		keys[values[i].row] = rank;
+	}
+	pfree(values);
+}
+
+/*
+ * Reads the partition and computes every row's counts, in memory that
+ * lives as long as the partition. Each column's values become int64 keys
+ * in the values' order (numeric amounts as scaled integers at one common
+ * scale, or as ranks by numeric comparison when they do not fit); one
+ * sort of (key, row) pairs then gives every row its count.
+ */
+static void
+score_partition(WindowObject winobj, bool composite, ScorePartition *part)
+{
+	MemoryContext partcxt = GetMemoryChunkContext(part);
+	int64		rows = WinGetPartitionRowCount(winobj);
+	int64	   *keys[3];
+	SortItem   *items;
+	SortItem   *tmp;
+	int8	   *mscale;
+	int			maxscale = 0;
+	bool		monetary_fits = true;
+
+	if (rows > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("rfm_score window partition is too large"),
+				 errdetail("The partition has " INT64_FORMAT " rows; at most %d are allowed.",
+						   rows, PG_INT32_MAX)));
+	part->rows = rows;
+	for (int c = 0; c < 3; c++)
+	{
+		part->below[c] = MemoryContextAllocHuge(partcxt, sizeof(int32) * rows);
+		keys[c] = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * rows);
+		part->counted[c] = 0;
+	}
+	items = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(SortItem) * rows);
+	tmp = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(SortItem) * rows);
+	mscale = MemoryContextAllocHuge(CurrentMemoryContext, rows);
+
+	for (int64 row = 0; row < rows; row++)
+	{
+		Datum		values[3];
+		bool		nulls[3];
+
+		read_row(winobj, composite, row, values, nulls);
+		for (int c = 0; c < 3; c++)
+		{
+			/* below = -1 marks a NULL until the counts replace it */
+			part->below[c][row] = nulls[c] ? -1 : 0;
+			if (nulls[c])
+				continue;
+			part->counted[c]++;
+			if (c == COL_R)
+				keys[c][row] = DatumGetInt32(values[c]);
+			else if (c == COL_F)
+				keys[c][row] = DatumGetInt64(values[c]);
+			else if (monetary_fits)
+			{
+				int			scale;
+
+				monetary_fits = scaled_from_numeric(DatumGetNumeric(values[c]), &keys[c][row], &scale);
+				mscale[row] = (int8) scale;
+				maxscale = Max(maxscale, scale);
+			}
+		}
+		CHECK_FOR_INTERRUPTS();
+	}
+
+	/* monetary: one common scale, or ranks by numeric comparison */
+	for (int64 row = 0; monetary_fits && row < rows; row++)
+		if (part->below[COL_M][row] == 0)
+			monetary_fits = scaled_rescale(&keys[COL_M][row], mscale[row], maxscale);
+	if (!monetary_fits)
+		monetary_ranks_slow(winobj, composite, rows, keys[COL_M], part->counted[COL_M]);
+
+	for (int c = 0; c < 3; c++)
+	{
+		int64		m = 0;
+
+		for (int64 row = 0; row < rows; row++)
+			if (part->below[c][row] == 0)
+			{
+				items[m].key = keys[c][row];
+				items[m].row = (int32) row;
+				m++;
+			}
+		Assert(m == part->counted[c]);
+		sort_items(items, m, tmp);
+		/* recency: lower is better, so it counts the values above */
+		count_from_sorted(items, m, c == COL_R, part->below[c]);
+		pfree(keys[c]);
+		CHECK_FOR_INTERRUPTS();
+	}
+	pfree(items);
+	pfree(tmp);
+	pfree(mscale);
+	part->ready = true;
+}
+
+static ScoreCache *
+score_cache(FunctionCallInfo fcinfo)
+{
+	ScoreCache *cache = (ScoreCache *) fcinfo->flinfo->fn_extra;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ScoreCache));
+		cache->tupdesc = composite_result_desc(fcinfo);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	return cache;
+}
+
+/*
+ * The rfm_score composite (r, f, m, code) of three scores, 0 for NULL; the
+ * code, such as '545', is NULL when a score is.
+ */
+static Datum
+score_result(FunctionCallInfo fcinfo, const int32 *scores)
+{
+	ScoreCache *cache = score_cache(fcinfo);
+	Datum		values[4];
+	bool		nulls[4];
+	char		code[4];
+
+	nulls[3] = false;
+	for (int c = 0; c < 3; c++)
+	{
+		values[c] = Int32GetDatum(scores[c]);
+		nulls[c] = scores[c] == 0;
+		nulls[3] |= nulls[c];
+		code[c] = (char) ('0' + scores[c]);
+	}
+	code[3] = '\0';
+	values[3] = nulls[3] ? (Datum) 0 : PointerGetDatum(cstring_to_text(code));
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(cache->tupdesc, values, nulls)));
+}
+
+/*
+ * rfm_score(recency_days, frequency, monetary [, bins]) and
+ * rfm_score(rfm [, bins]) window functions returning rfm_score.
+ *
+ * A NULL value gives a NULL score for its column and does not count in that
+ * column's n. A NULL bins is an error, as is bins outside 2..9.
+ */
+PG_FUNCTION_INFO_V1(rfm_score_window);
+Datum
+rfm_score_window(PG_FUNCTION_ARGS)
+{
+	WindowObject winobj = PG_WINDOW_OBJECT();
+	bool		composite = PG_NARGS() <= 2;
+	int			bins_arg = composite ? 1 : 3;
+	int32		bins = RFM_DEFAULT_BINS;
+	ScorePartition *part;
+	int64		row;
+	int32		scores[3];
+
+	if (PG_NARGS() > bins_arg)
+	{
+		bool		isnull;
+
+		bins = DatumGetInt32(WinGetFuncArgCurrent(winobj, bins_arg, &isnull));
+		if (isnull)
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("bins must not be NULL")));
+		rfm_check_bins(bins);
+	}
+
+	part = (ScorePartition *) WinGetPartitionLocalMemory(winobj, sizeof(ScorePartition));
+	if (!part->ready)
+		score_partition(winobj, composite, part);
+
+	row = WinGetCurrentPosition(winobj);
+	Assert(row >= 0 && row < part->rows);
+	for (int c = 0; c < 3; c++)
+	{
+		int32		below = part->below[c][row];
+
+		/* below < counted, so the score is at most bins */
+		scores[c] = below < 0 ? 0 : (int32) (1 + (int64) bins * below / part->counted[c]);
+	}
+	return score_result(fcinfo, scores);
+}
+
+/*
+ * rfm_score(recency_days, frequency, monetary, breaks rfm_breaks) and
+ * rfm_score(rfm, breaks) return rfm_score: scores with fixed breaks (see
+ * rfm_breaks.c), F and M as 1 + #{cuts <= value}, R as 1 + #{cuts >= value}.
+ * A NULL value, or a NULL array of cuts, gives a NULL score; NULL breaks
+ * give NULL. The breaks are validated once and kept while they repeat.
+ */
+PG_FUNCTION_INFO_V1(rfm_score_breaks);
+Datum
+rfm_score_breaks(PG_FUNCTION_ARGS)
+{
+	bool		composite = PG_NARGS() == 2;
+	int			breaks_arg = composite ? 1 : 3;
+	ScoreCache *cache;
+	HeapTupleHeader source;
+	Datum		values[4];
+	bool		nulls[4];
+	int32		scores[3];
+
+	if (PG_ARGISNULL(breaks_arg))
+		PG_RETURN_NULL();
+	cache = score_cache(fcinfo);
+	source = PG_GETARG_HEAPTUPLEHEADER(breaks_arg);
+	if (cache->breaks_source == NULL ||
+		HeapTupleHeaderGetDatumLength(cache->breaks_source) != HeapTupleHeaderGetDatumLength(source) ||
+		memcmp(cache->breaks_source, source, HeapTupleHeaderGetDatumLength(source)) != 0)
+	{
+		/* parse first, so that a bad value leaves no half-made cache */
+		RfmBreaks	breaks;
+
+		rfm_breaks_parse(HeapTupleHeaderGetDatum(source), &breaks);
+		if (cache->breaks_source != NULL)
+			pfree(cache->breaks_source);
+		cache->breaks_source = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
+												  HeapTupleHeaderGetDatumLength(source));
+		memcpy(cache->breaks_source, source, HeapTupleHeaderGetDatumLength(source));
+		cache->breaks = breaks;
+	}
+
+	if (composite)
+	{
+		if (PG_ARGISNULL(0))
+			nulls[COL_R] = nulls[COL_F] = nulls[COL_M] = true;
+		else
+			composite_fields(PG_GETARG_DATUM(0), 4, rfm_field_types, values, nulls);
+	}
+	else
+		for (int c = 0; c < 3; c++)
+		{
+			nulls[c] = PG_ARGISNULL(c);
+			values[c] = PG_GETARG_DATUM(c);
+		}
+
+	for (int c = 0; c < 3; c++)
+	{
+		const double *cuts = cache->breaks.cuts[c];
+		double		v;
+
+		scores[c] = 0;
+		if (nulls[c] || cache->breaks.isnull[c])
+			continue;
+		if (c == COL_R)
+			v = DatumGetInt32(values[c]);
+		else if (c == COL_F)
+			v = (double) DatumGetInt64(values[c]);
+		else
+		{
+			v = scaled_numeric_to_double(DatumGetNumeric(values[c]));
+			check_finite(v, "monetary");
+		}
+		scores[c] = 1;
+		for (int k = 0; k < cache->breaks.bins - 1; k++)
+			scores[c] += c == COL_R ? cuts[k] >= v : cuts[k] <= v;
+	}
+	return score_result(fcinfo, scores);
+}
