@@ -53,6 +53,13 @@ typedef struct SqlstateSet
 	int			codes[FUZZ_MAX_STATES];
 } SqlstateSet;
 
+/* Distinct messages of internal errors (XX000), in workcxt. */
+typedef struct MessageSet
+{
+	int			n;
+	char	   *messages[FUZZ_MAX_STATES];
+} MessageSet;
+
 /* Everything one fuzz run shares. */
 typedef struct FuzzRun
 {
@@ -63,7 +70,6 @@ typedef struct FuzzRun
 	FmgrInfo	finalfn;
 	bool		has_final;
 	bool		final_strict;
-	bool		final_destroys; /* FINALFUNC_MODIFY = READ_WRITE */
 	int			final_nargs;
 	Oid			final_type;
 	AggState   *aggstate;		/* the stand-in call context */
@@ -76,6 +82,7 @@ typedef struct FuzzRun
 	int64		later_errors;
 	SqlstateSet reject_states;
 	SqlstateSet later_states;
+	MessageSet	internal_errors;
 	uint64		lcg;
 } FuzzRun;
 
@@ -216,14 +223,29 @@ texts_equal(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
-static void
+/* Adds a SQLSTATE to a set; true if it was not there yet. */
+static bool
 remember_sqlstate(SqlstateSet *set, int code)
 {
 	for (int i = 0; i < set->n; i++)
 		if (set->codes[i] == code)
-			return;
+			return false;
 	if (set->n < FUZZ_MAX_STATES)
 		set->codes[set->n++] = code;
+	return true;
+}
+
+/* Adds the message of an internal error to the run's set, in workcxt. */
+static void
+remember_message(FuzzRun *run, const char *message)
+{
+	MessageSet *set = &run->internal_errors;
+
+	for (int i = 0; i < set->n; i++)
+		if (strcmp(set->messages[i], message) == 0)
+			return;
+	if (set->n < FUZZ_MAX_STATES)
+		set->messages[set->n++] = MemoryContextStrdup(run->workcxt, message);
 }
 
 /*
@@ -245,7 +267,13 @@ catch_case_error(FuzzRun *run, MemoryContext oldcontext, ResourceOwner oldowner,
 	CurrentResourceOwner = oldowner;
 	if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) == ERRCODE_OPERATOR_INTERVENTION)
 		ReThrowError(edata);
-	remember_sqlstate(set, edata->sqlerrcode);
+	if (edata->sqlerrcode == ERRCODE_INTERNAL_ERROR)
+		remember_message(run, edata->message);
+	if (remember_sqlstate(set, edata->sqlerrcode))
+		ereport(DEBUG1,
+				(errmsg_internal("first %s: %s", unpack_sql_state(edata->sqlerrcode),
+								 edata->message),
+				 edata->detail ? errdetail_internal("%s", edata->detail) : 0));
 	FreeErrorData(edata);
 }
 
@@ -543,52 +571,20 @@ build_state(FuzzRun *run, Oid aggfnoid, const char *query, MemoryContext aggcont
 }
 
 /*
- * fuzz_deserialize(agg regprocedure, rows_query text, iterations integer,
- *					seed integer)
- *	returns (cases, accepted, rejected, round_trip, state_bytes,
- *			 reject_sqlstates, later_errors, later_sqlstates)
- *
- * round_trip: serialize(deserialize(bytes)) gives the same bytes, and the
- * final function gives the same text for the state, its deserialized copy
- * and that copy combined into nothing. reject_sqlstates: the SQLSTATEs of
- * the errors deserialize raised; later_sqlstates: those raised while using
- * accepted states.
+ * A run for aggregate aggfnoid: its support functions looked up, the
+ * stand-in AggState and the memory contexts made. Elog unless it is a
+ * plain aggregate with internal state and combine, serialize and
+ * deserialize functions.
  */
-PG_FUNCTION_INFO_V1(fuzz_deserialize);
-Datum
-fuzz_deserialize(PG_FUNCTION_ARGS)
+static FuzzRun *
+run_create(Oid aggfnoid, int32 seed)
 {
-	Oid			aggfnoid = PG_GETARG_OID(0);
-	char	   *query = text_to_cstring(PG_GETARG_TEXT_PP(1));
-	int32		iterations = PG_GETARG_INT32(2);
-	int32		seed = PG_GETARG_INT32(3);
+	FuzzRun    *run = palloc0(sizeof(FuzzRun));
 	HeapTuple	tuple;
 	Form_pg_aggregate agg;
-	FuzzRun    *run;
-	TupleDesc	tupdesc;
-	Datum		values[8];
-	bool		nulls[8] = {false};
-	Datum		state;
-	Datum		copy;
-	bool		isnull;
-	bytea	   *again;
-	char	   *final0;
-	char	   *final1;
-	char	   *final2;
-	MemoryContext statecxt;
-	bool		round_trip;
 
-	if (iterations < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("iterations must not be negative")));
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "fuzz_deserialize must return a composite type");
-
-	run = palloc0(sizeof(FuzzRun));
 	run->workcxt = AllocSetContextCreate(CurrentMemoryContext, "fuzz work", ALLOCSET_DEFAULT_SIZES);
 	run->casecxt = AllocSetContextCreate(run->workcxt, "fuzz case", ALLOCSET_DEFAULT_SIZES);
-	statecxt = AllocSetContextCreate(run->workcxt, "fuzz state", ALLOCSET_DEFAULT_SIZES);
 	run->lcg = (uint64) (uint32) seed * UINT64CONST(0x9E3779B97F4A7C15) + 1;
 
 	tuple = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(aggfnoid));
@@ -614,20 +610,59 @@ fuzz_deserialize(PG_FUNCTION_ARGS)
 		fmgr_info_cxt(agg->aggfinalfn, &run->finalfn, run->workcxt);
 		run->final_nargs = get_func_nargs(agg->aggfinalfn);
 		run->final_type = get_func_rettype(agg->aggfinalfn);
-		run->final_destroys = agg->aggfinalmodify == AGGMODIFY_READ_WRITE;
 	}
 	ReleaseSysCache(tuple);
-	if (run->final_destroys)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("final functions that modify the state are not supported")));
 
 	run->aggstate = makeNode(AggState);
 	run->aggstate->curaggcontext = makeNode(ExprContext);
+	set_aggcontext(run, run->workcxt);
+	return run;
+}
+
+/*
+ * fuzz_deserialize(agg regprocedure, rows_query text, iterations integer,
+ *					seed integer)
+ *	returns (cases, accepted, rejected, round_trip, state_bytes,
+ *			 reject_sqlstates, later_errors, later_sqlstates, internal_errors)
+ *
+ * round_trip: serialize(deserialize(bytes)) gives the same bytes, and the
+ * final function gives the same text for the state, its deserialized copy
+ * and that copy combined into nothing. reject_sqlstates: the SQLSTATEs of
+ * the errors deserialize raised; later_sqlstates: those raised while using
+ * accepted states; internal_errors: the messages of the XX000 errors among
+ * both (elog, for what cannot happen in a real query).
+ */
+PG_FUNCTION_INFO_V1(fuzz_deserialize);
+Datum
+fuzz_deserialize(PG_FUNCTION_ARGS)
+{
+	Oid			aggfnoid = PG_GETARG_OID(0);
+	char	   *query = text_to_cstring(PG_GETARG_TEXT_PP(1));
+	int32		iterations = PG_GETARG_INT32(2);
+	FuzzRun    *run;
+	TupleDesc	tupdesc;
+	Datum		values[9];
+	bool		nulls[9] = {false};
+	Datum		messages[FUZZ_MAX_STATES];
+	Datum		state;
+	Datum		copy;
+	bool		isnull;
+	bytea	   *again;
+	char	   *final0;
+	char	   *final1;
+	char	   *final2;
+	bool		round_trip;
+
+	if (iterations < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("iterations must not be negative")));
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "fuzz_deserialize must return a composite type");
+	run = run_create(aggfnoid, PG_GETARG_INT32(3));
 
 	/* the state, its bytes and the round trip */
-	state = build_state(run, aggfnoid, query, statecxt);
-	set_aggcontext(run, statecxt);
+	state = build_state(run, aggfnoid, query, run->workcxt);
 	run->original = DatumGetByteaPCopy(PointerGetDatum(call_serialize(run, state)));
 	final0 = call_final_text(run, state, false);
 	copy = call_deserialize(run, run->original);
@@ -655,6 +690,50 @@ fuzz_deserialize(PG_FUNCTION_ARGS)
 	values[5] = sqlstates_array(&run->reject_states);
 	values[6] = Int64GetDatum(run->later_errors);
 	values[7] = sqlstates_array(&run->later_states);
+	for (int i = 0; i < run->internal_errors.n; i++)
+		messages[i] = CStringGetTextDatum(run->internal_errors.messages[i]);
+	values[8] = PointerGetDatum(construct_array(messages, run->internal_errors.n, TEXTOID,
+												-1, false, TYPALIGN_INT));
 	tupdesc = BlessTupleDesc(tupdesc);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/*
+ * state_bytes(agg regprocedure, rows_query text) returns bytea
+ *
+ * The serialized state of the aggregate over the rows of the query, for
+ * tests that corrupt one chosen field.
+ */
+PG_FUNCTION_INFO_V1(state_bytes);
+Datum
+state_bytes(PG_FUNCTION_ARGS)
+{
+	Oid			aggfnoid = PG_GETARG_OID(0);
+	FuzzRun    *run = run_create(aggfnoid, 0);
+	Datum		state = build_state(run, aggfnoid, text_to_cstring(PG_GETARG_TEXT_PP(1)),
+									run->workcxt);
+
+	PG_RETURN_BYTEA_P(DatumGetByteaPCopy(PointerGetDatum(call_serialize(run, state))));
+}
+
+/*
+ * deserialize_final(agg regprocedure, state bytea) returns text
+ *
+ * The final result, as text, of the state deserialized from the bytes and
+ * combined into an empty state, as a parallel leader does; NULL for a NULL
+ * final result. Corrupt bytes raise deserialize's error.
+ */
+PG_FUNCTION_INFO_V1(deserialize_final);
+Datum
+deserialize_final(PG_FUNCTION_ARGS)
+{
+	FuzzRun    *run = run_create(PG_GETARG_OID(0), 0);
+	bool		isnull;
+	Datum		state = call_combine(run, (Datum) 0, true,
+									 call_deserialize(run, PG_GETARG_BYTEA_PP(1)), &isnull);
+	char	   *result = call_final_text(run, state, isnull);
+
+	if (result == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(result));
 }
