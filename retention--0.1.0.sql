@@ -9,6 +9,20 @@
 -- IMMUTABLE STRICT PARALLEL SAFE; any other carries a comment saying why.
 
 ------------------------------------------------------------------------------
+-- 0. Shared types
+------------------------------------------------------------------------------
+
+-- An enum, not text: text arguments are collatable, and postgres_fdw does
+-- not ship an aggregate whose input collation is not a foreign column's,
+-- so btyd_summary(..., 'week') could not be pushed down to shards.
+CREATE TYPE time_unit AS ENUM ('day', 'week', 'month', 'quarter', 'year');
+COMMENT ON TYPE time_unit IS
+'calendar unit of btyd_summary, cohort_retention and the probabilistic cltv: day, week, month, quarter or year';
+
+-- text values (a column, a bound parameter) convert by the enum's input
+CREATE CAST (text AS time_unit) WITH INOUT AS IMPLICIT;
+
+------------------------------------------------------------------------------
 -- 1. RFM
 ------------------------------------------------------------------------------
 
@@ -491,42 +505,42 @@ RETURNS float8
 AS 'MODULE_PATHNAME', 'retention_rate_final'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
-CREATE FUNCTION cohort_retention_trans(internal, bigint, date, text)
+CREATE FUNCTION cohort_retention_trans(internal, bigint, date, time_unit)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'cohort_retention_trans_int_date'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: creates the state on the first row
 
-CREATE FUNCTION cohort_retention_trans(internal, bigint, date, text, numeric)
+CREATE FUNCTION cohort_retention_trans(internal, bigint, date, time_unit, numeric)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'cohort_retention_trans_int_date'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: creates the state; a NULL amount is activity without revenue
 
-CREATE FUNCTION cohort_retention_trans(internal, bigint, timestamptz, text)
+CREATE FUNCTION cohort_retention_trans(internal, bigint, timestamptz, time_unit)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'cohort_retention_trans_int_tstz'
 LANGUAGE C STABLE PARALLEL SAFE;  -- STABLE: the periods of a timestamptz are those of the session TimeZone; not STRICT: creates the state
 
-CREATE FUNCTION cohort_retention_trans(internal, bigint, timestamptz, text, numeric)
+CREATE FUNCTION cohort_retention_trans(internal, bigint, timestamptz, time_unit, numeric)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'cohort_retention_trans_int_tstz'
 LANGUAGE C STABLE PARALLEL SAFE;  -- STABLE: the periods of a timestamptz are those of the session TimeZone; not STRICT: creates the state
 
-CREATE FUNCTION cohort_retention_trans(internal, text, date, text)
+CREATE FUNCTION cohort_retention_trans(internal, text, date, time_unit)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'cohort_retention_trans_text_date'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: creates the state on the first row
 
-CREATE FUNCTION cohort_retention_trans(internal, text, date, text, numeric)
+CREATE FUNCTION cohort_retention_trans(internal, text, date, time_unit, numeric)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'cohort_retention_trans_text_date'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: creates the state; a NULL amount is activity without revenue
 
-CREATE FUNCTION cohort_retention_trans(internal, text, timestamptz, text)
+CREATE FUNCTION cohort_retention_trans(internal, text, timestamptz, time_unit)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'cohort_retention_trans_text_tstz'
 LANGUAGE C STABLE PARALLEL SAFE;  -- STABLE: the periods of a timestamptz are those of the session TimeZone; not STRICT: creates the state
 
-CREATE FUNCTION cohort_retention_trans(internal, text, timestamptz, text, numeric)
+CREATE FUNCTION cohort_retention_trans(internal, text, timestamptz, time_unit, numeric)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'cohort_retention_trans_text_tstz'
 LANGUAGE C STABLE PARALLEL SAFE;  -- STABLE: the periods of a timestamptz are those of the session TimeZone; not STRICT: creates the state
@@ -556,14 +570,14 @@ COMMENT ON FUNCTION retention_counts_trans(int8[], timestamptz, timestamptz, tst
 COMMENT ON FUNCTION retention_counts_combine(int8[], int8[]) IS 'aggregate combine function';
 COMMENT ON FUNCTION retention_counts_final(int8[]) IS 'aggregate final function';
 COMMENT ON FUNCTION retention_rate_final(int8[]) IS 'aggregate final function';
-COMMENT ON FUNCTION cohort_retention_trans(internal, bigint, date, text) IS 'aggregate transition function';
-COMMENT ON FUNCTION cohort_retention_trans(internal, bigint, date, text, numeric) IS 'aggregate transition function';
-COMMENT ON FUNCTION cohort_retention_trans(internal, bigint, timestamptz, text) IS 'aggregate transition function';
-COMMENT ON FUNCTION cohort_retention_trans(internal, bigint, timestamptz, text, numeric) IS 'aggregate transition function';
-COMMENT ON FUNCTION cohort_retention_trans(internal, text, date, text) IS 'aggregate transition function';
-COMMENT ON FUNCTION cohort_retention_trans(internal, text, date, text, numeric) IS 'aggregate transition function';
-COMMENT ON FUNCTION cohort_retention_trans(internal, text, timestamptz, text) IS 'aggregate transition function';
-COMMENT ON FUNCTION cohort_retention_trans(internal, text, timestamptz, text, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, bigint, date, time_unit) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, bigint, date, time_unit, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, bigint, timestamptz, time_unit) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, bigint, timestamptz, time_unit, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, text, date, time_unit) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, text, date, time_unit, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, text, timestamptz, time_unit) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, text, timestamptz, time_unit, numeric) IS 'aggregate transition function';
 COMMENT ON FUNCTION cohort_retention_combine(internal, internal) IS 'aggregate combine function';
 COMMENT ON FUNCTION cohort_retention_serialize(internal) IS 'aggregate serialization function';
 COMMENT ON FUNCTION cohort_retention_deserialize(bytea, internal) IS 'aggregate deserialization function';
@@ -607,7 +621,7 @@ CREATE AGGREGATE retention_rate(started_at timestamptz, ended_at timestamptz, pe
     PARALLEL = SAFE
 );
 
-CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at date, period text) (
+CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at date, period time_unit) (
     SFUNC = cohort_retention_trans,
     STYPE = internal,
     SSPACE = 8192,
@@ -618,7 +632,7 @@ CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at date, period t
     PARALLEL = SAFE
 );
 
-CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at date, period text, amount numeric) (
+CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at date, period time_unit, amount numeric) (
     SFUNC = cohort_retention_trans,
     STYPE = internal,
     SSPACE = 8192,
@@ -629,7 +643,7 @@ CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at date, period t
     PARALLEL = SAFE
 );
 
-CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at timestamptz, period text) (
+CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at timestamptz, period time_unit) (
     SFUNC = cohort_retention_trans,
     STYPE = internal,
     SSPACE = 8192,
@@ -640,7 +654,7 @@ CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at timestamptz, p
     PARALLEL = SAFE
 );
 
-CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at timestamptz, period text, amount numeric) (
+CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at timestamptz, period time_unit, amount numeric) (
     SFUNC = cohort_retention_trans,
     STYPE = internal,
     SSPACE = 8192,
@@ -651,7 +665,7 @@ CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at timestamptz, p
     PARALLEL = SAFE
 );
 
-CREATE AGGREGATE cohort_retention(customer_id text, activity_at date, period text) (
+CREATE AGGREGATE cohort_retention(customer_id text, activity_at date, period time_unit) (
     SFUNC = cohort_retention_trans,
     STYPE = internal,
     SSPACE = 8192,
@@ -662,7 +676,7 @@ CREATE AGGREGATE cohort_retention(customer_id text, activity_at date, period tex
     PARALLEL = SAFE
 );
 
-CREATE AGGREGATE cohort_retention(customer_id text, activity_at date, period text, amount numeric) (
+CREATE AGGREGATE cohort_retention(customer_id text, activity_at date, period time_unit, amount numeric) (
     SFUNC = cohort_retention_trans,
     STYPE = internal,
     SSPACE = 8192,
@@ -673,7 +687,7 @@ CREATE AGGREGATE cohort_retention(customer_id text, activity_at date, period tex
     PARALLEL = SAFE
 );
 
-CREATE AGGREGATE cohort_retention(customer_id text, activity_at timestamptz, period text) (
+CREATE AGGREGATE cohort_retention(customer_id text, activity_at timestamptz, period time_unit) (
     SFUNC = cohort_retention_trans,
     STYPE = internal,
     SSPACE = 8192,
@@ -684,7 +698,7 @@ CREATE AGGREGATE cohort_retention(customer_id text, activity_at timestamptz, per
     PARALLEL = SAFE
 );
 
-CREATE AGGREGATE cohort_retention(customer_id text, activity_at timestamptz, period text, amount numeric) (
+CREATE AGGREGATE cohort_retention(customer_id text, activity_at timestamptz, period time_unit, amount numeric) (
     SFUNC = cohort_retention_trans,
     STYPE = internal,
     SSPACE = 8192,
@@ -703,21 +717,21 @@ COMMENT ON AGGREGATE retention_rate(date, date, daterange) IS
 'customer retention rate (end - new) / start of a period, from active intervals [started_at, ended_at)';
 COMMENT ON AGGREGATE retention_rate(timestamptz, timestamptz, tstzrange) IS
 'customer retention rate (end - new) / start of a period, from active intervals [started_at, ended_at)';
-COMMENT ON AGGREGATE cohort_retention(bigint, date, text) IS
+COMMENT ON AGGREGATE cohort_retention(bigint, date, time_unit) IS
 'acquisition-cohort retention matrix in one pass: distinct customers active per cohort (first period) and offset';
-COMMENT ON AGGREGATE cohort_retention(bigint, date, text, numeric) IS
+COMMENT ON AGGREGATE cohort_retention(bigint, date, time_unit, numeric) IS
 'acquisition-cohort retention matrix with the revenue per cohort and offset, in one pass';
-COMMENT ON AGGREGATE cohort_retention(bigint, timestamptz, text) IS
+COMMENT ON AGGREGATE cohort_retention(bigint, timestamptz, time_unit) IS
 'acquisition-cohort retention matrix in one pass: distinct customers active per cohort (first period) and offset (periods of the session TimeZone)';
-COMMENT ON AGGREGATE cohort_retention(bigint, timestamptz, text, numeric) IS
+COMMENT ON AGGREGATE cohort_retention(bigint, timestamptz, time_unit, numeric) IS
 'acquisition-cohort retention matrix with the revenue per cohort and offset, in one pass (periods of the session TimeZone)';
-COMMENT ON AGGREGATE cohort_retention(text, date, text) IS
+COMMENT ON AGGREGATE cohort_retention(text, date, time_unit) IS
 'acquisition-cohort retention matrix in one pass: distinct customers active per cohort (first period) and offset';
-COMMENT ON AGGREGATE cohort_retention(text, date, text, numeric) IS
+COMMENT ON AGGREGATE cohort_retention(text, date, time_unit, numeric) IS
 'acquisition-cohort retention matrix with the revenue per cohort and offset, in one pass';
-COMMENT ON AGGREGATE cohort_retention(text, timestamptz, text) IS
+COMMENT ON AGGREGATE cohort_retention(text, timestamptz, time_unit) IS
 'acquisition-cohort retention matrix in one pass: distinct customers active per cohort (first period) and offset (periods of the session TimeZone)';
-COMMENT ON AGGREGATE cohort_retention(text, timestamptz, text, numeric) IS
+COMMENT ON AGGREGATE cohort_retention(text, timestamptz, time_unit, numeric) IS
 'acquisition-cohort retention matrix with the revenue per cohort and offset, in one pass (periods of the session TimeZone)';
 
 -- end of section 3
@@ -782,22 +796,22 @@ COMMENT ON FUNCTION simulate_orders(integer, integer, float8, float8, float8, fl
 COMMENT ON FUNCTION simulate_orders(integer, integer) IS
 'synthetic orders with the CDNOW estimates (r 0.243, alpha 4.414, a 0.793, b 2.426 per week; p 6.25, q 3.74, v 15.44) from 2024-01-01 over 273 days (39 weeks); deterministic for a seed';
 
-CREATE FUNCTION btyd_summary_trans(internal, date, numeric, date, text)
+CREATE FUNCTION btyd_summary_trans(internal, date, numeric, date, time_unit)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'btyd_summary_trans_date_numeric'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped
 
-CREATE FUNCTION btyd_summary_trans(internal, date, float8, date, text)
+CREATE FUNCTION btyd_summary_trans(internal, date, float8, date, time_unit)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'btyd_summary_trans_date_float8'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped
 
-CREATE FUNCTION btyd_summary_trans(internal, timestamptz, numeric, timestamptz, text)
+CREATE FUNCTION btyd_summary_trans(internal, timestamptz, numeric, timestamptz, time_unit)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'btyd_summary_trans_timestamptz_numeric'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped; 24-hour days, no TimeZone
 
-CREATE FUNCTION btyd_summary_trans(internal, timestamptz, float8, timestamptz, text)
+CREATE FUNCTION btyd_summary_trans(internal, timestamptz, float8, timestamptz, time_unit)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'btyd_summary_trans_timestamptz_float8'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped; 24-hour days, no TimeZone
@@ -822,13 +836,13 @@ RETURNS btyd_summary
 AS 'MODULE_PATHNAME', 'btyd_summary_final'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
-COMMENT ON FUNCTION btyd_summary_trans(internal, date, numeric, date, text) IS
+COMMENT ON FUNCTION btyd_summary_trans(internal, date, numeric, date, time_unit) IS
 'aggregate transition function';
-COMMENT ON FUNCTION btyd_summary_trans(internal, date, float8, date, text) IS
+COMMENT ON FUNCTION btyd_summary_trans(internal, date, float8, date, time_unit) IS
 'aggregate transition function';
-COMMENT ON FUNCTION btyd_summary_trans(internal, timestamptz, numeric, timestamptz, text) IS
+COMMENT ON FUNCTION btyd_summary_trans(internal, timestamptz, numeric, timestamptz, time_unit) IS
 'aggregate transition function';
-COMMENT ON FUNCTION btyd_summary_trans(internal, timestamptz, float8, timestamptz, text) IS
+COMMENT ON FUNCTION btyd_summary_trans(internal, timestamptz, float8, timestamptz, time_unit) IS
 'aggregate transition function';
 COMMENT ON FUNCTION btyd_summary_combine(internal, internal) IS
 'aggregate combine function';
@@ -839,7 +853,7 @@ COMMENT ON FUNCTION btyd_summary_deserialize(bytea, internal) IS
 COMMENT ON FUNCTION btyd_summary_final(internal) IS
 'aggregate final function';
 
-CREATE AGGREGATE btyd_summary(order_at date, amount numeric, as_of date, unit text) (
+CREATE AGGREGATE btyd_summary(order_at date, amount numeric, as_of date, unit time_unit) (
     SFUNC = btyd_summary_trans,
     STYPE = internal,
     SSPACE = 96,
@@ -850,7 +864,7 @@ CREATE AGGREGATE btyd_summary(order_at date, amount numeric, as_of date, unit te
     PARALLEL = SAFE
 );
 
-CREATE AGGREGATE btyd_summary(order_at date, amount float8, as_of date, unit text) (
+CREATE AGGREGATE btyd_summary(order_at date, amount float8, as_of date, unit time_unit) (
     SFUNC = btyd_summary_trans,
     STYPE = internal,
     SSPACE = 96,
@@ -861,7 +875,7 @@ CREATE AGGREGATE btyd_summary(order_at date, amount float8, as_of date, unit tex
     PARALLEL = SAFE
 );
 
-CREATE AGGREGATE btyd_summary(order_at timestamptz, amount numeric, as_of timestamptz, unit text) (
+CREATE AGGREGATE btyd_summary(order_at timestamptz, amount numeric, as_of timestamptz, unit time_unit) (
     SFUNC = btyd_summary_trans,
     STYPE = internal,
     SSPACE = 96,
@@ -872,7 +886,7 @@ CREATE AGGREGATE btyd_summary(order_at timestamptz, amount numeric, as_of timest
     PARALLEL = SAFE
 );
 
-CREATE AGGREGATE btyd_summary(order_at timestamptz, amount float8, as_of timestamptz, unit text) (
+CREATE AGGREGATE btyd_summary(order_at timestamptz, amount float8, as_of timestamptz, unit time_unit) (
     SFUNC = btyd_summary_trans,
     STYPE = internal,
     SSPACE = 96,
@@ -883,13 +897,13 @@ CREATE AGGREGATE btyd_summary(order_at timestamptz, amount float8, as_of timesta
     PARALLEL = SAFE
 );
 
-COMMENT ON AGGREGATE btyd_summary(date, numeric, date, text) IS
+COMMENT ON AGGREGATE btyd_summary(date, numeric, date, time_unit) IS
 'buy-till-you-die summary (frequency, recency, t, monetary_value) of one customer''s orders as of a day, times in days, weeks (days / 7) or months (days / 30); same-day orders merge';
-COMMENT ON AGGREGATE btyd_summary(date, float8, date, text) IS
+COMMENT ON AGGREGATE btyd_summary(date, float8, date, time_unit) IS
 'buy-till-you-die summary (frequency, recency, t, monetary_value) of one customer''s orders as of a day, times in days, weeks (days / 7) or months (days / 30); same-day orders merge';
-COMMENT ON AGGREGATE btyd_summary(timestamptz, numeric, timestamptz, text) IS
+COMMENT ON AGGREGATE btyd_summary(timestamptz, numeric, timestamptz, time_unit) IS
 'buy-till-you-die summary (frequency, recency, t, monetary_value) of one customer''s orders as of a moment, days being 24-hour windows back from as_of; times in days, weeks (days / 7) or months (days / 30)';
-COMMENT ON AGGREGATE btyd_summary(timestamptz, float8, timestamptz, text) IS
+COMMENT ON AGGREGATE btyd_summary(timestamptz, float8, timestamptz, time_unit) IS
 'buy-till-you-die summary (frequency, recency, t, monetary_value) of one customer''s orders as of a moment, days being 24-hour windows back from as_of; times in days, weeks (days / 7) or months (days / 30)';
 
 -- end of section 5a

@@ -33,7 +33,8 @@ FROM btyd_orders GROUP BY customer_id ORDER BY customer_id;
 -- month: times divided by 30 (30 / 30 = 1)
 SELECT customer_id, (btyd_summary(order_date, amount, date '2024-01-31', 'month')).*
 FROM btyd_orders GROUP BY customer_id ORDER BY customer_id;
--- the unit is case-insensitive
+-- the unit is a time_unit enum: a text value converts, labels are lower case
+SELECT btyd_summary(order_date, amount, date '2024-01-31', 'week'::text) FROM btyd_orders WHERE customer_id = 1;
 SELECT btyd_summary(order_date, amount, date '2024-01-31', 'WeEk') FROM btyd_orders WHERE customer_id = 1;
 -- the float8 overload gives the same summaries
 SELECT customer_id, btyd_summary(order_date, amount::float8, date '2024-01-31', 'day')
@@ -75,6 +76,7 @@ RESET TimeZone;
 -- errors
 SELECT btyd_summary(order_date, amount, date '2024-01-31', 'fortnight') FROM btyd_orders;
 SELECT btyd_summary(order_date, amount, date '2024-01-31', '') FROM btyd_orders;
+SELECT btyd_summary(order_date, amount, date '2024-01-31', 'quarter') FROM btyd_orders;
 SELECT btyd_summary(order_date, amount, CASE WHEN amount > 10 THEN date '2024-01-31' ELSE date '2024-02-01' END, 'day')
 FROM btyd_orders WHERE customer_id = 1;
 SELECT btyd_summary(order_date, amount, date '2024-01-31', CASE WHEN amount > 10 THEN 'day' ELSE 'week' END)

@@ -19,10 +19,10 @@ WHERE d.classid = 'pg_proc'::regclass
 CREATE TEMP TABLE stable_functions (func text);
 -- cohort_retention over timestamptz: periods of the session TimeZone
 INSERT INTO stable_functions VALUES
-    ('cohort_retention_trans(internal,bigint,timestamptz,text)'::regprocedure::text),
-    ('cohort_retention_trans(internal,bigint,timestamptz,text,numeric)'::regprocedure::text),
-    ('cohort_retention_trans(internal,text,timestamptz,text)'::regprocedure::text),
-    ('cohort_retention_trans(internal,text,timestamptz,text,numeric)'::regprocedure::text);
+    ('cohort_retention_trans(internal,bigint,timestamptz,time_unit)'::regprocedure::text),
+    ('cohort_retention_trans(internal,bigint,timestamptz,time_unit,numeric)'::regprocedure::text),
+    ('cohort_retention_trans(internal,text,timestamptz,time_unit)'::regprocedure::text),
+    ('cohort_retention_trans(internal,text,timestamptz,time_unit,numeric)'::regprocedure::text);
 -- rfm(order_at, amount): as_of is current_date or now(). PostgreSQL records
 -- every aggregate as IMMUTABLE in pg_proc; the transition function carries it.
 INSERT INTO stable_functions VALUES

@@ -38,21 +38,21 @@ INSERT INTO parallel_cases VALUES
  $$SELECT retention_counts(started_at::timestamptz, ended_at::timestamptz, tstzrange('2024-03-01', '2024-04-01'))::text FROM parallel_subscriptions$$),
 ('retention_rate(timestamptz,timestamptz,tstzrange)',
  $$SELECT retention_rate(started_at::timestamptz, ended_at::timestamptz, tstzrange('2024-03-01', '2024-04-01'))::text FROM parallel_subscriptions$$),
-('cohort_retention(bigint,date,text)',
+('cohort_retention(bigint,date,time_unit)',
  $$SELECT cohort_retention(customer_id, order_date, 'month')::text FROM parallel_orders$$),
-('cohort_retention(bigint,date,text,numeric)',
+('cohort_retention(bigint,date,time_unit,numeric)',
  $$SELECT cohort_retention(customer_id, order_date, 'week', amount)::text FROM parallel_orders$$),
-('cohort_retention(bigint,timestamptz,text)',
+('cohort_retention(bigint,timestamptz,time_unit)',
  $$SELECT cohort_retention(customer_id, order_at, 'day')::text FROM parallel_orders$$),
-('cohort_retention(bigint,timestamptz,text,numeric)',
+('cohort_retention(bigint,timestamptz,time_unit,numeric)',
  $$SELECT cohort_retention(customer_id, order_at, 'quarter', amount)::text FROM parallel_orders$$),
-('cohort_retention(text,date,text)',
+('cohort_retention(text,date,time_unit)',
  $$SELECT cohort_retention(customer_text, order_date, 'year')::text FROM parallel_orders$$),
-('cohort_retention(text,date,text,numeric)',
+('cohort_retention(text,date,time_unit,numeric)',
  $$SELECT cohort_retention(customer_text, order_date, 'month', amount)::text FROM parallel_orders$$),
-('cohort_retention(text,timestamptz,text)',
+('cohort_retention(text,timestamptz,time_unit)',
  $$SELECT cohort_retention(customer_text, order_at, 'week')::text FROM parallel_orders$$),
-('cohort_retention(text,timestamptz,text,numeric)',
+('cohort_retention(text,timestamptz,time_unit,numeric)',
  $$SELECT cohort_retention(customer_text, order_at, 'month', amount)::text FROM parallel_orders$$),
 ('rfm(date,numeric,date)',
  $$SELECT md5(string_agg(format('%s %s', customer_id, v), ',' ORDER BY customer_id))
@@ -84,16 +84,16 @@ INSERT INTO parallel_cases VALUES
 ('rfm_breaks(integer,bigint,numeric,integer)',
  $$SELECT rfm_breaks(r, f, m, 7)::text FROM (SELECT (x).recency_days AS r, (x).frequency AS f, (x).monetary AS m
    FROM (SELECT rfm(order_date, amount, date '2026-01-01') AS x FROM parallel_orders GROUP BY customer_id) AS g) AS s$$),
-('btyd_summary(date,numeric,date,text)',
+('btyd_summary(date,numeric,date,time_unit)',
  $$SELECT md5(string_agg(format('%s %s %s %s %s', customer_id, (s).frequency, (s).recency, (s).t, round((s).monetary_value::numeric, 6)), ',' ORDER BY customer_id))
    FROM (SELECT customer_id, btyd_summary(order_date, amount, date '2026-01-01', 'week') AS s FROM parallel_orders GROUP BY customer_id) AS g$$),
-('btyd_summary(date,float8,date,text)',
+('btyd_summary(date,float8,date,time_unit)',
  $$SELECT md5(string_agg(format('%s %s %s %s %s', customer_id, (s).frequency, (s).recency, (s).t, round((s).monetary_value::numeric, 6)), ',' ORDER BY customer_id))
    FROM (SELECT customer_id, btyd_summary(order_date, amount_f, date '2026-01-01', 'day') AS s FROM parallel_orders GROUP BY customer_id) AS g$$),
-('btyd_summary(timestamptz,numeric,timestamptz,text)',
+('btyd_summary(timestamptz,numeric,timestamptz,time_unit)',
  $$SELECT md5(string_agg(format('%s %s %s %s %s', customer_id, (s).frequency, (s).recency, (s).t, round((s).monetary_value::numeric, 6)), ',' ORDER BY customer_id))
    FROM (SELECT customer_id, btyd_summary(order_at, amount, timestamptz '2026-01-01', 'month') AS s FROM parallel_orders GROUP BY customer_id) AS g$$),
-('btyd_summary(timestamptz,float8,timestamptz,text)',
+('btyd_summary(timestamptz,float8,timestamptz,time_unit)',
  $$SELECT md5(string_agg(format('%s %s %s %s %s', customer_id, (s).frequency, (s).recency, (s).t, round((s).monetary_value::numeric, 6)), ',' ORDER BY customer_id))
    FROM (SELECT customer_id, btyd_summary(order_at, amount_f, timestamptz '2026-01-01', 'week') AS s FROM parallel_orders GROUP BY customer_id) AS g$$);
 

@@ -12,14 +12,14 @@ SELECT col_type_is('btyd_summary', 'frequency', 'integer');
 SELECT col_type_is('btyd_summary', 'recency', 'double precision');
 SELECT col_type_is('btyd_summary', 't', 'double precision');
 SELECT col_type_is('btyd_summary', 'monetary_value', 'double precision');
-SELECT is_aggregate('btyd_summary', ARRAY['date', 'numeric', 'date', 'text']);
-SELECT is_aggregate('btyd_summary', ARRAY['date', 'double precision', 'date', 'text']);
-SELECT is_aggregate('btyd_summary', ARRAY['timestamp with time zone', 'numeric', 'timestamp with time zone', 'text']);
-SELECT is_aggregate('btyd_summary', ARRAY['timestamp with time zone', 'double precision', 'timestamp with time zone', 'text']);
-SELECT function_returns('btyd_summary', ARRAY['date', 'numeric', 'date', 'text'], 'btyd_summary');
-SELECT volatility_is('btyd_summary_trans', ARRAY['internal', 'timestamp with time zone', 'numeric', 'timestamp with time zone', 'text'],
+SELECT is_aggregate('btyd_summary', ARRAY['date', 'numeric', 'date', 'time_unit']);
+SELECT is_aggregate('btyd_summary', ARRAY['date', 'double precision', 'date', 'time_unit']);
+SELECT is_aggregate('btyd_summary', ARRAY['timestamp with time zone', 'numeric', 'timestamp with time zone', 'time_unit']);
+SELECT is_aggregate('btyd_summary', ARRAY['timestamp with time zone', 'double precision', 'timestamp with time zone', 'time_unit']);
+SELECT function_returns('btyd_summary', ARRAY['date', 'numeric', 'date', 'time_unit'], 'btyd_summary');
+SELECT volatility_is('btyd_summary_trans', ARRAY['internal', 'timestamp with time zone', 'numeric', 'timestamp with time zone', 'time_unit'],
                      'immutable', 'timestamptz btyd_summary is IMMUTABLE: 24-hour days, no TimeZone');
-SELECT isnt_strict('btyd_summary_trans', ARRAY['internal', 'date', 'numeric', 'date', 'text'],
+SELECT isnt_strict('btyd_summary_trans', ARRAY['internal', 'date', 'numeric', 'date', 'time_unit'],
                    'the transition function is not STRICT: rows with a NULL are skipped');
 SELECT has_function('simulate_orders', ARRAY['integer', 'integer', 'double precision', 'double precision', 'double precision',
                     'double precision', 'double precision', 'double precision', 'double precision', 'date', 'integer']);

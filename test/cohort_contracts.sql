@@ -13,15 +13,15 @@ SELECT has_function('retention_rate', ARRAY['date', 'date', 'daterange']);
 SELECT has_function('retention_rate', ARRAY['timestamp with time zone', 'timestamp with time zone', 'tstzrange']);
 SELECT has_function('retention_counts', ARRAY['date', 'date', 'daterange']);
 SELECT has_function('retention_counts', ARRAY['timestamp with time zone', 'timestamp with time zone', 'tstzrange']);
-SELECT has_function('cohort_retention', ARRAY['bigint', 'date', 'text']);
-SELECT has_function('cohort_retention', ARRAY['text', 'timestamp with time zone', 'text', 'numeric']);
-SELECT function_returns('cohort_retention', ARRAY['bigint', 'timestamp with time zone', 'text'], 'cohort_matrix');
+SELECT has_function('cohort_retention', ARRAY['bigint', 'date', 'time_unit']);
+SELECT has_function('cohort_retention', ARRAY['text', 'timestamp with time zone', 'time_unit', 'numeric']);
+SELECT function_returns('cohort_retention', ARRAY['bigint', 'timestamp with time zone', 'time_unit'], 'cohort_matrix');
 SELECT function_returns('retention_curve', ARRAY['cohort_matrix', 'text'], 'double precision[]');
 SELECT function_returns('cohort_table', ARRAY['cohort_matrix'], 'setof record');
-SELECT is_aggregate('cohort_retention', ARRAY['bigint', 'date', 'text', 'numeric']);
-SELECT volatility_is('cohort_retention_trans', ARRAY['internal', 'bigint', 'timestamp with time zone', 'text'], 'stable',
+SELECT is_aggregate('cohort_retention', ARRAY['bigint', 'date', 'time_unit', 'numeric']);
+SELECT volatility_is('cohort_retention_trans', ARRAY['internal', 'bigint', 'timestamp with time zone', 'time_unit'], 'stable',
                      'periods of a timestamptz follow the session TimeZone');
-SELECT volatility_is('cohort_retention_trans', ARRAY['internal', 'bigint', 'date', 'text'], 'immutable');
+SELECT volatility_is('cohort_retention_trans', ARRAY['internal', 'bigint', 'date', 'time_unit'], 'immutable');
 SELECT is((SELECT count(*)::int FROM pg_aggregate AS a JOIN pg_proc AS p ON p.oid = a.aggfnoid
            WHERE p.proname IN ('cohort_retention', 'retention_rate', 'retention_counts')
              AND p.proparallel = 's' AND a.aggcombinefn <> 0), 12, 'all 12 aggregates are parallel safe with a combine function');
@@ -34,8 +34,8 @@ SELECT throws_ok($$SELECT retention_counts(timestamptz '2025-01-01', NULL, tstzr
                  '22023', 'period must have finite bounds');
 SELECT throws_ok($$SELECT retention_rate(s, NULL, p) FROM (VALUES (date '2025-01-01', daterange('2025-01-01', '2025-02-01')), (date '2025-01-01', daterange('2025-01-01', '2025-03-01'))) AS v(s, p)$$,
                  '22023', 'period must be the same for every row of a group');
-SELECT throws_ok($$SELECT cohort_retention(1, date '2025-01-01', 'Month')$$, '22023',
-                 'period must be ''day'', ''week'', ''month'', ''quarter'' or ''year''');
+SELECT throws_ok($$SELECT cohort_retention(1, date '2025-01-01', 'Month')$$, '22P02',
+                 'invalid input value for enum time_unit: "Month"');
 SELECT throws_ok($$SELECT cohort_retention(c, date '2025-01-01', p) FROM (VALUES (1, 'day'), (2, 'year')) AS v(c, p)$$,
                  '22023', 'period must be the same for every row of a group');
 SELECT throws_ok($$SELECT cohort_retention(1, date '10000-01-01', 'day')$$, '22003', 'activity_at is out of range for cohort_retention');

@@ -36,6 +36,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
+#include "common/time_unit.h"
 #include "metrics/cohort.h"
 #include "retention.h"
 
@@ -511,12 +512,12 @@ state_amount(CohortState *state, Numeric amount)
 	return units;
 }
 
-/* The period unit named by a row's period argument. */
+/* The period unit named by a row's time_unit period argument. */
 static CohortUnit
-arg_unit(const CohortState *state, text *period)
+arg_unit(const CohortState *state, Datum period)
 {
-	const char *name = VARDATA_ANY(period);
-	int			len = VARSIZE_ANY_EXHDR(period);
+	const char *name = time_unit_label(period);
+	int			len = strlen(name);
 	CohortUnit	unit;
 
 	if (state != NULL)
@@ -531,7 +532,7 @@ arg_unit(const CohortState *state, text *period)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("period must be 'day', 'week', 'month', 'quarter' or 'year'"),
-				 errdetail("period is '%s'.", text_to_cstring(period))));
+				 errdetail("period is '%s'.", name)));
 	if (state != NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -594,7 +595,7 @@ cohort_trans_common(FunctionCallInfo fcinfo, bool text_keys, bool is_tstz)
 		PG_RETURN_POINTER(state);
 	}
 
-	unit = arg_unit(state, PG_GETARG_TEXT_PP(3));
+	unit = arg_unit(state, PG_GETARG_DATUM(3));
 	period = cohort_period_of_date(unit, arg_activity(fcinfo, is_tstz));
 	if (state == NULL)
 		state = state_create(aggcontext, text_keys, has_amount, unit, 0);

@@ -49,6 +49,7 @@
 #include "utils/timestamp.h"
 
 #include "common/checks.h"
+#include "common/time_unit.h"
 #include "retention.h"
 
 /* Purchase days held inside the state before the list moves out of it. */
@@ -106,12 +107,12 @@ unit_days(uint8 unit)
 	return 0.0;					/* keep compiler quiet */
 }
 
-/* The unit named by a text argument, case-insensitively; else 22023. */
+/* The unit named by a time_unit argument; 'quarter' and 'year' are 22023. */
 static inline uint8
-parse_unit(text *unit)
+parse_unit(Datum unit)
 {
-	const char *s = VARDATA_ANY(unit);
-	int			len = VARSIZE_ANY_EXHDR(unit);
+	const char *s = time_unit_label(unit);
+	int			len = strlen(s);
 
 	if (len == 3 && pg_strncasecmp(s, "day", 3) == 0)
 		return BTYD_UNIT_DAY;
@@ -122,7 +123,7 @@ parse_unit(text *unit)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("unit must be day, week or month"),
-			 errdetail("unit is \"%s\".", text_to_cstring(unit)),
+			 errdetail("unit is \"%s\".", s),
 			 errhint("Valid units are \"day\", \"week\" and \"month\".")));
 	return 0;					/* keep compiler quiet */
 }
@@ -461,7 +462,7 @@ trans_row(FunctionCallInfo fcinfo, bool timestamptz_orders, bool numeric_amount)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(state);
 	}
-	unit = parse_unit(PG_GETARG_TEXT_PP(4));
+	unit = parse_unit(PG_GETARG_DATUM(4));
 	amount = numeric_amount ? numeric_amount_value(PG_GETARG_DATUM(2)) :
 		amount_value(PG_GETARG_FLOAT8(2));
 	if (timestamptz_orders)
