@@ -47,43 +47,43 @@ INSERT INTO fuzz_samples VALUES
 -- cohort_retention: bitmap sets (month, quarter, year), spilled sets
 -- (days and weeks spanning more than 64 periods, and every set with
 -- amounts), text ids including the empty one
-('cohort_retention(bigint,date,text)',
- $$SELECT (g % 3)::bigint, date '2024-01-01' + (g * 37 % 400), 'day' FROM generate_series(1, 12) AS g$$),
-('cohort_retention(bigint,date,text)',
- $$SELECT (g % 6)::bigint, date '2023-01-01' + (g * 53 % 700), 'month' FROM generate_series(1, 30) AS g$$),
-('cohort_retention(bigint,date,text,numeric)',
- $$SELECT (g % 4)::bigint, date '2022-01-01' + (g * 91 % 1400), 'quarter',
+('cohort_retention(bigint,date,time_unit)',
+ $$SELECT (g % 3)::bigint, date '2024-01-01' + (g * 37 % 400), 'day'::time_unit FROM generate_series(1, 12) AS g$$),
+('cohort_retention(bigint,date,time_unit)',
+ $$SELECT (g % 6)::bigint, date '2023-01-01' + (g * 53 % 700), 'month'::time_unit FROM generate_series(1, 30) AS g$$),
+('cohort_retention(bigint,date,time_unit,numeric)',
+ $$SELECT (g % 4)::bigint, date '2022-01-01' + (g * 91 % 1400), 'quarter'::time_unit,
           CASE WHEN g % 5 = 0 THEN NULL ELSE g * 1.25 END FROM generate_series(1, 14) AS g$$),
-('cohort_retention(bigint,timestamptz,text)',
- $$SELECT (g % 3)::bigint, timestamptz '2023-01-01 12:00+00' + (g * 61 % 600) * interval '1 day', 'week'
+('cohort_retention(bigint,timestamptz,time_unit)',
+ $$SELECT (g % 3)::bigint, timestamptz '2023-01-01 12:00+00' + (g * 61 % 600) * interval '1 day', 'week'::time_unit
    FROM generate_series(1, 15) AS g$$),
-('cohort_retention(bigint,timestamptz,text,numeric)',
- $$SELECT (g % 4)::bigint - 2, timestamptz '2019-06-01 00:00+00' + (g * 97 % 2000) * interval '1 day', 'year',
+('cohort_retention(bigint,timestamptz,time_unit,numeric)',
+ $$SELECT (g % 4)::bigint - 2, timestamptz '2019-06-01 00:00+00' + (g * 97 % 2000) * interval '1 day', 'year'::time_unit,
           g * 10.5 FROM generate_series(1, 12) AS g$$),
-('cohort_retention(text,date,text)',
- $$SELECT CASE WHEN g % 5 = 0 THEN '' ELSE 'c' || (g % 5) END, date '2023-01-01' + (g * 41 % 500), 'month'
+('cohort_retention(text,date,time_unit)',
+ $$SELECT CASE WHEN g % 5 = 0 THEN '' ELSE 'c' || (g % 5) END, date '2023-01-01' + (g * 41 % 500), 'month'::time_unit
    FROM generate_series(1, 20) AS g$$),
-('cohort_retention(text,date,text,numeric)',
- $$SELECT 'customer-' || (g % 3), date '2023-01-01' + (g * 41 % 500), 'month', (g * 3)::numeric
+('cohort_retention(text,date,time_unit,numeric)',
+ $$SELECT 'customer-' || (g % 3), date '2023-01-01' + (g * 41 % 500), 'month'::time_unit, (g * 3)::numeric
    FROM generate_series(1, 10) AS g$$),
-('cohort_retention(text,timestamptz,text)',
- $$SELECT 'c' || (g % 4), timestamptz '2023-01-01 00:00+00' + (g * 67 % 800) * interval '1 day', 'week'
+('cohort_retention(text,timestamptz,time_unit)',
+ $$SELECT 'c' || (g % 4), timestamptz '2023-01-01 00:00+00' + (g * 67 % 800) * interval '1 day', 'week'::time_unit
    FROM generate_series(1, 16) AS g$$),
-('cohort_retention(text,timestamptz,text,numeric)',
- $$SELECT 'c' || (g % 3), timestamptz '2023-01-01 00:00+00' + (g * 67 % 800) * interval '1 day', 'quarter',
+('cohort_retention(text,timestamptz,time_unit,numeric)',
+ $$SELECT 'c' || (g % 3), timestamptz '2023-01-01 00:00+00' + (g * 67 % 800) * interval '1 day', 'quarter'::time_unit,
           g * 0.001 FROM generate_series(1, 10) AS g$$),
 -- btyd_summary: a day list inside the state (at most 8 entries) and one
 -- moved out of it, every unit, orders after as_of and same-day orders
-('btyd_summary(date,numeric,date,text)',
- $$SELECT date '2024-01-01' + (g * 7 % 50), g * 3.25, date '2024-03-01', 'week' FROM generate_series(1, 30) AS g$$),
-('btyd_summary(date,float8,date,text)',
- $$SELECT date '2024-01-01' + g % 5, g * 0.5::float8, date '2024-01-10', 'day' FROM generate_series(1, 6) AS g$$),
-('btyd_summary(timestamptz,numeric,timestamptz,text)',
+('btyd_summary(date,numeric,date,time_unit)',
+ $$SELECT date '2024-01-01' + (g * 7 % 50), g * 3.25, date '2024-03-01', 'week'::time_unit FROM generate_series(1, 30) AS g$$),
+('btyd_summary(date,float8,date,time_unit)',
+ $$SELECT date '2024-01-01' + g % 5, g * 0.5::float8, date '2024-01-10', 'day'::time_unit FROM generate_series(1, 6) AS g$$),
+('btyd_summary(timestamptz,numeric,timestamptz,time_unit)',
  $$SELECT timestamptz '2024-01-01 00:00+00' + (g * 29 % 90) * interval '1 day', g * 1.5,
-          timestamptz '2024-03-01 00:00+00', 'month' FROM generate_series(1, 20) AS g$$),
-('btyd_summary(timestamptz,float8,timestamptz,text)',
+          timestamptz '2024-03-01 00:00+00', 'month'::time_unit FROM generate_series(1, 20) AS g$$),
+('btyd_summary(timestamptz,float8,timestamptz,time_unit)',
  $$SELECT timestamptz '2024-01-01 06:00+00' + (g * 13 % 40) * interval '1 day', g::float8,
-          timestamptz '2024-02-01 00:00+00', 'day' FROM generate_series(1, 12) AS g$$);
+          timestamptz '2024-02-01 00:00+00', 'day'::time_unit FROM generate_series(1, 12) AS g$$);
 
 SELECT plan(2 + 5 * (SELECT count(*) FROM fuzz_samples)::integer);
 
