@@ -110,6 +110,12 @@ cltv(PG_FUNCTION_ARGS)
 		periods = (1.0 + discount) / (churn + discount);
 	}
 
+	/*
+	 * A zero factor makes the value 0 even when another factor alone
+	 * overflows (0 * Infinity would be NaN).
+	 */
+	if (periods == 0.0 || margin == 0.0 || avg_revenue == 0.0)
+		PG_RETURN_FLOAT8(0.0);
 	PG_RETURN_FLOAT8(check_float_result(margin * avg_revenue * periods));
 }
 

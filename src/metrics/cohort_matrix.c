@@ -133,8 +133,10 @@ cohort_last_period(CohortUnit unit)
 /*
  * Parse a plain decimal "-123.45" (what numeric_out prints for a finite
  * value) into units of 10^-scale: *units = -12345, *scale = 2. False for
- * anything else (NaN, Infinity, an exponent), a scale above
- * COHORT_MAX_REVENUE_SCALE or a value that does not fit in int64.
+ * anything else (NaN, Infinity, an exponent), a nonzero digit beyond
+ * COHORT_MAX_REVENUE_SCALE decimals (zeros there are dropped: a division
+ * such as 22 / 100.0 prints 20 decimals) or a value that does not fit in
+ * int64.
  */
 bool
 cohort_parse_decimal(const char *str, int64 *units, int *scale)
@@ -159,12 +161,19 @@ cohort_parse_decimal(const char *str, int64 *units, int *scale)
 		}
 		if (*p < '0' || *p > '9')
 			return false;
+		/* zeros after the last decimal kept do not change the value */
+		if (decimals == COHORT_MAX_REVENUE_SCALE)
+		{
+			if (p[strspn(p, "0")] != '\0')
+				return false;
+			break;
+		}
 		digits = true;
 		if (magnitude > (PG_UINT64_MAX - 9) / 10)
 			return false;
 		magnitude = magnitude * 10 + (*p - '0');
-		if (decimals >= 0 && ++decimals > COHORT_MAX_REVENUE_SCALE)
-			return false;
+		if (decimals >= 0)
+			decimals++;
 	}
 	if (!digits || magnitude > (uint64) PG_INT64_MAX + (negative ? 1 : 0))
 		return false;
@@ -351,8 +360,9 @@ check_cells(CohortMatrix *matrix, int sqlstate)
 			if (active[k] < 0 || active[k] > rolling[k])
 				MATRIX_ERROR(sqlstate, "Cohort %d has active " INT64_FORMAT " and rolling " INT64_FORMAT " at offset %d; 0 <= active <= rolling must hold.",
 							 i + 1, active[k], rolling[k], k);
+			/* rolling[k] - active[k] >= 0: no overflow, unlike rolling[k] - rolling[k + 1] */
 			if (k + 1 < len &&
-				(rolling[k + 1] > rolling[k] || rolling[k] - rolling[k + 1] > active[k]))
+				(rolling[k + 1] > rolling[k] || rolling[k + 1] < rolling[k] - active[k]))
 				MATRIX_ERROR(sqlstate, "Cohort %d has rolling " INT64_FORMAT " at offset %d and " INT64_FORMAT " at offset %d; rolling must not grow, nor drop by more than the active customers.",
 							 i + 1, rolling[k], k, rolling[k + 1], k + 1);
 		}
@@ -542,6 +552,22 @@ json_decimal(JsonbValue *v, const char *what, int64 *units, int *scale)
 }
 
 /*
+ * Units of 10^-scale as a whole number in *units: 3.00 is 3; false when
+ * there is a fraction (3.50).
+ */
+static bool
+decimal_whole(int64 *units, int scale)
+{
+	for (; scale > 0; scale--)
+	{
+		if (*units % 10 != 0)
+			return false;
+		*units /= 10;
+	}
+	return true;
+}
+
+/*
  * A period from its text "YYYY-MM-DD": a valid date of the supported years
  * on which a period of the unit starts.
  */
@@ -680,7 +706,7 @@ cohort_matrix_in(PG_FUNCTION_ARGS)
 
 		CHECK_FOR_INTERRUPTS();
 		json_decimal(object_get(c, "size"), "\"size\"", &size, &s);
-		if (s != 0)
+		if (!decimal_whole(&size, s))
 			SYNTAX_ERROR("\"size\" must be a whole number.");
 		for (int b = 0; b < blocks; b++)
 		{
@@ -691,7 +717,7 @@ cohort_matrix_in(PG_FUNCTION_ARGS)
 				int64	   *cell = &cells[(Size) b * len + k];
 
 				json_decimal(getIthJsonbValueFromContainer(array, k), "A count", cell, &s);
-				if (b < 2 && s != 0)
+				if (b < 2 && !decimal_whole(cell, s))
 					SYNTAX_ERROR("Cohort %d has a count that is not a whole number.", i + 1);
 				if (b == 2 && !cohort_rescale(cell, s, scale))
 					SYNTAX_ERROR("Cohort %d has a revenue that does not fit in bigint at %d decimals.",

@@ -544,16 +544,18 @@ rfm_deserialize(PG_FUNCTION_ARGS)
 
 /*
  * Whole days from t to as_of (as_of >= t). Both are finite, so the days fit
- * an integer: dates span fewer than 2^31 days, timestamps about 10^8.
+ * an integer: dates span fewer than 2^31 days, timestamps about 10^8. The
+ * microseconds between two timestamps can exceed int64 (4713 BC to 294276
+ * AD) but not uint64, where the difference is exact.
  */
 static int32
 days_to(int64 t, int64 as_of, char time_kind)
 {
-	int64		days = as_of - t;
+	uint64		days = (uint64) as_of - (uint64) t;
 
 	if (time_kind == RFM_TIMESTAMPTZ)
 		days /= USECS_PER_DAY;
-	Assert(days >= 0 && days <= PG_INT32_MAX);
+	Assert(days <= PG_INT32_MAX);
 	return (int32) days;
 }
 

@@ -98,7 +98,11 @@ rule_bound(JsonbValue *value, int rule, const char *key)
 		rule_error(rule, "the range \"%s\" must hold two numbers", key);
 	bound = DatumGetFloat8(DirectFunctionCall1(numeric_float8_no_overflow,
 											   NumericGetDatum(value->val.numeric)));
-	if (!(bound >= 1 && bound <= RULES_MAX_SCORE) || bound != floor(bound))
+	/* the numeric itself must be whole: 0.99999999999999999999 rounds to 1 */
+	if (!(bound >= 1 && bound <= RULES_MAX_SCORE) || bound != floor(bound) ||
+		!DatumGetBool(DirectFunctionCall2(numeric_eq, NumericGetDatum(value->val.numeric),
+										  DirectFunctionCall1(int4_numeric,
+															  Int32GetDatum((int32) bound)))))
 		rule_error(rule, "the range \"%s\" must hold whole scores from 1 to 9", key);
 	return (int32) bound;
 }
