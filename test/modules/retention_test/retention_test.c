@@ -11,8 +11,11 @@
  * feeds mutated copies of the bytes to the deserialize function, each in a
  * subtransaction as a PL/pgSQL exception block would. A mutated state that
  * deserialize accepts is serialized again, combined (into nothing and into
- * a copy of the original) and finalized. Errors are counted by SQLSTATE;
- * a crash ends the backend, which the calling test sees.
+ * a copy of the original) and finalized; only states nothing else uses
+ * are finalized, so final functions that modify the state
+ * (FINALFUNC_MODIFY = READ_WRITE) are fine. Errors are counted by SQLSTATE;
+ * a crash ends the backend, which the calling test sees. state_bytes and
+ * deserialize_final serve tests that corrupt one chosen field.
  *
  * Never installed with the extension: tools/test.sh builds this module into
  * the private server tree only.
