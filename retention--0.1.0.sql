@@ -165,8 +165,8 @@ COMMENT ON FUNCTION rfm_trans(internal, timestamptz, numeric) IS 'aggregate tran
 COMMENT ON FUNCTION rfm_trans(internal, timestamptz, float8, timestamptz) IS 'aggregate transition function';
 COMMENT ON FUNCTION rfm_trans(internal, timestamptz, float8) IS 'aggregate transition function';
 COMMENT ON FUNCTION rfm_combine(internal, internal) IS 'aggregate combine function';
-COMMENT ON FUNCTION rfm_serialize(internal) IS 'aggregate serialize function';
-COMMENT ON FUNCTION rfm_deserialize(bytea, internal) IS 'aggregate deserialize function';
+COMMENT ON FUNCTION rfm_serialize(internal) IS 'aggregate serial function';
+COMMENT ON FUNCTION rfm_deserialize(bytea, internal) IS 'aggregate deserial function';
 COMMENT ON FUNCTION rfm_final(internal) IS 'aggregate final function';
 
 -- rfm_breaks aggregate support functions; the transition function is not
@@ -205,8 +205,8 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: a NULL state is an empty gro
 COMMENT ON FUNCTION rfm_breaks_trans(internal, integer, bigint, numeric) IS 'aggregate transition function';
 COMMENT ON FUNCTION rfm_breaks_trans(internal, integer, bigint, numeric, integer) IS 'aggregate transition function';
 COMMENT ON FUNCTION rfm_breaks_combine(internal, internal) IS 'aggregate combine function';
-COMMENT ON FUNCTION rfm_breaks_serialize(internal) IS 'aggregate serialize function';
-COMMENT ON FUNCTION rfm_breaks_deserialize(bytea, internal) IS 'aggregate deserialize function';
+COMMENT ON FUNCTION rfm_breaks_serialize(internal) IS 'aggregate serial function';
+COMMENT ON FUNCTION rfm_breaks_deserialize(bytea, internal) IS 'aggregate deserial function';
 COMMENT ON FUNCTION rfm_breaks_final(internal) IS 'aggregate final function';
 
 CREATE AGGREGATE rfm(order_at date, amount numeric, as_of date) (
@@ -339,7 +339,7 @@ CREATE AGGREGATE rfm_breaks(recency_days integer, frequency bigint, monetary num
 COMMENT ON AGGREGATE rfm_breaks(integer, bigint, numeric) IS
 'the cut values of the window rfm_score (5 bins) of a population, to score later populations with fixed breaks';
 COMMENT ON AGGREGATE rfm_breaks(integer, bigint, numeric, integer) IS
-'the cut values of the window rfm_score (bins bins) of a population, to score later populations with fixed breaks';
+'the cut values of the window rfm_score (the given number of bins) of a population, to score later populations with fixed breaks';
 
 -- end of section 1
 
@@ -579,8 +579,8 @@ COMMENT ON FUNCTION cohort_retention_trans(internal, text, date, time_unit, nume
 COMMENT ON FUNCTION cohort_retention_trans(internal, text, timestamptz, time_unit) IS 'aggregate transition function';
 COMMENT ON FUNCTION cohort_retention_trans(internal, text, timestamptz, time_unit, numeric) IS 'aggregate transition function';
 COMMENT ON FUNCTION cohort_retention_combine(internal, internal) IS 'aggregate combine function';
-COMMENT ON FUNCTION cohort_retention_serialize(internal) IS 'aggregate serialization function';
-COMMENT ON FUNCTION cohort_retention_deserialize(bytea, internal) IS 'aggregate deserialization function';
+COMMENT ON FUNCTION cohort_retention_serialize(internal) IS 'aggregate serial function';
+COMMENT ON FUNCTION cohort_retention_deserialize(bytea, internal) IS 'aggregate deserial function';
 COMMENT ON FUNCTION cohort_retention_final(internal) IS 'aggregate final function';
 
 -- aggregates
@@ -847,9 +847,9 @@ COMMENT ON FUNCTION btyd_summary_trans(internal, timestamptz, float8, timestampt
 COMMENT ON FUNCTION btyd_summary_combine(internal, internal) IS
 'aggregate combine function';
 COMMENT ON FUNCTION btyd_summary_serialize(internal) IS
-'aggregate serialization function';
+'aggregate serial function';
 COMMENT ON FUNCTION btyd_summary_deserialize(bytea, internal) IS
-'aggregate deserialization function';
+'aggregate deserial function';
 COMMENT ON FUNCTION btyd_summary_final(internal) IS
 'aggregate final function';
 
@@ -909,5 +909,282 @@ COMMENT ON AGGREGATE btyd_summary(timestamptz, float8, timestamptz, time_unit) I
 -- end of section 5a
 
 -- 5b. model fits (BG/NBD, Pareto/NBD, Gamma-Gamma, sBG) and their accessors, cltv
+
+CREATE TYPE bgnbd AS (r float8, alpha float8, a float8, b float8,
+                      loglik float8, n bigint, converged boolean);
+CREATE TYPE pareto_nbd AS (r float8, alpha float8, s float8, beta float8,
+                           loglik float8, n bigint, converged boolean);
+CREATE TYPE gamma_gamma AS (p float8, q float8, v float8,
+                            loglik float8, n bigint, converged boolean);
+CREATE TYPE sbg AS (alpha float8, beta float8, loglik float8, converged boolean);
+
+COMMENT ON TYPE bgnbd IS
+'a fitted BG/NBD purchase model: parameters r, alpha (in the time unit of the data), a, b, the log-likelihood, the number of customers and whether the fit converged';
+COMMENT ON TYPE pareto_nbd IS
+'a fitted Pareto/NBD purchase model: parameters r, alpha, s, beta (alpha and beta in the time unit of the data), the log-likelihood, the number of customers and whether the fit converged';
+COMMENT ON TYPE gamma_gamma IS
+'a fitted Gamma-Gamma spend model: parameters p, q, v (v in currency), the log-likelihood, the number of repeat customers and whether the fit converged';
+COMMENT ON TYPE sbg IS
+'a fitted shifted-beta-geometric retention model: parameters alpha, beta, the log-likelihood and whether the fit converged';
+
+CREATE FUNCTION bgnbd_expected_purchases(model bgnbd, horizon float8,
+                                         frequency integer, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION bgnbd_expected_purchases(model bgnbd, horizon float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases_new'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION bgnbd_p_alive(model bgnbd, frequency integer, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'bgnbd_p_alive'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION bgnbd_prob_purchases(model bgnbd, n integer, horizon float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'bgnbd_prob_purchases'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION pareto_nbd_expected_purchases(model pareto_nbd, horizon float8,
+                                              frequency integer, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'pareto_nbd_expected_purchases'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION pareto_nbd_p_alive(model pareto_nbd, frequency integer, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'pareto_nbd_p_alive'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION gamma_gamma_expected_spend(model gamma_gamma, frequency integer,
+                                           monetary_value float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'gamma_gamma_expected_spend'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cltv(purchases bgnbd, spend gamma_gamma, frequency integer,
+                     recency float8, t float8, monetary_value float8,
+                     months integer, discount_rate float8, unit time_unit)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'cltv_btyd'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION sbg_fit(survivors bigint[])
+RETURNS sbg
+AS 'MODULE_PATHNAME', 'sbg_fit'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION sbg_survival(model sbg, t integer)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'sbg_survival'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION sbg_retention(model sbg, t integer)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'sbg_retention'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION sbg_derl(model sbg, discount_rate float8, periods_alive integer)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'sbg_derl'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION bgnbd_expected_purchases(bgnbd, float8, integer, float8, float8) IS
+'BG/NBD expected purchases in the next horizon time units of a customer with this frequency, recency and age t';
+COMMENT ON FUNCTION bgnbd_expected_purchases(bgnbd, float8) IS
+'BG/NBD expected repeat purchases of a new customer in horizon time units after the first purchase';
+COMMENT ON FUNCTION bgnbd_p_alive(bgnbd, integer, float8, float8) IS
+'BG/NBD probability that a customer with this frequency, recency and age t is still active (1 for frequency 0)';
+COMMENT ON FUNCTION bgnbd_prob_purchases(bgnbd, integer, float8) IS
+'BG/NBD probability that a new customer makes exactly n repeat purchases in horizon time units';
+COMMENT ON FUNCTION pareto_nbd_expected_purchases(pareto_nbd, float8, integer, float8, float8) IS
+'Pareto/NBD expected purchases in the next horizon time units of a customer with this frequency, recency and age t';
+COMMENT ON FUNCTION pareto_nbd_p_alive(pareto_nbd, integer, float8, float8) IS
+'Pareto/NBD probability that a customer with this frequency, recency and age t is still active';
+COMMENT ON FUNCTION gamma_gamma_expected_spend(gamma_gamma, integer, float8) IS
+'Gamma-Gamma expected spend per transaction of a customer with this frequency and mean repeat spend';
+COMMENT ON FUNCTION cltv(bgnbd, gamma_gamma, integer, float8, float8, float8, integer, float8, time_unit) IS
+'discounted lifetime value over the next months months from a BG/NBD and a Gamma-Gamma model, monthly discount_rate, models fitted in unit day, week or month';
+COMMENT ON FUNCTION sbg_fit(bigint[]) IS
+'shifted-beta-geometric retention model fitted to a cohort''s survivor counts at t = 0, 1, 2, ...';
+COMMENT ON FUNCTION sbg_survival(sbg, integer) IS
+'sBG share of a cohort surviving t periods';
+COMMENT ON FUNCTION sbg_retention(sbg, integer) IS
+'sBG retention rate of period t (t >= 1)';
+COMMENT ON FUNCTION sbg_derl(sbg, float8, integer) IS
+'sBG discounted expected residual lifetime, in payments, of a customer active for periods_alive periods';
+
+CREATE FUNCTION btyd_fit_trans(internal, integer, float8, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+CREATE FUNCTION btyd_fit_trans(internal, integer, float8, float8, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+CREATE FUNCTION btyd_fit_trans(internal, float8, float8, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+CREATE FUNCTION btyd_fit_trans(internal, float8, float8, float8, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+CREATE FUNCTION spend_fit_trans(internal, integer, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+CREATE FUNCTION spend_fit_trans(internal, integer, float8, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+CREATE FUNCTION spend_fit_trans(internal, float8, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+CREATE FUNCTION spend_fit_trans(internal, float8, float8, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+CREATE FUNCTION fit_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'fit_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: handles the NULL states itself
+
+CREATE FUNCTION fit_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'fit_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION fit_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'fit_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION bgnbd_fit_final(internal)
+RETURNS bgnbd
+AS 'MODULE_PATHNAME', 'bgnbd_fit_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION pareto_nbd_fit_final(internal)
+RETURNS pareto_nbd
+AS 'MODULE_PATHNAME', 'pareto_nbd_fit_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION gamma_gamma_fit_final(internal)
+RETURNS gamma_gamma
+AS 'MODULE_PATHNAME', 'gamma_gamma_fit_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_fit_trans(internal, integer, float8, float8) IS
+'aggregate transition function of bgnbd_fit and pareto_nbd_fit';
+COMMENT ON FUNCTION btyd_fit_trans(internal, integer, float8, float8, float8) IS
+'aggregate transition function of bgnbd_fit with a penalizer';
+COMMENT ON FUNCTION btyd_fit_trans(internal, float8, float8, float8) IS
+'aggregate transition function of bgnbd_fit and pareto_nbd_fit with a float8 frequency';
+COMMENT ON FUNCTION btyd_fit_trans(internal, float8, float8, float8, float8) IS
+'aggregate transition function of bgnbd_fit with a float8 frequency and a penalizer';
+COMMENT ON FUNCTION spend_fit_trans(internal, integer, float8) IS
+'aggregate transition function of gamma_gamma_fit';
+COMMENT ON FUNCTION spend_fit_trans(internal, integer, float8, float8) IS
+'aggregate transition function of gamma_gamma_fit with a penalizer';
+COMMENT ON FUNCTION spend_fit_trans(internal, float8, float8) IS
+'aggregate transition function of gamma_gamma_fit with a float8 frequency';
+COMMENT ON FUNCTION spend_fit_trans(internal, float8, float8, float8) IS
+'aggregate transition function of gamma_gamma_fit with a float8 frequency and a penalizer';
+COMMENT ON FUNCTION fit_combine(internal, internal) IS
+'aggregate combine function of the model fits';
+COMMENT ON FUNCTION fit_serialize(internal) IS
+'aggregate serial function of the model fits';
+COMMENT ON FUNCTION fit_deserialize(bytea, internal) IS
+'aggregate deserial function of the model fits';
+COMMENT ON FUNCTION bgnbd_fit_final(internal) IS
+'aggregate final function of bgnbd_fit';
+COMMENT ON FUNCTION pareto_nbd_fit_final(internal) IS
+'aggregate final function of pareto_nbd_fit';
+COMMENT ON FUNCTION gamma_gamma_fit_final(internal) IS
+'aggregate final function of gamma_gamma_fit';
+
+CREATE AGGREGATE bgnbd_fit(frequency integer, recency float8, t float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE bgnbd_fit(frequency integer, recency float8, t float8, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE bgnbd_fit(frequency float8, recency float8, t float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE bgnbd_fit(frequency float8, recency float8, t float8, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE pareto_nbd_fit(frequency integer, recency float8, t float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = pareto_nbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE pareto_nbd_fit(frequency float8, recency float8, t float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = pareto_nbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE gamma_gamma_fit(frequency integer, monetary_value float8) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE gamma_gamma_fit(frequency integer, monetary_value float8, penalizer float8) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE gamma_gamma_fit(frequency float8, monetary_value float8) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE gamma_gamma_fit(frequency float8, monetary_value float8, penalizer float8) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgnbd_fit(integer, float8, float8) IS
+'maximum-likelihood BG/NBD model (Fader, Hardie & Lee 2005) of customers'' frequency, recency and age t';
+COMMENT ON AGGREGATE bgnbd_fit(integer, float8, float8, float8) IS
+'BG/NBD model fitted with an L2 penalty penalizer * (r^2 + alpha^2 + a^2 + b^2) on the mean log-likelihood';
+COMMENT ON AGGREGATE bgnbd_fit(float8, float8, float8) IS
+'maximum-likelihood BG/NBD model; frequency as float8 must be a whole number';
+COMMENT ON AGGREGATE bgnbd_fit(float8, float8, float8, float8) IS
+'BG/NBD model fitted with an L2 penalty; frequency as float8 must be a whole number';
+COMMENT ON AGGREGATE pareto_nbd_fit(integer, float8, float8) IS
+'maximum-likelihood Pareto/NBD model (Schmittlein, Morrison & Colombo 1987) of customers'' frequency, recency and age t';
+COMMENT ON AGGREGATE pareto_nbd_fit(float8, float8, float8) IS
+'maximum-likelihood Pareto/NBD model; frequency as float8 must be a whole number';
+COMMENT ON AGGREGATE gamma_gamma_fit(integer, float8) IS
+'maximum-likelihood Gamma-Gamma spend model of repeat customers'' frequency and mean repeat spend (frequency 0 rows skipped)';
+COMMENT ON AGGREGATE gamma_gamma_fit(integer, float8, float8) IS
+'Gamma-Gamma spend model fitted with an L2 penalty penalizer * (p^2 + q^2 + v^2) on the mean log-likelihood';
+COMMENT ON AGGREGATE gamma_gamma_fit(float8, float8) IS
+'maximum-likelihood Gamma-Gamma spend model; frequency as float8 must be a whole number';
+COMMENT ON AGGREGATE gamma_gamma_fit(float8, float8, float8) IS
+'Gamma-Gamma spend model fitted with an L2 penalty; frequency as float8 must be a whole number';
 
 -- end of section 5b

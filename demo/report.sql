@@ -1,76 +1,162 @@
--- demo/report.sql: the product tour that tools/demo.sh prints. Generates a
--- deterministic orders table (an LCG, no random()), then reports monthly
--- retention and churn, lifetime value and payback, and named segments.
+-- demo/report.sql: the product tour that tools/demo.sh prints, on the
+-- simulated orders of demo/orders.sql (18 monthly cohorts, January 2024 to
+-- June 2025). In order: RFM segments with their revenue, the cohort
+-- retention triangle, the BG/NBD and Gamma-Gamma fits, the ten most
+-- valuable customers, and month-over-month segment migration with stored
+-- rfm_breaks. test/t/040_demo.pl runs it and checks the tables it leaves.
+\set ON_ERROR_STOP 1
 \pset footer off
-\pset null '(null)'
+\pset null ''
 CREATE EXTENSION retention;
-
--- 2,000 customers over 2025, each with a first month and a run of monthly
--- orders until they churn; amounts from the same LCG.
-CREATE TABLE orders AS
-WITH RECURSIVE lcg(i, x) AS (
-    SELECT 1, 12345::bigint
-    UNION ALL
-    SELECT i + 1, (1103515245 * x + 12345) % 2147483648 FROM lcg WHERE i < 6000
-), draws AS (
-    SELECT i, x::float8 / 2147483648 AS u FROM lcg
-), customers AS (
-    SELECT c AS customer_id,
-           (SELECT u FROM draws WHERE i = 3 * c - 2) AS u_start,
-           (SELECT u FROM draws WHERE i = 3 * c - 1) AS u_life,
-           (SELECT u FROM draws WHERE i = 3 * c) AS u_spend
-    FROM generate_series(1, 2000) AS c
-)
-SELECT customer_id,
-       (date '2025-01-01' + (floor(u_start * 12)::int || ' months')::interval
-                          + (k || ' months')::interval + ((customer_id % 28) || ' days')::interval)::date AS order_date,
-       round((20 + 80 * u_spend)::numeric, 2) AS amount
-FROM customers,
-     generate_series(0, floor(-ln(1 - u_life) * 4)::int) AS k
-WHERE date '2025-01-01' + (floor(u_start * 12)::int || ' months')::interval
-                        + (k || ' months')::interval < date '2026-01-01';
+\ir orders.sql
 
 \echo
-\echo '== Orders loaded'
+\echo '== Orders: 18 monthly cohorts of new customers, January 2024 to June 2025'
 SELECT count(*) AS orders, count(DISTINCT customer_id) AS customers,
-       min(order_date) AS first_order, max(order_date) AS last_order, sum(amount) AS revenue
+       min(order_date) AS first_order, max(order_date) AS last_order,
+       sum(amount) AS revenue
 FROM orders;
 
-\echo
-\echo '== Monthly customer retention rate: (end - new) / start'
-WITH months AS (
-    SELECT DISTINCT date_trunc('month', order_date)::date AS month, customer_id FROM orders
-), firsts AS (
-    SELECT customer_id, min(month) AS first_month FROM months GROUP BY customer_id
-), counts AS (
-    SELECT m.month,
-           (SELECT count(*) FROM months AS p WHERE p.month = m.month - interval '1 month') AS start_count,
-           count(*) AS end_count,
-           count(*) FILTER (WHERE f.first_month = m.month) AS new_count
-    FROM months AS m JOIN firsts AS f USING (customer_id)
-    GROUP BY m.month
-)
-SELECT to_char(month, 'YYYY-MM') AS month, start_count, end_count, new_count,
-       round(retention_rate(start_count, end_count, new_count)::numeric, 3) AS retention,
-       round(churn_rate(start_count, end_count, new_count)::numeric, 3) AS churn
-FROM counts
-WHERE start_count > 0 AND end_count - new_count <= start_count
-ORDER BY month;
+-- One rfm snapshot per customer at the end of June, scored against the
+-- whole population (rfm_score ... OVER ()) and named by the default map.
+CREATE TABLE rfm_june AS
+SELECT customer_id, x AS rfm, s AS score, segment(s) AS segment
+FROM (SELECT customer_id, x, rfm_score(x) OVER () AS s
+      FROM (SELECT customer_id, rfm(order_date, amount, date '2025-06-30') AS x
+            FROM orders GROUP BY customer_id) AS c) AS t;
 
 \echo
-\echo '== Lifetime value at the average monthly revenue and churn of 2025'
-WITH monthly AS (
-    SELECT avg(amount)::float8 AS avg_revenue FROM orders
-)
-SELECT round(avg_revenue::numeric, 2) AS avg_revenue,
-       round(cltv(avg_revenue, 0.25)::numeric, 2) AS clv_25pct_churn,
-       round(cltv(avg_revenue, 0.25, 0.01, 0.3)::numeric, 2) AS clv_margin_30pct_discount_1pct,
-       round(cltv(avg_revenue, 0.25, 0.01, 0.3, 12)::numeric, 2) AS clv_12_months,
-       payback_periods(40, 0.3 * avg_revenue, 0.25) AS months_to_recover_cac_40
-FROM monthly;
+\echo '== RFM segments as of 2025-06-30 (scores 1-5 against all customers)'
+SELECT segment, count(*) AS customers,
+       round(100.0 * count(*) / sum(count(*)) OVER (), 1) AS "% cust",
+       sum((rfm).monetary) AS revenue,
+       round(100 * sum((rfm).monetary) / sum(sum((rfm).monetary)) OVER (), 1) AS "% rev",
+       round(avg((rfm).recency_days)) AS "avg recency",
+       round(avg((rfm).frequency), 2) AS "avg orders"
+FROM rfm_june
+GROUP BY segment
+ORDER BY revenue DESC;
+
+-- The cohort matrix in one pass; cohort_table turns it into plain rows.
+CREATE TABLE cohorts AS
+SELECT cohort_retention(customer_id, order_date, 'month', amount) AS matrix FROM orders;
 
 \echo
-\echo '== Segments of the default map on R and F scores'
-SELECT r AS "R score", segment(r, 1) AS "F=1", segment(r, 2) AS "F=2", segment(r, 3) AS "F=3",
-       segment(r, 4) AS "F=4", segment(r, 5) AS "F=5"
-FROM generate_series(5, 1, -1) AS r;
+\echo '== Cohort retention: % of each monthly cohort ordering again k months later'
+\pset border 0
+SELECT to_char(cohort, 'YYYY-MM') AS cohort, max(cohort_size) AS size,
+       max(round(100 * retention::numeric, 1)) FILTER (WHERE period_offset = 0) AS "m0",
+       max(round(100 * retention::numeric, 1)) FILTER (WHERE period_offset = 1) AS "m1",
+       max(round(100 * retention::numeric, 1)) FILTER (WHERE period_offset = 2) AS "m2",
+       max(round(100 * retention::numeric, 1)) FILTER (WHERE period_offset = 3) AS "m3",
+       max(round(100 * retention::numeric, 1)) FILTER (WHERE period_offset = 4) AS "m4",
+       max(round(100 * retention::numeric, 1)) FILTER (WHERE period_offset = 5) AS "m5",
+       max(round(100 * retention::numeric, 1)) FILTER (WHERE period_offset = 6) AS "m6",
+       max(round(100 * retention::numeric, 1)) FILTER (WHERE period_offset = 7) AS "m7",
+       max(round(100 * retention::numeric, 1)) FILTER (WHERE period_offset = 8) AS "m8",
+       max(round(100 * retention::numeric, 1)) FILTER (WHERE period_offset = 9) AS "m9",
+       max(round(100 * retention::numeric, 1)) FILTER (WHERE period_offset = 10) AS "m10",
+       max(round(100 * retention::numeric, 1)) FILTER (WHERE period_offset = 11) AS "m11"
+FROM cohorts, cohort_table(matrix)
+GROUP BY cohort
+ORDER BY cohort;
+
+\echo
+\echo '   pooled over the cohorts that reached each month (retention_curve):'
+SELECT 'all' AS cohort,
+       (SELECT sum(cohort_size) FROM cohorts, cohort_table(matrix) WHERE period_offset = 0) AS size,
+       round(100 * c[1]::numeric, 1) AS "m0",
+       round(100 * c[2]::numeric, 1) AS "m1",
+       round(100 * c[3]::numeric, 1) AS "m2",
+       round(100 * c[4]::numeric, 1) AS "m3",
+       round(100 * c[5]::numeric, 1) AS "m4",
+       round(100 * c[6]::numeric, 1) AS "m5",
+       round(100 * c[7]::numeric, 1) AS "m6",
+       round(100 * c[8]::numeric, 1) AS "m7",
+       round(100 * c[9]::numeric, 1) AS "m8",
+       round(100 * c[10]::numeric, 1) AS "m9",
+       round(100 * c[11]::numeric, 1) AS "m10",
+       round(100 * c[12]::numeric, 1) AS "m11"
+FROM (SELECT retention_curve(matrix) AS c FROM cohorts) AS pooled;
+\pset border 1
+
+-- The buy-till-you-die summary of every customer as of 2025-07-01, the day
+-- after the last order (t is then exact), in weeks; then the two fits.
+CREATE TABLE summaries AS
+SELECT customer_id, (btyd_summary(order_date, amount, date '2025-07-01', 'week')).*
+FROM orders GROUP BY customer_id;
+
+CREATE TABLE fits AS
+SELECT bgnbd_fit(frequency, recency, t) AS bgnbd,
+       gamma_gamma_fit(frequency, monetary_value) AS gamma_gamma
+FROM summaries;
+
+\echo
+\echo '== BG/NBD (purchases and dropout, per week) and Gamma-Gamma (spend) fits'
+\echo '   against the parameters demo/orders.sql simulated with (same-day orders merge'
+\echo '   into one purchase day, which biases alpha up: doc/simulate_orders.md)'
+SELECT model, parameter, truth, fitted
+FROM fits,
+     LATERAL (VALUES (1, 'BG/NBD', 'r', 0.243, round((bgnbd).r::numeric, 3)),
+                     (2, 'BG/NBD', 'alpha', 2.5, round((bgnbd).alpha::numeric, 3)),
+                     (3, 'BG/NBD', 'a', 0.793, round((bgnbd).a::numeric, 3)),
+                     (4, 'BG/NBD', 'b', 2.426, round((bgnbd).b::numeric, 3)),
+                     (5, 'Gamma-Gamma', 'p', 6.25, round((gamma_gamma).p::numeric, 3)),
+                     (6, 'Gamma-Gamma', 'q', 3.74, round((gamma_gamma).q::numeric, 3)),
+                     (7, 'Gamma-Gamma', 'v', 15.44, round((gamma_gamma).v::numeric, 3)))
+             AS p(k, model, parameter, truth, fitted)
+ORDER BY k;
+SELECT 'BG/NBD' AS model, (bgnbd).n AS customers, round((bgnbd).loglik::numeric, 1) AS loglik,
+       (bgnbd).converged
+FROM fits
+UNION ALL
+SELECT 'Gamma-Gamma', (gamma_gamma).n, round((gamma_gamma).loglik::numeric, 1), (gamma_gamma).converged
+FROM fits;
+
+\echo
+\echo '== The ten most valuable customers: 12-month CLV at 1% a month discount'
+SELECT customer_id, frequency + 1 AS "purchase days",
+       round((t - recency)::numeric, 1) AS "weeks since last",
+       round(monetary_value::numeric, 2) AS "avg repeat spend",
+       round(bgnbd_p_alive(bgnbd, frequency, recency, t)::numeric, 3) AS "P(alive)",
+       round(bgnbd_expected_purchases(bgnbd, 52.14, frequency, recency, t)::numeric, 1) AS "purchases next 12m",
+       round(clv::numeric, 2) AS "CLV 12m"
+FROM (SELECT s.*, f.*, cltv(bgnbd, gamma_gamma, frequency, recency, t, monetary_value, 12, 0.01, 'week') AS clv
+      FROM summaries AS s, fits AS f
+      ORDER BY clv DESC, customer_id
+      LIMIT 10) AS top
+ORDER BY clv DESC, customer_id;
+
+-- Month-over-month migration. Last month's breaks (the May population as
+-- of 2025-05-31) are stored, and both snapshots are scored against them,
+-- so a customer who moves did change, not the population around them.
+CREATE TABLE rfm_breaks_2025_05 AS
+SELECT rfm_breaks((x).recency_days, (x).frequency, (x).monetary) AS breaks
+FROM (SELECT rfm(order_date, amount, date '2025-05-31') AS x
+      FROM orders GROUP BY customer_id) AS c;
+
+CREATE TABLE migration AS
+SELECT customer_id,
+       segment(rfm_score(rfm(order_date, amount, date '2025-05-31'), b.breaks)) AS may,
+       segment(rfm_score(rfm(order_date, amount, date '2025-06-30'), b.breaks)) AS june
+FROM orders, rfm_breaks_2025_05 AS b
+GROUP BY customer_id, b.breaks;
+
+\echo
+\echo '== Stored breaks of the May population: the least a customer needs for each score'
+SELECT s AS score, (breaks).r[6 - s] AS "recency_days <=", (breaks).f[s - 1] AS "frequency >=",
+       (breaks).m[s - 1] AS "monetary >="
+FROM rfm_breaks_2025_05, generate_series(5, 2, -1) AS s;
+
+\echo
+\echo '== Segment migration May -> June, both scored with the May breaks'
+\echo '   (New Customers of May who did not order again are Promising in June:'
+\echo '   a month older, still one order)'
+SELECT coalesce(may, '(new in June)') AS "May segment", count(*) AS customers,
+       CASE WHEN may IS NOT NULL
+            THEN round(100.0 * count(*) FILTER (WHERE june = may) / count(*), 1) END AS "% stayed",
+       (array_agg(june ORDER BY n DESC, june) FILTER (WHERE june IS DISTINCT FROM may))[1] AS "most moved to",
+       round(100.0 * max(n) FILTER (WHERE june IS DISTINCT FROM may) / count(*), 1) AS "% moved there"
+FROM (SELECT may, june, count(*) OVER (PARTITION BY may, june) AS n FROM migration) AS m
+GROUP BY may
+ORDER BY may IS NULL, customers DESC;

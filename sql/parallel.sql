@@ -26,7 +26,13 @@ CREATE TABLE parallel_subscriptions AS
 SELECT s AS id, date '2024-01-01' + (s % 400) AS started_at,
        CASE WHEN s % 4 = 0 THEN NULL ELSE date '2024-01-01' + (s % 400) + (s % 97) END AS ended_at
 FROM generate_series(1, 60000) AS s;
-ANALYZE parallel_orders, parallel_subscriptions;
+-- one BTYD summary per customer of a simulated BG/NBD + Gamma-Gamma
+-- cohort (the fits need data with the models' structure to converge),
+-- scanned in parallel by the fits
+CREATE TABLE parallel_summaries AS
+SELECT customer_id, (btyd_summary(order_at, amount, date '2024-01-01' + 273, 'week')).*
+FROM simulate_orders(8000, 3) GROUP BY customer_id;
+ANALYZE parallel_orders, parallel_subscriptions, parallel_summaries;
 
 CREATE TABLE parallel_cases (agg regprocedure, query text);
 INSERT INTO parallel_cases VALUES
@@ -84,6 +90,26 @@ INSERT INTO parallel_cases VALUES
 ('rfm_breaks(integer,bigint,numeric,integer)',
  $$SELECT rfm_breaks(r, f, m, 7)::text FROM (SELECT (x).recency_days AS r, (x).frequency AS f, (x).monetary AS m
    FROM (SELECT rfm(order_date, amount, date '2026-01-01') AS x FROM parallel_orders GROUP BY customer_id) AS g) AS s$$),
+('bgnbd_fit(integer,float8,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).converged) FROM (SELECT bgnbd_fit(frequency, recency, t) AS m FROM parallel_summaries) AS s$$),
+('bgnbd_fit(integer,float8,float8,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).converged) FROM (SELECT bgnbd_fit(frequency, recency, t, 0.01) AS m FROM parallel_summaries) AS s$$),
+('bgnbd_fit(float8,float8,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).converged) FROM (SELECT bgnbd_fit(frequency::float8, recency, t) AS m FROM parallel_summaries) AS s$$),
+('bgnbd_fit(float8,float8,float8,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).converged) FROM (SELECT bgnbd_fit(frequency::float8, recency, t, 0.01) AS m FROM parallel_summaries) AS s$$),
+('pareto_nbd_fit(integer,float8,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).s::numeric, 5), round((m).beta::numeric, 5), round((m).loglik::numeric, 5), (m).converged) FROM (SELECT pareto_nbd_fit(frequency, recency, t) AS m FROM parallel_summaries) AS s$$),
+('pareto_nbd_fit(float8,float8,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).s::numeric, 5), round((m).beta::numeric, 5), round((m).loglik::numeric, 5), (m).converged) FROM (SELECT pareto_nbd_fit(frequency::float8, recency, t) AS m FROM parallel_summaries) AS s$$),
+('gamma_gamma_fit(integer,float8)',
+ $$SELECT concat_ws(' ', round((m).p::numeric, 5), round((m).q::numeric, 5), round((m).v::numeric, 5), round((m).loglik::numeric, 5), (m).converged) FROM (SELECT gamma_gamma_fit(frequency, monetary_value) AS m FROM parallel_summaries) AS s$$),
+('gamma_gamma_fit(integer,float8,float8)',
+ $$SELECT concat_ws(' ', round((m).p::numeric, 5), round((m).q::numeric, 5), round((m).v::numeric, 5), round((m).loglik::numeric, 5), (m).converged) FROM (SELECT gamma_gamma_fit(frequency, monetary_value, 0.01) AS m FROM parallel_summaries) AS s$$),
+('gamma_gamma_fit(float8,float8)',
+ $$SELECT concat_ws(' ', round((m).p::numeric, 5), round((m).q::numeric, 5), round((m).v::numeric, 5), round((m).loglik::numeric, 5), (m).converged) FROM (SELECT gamma_gamma_fit(frequency::float8, monetary_value) AS m FROM parallel_summaries) AS s$$),
+('gamma_gamma_fit(float8,float8,float8)',
+ $$SELECT concat_ws(' ', round((m).p::numeric, 5), round((m).q::numeric, 5), round((m).v::numeric, 5), round((m).loglik::numeric, 5), (m).converged) FROM (SELECT gamma_gamma_fit(frequency::float8, monetary_value, 0.01) AS m FROM parallel_summaries) AS s$$),
 ('btyd_summary(date,numeric,date,time_unit)',
  $$SELECT md5(string_agg(format('%s %s %s %s %s', customer_id, (s).frequency, (s).recency, (s).t, round((s).monetary_value::numeric, 6)), ',' ORDER BY customer_id))
    FROM (SELECT customer_id, btyd_summary(order_date, amount, date '2026-01-01', 'week') AS s FROM parallel_orders GROUP BY customer_id) AS g$$),
@@ -130,4 +156,4 @@ WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'retention')
   AND p.prokind = 'a' AND p.oid NOT IN (SELECT agg FROM parallel_cases)
 ORDER BY 1;
 
-DROP TABLE parallel_orders, parallel_subscriptions, parallel_cases;
+DROP TABLE parallel_orders, parallel_subscriptions, parallel_summaries, parallel_cases;

@@ -14,6 +14,8 @@ PACKAGES=(
     postgresql-$PGVER postgresql-server-dev-$PGVER postgresql-contrib
     postgresql-$PGVER-pgtap libtap-parser-sourcehandler-pgtap-perl
     libipc-run-perl
+    postgresql-$PGVER-cron python3-psycopg2 gnuplot-nox
+    libnlopt-dev
 )
 
 # Build flags of development and CI builds (STYLE.md section 7).

@@ -1,0 +1,41 @@
+/*-------------------------------------------------------------------------
+ *
+ * optim.h
+ *	  Minimisation of a smooth function of a few variables: the one place
+ *	  that talks to the optimiser library (NLopt).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RETENTION_OPTIM_H
+#define RETENTION_OPTIM_H
+
+/* The most parameters any model has. */
+#define OPTIM_MAX_PARAMS	4
+
+/*
+ * Objective: the value at x, and the gradient into grad unless grad is NULL.
+ * It runs inside the optimiser, so it must not raise an error, allocate
+ * with palloc or call CHECK_FOR_INTERRUPTS; a non-finite value means "x is
+ * not acceptable".
+ */
+typedef double (*optim_objective) (int n, const double *x, double *grad,
+								   void *arg);
+
+typedef enum OptimMethod
+{
+	OPTIM_GRADIENT,				/* L-BFGS with the analytic gradient */
+	OPTIM_DERIVATIVE_FREE		/* BOBYQA, for objectives without one */
+} OptimMethod;
+
+typedef struct OptimResult
+{
+	double		value;			/* objective at the returned x */
+	int			evaluations;	/* objective evaluations */
+	bool		converged;		/* a local minimum was reached */
+} OptimResult;
+
+extern void optim_minimize(optim_objective objective, void *arg, int n,
+						   double *x, double bound, OptimMethod method,
+						   OptimResult *result);
+
+#endif							/* RETENTION_OPTIM_H */

@@ -1,0 +1,317 @@
+/*-------------------------------------------------------------------------
+ *
+ * specfun.c
+ *	  Special functions for the probabilistic models: log-gamma, digamma,
+ *	  log-beta, log-sum-exp and the Gauss hypergeometric function 2F1 in
+ *	  log space.
+ *
+ * Everything here is plain arithmetic: no palloc, no ereport, so the
+ * optimiser callbacks of optim.c may call it. A failure (a series that does
+ * not converge within its budget, an argument outside the domain, a pending
+ * interrupt during a very long series) is a NaN result.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "miscadmin.h"
+
+#include "math/specfun.h"
+
+/* glibc declares lgamma_r only for _DEFAULT_SOURCE; it is POSIX-2008 XSI */
+extern double lgamma_r(double x, int *signp);
+
+/* Relative size of the neglected tail of a series. */
+#define HYP2F1_EPS			(DBL_EPSILON / 4.0)
+
+/* Partial sums are rescaled by this factor to stay within double range. */
+#define HYP2F1_RESCALE		1e200
+
+/*
+ * A series whose terms cancel so much that sum |t_k| / |sum t_k| exceeds
+ * this is retried in the other (Euler-transformed) form.
+ */
+#define HYP2F1_MAX_CANCELLATION	1e3
+
+/*
+ * log |Gamma(x)|, with lgamma_r so that the global signgam is not written
+ * (the C library's lgamma is not thread-safe for that reason).
+ */
+double
+specfun_lgamma(double x)
+{
+	int			sign;
+
+	return lgamma_r(x, &sign);
+}
+
+/*
+ * Digamma psi(x) = d/dx log Gamma(x) for x > 0 (NaN otherwise): the
+ * recurrence psi(x) = psi(x + 1) - 1/x up to x >= 10, then the asymptotic
+ * series (Abramowitz & Stegun 6.3.18) to x^-14, accurate to a few ulps.
+ */
+double
+specfun_digamma(double x)
+{
+	double		result = 0.0;
+	double		inv2;
+
+	if (!(x > 0.0) || isinf(x))
+		return isinf(x) && x > 0.0 ? x : NAN;
+	while (x < 10.0)
+	{
+		result -= 1.0 / x;
+		x += 1.0;
+	}
+	inv2 = 1.0 / (x * x);
+	result += log(x) - 0.5 / x -
+		inv2 * (1.0 / 12.0 - inv2 * (1.0 / 120.0 - inv2 * (1.0 / 252.0 -
+		inv2 * (1.0 / 240.0 - inv2 * (1.0 / 132.0 - inv2 * (691.0 / 32760.0 -
+		inv2 / 12.0))))));
+	return result;
+}
+
+/* log B(a, b) = log Gamma(a) + log Gamma(b) - log Gamma(a + b), a, b > 0. */
+double
+specfun_lbeta(double a, double b)
+{
+	return specfun_lgamma(a) + specfun_lgamma(b) - specfun_lgamma(a + b);
+}
+
+/* log(exp(x) + exp(y)) without overflow; -Infinity terms are fine. */
+double
+specfun_logsumexp(double x, double y)
+{
+	double		hi = fmax(x, y);
+	double		lo = fmin(x, y);
+
+	if (isinf(hi))
+		return hi;
+	return hi + log1p(exp(lo - hi));
+}
+
+/* log(1 - exp(x)) for x <= 0, accurate at both ends (Maechler 2012). */
+double
+specfun_log1mexp(double x)
+{
+	return x > -M_LN2 ? log(-expm1(x)) : log1p(-exp(x));
+}
+
+/*
+ * expm1(x l) / x, continuous at x = 0 where it is l: the factor
+ * (1 - q^x) / x that appears wherever a model has "a - 1" or "s - 1" in a
+ * denominator.
+ */
+double
+specfun_expm1_ratio(double x, double l)
+{
+	double		xl = x * l;
+
+	if (fabs(xl) < 1e-8)
+		return l * (1.0 + xl / 2.0 * (1.0 + xl / 3.0));
+	return expm1(xl) / x;
+}
+
+/*
+ * Sum the series sum_k (a)_k (b)_k / ((c)_k (d)_k) z^k for 0 < z < 1: with
+ * d = 1 the Gauss series of 2F1(a, b; c; z), with d = 2 that of
+ * 3F2(1, a, b; 2, c; z). Terms are added until a rigorous bound on the tail
+ * falls below HYP2F1_EPS of the sum: the ratio of consecutive terms is
+ * z (a + j)(b + j) / ((c + j)(d + j)), and once j exceeds -a, -b, -c and -d
+ * both factors (a + j)/(d + j) and (b + j)/(c + j) are monotone, so their
+ * suprema over the rest of the series are their current values or 1. Returns false when the series needs more
+ * than max_terms terms or an interrupt is pending (so that a query
+ * cancel is not held up by a very long series); else sets log |F|, its sign
+ * and the cancellation ratio sum |t_k| / |sum t_k|.
+ */
+static bool
+hyp_series(double a, double b, double c, double d, double z, long max_terms,
+		   double *logabs, int *sign, double *cancellation)
+{
+	double		sum = 1.0;
+	double		abssum = 1.0;
+	double		term = 1.0;
+	double		logscale = 0.0;
+	double		kmin = fmax(fmax(0.0, -d), fmax(-a, fmax(-b, -c)));
+	bool		converged = false;
+
+	for (long k = 0; k < max_terms; k++)
+	{
+		double		dk = (double) k;
+		double		j = dk + 1.0;
+
+		if ((k & 0xFFFF) == 0xFFFF && INTERRUPTS_PENDING_CONDITION())
+			return false;
+		term *= (a + dk) * (b + dk) / ((c + dk) * (d + dk)) * z;
+		if (term == 0.0)
+		{
+			/* a or b is a non-positive integer: a polynomial */
+			converged = true;
+			break;
+		}
+		sum += term;
+		abssum += fabs(term);
+		if (abssum > HYP2F1_RESCALE)
+		{
+			sum /= HYP2F1_RESCALE;
+			abssum /= HYP2F1_RESCALE;
+			term /= HYP2F1_RESCALE;
+			logscale += log(HYP2F1_RESCALE);
+		}
+		if (j > kmin)
+		{
+			double		rho = z * fmax((a + j) / (d + j), 1.0) *
+				fmax((b + j) / (c + j), 1.0);
+
+			if (rho < 1.0 &&
+				fabs(term) * rho <= HYP2F1_EPS * (1.0 - rho) * fabs(sum))
+			{
+				converged = true;
+				break;
+			}
+		}
+	}
+	if (!converged || !isfinite(sum))
+		return false;
+	*sign = sum > 0.0 ? 1 : (sum < 0.0 ? -1 : 0);
+	*logabs = log(fabs(sum)) + logscale;
+	*cancellation = sum == 0.0 ? INFINITY : abssum / fabs(sum);
+	return true;
+}
+
+/*
+ * log |2F1(a, b; c; z)| for 0 < z < 1, from the Gauss series or from
+ * Euler's transformation 2F1(a, b; c; z) = (1 - z)^(c - a - b)
+ * 2F1(c - a, c - b; c; z) (A&S 15.3.3). The terms of the first grow like
+ * k^(a + b - c - 1) z^k, of the second like k^(c - a - b - 1) z^k, so the
+ * one with the smaller exponent goes first; the other is tried when the
+ * first fails or cancels badly, and the less cancelling result wins.
+ */
+static double
+hyp2f1_unit(double a, double b, double c, double z, long max_terms, int *sign,
+			double *cancellation)
+{
+	double		log1mz = log1p(-z);
+	bool		euler_first = c < a + b;
+	double		best = NAN;
+	double		best_cancel = INFINITY;
+	int			best_sign = 0;
+
+	for (int attempt = 0; attempt < 2; attempt++)
+	{
+		bool		euler = (attempt == 0) == euler_first;
+		double		logabs;
+		double		cancel;
+		int			s;
+		bool		ok;
+
+		if (euler)
+			ok = hyp_series(c - a, c - b, c, 1.0, z, max_terms, &logabs, &s, &cancel);
+		else
+			ok = hyp_series(a, b, c, 1.0, z, max_terms, &logabs, &s, &cancel);
+		if (ok && euler)
+			logabs += (c - a - b) * log1mz;
+		if (ok && cancel < best_cancel)
+		{
+			best = logabs;
+			best_cancel = cancel;
+			best_sign = s;
+		}
+		if (best_cancel <= HYP2F1_MAX_CANCELLATION)
+			break;
+	}
+	*sign = best_sign;
+	*cancellation = best_cancel;
+	return best;
+}
+
+/*
+ * log |2F1(a, b; c; z)| for real a, b, c (c not a non-positive integer) and
+ * z < 1, with the sign of 2F1 in *sign; NaN outside that domain or when no
+ * form converges. Negative z goes through Pfaff's transformations
+ * 2F1(a, b; c; z) = (1 - z)^(-a) 2F1(a, c - b; c; z / (z - 1))
+ *                 = (1 - z)^(-b) 2F1(c - a, b; c; z / (z - 1))
+ * (A&S 15.3.4-5) to an argument in (0, 1), the less cancelling one winning.
+ * Working in log space keeps the heavy-buyer values (2F1 near 1e300 and
+ * beyond) finite.
+ */
+double
+specfun_log_hyp2f1(double a, double b, double c, double z, int *sign)
+{
+	return specfun_log_hyp2f1_limited(a, b, c, z, SPECFUN_MAX_TERMS, sign);
+}
+
+/*
+ * specfun_log_hyp2f1 with a smaller budget of max_terms terms per series,
+ * for likelihoods evaluated many times, where a point needing longer series
+ * is better treated as unacceptable than waited for.
+ */
+double
+specfun_log_hyp2f1_limited(double a, double b, double c, double z,
+						   long max_terms, int *sign)
+{
+	double		cancel;
+
+	*sign = 0;
+	if (isnan(a) || isnan(b) || isnan(c) || isnan(z) || isinf(a) ||
+		isinf(b) || isinf(c) || !(z < 1.0) || (c <= 0.0 && c == floor(c)))
+		return NAN;
+	if (z == 0.0)
+	{
+		*sign = 1;
+		return 0.0;
+	}
+	if (z > 0.0)
+		return hyp2f1_unit(a, b, c, z, max_terms, sign, &cancel);
+	else
+	{
+		double		w = z / (z - 1.0);
+		double		log1mz = log1p(-z);
+		double		cancel2;
+		int			sign2;
+		double		r1 = hyp2f1_unit(a, c - b, c, w, max_terms, sign, &cancel) -
+			a * log1mz;
+		double		r2;
+
+		if (!isnan(r1) && cancel <= HYP2F1_MAX_CANCELLATION)
+			return r1;
+		r2 = hyp2f1_unit(c - a, b, c, w, max_terms, &sign2, &cancel2) -
+			b * log1mz;
+		if (isnan(r1) || (!isnan(r2) && cancel2 < cancel))
+		{
+			*sign = sign2;
+			return r2;
+		}
+		return r1;
+	}
+}
+
+/*
+ * log |3F2(1, a, b; 2, c; z)| = log |sum_k (a)_k (b)_k / ((c)_k (k + 1)!) z^k|
+ * for 0 <= z < 1 and c not a non-positive integer, with the sign in *sign;
+ * NaN when the series does not converge. BG/NBD's expected purchases are
+ * this series after Euler's transformation has taken the (a - 1) and
+ * (a + b + x - 1) singularities out of FHL (2005) eq. 10 (see bgnbd.c).
+ */
+double
+specfun_log_hyp3f2_12(double a, double b, double c, double z, int *sign)
+{
+	double		logabs;
+	double		cancel;
+
+	*sign = 0;
+	if (isnan(a) || isnan(b) || isnan(c) || isinf(a) || isinf(b) ||
+		isinf(c) || !(z >= 0.0 && z < 1.0) || (c <= 0.0 && c == floor(c)))
+		return NAN;
+	if (z == 0.0)
+	{
+		*sign = 1;
+		return 0.0;
+	}
+	if (!hyp_series(a, b, c, 2.0, z, SPECFUN_MAX_TERMS, &logabs, sign, &cancel))
+		return NAN;
+	return logabs;
+}

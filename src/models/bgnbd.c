@@ -1,0 +1,477 @@
+/*-------------------------------------------------------------------------
+ *
+ * bgnbd.c
+ *	  The BG/NBD model of Fader, Hardie & Lee (2005), "'Counting your
+ *	  customers' the easy way: an alternative to the Pareto/NBD model",
+ *	  Marketing Science 24(2): the bgnbd_fit aggregate and its accessors.
+ *
+ * While active, a customer buys at Poisson rate lambda ~ Gamma(r, alpha);
+ * after each purchase the customer drops out with probability
+ * p ~ Beta(a, b). frequency x counts repeat purchases, recency t_x is the
+ * time of the last one and t (T in the paper) the customer's age, all
+ * measured from the first purchase.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+#include "common/checks.h"
+#include "math/optim.h"
+#include "math/specfun.h"
+#include "models/bgnbd.h"
+#include "models/fit.h"
+#include "retention.h"
+
+#define BGNBD_NPARAMS	4
+
+static const char *const bgnbd_names[BGNBD_NPARAMS] = {"r", "alpha", "a", "b"};
+
+/* What the objective needs: the rows and the penalty. */
+typedef struct BgnbdProblem
+{
+	const FitRows *rows;
+	double		penalizer;
+} BgnbdProblem;
+
+/*
+ * Sum over the rows of weight * log L (the likelihood of FHL 2005, in log space),
+ * log L = log Gamma(r + x) - log Gamma(r) + r log alpha
+ *       + log[ B(a, b + x) / B(a, b) (alpha + T)^-(r + x)
+ *            + [x > 0] B(a + 1, b + x - 1) / B(a, b) (alpha + t_x)^-(r + x) ],
+ * and, when grad is not NULL, its gradient with respect to (r, alpha, a,
+ * b). The rows are sorted by x, so what depends on x alone is computed once
+ * per distinct x.
+ */
+static double
+bgnbd_loglik(const FitRows *rows, const double *params, double *grad)
+{
+	double		r = params[0];
+	double		alpha = params[1];
+	double		a = params[2];
+	double		b = params[3];
+	const double *xs = rows->values[0];
+	const double *txs = rows->values[1];
+	const double *ts = rows->values[2];
+	double		log_alpha = log(alpha);
+	double		lbeta_ab = specfun_lbeta(a, b);
+	double		lgamma_r = specfun_lgamma(r);
+	double		psi_r = specfun_digamma(r);
+	double		psi_b = specfun_digamma(b);
+	double		psi_ab = specfun_digamma(a + b);
+	double		log_a = log(a);
+	double		sum = 0.0;
+	double		g[BGNBD_NPARAMS] = {0.0, 0.0, 0.0, 0.0};
+	double		x = -1.0;
+	double		common = 0.0;	/* log-likelihood terms of x alone */
+	double		lb2 = 0.0;		/* log B(a + 1, b + x - 1) / B(a, b + x) */
+	double		d_r = 0.0;
+	double		d_a1 = 0.0;
+	double		d_b1 = 0.0;
+	double		inv_b2 = 0.0;
+
+	for (int64 i = 0; i < rows->nrows; i++)
+	{
+		double		w = rows->weight[i];
+		double		la_t;
+		double		term1;
+		double		ll;
+
+		if (xs[i] != x)
+		{
+			x = xs[i];
+			common = specfun_lgamma(r + x) - lgamma_r + r * log_alpha +
+				specfun_lbeta(a, b + x) - lbeta_ab;
+			if (x > 0.0)
+			{
+				lb2 = log_a - log(b + x - 1.0);
+				inv_b2 = 1.0 / (b + x - 1.0);
+			}
+			if (grad != NULL)
+			{
+				double		psi_abx = specfun_digamma(a + b + x);
+
+				d_r = specfun_digamma(r + x) - psi_r + log_alpha;
+				d_a1 = psi_ab - psi_abx;
+				d_b1 = specfun_digamma(b + x) - psi_b + psi_ab - psi_abx;
+			}
+		}
+		la_t = log(alpha + ts[i]);
+		term1 = -(r + x) * la_t;
+		if (x == 0.0)
+		{
+			ll = common + term1;
+			if (grad != NULL)
+			{
+				g[0] += w * (d_r - la_t);
+				g[1] += w * (r / alpha - r / (alpha + ts[i]));
+				g[2] += w * d_a1;
+				g[3] += w * d_b1;
+			}
+		}
+		else
+		{
+			double		la_tx = log(alpha + txs[i]);
+			double		term2 = lb2 - (r + x) * la_tx;
+			double		lse = specfun_logsumexp(term1, term2);
+
+			ll = common + lse;
+			if (grad != NULL)
+			{
+				double		w1 = exp(term1 - lse);
+				double		w2 = exp(term2 - lse);
+
+				g[0] += w * (d_r - w1 * la_t - w2 * la_tx);
+				g[1] += w * (r / alpha - (r + x) * (w1 / (alpha + ts[i]) +
+													w2 / (alpha + txs[i])));
+				g[2] += w * (d_a1 + w2 / a);
+				g[3] += w * (d_b1 - w2 * inv_b2);
+			}
+		}
+		sum += w * ll;
+	}
+	if (grad != NULL)
+		memcpy(grad, g, sizeof(g));
+	return sum;
+}
+
+/*
+ * Objective on log-parameters: the mean negative log-likelihood per
+ * customer plus penalizer * (r^2 + alpha^2 + a^2 + b^2).
+ */
+static double
+bgnbd_objective(int n, const double *theta, double *grad, void *arg)
+{
+	BgnbdProblem *problem = (BgnbdProblem *) arg;
+	double		params[BGNBD_NPARAMS];
+	double		g[BGNBD_NPARAMS];
+	double		total = (double) problem->rows->customers;
+	double		penalty = 0.0;
+	double		ll;
+
+	for (int i = 0; i < BGNBD_NPARAMS; i++)
+	{
+		params[i] = exp(theta[i]);
+		penalty += params[i] * params[i];
+	}
+	ll = bgnbd_loglik(problem->rows, params, grad != NULL ? g : NULL);
+	if (grad != NULL)
+		for (int i = 0; i < BGNBD_NPARAMS; i++)
+			grad[i] = -g[i] * params[i] / total +
+				2.0 * problem->penalizer * params[i] * params[i];
+	return -ll / total + problem->penalizer * penalty;
+}
+
+/*
+ * bgnbd_fit(frequency, recency, t [, penalizer]) final function: the
+ * maximum-likelihood (r, alpha, a, b) by L-BFGS on log-parameters from a
+ * fixed start, the log-likelihood there (without the penalty), the number
+ * of customers and whether the optimiser converged to an interior optimum.
+ * NULL on empty input. Without any repeat purchase the likelihood has no
+ * maximum: converged is false.
+ */
+PG_FUNCTION_INFO_V1(bgnbd_fit_final);
+Datum
+bgnbd_fit_final(PG_FUNCTION_ARGS)
+{
+	FitRows    *rows = fit_rows(fcinfo, FIT_BTYD);
+	BgnbdProblem problem;
+	OptimResult result;
+	double		theta[BGNBD_NPARAMS];
+	double		params[BGNBD_NPARAMS];
+	double		sum_t = 0.0;
+	double		sum_x = 0.0;
+	bool		converged;
+
+	if (rows == NULL)
+		PG_RETURN_NULL();
+	for (int64 i = 0; i < rows->nrows; i++)
+	{
+		sum_x += rows->weight[i] * rows->values[0][i];
+		sum_t += rows->weight[i] * rows->values[2][i];
+	}
+	/* start: r = a = b = 1 and alpha for a mean rate near the observed one */
+	theta[0] = 0.0;
+	theta[1] = log(sum_t / (sum_x + (double) rows->customers));
+	theta[2] = 0.0;
+	theta[3] = 0.0;
+
+	problem.rows = rows;
+	problem.penalizer = rows->penalizer;
+	optim_minimize(bgnbd_objective, &problem, BGNBD_NPARAMS, theta,
+				   FIT_LOG_BOUND, OPTIM_GRADIENT, &result);
+
+	converged = fit_params(theta, BGNBD_NPARAMS, params) &&
+		result.converged && sum_x > 0.0;
+	PG_RETURN_DATUM(fit_result(fcinfo, params, BGNBD_NPARAMS,
+							   bgnbd_loglik(rows, params, NULL),
+							   rows->customers, converged));
+}
+
+/*
+ * log of the numerator of FHL (2005) eq. 10,
+ *   (a + b + x - 1) / (a - 1) [1 - ((alpha + T) / (alpha + T + h))^(r + x)
+ *                               2F1(r + x, b + x; a + b + x - 1; z)],
+ * z = h / (alpha + T + h): the expected purchases in (T, T + h] of a
+ * customer known to be alive. Euler's transformation turns
+ * (1 - z)^(r + x) 2F1(r + x, b + x; c; z) into
+ * (1 - z)^(a - 1) 2F1(a', a - 1; c; z) with c = a + b + x - 1 and
+ * a' = a + b - 1 - r; since (a - 1)_k = (a - 1)(a)_(k-1) and
+ * c / (c)_k = 1 / (c + 1)_(k-1), the numerator is
+ *   c [1 - (1 - z)^(a - 1)] / (a - 1)
+ *   - (1 - z)^(a - 1) a' z 3F2(1, a' + 1, a; 2, c + 1; z),
+ * which has no singularity at a = 1 or at c = 0 and no cancellation as
+ * h -> 0 (where it tends to (r + x) h / (alpha + T)). NaN when the series
+ * does not converge.
+ */
+static double
+bgnbd_alive_purchases(const double *params, double x, double t, double horizon)
+{
+	double		r = params[0];
+	double		alpha = params[1];
+	double		a = params[2];
+	double		b = params[3];
+	double		c = a + b + x - 1.0;
+	double		a1 = a + b - 1.0 - r;
+	double		z = horizon / (alpha + t + horizon);
+	double		log1mz = -log1p(horizon / (alpha + t));
+	double		first;
+	double		second = 0.0;
+
+	if (horizon == 0.0)
+		return 0.0;
+	first = -c * specfun_expm1_ratio(a - 1.0, log1mz);
+	if (a1 != 0.0)
+	{
+		int			sign;
+		double		l = specfun_log_hyp3f2_12(a1 + 1.0, a, c + 1.0, z, &sign);
+
+		if (isnan(l))
+			return NAN;
+		second = sign * a1 * exp((a - 1.0) * log1mz + log(z) + l);
+	}
+	return first - second;
+}
+
+/*
+ * log of the odds P(dead) / P(alive) given the history (FHL 2005 eq. 10's
+ * denominator minus 1; Fader, Hardie & Lee, "Computing P(alive) using the
+ * BG/NBD model", brucehardie.com note 021): for x > 0,
+ * log[a / (b + x - 1)] + (r + x) log[(alpha + T) / (alpha + t_x)];
+ * -Infinity for x = 0, whom the model treats as alive.
+ */
+static double
+bgnbd_log_dead_odds(const double *params, double x, double tx, double t)
+{
+	double		r = params[0];
+	double		alpha = params[1];
+	double		a = params[2];
+	double		b = params[3];
+
+	if (x == 0.0)
+		return -INFINITY;
+	return log(a) - log(b + x - 1.0) +
+		(r + x) * (log(alpha + t) - log(alpha + tx));
+}
+
+/* log(1 + exp(x)) without overflow. */
+static double
+log1pexp(double x)
+{
+	return x > 0.0 ? x + log1p(exp(-x)) : log1p(exp(x));
+}
+
+/*
+ * Conditional expected purchases in (t, t + horizon] (FHL 2005 eq. 10);
+ * with frequency = recency = t = 0 it is the new customer's E[X(horizon)]
+ * of FHL (2005). The history and horizon are checked by the caller.
+ */
+double
+bgnbd_expected(const double *params, double x, double tx, double t,
+			   double horizon)
+{
+	double		numerator = bgnbd_alive_purchases(params, x, t, horizon);
+
+	if (isnan(numerator))
+	{
+		CHECK_FOR_INTERRUPTS();
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("expected purchases cannot be computed for horizon %s",
+						float8out_internal(horizon)),
+				 errdetail("The hypergeometric series does not converge fast enough when the horizon is more than about a million times the customer's age plus alpha.")));
+	}
+	if (numerator <= 0.0)
+		return 0.0;
+	return check_float_result(exp(log(numerator) -
+								  log1pexp(bgnbd_log_dead_odds(params, x, tx, t))));
+}
+
+/* The bgnbd composite's parameters; false when one is NULL. */
+bool
+bgnbd_params(HeapTupleHeader model, double *params)
+{
+	return model_params(model, BGNBD_NPARAMS, bgnbd_names, params);
+}
+
+/* A horizon is a finite, non-negative time. */
+static double
+check_horizon(double horizon)
+{
+	check_nonnegative(horizon, "horizon");
+	return horizon;
+}
+
+/*
+ * bgnbd_expected_purchases(bgnbd, horizon, frequency, recency, t):
+ * expected purchases in the next horizon time units of a customer with this
+ * history (FHL 2005 eq. 10). NULL when the model has a NULL parameter.
+ */
+PG_FUNCTION_INFO_V1(bgnbd_expected_purchases);
+Datum
+bgnbd_expected_purchases(PG_FUNCTION_ARGS)
+{
+	double		params[BGNBD_NPARAMS];
+	double		horizon = check_horizon(PG_GETARG_FLOAT8(1));
+	int32		x = PG_GETARG_INT32(2);
+	double		tx = PG_GETARG_FLOAT8(3);
+	double		t = PG_GETARG_FLOAT8(4);
+
+	if (!bgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+		PG_RETURN_NULL();
+	btyd_check_summary(x, tx, t);
+	PG_RETURN_FLOAT8(bgnbd_expected(params, x, tx, t, horizon));
+}
+
+/*
+ * bgnbd_expected_purchases(bgnbd, horizon): expected repeat purchases of a
+ * new customer in horizon time units after the first purchase, E[X(t)] of
+ * FHL (2005).
+ */
+PG_FUNCTION_INFO_V1(bgnbd_expected_purchases_new);
+Datum
+bgnbd_expected_purchases_new(PG_FUNCTION_ARGS)
+{
+	double		params[BGNBD_NPARAMS];
+	double		horizon = check_horizon(PG_GETARG_FLOAT8(1));
+
+	if (!bgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(bgnbd_expected(params, 0.0, 0.0, 0.0, horizon));
+}
+
+/*
+ * bgnbd_p_alive(bgnbd, frequency, recency, t): probability that the
+ * customer is still active, 1 / (1 + odds) with the odds of
+ * bgnbd_log_dead_odds; exactly 1 for frequency 0, since in BG/NBD a
+ * customer can only drop out right after a repeat purchase.
+ */
+PG_FUNCTION_INFO_V1(bgnbd_p_alive);
+Datum
+bgnbd_p_alive(PG_FUNCTION_ARGS)
+{
+	double		params[BGNBD_NPARAMS];
+	int32		x = PG_GETARG_INT32(1);
+	double		tx = PG_GETARG_FLOAT8(2);
+	double		t = PG_GETARG_FLOAT8(3);
+
+	if (!bgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+		PG_RETURN_NULL();
+	btyd_check_summary(x, tx, t);
+	PG_RETURN_FLOAT8(exp(-log1pexp(bgnbd_log_dead_odds(params, x, tx, t))));
+}
+
+/*
+ * bgnbd_prob_purchases(bgnbd, n, horizon): P(X(horizon) = n) for a new
+ * customer (FHL 2005 eq. 8):
+ *   B(a, b + n) / B(a, b) NB(n)
+ *   + [n > 0] B(a + 1, b + n - 1) / B(a, b) P(NB >= n),
+ * NB the negative binomial with Gamma(r + j) / (Gamma(r) j!) p^r q^j,
+ * p = alpha / (alpha + horizon), q = 1 - p. The tail P(NB >= n) is summed
+ * directly when it is below one half (1 - head would cancel) and is
+ * 1 - head otherwise.
+ */
+PG_FUNCTION_INFO_V1(bgnbd_prob_purchases);
+Datum
+bgnbd_prob_purchases(PG_FUNCTION_ARGS)
+{
+	double		params[BGNBD_NPARAMS];
+	int32		n = PG_GETARG_INT32(1);
+	double		horizon = check_horizon(PG_GETARG_FLOAT8(2));
+	double		r;
+	double		alpha;
+	double		a;
+	double		b;
+	double		log_p;
+	double		log_q;
+	double		lbeta_ab;
+	double		log_pmf_n;
+	double		result;
+
+	if (!bgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+		PG_RETURN_NULL();
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("n must not be negative"),
+				 errdetail("n is %d.", n)));
+	r = params[0];
+	alpha = params[1];
+	a = params[2];
+	b = params[3];
+	if (horizon == 0.0)
+		PG_RETURN_FLOAT8(n == 0 ? 1.0 : 0.0);
+	log_p = -log1p(horizon / alpha);
+	log_q = -log1p(alpha / horizon);
+	lbeta_ab = specfun_lbeta(a, b);
+	log_pmf_n = specfun_lgamma(r + n) - specfun_lgamma(r) -
+		specfun_lgamma(n + 1.0) + r * log_p + n * log_q;
+	result = exp(specfun_lbeta(a, b + n) - lbeta_ab + log_pmf_n);
+	if (n > 0)
+	{
+		double		head = 0.0;
+		double		tail;
+		double		pmf = exp(r * log_p);
+		double		q = exp(log_q);
+
+		for (int32 j = 0; j < n; j++)
+		{
+			if ((j & 0xFFFF) == 0xFFFF)
+				CHECK_FOR_INTERRUPTS();
+			head += pmf;
+			pmf *= (r + j) / (j + 1.0) * q;
+			if (head > 0.5)
+				break;
+		}
+		if (head > 0.5)
+		{
+			/*
+			 * Sum the tail from n on until the terms, decreasing from the
+			 * mode on, are negligible (or subnormal: one that small can stay
+			 * put under rounding).
+			 */
+			double		term = exp(log_pmf_n);
+
+			tail = 0.0;
+			for (int64 j = n;
+				 term >= DBL_MIN && (term > 1e-17 * tail || (r + j) * q >= j + 1.0);
+				 j++)
+			{
+				if ((j & 0xFFFF) == 0xFFFF)
+					CHECK_FOR_INTERRUPTS();
+				tail += term;
+				term *= (r + j) / (j + 1.0) * q;
+			}
+		}
+		else
+			tail = 1.0 - head;
+		result += exp(specfun_lbeta(a + 1.0, b + n - 1.0) - lbeta_ab) * tail;
+	}
+	PG_RETURN_FLOAT8(check_float_result(result));
+}

@@ -1,0 +1,17 @@
+/*-------------------------------------------------------------------------
+ *
+ * bgnbd.h
+ *	  What the BG/NBD model exports to the discounted CLV (clv.c).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RETENTION_BGNBD_H
+#define RETENTION_BGNBD_H
+
+#include "access/htup.h"
+
+extern bool bgnbd_params(HeapTupleHeader model, double *params);
+extern double bgnbd_expected(const double *params, double x, double tx,
+							 double t, double horizon);
+
+#endif							/* RETENTION_BGNBD_H */

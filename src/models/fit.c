@@ -1,0 +1,632 @@
+/*-------------------------------------------------------------------------
+ *
+ * fit.c
+ *	  The shared state of the model-fitting aggregates (bgnbd_fit,
+ *	  pareto_nbd_fit, gamma_gamma_fit): customer rows compressed into
+ *	  distinct rows with weights, so a fit costs per distinct customer
+ *	  history, not per customer. Transition, combine, serialize and
+ *	  deserialize functions, and the sorted rows the final functions fit.
+ *
+ * The state is a hash table keyed by the exact float8 values of a row
+ * (-0 is stored as 0), allocated in the aggregate's memory context. The
+ * final functions read the rows sorted, so a fit does the same arithmetic
+ * in the same order whatever the input order or parallel plan: fits are
+ * bit-for-bit deterministic.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "common/hashfn.h"
+#include "common/int.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+#include "common/checks.h"
+#include "math/optim.h"
+#include "models/fit.h"
+#include "retention.h"
+
+typedef struct FitKey
+{
+	double		v[FIT_KEY_VALUES];
+} FitKey;
+
+typedef struct FitEntry
+{
+	FitKey		key;
+	int64		weight;
+	char		status;			/* used by simplehash */
+} FitEntry;
+
+#define SH_PREFIX		fitrows
+#define SH_ELEMENT_TYPE	FitEntry
+#define SH_KEY_TYPE		FitKey
+#define SH_KEY			key
+#define SH_HASH_KEY(tb, k)	hash_bytes((const unsigned char *) &(k), sizeof(FitKey))
+#define SH_EQUAL(tb, a, b)	(memcmp(&(a), &(b), sizeof(FitKey)) == 0)
+#define SH_SCOPE		static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+typedef struct FitState
+{
+	FitKind		kind;
+	bool		has_penalizer;
+	double		penalizer;
+	int64		customers;		/* sum of the weights */
+	fitrows_hash *rows;
+} FitState;
+
+/* Serialized form: this header, then per row FIT_KEY_VALUES float8 and an int64. */
+#define FIT_FORMAT_VERSION	1
+#define FIT_HEADER_SIZE		(3 + sizeof(double) + 2 * sizeof(int64))
+#define FIT_ROW_SIZE		(FIT_KEY_VALUES * sizeof(double) + sizeof(int64))
+
+/* Initial hash table size: small, as most groups of a GROUP BY are. */
+#define FIT_INITIAL_ROWS	64
+
+#ifdef USE_ASSERT_CHECKING
+/*
+ * The weights are positive and add up to the customer count. It walks the
+ * whole table, so it runs after combine and deserialize, not after each row
+ * (fit_state_add keeps the weights positive there by construction).
+ */
+static void
+AssertCheckFitState(FitState *state)
+{
+	fitrows_iterator it;
+	FitEntry   *entry;
+	int64		total = 0;
+
+	Assert(state->kind == FIT_BTYD || state->kind == FIT_SPEND);
+	fitrows_start_iterate(state->rows, &it);
+	while ((entry = fitrows_iterate(state->rows, &it)) != NULL)
+	{
+		Assert(entry->weight > 0);
+		for (int j = 0; j < FIT_KEY_VALUES; j++)
+			Assert(isfinite(entry->key.v[j]));
+		total += entry->weight;
+	}
+	Assert(total == state->customers);
+}
+#else
+#define AssertCheckFitState(state) ((void) 0)
+#endif
+
+/* A new, empty state in context. */
+static FitState *
+fit_state_new(MemoryContext context, FitKind kind)
+{
+	FitState   *state = MemoryContextAllocZero(context, sizeof(FitState));
+
+	state->kind = kind;
+	state->rows = fitrows_create(context, FIT_INITIAL_ROWS, NULL);
+	return state;
+}
+
+/* Add weight customers with the row key. */
+static void
+fit_state_add(FitState *state, FitKey *key, int64 weight)
+{
+	FitEntry   *entry;
+	bool		found;
+
+	for (int j = 0; j < FIT_KEY_VALUES; j++)
+		if (key->v[j] == 0.0)
+			key->v[j] = 0.0;	/* -0 and 0 are one row */
+	if (pg_add_s64_overflow(state->customers, weight, &state->customers))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many customers in one fit")));
+	entry = fitrows_insert(state->rows, *key, &found);
+	entry->weight = found ? entry->weight + weight : weight;
+}
+
+/* The penalizer of a row: the same for every row of a fit, finite, >= 0. */
+static void
+fit_state_set_penalizer(FitState *state, double penalizer)
+{
+	check_nonnegative(penalizer, "penalizer");
+	if (state->has_penalizer && state->penalizer != penalizer)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("penalizer must be the same for every row of a fit"),
+				 errdetail("penalizer is %s, and %s in an earlier row.",
+						   float8out_internal(penalizer),
+						   float8out_internal(state->penalizer))));
+	state->has_penalizer = true;
+	state->penalizer = penalizer;
+}
+
+/* A frequency given as float8 must be a whole number from 0 to INT_MAX. */
+static int32
+frequency_from_float8(double frequency)
+{
+	check_finite(frequency, "frequency");
+	if (frequency != floor(frequency) || frequency < 0.0 || frequency > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("frequency must be a non-negative integer"),
+				 errdetail("frequency is %s.", float8out_internal(frequency))));
+	return (int32) frequency;
+}
+
+/*
+ * Check one customer summary (frequency x, recency t_x, age T) as the
+ * buy-till-you-die models define it: x >= 0, 0 <= t_x <= T, T > 0, and
+ * t_x = 0 when x = 0; error 22023 naming the value otherwise.
+ */
+void
+btyd_check_summary(int32 frequency, double recency, double t)
+{
+	if (frequency < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("frequency must be a non-negative integer"),
+				 errdetail("frequency is %d.", frequency)));
+	check_nonnegative(recency, "recency");
+	check_finite(t, "t");
+	if (t <= 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("t must be positive"),
+				 errdetail("t is %s.", float8out_internal(t))));
+	if (recency > t)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("recency must not exceed t"),
+				 errdetail("recency is %s and t is %s.",
+						   float8out_internal(recency), float8out_internal(t))));
+	if (frequency == 0 && recency != 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("recency must be 0 when frequency is 0"),
+				 errdetail("recency is %s with frequency 0.",
+						   float8out_internal(recency))));
+}
+
+/* The aggregate state of fcinfo's first argument, created on first use. */
+static FitState *
+fit_state_get(FunctionCallInfo fcinfo, FitKind kind)
+{
+	MemoryContext aggcontext;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "fit transition function called in non-aggregate context");
+	if (!PG_ARGISNULL(0))
+		return (FitState *) PG_GETARG_POINTER(0);
+	return fit_state_new(aggcontext, kind);
+}
+
+/*
+ * Transition of bgnbd_fit and pareto_nbd_fit: (state, frequency, recency,
+ * t [, penalizer]). A row with a NULL argument is skipped; a bad summary is
+ * error 22023 naming the value. float8_frequency says whether frequency
+ * arrives as float8 (then it must be a whole number).
+ */
+static Datum
+btyd_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
+{
+	FitState   *state = fit_state_get(fcinfo, FIT_BTYD);
+	FitKey		key;
+	int32		frequency;
+
+	for (int i = 1; i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i))
+			PG_RETURN_POINTER(state);
+	frequency = float8_frequency ?
+		frequency_from_float8(PG_GETARG_FLOAT8(1)) : PG_GETARG_INT32(1);
+	key.v[0] = frequency;
+	key.v[1] = PG_GETARG_FLOAT8(2);
+	key.v[2] = PG_GETARG_FLOAT8(3);
+	btyd_check_summary(frequency, key.v[1], key.v[2]);
+	if (PG_NARGS() > 4)
+		fit_state_set_penalizer(state, PG_GETARG_FLOAT8(4));
+	fit_state_add(state, &key, 1);
+	PG_RETURN_POINTER(state);
+}
+
+PG_FUNCTION_INFO_V1(btyd_fit_trans);
+Datum
+btyd_fit_trans(PG_FUNCTION_ARGS)
+{
+	return btyd_fit_trans_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(btyd_fit_trans_float8);
+Datum
+btyd_fit_trans_float8(PG_FUNCTION_ARGS)
+{
+	return btyd_fit_trans_common(fcinfo, true);
+}
+
+/*
+ * Transition of gamma_gamma_fit: (state, frequency, monetary_value
+ * [, penalizer]). Rows with frequency 0 carry no spend information and are
+ * skipped (their monetary_value is not looked at); a repeat customer needs
+ * a positive, finite monetary_value.
+ */
+static Datum
+spend_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
+{
+	FitState   *state = fit_state_get(fcinfo, FIT_SPEND);
+	FitKey		key;
+	int32		frequency;
+	double		monetary_value;
+
+	for (int i = 1; i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i))
+			PG_RETURN_POINTER(state);
+	frequency = float8_frequency ?
+		frequency_from_float8(PG_GETARG_FLOAT8(1)) : PG_GETARG_INT32(1);
+	if (frequency < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("frequency must be a non-negative integer"),
+				 errdetail("frequency is %d.", frequency)));
+	if (PG_NARGS() > 3)
+		fit_state_set_penalizer(state, PG_GETARG_FLOAT8(3));
+	if (frequency == 0)
+		PG_RETURN_POINTER(state);
+	monetary_value = PG_GETARG_FLOAT8(2);
+	check_finite(monetary_value, "monetary_value");
+	if (monetary_value <= 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("monetary_value must be positive for a customer with repeat purchases"),
+				 errdetail("monetary_value is %s with frequency %d.",
+						   float8out_internal(monetary_value), frequency),
+				 errhint("The Gamma-Gamma model needs positive spend; leave such customers out, e.g. WHERE monetary_value > 0.")));
+	key.v[0] = frequency;
+	key.v[1] = monetary_value;
+	key.v[2] = 0.0;
+	fit_state_add(state, &key, 1);
+	PG_RETURN_POINTER(state);
+}
+
+PG_FUNCTION_INFO_V1(spend_fit_trans);
+Datum
+spend_fit_trans(PG_FUNCTION_ARGS)
+{
+	return spend_fit_trans_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(spend_fit_trans_float8);
+Datum
+spend_fit_trans_float8(PG_FUNCTION_ARGS)
+{
+	return spend_fit_trans_common(fcinfo, true);
+}
+
+/* Add every row of src to dst, which must be of the same kind and penalizer. */
+static void
+fit_state_merge(FitState *dst, FitState *src)
+{
+	fitrows_iterator it;
+	FitEntry   *entry;
+
+	if (dst->kind != src->kind)
+		elog(ERROR, "cannot combine fit states of different kinds");
+	if (src->has_penalizer)
+		fit_state_set_penalizer(dst, src->penalizer);
+	fitrows_start_iterate(src->rows, &it);
+	while ((entry = fitrows_iterate(src->rows, &it)) != NULL)
+		fit_state_add(dst, &entry->key, entry->weight);
+}
+
+/*
+ * Combine function of every fit aggregate: all four NULL cases; a state
+ * built elsewhere is copied into the aggregate context.
+ */
+PG_FUNCTION_INFO_V1(fit_combine);
+Datum
+fit_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	FitState   *left;
+	FitState   *right;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "fit_combine called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
+	right = (FitState *) PG_GETARG_POINTER(1);
+	if (PG_ARGISNULL(0))
+		left = fit_state_new(aggcontext, right->kind);
+	else
+		left = (FitState *) PG_GETARG_POINTER(0);
+	fit_state_merge(left, right);
+	AssertCheckFitState(left);
+	PG_RETURN_POINTER(left);
+}
+
+/* Serialize function of every fit aggregate (format FIT_FORMAT_VERSION). */
+PG_FUNCTION_INFO_V1(fit_serialize);
+Datum
+fit_serialize(PG_FUNCTION_ARGS)
+{
+	FitState   *state = (FitState *) PG_GETARG_POINTER(0);
+	Size		size = add_size(VARHDRSZ + FIT_HEADER_SIZE,
+								mul_size(state->rows->members, FIT_ROW_SIZE));
+	bytea	   *result;
+	char	   *p;
+	int64		nrows = state->rows->members;
+	fitrows_iterator it;
+	FitEntry   *entry;
+
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("fit state is too large to serialize"),
+				 errdetail("It has " INT64_FORMAT " distinct rows.", nrows)));
+	result = palloc(size);
+	SET_VARSIZE(result, size);
+	p = VARDATA(result);
+	*p++ = FIT_FORMAT_VERSION;
+	*p++ = (char) state->kind;
+	*p++ = state->has_penalizer ? 1 : 0;
+	memcpy(p, &state->penalizer, sizeof(double));
+	p += sizeof(double);
+	memcpy(p, &state->customers, sizeof(int64));
+	p += sizeof(int64);
+	memcpy(p, &nrows, sizeof(int64));
+	p += sizeof(int64);
+	fitrows_start_iterate(state->rows, &it);
+	while ((entry = fitrows_iterate(state->rows, &it)) != NULL)
+	{
+		memcpy(p, entry->key.v, FIT_KEY_VALUES * sizeof(double));
+		p += FIT_KEY_VALUES * sizeof(double);
+		memcpy(p, &entry->weight, sizeof(int64));
+		p += sizeof(int64);
+	}
+	Assert(p == (char *) result + size);
+	PG_RETURN_BYTEA_P(result);
+}
+
+/* Corrupt serialized state: an error, never a crash. */
+static void
+fit_corrupt(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid serialized fit state"),
+			 errdetail("%s", what)));
+}
+
+/*
+ * Deserialize function of every fit aggregate: checks the version, the
+ * kind, the length against the row count, every value and weight, and
+ * that the weights add up.
+ */
+PG_FUNCTION_INFO_V1(fit_deserialize);
+Datum
+fit_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
+	const char *p = VARDATA_ANY(bytes);
+	Size		len = VARSIZE_ANY_EXHDR(bytes);
+	MemoryContext aggcontext;
+	FitState   *state;
+	int			kind;
+	bool		has_penalizer;
+	double		penalizer;
+	int64		customers;
+	int64		nrows;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "fit_deserialize called in non-aggregate context");
+	if (len < FIT_HEADER_SIZE)
+		fit_corrupt("The state is shorter than its header.");
+	if (p[0] != FIT_FORMAT_VERSION)
+		fit_corrupt("Unknown format version.");
+	kind = p[1];
+	if (kind != FIT_BTYD && kind != FIT_SPEND)
+		fit_corrupt("Unknown state kind.");
+	if (p[2] != 0 && p[2] != 1)
+		fit_corrupt("Bad penalizer flag.");
+	has_penalizer = p[2] == 1;
+	p += 3;
+	memcpy(&penalizer, p, sizeof(double));
+	p += sizeof(double);
+	memcpy(&customers, p, sizeof(int64));
+	p += sizeof(int64);
+	memcpy(&nrows, p, sizeof(int64));
+	p += sizeof(int64);
+	if (nrows < 0 || (uint64) nrows != (len - FIT_HEADER_SIZE) / FIT_ROW_SIZE ||
+		(len - FIT_HEADER_SIZE) % FIT_ROW_SIZE != 0)
+		fit_corrupt("The row count does not match the length.");
+	if (!isfinite(penalizer) || penalizer < 0.0)
+		fit_corrupt("Bad penalizer.");
+
+	state = fit_state_new(aggcontext, (FitKind) kind);
+	state->has_penalizer = has_penalizer;
+	state->penalizer = has_penalizer ? penalizer : 0.0;
+	for (int64 i = 0; i < nrows; i++)
+	{
+		FitKey		key;
+		int64		weight;
+		bool		found;
+		FitEntry   *entry;
+
+		memcpy(key.v, p, FIT_KEY_VALUES * sizeof(double));
+		p += FIT_KEY_VALUES * sizeof(double);
+		memcpy(&weight, p, sizeof(int64));
+		p += sizeof(int64);
+		for (int j = 0; j < FIT_KEY_VALUES; j++)
+			if (!isfinite(key.v[j]) || key.v[j] < 0.0)
+				fit_corrupt("A row value is not a finite non-negative number.");
+		if (weight <= 0)
+			fit_corrupt("A row weight is not positive.");
+		entry = fitrows_insert(state->rows, key, &found);
+		if (found)
+			fit_corrupt("A row occurs twice.");
+		entry->weight = weight;
+		if (pg_add_s64_overflow(state->customers, weight, &state->customers))
+			fit_corrupt("The weights overflow.");
+	}
+	if (state->customers != customers)
+		fit_corrupt("The weights do not add up to the customer count.");
+	AssertCheckFitState(state);
+	PG_RETURN_POINTER(state);
+}
+
+/* Order of rows for fit_rows: by the values, lexicographically. */
+static int
+fit_entry_cmp(const void *a, const void *b)
+{
+	const FitEntry *ea = *(const FitEntry *const *) a;
+	const FitEntry *eb = *(const FitEntry *const *) b;
+
+	for (int j = 0; j < FIT_KEY_VALUES; j++)
+	{
+		if (ea->key.v[j] < eb->key.v[j])
+			return -1;
+		if (ea->key.v[j] > eb->key.v[j])
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * For a final function: the rows of the state in fcinfo's first argument,
+ * sorted, in the current memory context; NULL when there is no state or no
+ * row (empty input, or only skipped rows). The state is not modified.
+ */
+FitRows *
+fit_rows(FunctionCallInfo fcinfo, FitKind kind)
+{
+	FitState   *state;
+	FitRows    *rows;
+	FitEntry  **entries;
+	fitrows_iterator it;
+	FitEntry   *entry;
+	int64		n = 0;
+
+	if (PG_ARGISNULL(0))
+		return NULL;
+	state = (FitState *) PG_GETARG_POINTER(0);
+	if (state->kind != kind)
+		elog(ERROR, "fit state of the wrong kind");
+	if (state->rows->members == 0)
+		return NULL;
+
+	rows = palloc(sizeof(FitRows));
+	rows->nrows = state->rows->members;
+	rows->customers = state->customers;
+	rows->penalizer = state->has_penalizer ? state->penalizer : 0.0;
+	entries = palloc_extended(mul_size(rows->nrows, sizeof(FitEntry *)),
+							  MCXT_ALLOC_HUGE);
+	fitrows_start_iterate(state->rows, &it);
+	while ((entry = fitrows_iterate(state->rows, &it)) != NULL)
+		entries[n++] = entry;
+	Assert(n == rows->nrows);
+	qsort(entries, n, sizeof(FitEntry *), fit_entry_cmp);
+
+	for (int j = 0; j < FIT_KEY_VALUES; j++)
+		rows->values[j] = palloc_extended(mul_size(n, sizeof(double)),
+										  MCXT_ALLOC_HUGE);
+	rows->weight = palloc_extended(mul_size(n, sizeof(double)), MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < n; i++)
+	{
+		for (int j = 0; j < FIT_KEY_VALUES; j++)
+			rows->values[j][i] = entries[i]->key.v[j];
+		rows->weight[i] = (double) entries[i]->weight;
+	}
+	pfree(entries);
+	return rows;
+}
+
+/*
+ * The first n float8 fields of a model composite (bgnbd, pareto_nbd,
+ * gamma_gamma, sbg) into params; false when one is NULL (a model whose fit
+ * failed), else each must be finite and positive (error 22023 naming the
+ * field, whose names the caller gives).
+ */
+bool
+model_params(HeapTupleHeader model, int n, const char *const *names,
+			 double *params)
+{
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull;
+		Datum		d = GetAttributeByNum(model, (AttrNumber) (i + 1), &isnull);
+
+		if (isnull)
+			return false;
+		params[i] = DatumGetFloat8(d);
+		check_finite(params[i], names[i]);
+		if (params[i] <= 0.0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("model parameter %s must be positive", names[i]),
+					 errdetail("%s is %s.", names[i], float8out_internal(params[i]))));
+	}
+	return true;
+}
+
+/*
+ * The parameters exp(theta) of a fit; false when one lies beyond
+ * FIT_LOG_IDENTIFIED, where the likelihood has no interior maximum.
+ */
+bool
+fit_params(const double *theta, int n, double *params)
+{
+	bool		identified = true;
+
+	for (int i = 0; i < n; i++)
+	{
+		params[i] = exp(theta[i]);
+		if (fabs(theta[i]) > FIT_LOG_IDENTIFIED)
+			identified = false;
+	}
+	return identified;
+}
+
+/*
+ * A fitted model composite of the function's declared result type: the n
+ * parameters, loglik (NULL, and converged false, when it is not finite),
+ * the customer count unless customers < 0 (sbg has none), converged.
+ */
+Datum
+fit_result(FunctionCallInfo fcinfo, const double *params, int n, double loglik,
+		   int64 customers, bool converged)
+{
+	TupleDesc	tupdesc;
+	Datum		values[OPTIM_MAX_PARAMS + 3];
+	bool		nulls[OPTIM_MAX_PARAMS + 3];
+	int			k = 0;
+
+	Assert(n <= OPTIM_MAX_PARAMS);
+	for (int i = 0; i < n; i++)
+	{
+		nulls[k] = false;
+		values[k++] = Float8GetDatum(params[i]);
+	}
+	nulls[k] = !isfinite(loglik);
+	values[k++] = Float8GetDatum(loglik);
+	if (customers >= 0)
+	{
+		nulls[k] = false;
+		values[k++] = Int64GetDatum(customers);
+	}
+	nulls[k] = false;
+	values[k++] = BoolGetDatum(converged && isfinite(loglik));
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	if (tupdesc->natts != k)
+		elog(ERROR, "model composite has %d fields, expected %d", tupdesc->natts, k);
+	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+}

@@ -1,0 +1,227 @@
+/*-------------------------------------------------------------------------
+ *
+ * gamma_gamma.c
+ *	  The Gamma-Gamma model of spend per transaction (Fader, Hardie & Lee
+ *	  2005, "RFM and CLV: using iso-value curves for customer base
+ *	  analysis", Journal of Marketing Research 42(4); Fader & Hardie 2013,
+ *	  "The Gamma-Gamma model of monetary value"): gamma_gamma_fit and
+ *	  gamma_gamma_expected_spend.
+ *
+ * A customer's transaction values are Gamma(p, nu) with nu ~ Gamma(q, v)
+ * across customers; the mean zbar of x repeat transactions is then
+ * Gamma(p x, nu x). The model assumes spend independent of the purchase
+ * process.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "fmgr.h"
+#include "utils/builtins.h"
+
+#include "common/checks.h"
+#include "math/optim.h"
+#include "math/specfun.h"
+#include "models/fit.h"
+#include "models/gamma_gamma.h"
+#include "retention.h"
+
+#define GG_NPARAMS	3
+
+static const char *const gg_names[GG_NPARAMS] = {"p", "q", "v"};
+
+typedef struct GammaGammaProblem
+{
+	const FitRows *rows;
+	double		penalizer;
+} GammaGammaProblem;
+
+/*
+ * Sum over the rows of weight * log f(zbar | p, q, v, x), the marginal
+ * density of the mean spend zbar of x transactions:
+ *   log Gamma(p x + q) - log Gamma(p x) - log Gamma(q) + q log v
+ *   + (p x - 1) log zbar + p x log x - (p x + q) log(v + x zbar),
+ * the full log-density (the log-likelihood lifetimes reports), and its
+ * gradient in (p, q, v) when grad is not NULL. Rows are sorted by x.
+ */
+static double
+gamma_gamma_loglik(const FitRows *rows, const double *params, double *grad)
+{
+	double		p = params[0];
+	double		q = params[1];
+	double		v = params[2];
+	const double *xs = rows->values[0];
+	const double *ms = rows->values[1];
+	double		lgamma_q = specfun_lgamma(q);
+	double		psi_q = specfun_digamma(q);
+	double		log_v = log(v);
+	double		sum = 0.0;
+	double		g[GG_NPARAMS] = {0.0, 0.0, 0.0};
+	double		x = -1.0;
+	double		common = 0.0;
+	double		log_x = 0.0;
+	double		psi_pxq = 0.0;
+	double		psi_px = 0.0;
+
+	for (int64 i = 0; i < rows->nrows; i++)
+	{
+		double		w = rows->weight[i];
+		double		log_m = log(ms[i]);
+		double		log_vxm;
+		double		px;
+
+		if (xs[i] != x)
+		{
+			x = xs[i];
+			px = p * x;
+			log_x = log(x);
+			common = specfun_lgamma(px + q) - specfun_lgamma(px) - lgamma_q +
+				q * log_v + px * log_x;
+			if (grad != NULL)
+			{
+				psi_pxq = specfun_digamma(px + q);
+				psi_px = specfun_digamma(px);
+			}
+		}
+		px = p * x;
+		log_vxm = log(v + x * ms[i]);
+		sum += w * (common + (px - 1.0) * log_m - (px + q) * log_vxm);
+		if (grad != NULL)
+		{
+			g[0] += w * x * (psi_pxq - psi_px + log_m + log_x - log_vxm);
+			g[1] += w * (psi_pxq - psi_q + log_v - log_vxm);
+			g[2] += w * (q / v - (px + q) / (v + x * ms[i]));
+		}
+	}
+	if (grad != NULL)
+		memcpy(grad, g, sizeof(g));
+	return sum;
+}
+
+/*
+ * Objective on log-parameters: the mean negative log-likelihood per repeat
+ * customer plus penalizer * (p^2 + q^2 + v^2).
+ */
+static double
+gamma_gamma_objective(int n, const double *theta, double *grad, void *arg)
+{
+	GammaGammaProblem *problem = (GammaGammaProblem *) arg;
+	double		params[GG_NPARAMS];
+	double		g[GG_NPARAMS];
+	double		total = (double) problem->rows->customers;
+	double		penalty = 0.0;
+	double		ll;
+
+	for (int i = 0; i < GG_NPARAMS; i++)
+	{
+		params[i] = exp(theta[i]);
+		penalty += params[i] * params[i];
+	}
+	ll = gamma_gamma_loglik(problem->rows, params, grad != NULL ? g : NULL);
+	if (grad != NULL)
+		for (int i = 0; i < GG_NPARAMS; i++)
+			grad[i] = -g[i] * params[i] / total +
+				2.0 * problem->penalizer * params[i] * params[i];
+	return -ll / total + problem->penalizer * penalty;
+}
+
+/*
+ * gamma_gamma_fit(frequency, monetary_value [, penalizer]) final function:
+ * maximum-likelihood (p, q, v) over the repeat customers, by L-BFGS on
+ * log-parameters from p = q = 1, v = mean spend; the log-likelihood
+ * (without the penalty), the number of repeat customers and whether the fit
+ * converged. NULL when there is no repeat customer.
+ */
+PG_FUNCTION_INFO_V1(gamma_gamma_fit_final);
+Datum
+gamma_gamma_fit_final(PG_FUNCTION_ARGS)
+{
+	FitRows    *rows = fit_rows(fcinfo, FIT_SPEND);
+	GammaGammaProblem problem;
+	OptimResult result;
+	double		theta[GG_NPARAMS];
+	double		params[GG_NPARAMS];
+	double		sum_m = 0.0;
+	bool		converged;
+
+	if (rows == NULL)
+		PG_RETURN_NULL();
+	for (int64 i = 0; i < rows->nrows; i++)
+		sum_m += rows->weight[i] * rows->values[1][i];
+	theta[0] = 0.0;
+	theta[1] = 0.0;
+	theta[2] = log(sum_m / (double) rows->customers);
+
+	problem.rows = rows;
+	problem.penalizer = rows->penalizer;
+	optim_minimize(gamma_gamma_objective, &problem, GG_NPARAMS, theta,
+				   FIT_LOG_BOUND, OPTIM_GRADIENT, &result);
+
+	converged = fit_params(theta, GG_NPARAMS, params) && result.converged;
+	PG_RETURN_DATUM(fit_result(fcinfo, params, GG_NPARAMS,
+							   gamma_gamma_loglik(rows, params, NULL),
+							   rows->customers, converged));
+}
+
+/* The gamma_gamma composite's parameters; false when one is NULL. */
+bool
+gamma_gamma_params(HeapTupleHeader model, double *params)
+{
+	return model_params(model, GG_NPARAMS, gg_names, params);
+}
+
+/*
+ * Conditional expected spend per transaction, E[Z | p, q, v, x, zbar] =
+ * p (v + x zbar) / (p x + q - 1) (Fader & Hardie 2013), a weighted
+ * mean of the population mean p v / (q - 1) and the customer's own zbar;
+ * for x = 0 the population mean (zbar is not used). It is infinite when
+ * p x + q <= 1 (error 22003). monetary_value must be finite and, for
+ * x > 0, not negative (0 is allowed here, unlike in the fit).
+ */
+double
+gamma_gamma_spend(const double *params, int32 frequency, double monetary_value)
+{
+	double		p = params[0];
+	double		q = params[1];
+	double		v = params[2];
+	double		x = frequency;
+
+	if (frequency < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("frequency must be a non-negative integer"),
+				 errdetail("frequency is %d.", frequency)));
+	check_finite(monetary_value, "monetary_value");
+	if (frequency > 0 && monetary_value < 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("monetary_value must not be negative"),
+				 errdetail("monetary_value is %s.", float8out_internal(monetary_value))));
+	if (p * x + q <= 1.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("expected spend is infinite"),
+				 errdetail("p * frequency + q is %s, and the expectation needs more than 1.",
+						   float8out_internal(p * x + q))));
+	if (frequency == 0)
+		return check_float_result(p * v / (q - 1.0));
+	return check_float_result(p * (v + x * monetary_value) / (p * x + q - 1.0));
+}
+
+/*
+ * gamma_gamma_expected_spend(gamma_gamma, frequency, monetary_value): see
+ * gamma_gamma_spend. NULL when the model has a NULL parameter.
+ */
+PG_FUNCTION_INFO_V1(gamma_gamma_expected_spend);
+Datum
+gamma_gamma_expected_spend(PG_FUNCTION_ARGS)
+{
+	double		params[GG_NPARAMS];
+
+	if (!gamma_gamma_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(gamma_gamma_spend(params, PG_GETARG_INT32(1),
+									   PG_GETARG_FLOAT8(2)));
+}

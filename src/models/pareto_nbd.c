@@ -1,0 +1,277 @@
+/*-------------------------------------------------------------------------
+ *
+ * pareto_nbd.c
+ *	  The Pareto/NBD model (Schmittlein, Morrison & Colombo 1987, "Counting
+ *	  your customers: who are they and what will they do next?",
+ *	  Management Science 33(1)), with the likelihood and expressions of
+ *	  Fader & Hardie (2005), "A note on deriving the Pareto/NBD model and
+ *	  related expressions": pareto_nbd_fit and its accessors.
+ *
+ * While active a customer buys at Poisson rate lambda ~ Gamma(r, alpha);
+ * the active lifetime is exponential with rate mu ~ Gamma(s, beta).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+#include "common/checks.h"
+#include "math/optim.h"
+#include "math/specfun.h"
+#include "models/fit.h"
+#include "retention.h"
+
+#define PNBD_NPARAMS	4
+
+static const char *const pnbd_names[PNBD_NPARAMS] = {"r", "alpha", "s", "beta"};
+
+/*
+ * Series budget of the likelihood inside a fit: its series need about
+ * max(alpha, beta) / min(alpha, beta) terms, and a fit is no place to wait
+ * for millions; a point needing more is unacceptable to the optimiser.
+ */
+#define PNBD_FIT_MAX_TERMS	100000L
+
+/* Log-scale step around a fitted optimum that must stay evaluable. */
+#define PNBD_PROBE_STEP		0.5
+
+typedef struct ParetoNbdProblem
+{
+	const FitRows *rows;
+} ParetoNbdProblem;
+
+/*
+ * The two log-terms of the likelihood bracket of Fader & Hardie (2005),
+ * L = Gamma(r + x) alpha^r beta^s / Gamma(r) [e^l_t + e^l_a]:
+ * l_t = log[(alpha + T)^-(r + x) (beta + T)^-s], the customer alive at T,
+ * and l_a = log[s / (r + s + x) A_0], death in (t_x, T], where
+ * A_0 = G(t_x) - G(T) and, for alpha >= beta,
+ *   G(y) = 2F1(r + s + x, s + 1; r + s + x + 1; (alpha - beta) / (alpha + y))
+ *          / (alpha + y)^(r + s + x),
+ * for alpha < beta the same with (s + 1, alpha) and (r + x, beta) swapped.
+ * (s / (r + s + x)) A_0 = s * integral from t_x to T of
+ * (alpha + y)^-(r + x) (beta + y)^-(s + 1) dy, positive. Returns false when
+ * a series does not converge.
+ */
+static bool
+pareto_nbd_terms(const double *params, double x, double tx, double t,
+				 long max_terms, double *l_t, double *l_a)
+{
+	double		r = params[0];
+	double		alpha = params[1];
+	double		s = params[2];
+	double		beta = params[3];
+	double		rsx = r + s + x;
+	double		big = fmax(alpha, beta);
+	double		b2 = alpha >= beta ? s + 1.0 : r + x;
+	double		g_tx;
+	double		g_t;
+	int			sign1;
+	int			sign2;
+
+	*l_t = -(r + x) * log(alpha + t) - s * log(beta + t);
+	g_tx = specfun_log_hyp2f1_limited(rsx, b2, rsx + 1.0,
+									  fabs(alpha - beta) / (big + tx),
+									  max_terms, &sign1) - rsx * log(big + tx);
+	g_t = specfun_log_hyp2f1_limited(rsx, b2, rsx + 1.0,
+									 fabs(alpha - beta) / (big + t),
+									 max_terms, &sign2) - rsx * log(big + t);
+	if (isnan(g_tx) || isnan(g_t) || sign1 <= 0 || sign2 <= 0)
+		return false;
+	/* G is decreasing, so g_t <= g_tx up to rounding */
+	*l_a = g_t >= g_tx ? -INFINITY :
+		log(s) - log(rsx) + g_tx + specfun_log1mexp(g_t - g_tx);
+	return true;
+}
+
+/* Sum over the rows of weight * log L; NaN when a series fails. */
+static double
+pareto_nbd_loglik(const FitRows *rows, const double *params, long max_terms)
+{
+	double		r = params[0];
+	double		common_r = -specfun_lgamma(r) + r * log(params[1]) +
+		params[2] * log(params[3]);
+	const double *xs = rows->values[0];
+	double		x = -1.0;
+	double		common = 0.0;
+	double		sum = 0.0;
+
+	for (int64 i = 0; i < rows->nrows; i++)
+	{
+		double		l_t;
+		double		l_a;
+
+		if (xs[i] != x)
+		{
+			x = xs[i];
+			common = specfun_lgamma(r + x) + common_r;
+		}
+		if (!pareto_nbd_terms(params, x, rows->values[1][i], rows->values[2][i],
+							  max_terms, &l_t, &l_a))
+			return NAN;
+		sum += rows->weight[i] * (common + specfun_logsumexp(l_t, l_a));
+	}
+	return sum;
+}
+
+/* Objective on log-parameters: mean negative log-likelihood per customer. */
+static double
+pareto_nbd_objective(int n, const double *theta, double *grad, void *arg)
+{
+	ParetoNbdProblem *problem = (ParetoNbdProblem *) arg;
+	double		params[PNBD_NPARAMS];
+
+	Assert(grad == NULL);
+	for (int i = 0; i < PNBD_NPARAMS; i++)
+		params[i] = exp(theta[i]);
+	return -pareto_nbd_loglik(problem->rows, params, PNBD_FIT_MAX_TERMS) /
+		(double) problem->rows->customers;
+}
+
+/*
+ * pareto_nbd_fit(frequency, recency, t) final function: maximum-likelihood
+ * (r, alpha, s, beta) by BOBYQA (derivative-free: the gradient would need
+ * derivatives of 2F1 in its parameters) on log-parameters from a fixed
+ * start, restarted once from its result to polish it; the log-likelihood,
+ * the number of customers and whether it converged. NULL on empty input.
+ */
+PG_FUNCTION_INFO_V1(pareto_nbd_fit_final);
+Datum
+pareto_nbd_fit_final(PG_FUNCTION_ARGS)
+{
+	FitRows    *rows = fit_rows(fcinfo, FIT_BTYD);
+	ParetoNbdProblem problem;
+	OptimResult result;
+	double		theta[PNBD_NPARAMS];
+	double		params[PNBD_NPARAMS];
+	double		sum_t = 0.0;
+	double		sum_x = 0.0;
+	bool		converged;
+
+	if (rows == NULL)
+		PG_RETURN_NULL();
+	for (int64 i = 0; i < rows->nrows; i++)
+	{
+		sum_x += rows->weight[i] * rows->values[0][i];
+		sum_t += rows->weight[i] * rows->values[2][i];
+	}
+	/* start: r = s = 1, alpha for the observed rate, beta = mean age */
+	theta[0] = 0.0;
+	theta[1] = log(sum_t / (sum_x + (double) rows->customers));
+	theta[2] = 0.0;
+	theta[3] = log(sum_t / (double) rows->customers);
+
+	problem.rows = rows;
+	optim_minimize(pareto_nbd_objective, &problem, PNBD_NPARAMS, theta,
+				   FIT_LOG_BOUND, OPTIM_DERIVATIVE_FREE, &result);
+	if (result.converged)
+		optim_minimize(pareto_nbd_objective, &problem, PNBD_NPARAMS, theta,
+					   FIT_LOG_BOUND, OPTIM_DERIVATIVE_FREE, &result);
+
+	converged = fit_params(theta, PNBD_NPARAMS, params) && result.converged &&
+		sum_x > 0.0;
+
+	/*
+	 * An optimum must have a neighbourhood where the likelihood can be
+	 * evaluated; one pressed against the series budget (alpha / beta running
+	 * off, as with homogeneous lifetimes where s and beta grow without
+	 * bound) is not known to be one.
+	 */
+	for (int i = 0; i < PNBD_NPARAMS && converged; i++)
+	{
+		double		probe[PNBD_NPARAMS];
+
+		memcpy(probe, theta, sizeof(probe));
+		for (int sign = -1; sign <= 1 && converged; sign += 2)
+		{
+			probe[i] = theta[i] + sign * PNBD_PROBE_STEP;
+			if (!isfinite(pareto_nbd_objective(PNBD_NPARAMS, probe, NULL, &problem)))
+				converged = false;
+		}
+	}
+	PG_RETURN_DATUM(fit_result(fcinfo, params, PNBD_NPARAMS,
+							   pareto_nbd_loglik(rows, params, SPECFUN_MAX_TERMS),
+							   rows->customers, converged));
+}
+
+/*
+ * P(alive | x, t_x, T) = e^l_t / (e^l_t + e^l_a) (Fader & Hardie 2005); errors when a series does not converge.
+ */
+static double
+pareto_nbd_alive(const double *params, int32 x, double tx, double t)
+{
+	double		l_t;
+	double		l_a;
+
+	if (!pareto_nbd_terms(params, x, tx, t, SPECFUN_MAX_TERMS, &l_t, &l_a))
+	{
+		CHECK_FOR_INTERRUPTS();
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("Pareto/NBD probability alive cannot be computed for these parameters"),
+				 errdetail("The hypergeometric series does not converge fast enough when alpha and beta differ by a factor of more than about a million.")));
+	}
+	return exp(l_t - specfun_logsumexp(l_t, l_a));
+}
+
+/*
+ * pareto_nbd_p_alive(pareto_nbd, frequency, recency, t): probability the
+ * customer is still active. NULL when the model has a NULL parameter.
+ */
+PG_FUNCTION_INFO_V1(pareto_nbd_p_alive);
+Datum
+pareto_nbd_p_alive(PG_FUNCTION_ARGS)
+{
+	double		params[PNBD_NPARAMS];
+	int32		x = PG_GETARG_INT32(1);
+	double		tx = PG_GETARG_FLOAT8(2);
+	double		t = PG_GETARG_FLOAT8(3);
+
+	if (!model_params(PG_GETARG_HEAPTUPLEHEADER(0), PNBD_NPARAMS, pnbd_names, params))
+		PG_RETURN_NULL();
+	btyd_check_summary(x, tx, t);
+	PG_RETURN_FLOAT8(pareto_nbd_alive(params, x, tx, t));
+}
+
+/*
+ * pareto_nbd_expected_purchases(pareto_nbd, horizon, frequency, recency,
+ * t): expected purchases in (T, T + horizon] (Fader & Hardie 2005,
+ * after Schmittlein et al. 1987):
+ *   (r + x) (beta + T) / ((alpha + T) (s - 1))
+ *   [1 - ((beta + T) / (beta + T + horizon))^(s - 1)] P(alive),
+ * with the bracket over (s - 1) taken to its limit log(1 + horizon /
+ * (beta + T)) at s = 1.
+ */
+PG_FUNCTION_INFO_V1(pareto_nbd_expected_purchases);
+Datum
+pareto_nbd_expected_purchases(PG_FUNCTION_ARGS)
+{
+	double		params[PNBD_NPARAMS];
+	double		horizon = PG_GETARG_FLOAT8(1);
+	int32		x = PG_GETARG_INT32(2);
+	double		tx = PG_GETARG_FLOAT8(3);
+	double		t = PG_GETARG_FLOAT8(4);
+	double		r;
+	double		alpha;
+	double		s;
+	double		beta;
+	double		alive_purchases;
+
+	check_nonnegative(horizon, "horizon");
+	if (!model_params(PG_GETARG_HEAPTUPLEHEADER(0), PNBD_NPARAMS, pnbd_names, params))
+		PG_RETURN_NULL();
+	btyd_check_summary(x, tx, t);
+	r = params[0];
+	alpha = params[1];
+	s = params[2];
+	beta = params[3];
+	alive_purchases = (r + x) / (alpha + t) * (beta + t) *
+		-specfun_expm1_ratio(s - 1.0, -log1p(horizon / (beta + t)));
+	PG_RETURN_FLOAT8(check_float_result(alive_purchases *
+										pareto_nbd_alive(params, x, tx, t)));
+}

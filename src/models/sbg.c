@@ -1,0 +1,284 @@
+/*-------------------------------------------------------------------------
+ *
+ * sbg.c
+ *	  The shifted-beta-geometric model of contractual retention (Fader &
+ *	  Hardie 2007, "How to project customer retention", Journal of
+ *	  Interactive Marketing 21(1)) and its discounted expected residual
+ *	  lifetime (Fader & Hardie 2010, "Customer-base valuation in a
+ *	  contractual setting: the perils of ignoring heterogeneity",
+ *	  Marketing Science 29(1)): sbg_fit, sbg_survival, sbg_retention,
+ *	  sbg_derl.
+ *
+ * Each customer renews at the end of every period with probability 1 - theta,
+ * theta ~ Beta(alpha, beta) across customers. Then
+ * P(T = t) = B(alpha + 1, beta + t - 1) / B(alpha, beta) and
+ * S(t) = B(alpha, beta + t) / B(alpha, beta).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#include "common/checks.h"
+#include "math/optim.h"
+#include "math/specfun.h"
+#include "models/fit.h"
+#include "retention.h"
+
+#define SBG_NPARAMS	2
+
+static const char *const sbg_names[SBG_NPARAMS] = {"alpha", "beta"};
+
+/* Survivor counts n_0 .. n_{periods} of one cohort. */
+typedef struct SbgProblem
+{
+	int			periods;
+	const int64 *survivors;
+} SbgProblem;
+
+/*
+ * log-likelihood of the survivor counts (Fader & Hardie 2007):
+ * sum_{t=1}^{n} (n_{t-1} - n_t) log P(T = t) + n_n log S(n), and its
+ * gradient in (alpha, beta) when grad is not NULL.
+ */
+static double
+sbg_loglik(const SbgProblem *problem, const double *params, double *grad)
+{
+	double		alpha = params[0];
+	double		beta = params[1];
+	double		lbeta_ab = specfun_lbeta(alpha, beta);
+	double		psi_a = specfun_digamma(alpha);
+	double		psi_b = specfun_digamma(beta);
+	double		psi_ab = specfun_digamma(alpha + beta);
+	double		psi_a1 = specfun_digamma(alpha + 1.0);
+	double		sum = 0.0;
+	double		ga = 0.0;
+	double		gb = 0.0;
+	int			n = problem->periods;
+
+	for (int t = 1; t <= n; t++)
+	{
+		double		lost = (double) (problem->survivors[t - 1] - problem->survivors[t]);
+
+		if (lost == 0.0)
+			continue;
+		sum += lost * (specfun_lbeta(alpha + 1.0, beta + t - 1.0) - lbeta_ab);
+		if (grad != NULL)
+		{
+			double		psi_abt = specfun_digamma(alpha + beta + t);
+
+			ga += lost * (psi_a1 - psi_abt - psi_a + psi_ab);
+			gb += lost * (specfun_digamma(beta + t - 1.0) - psi_abt - psi_b + psi_ab);
+		}
+	}
+	if (problem->survivors[n] > 0)
+	{
+		double		left = (double) problem->survivors[n];
+
+		sum += left * (specfun_lbeta(alpha, beta + n) - lbeta_ab);
+		if (grad != NULL)
+		{
+			double		psi_abn = specfun_digamma(alpha + beta + n);
+
+			ga += left * (psi_ab - psi_abn);
+			gb += left * (specfun_digamma(beta + n) - psi_abn - psi_b + psi_ab);
+		}
+	}
+	if (grad != NULL)
+	{
+		grad[0] = ga;
+		grad[1] = gb;
+	}
+	return sum;
+}
+
+/* Objective on log-parameters: negative log-likelihood per customer. */
+static double
+sbg_objective(int n, const double *theta, double *grad, void *arg)
+{
+	SbgProblem *problem = (SbgProblem *) arg;
+	double		params[SBG_NPARAMS] = {exp(theta[0]), exp(theta[1])};
+	double		total = (double) problem->survivors[0];
+	double		ll = sbg_loglik(problem, params, grad);
+
+	if (grad != NULL)
+		for (int i = 0; i < SBG_NPARAMS; i++)
+			grad[i] = -grad[i] * params[i] / total;
+	return -ll / total;
+}
+
+/* An error about the survivors array. */
+static void
+sbg_bad_survivors(const char *message, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s", message),
+			 errdetail("%s", detail)));
+}
+
+/*
+ * sbg_fit(survivors bigint[]): maximum-likelihood (alpha, beta) of a
+ * cohort's survivor counts at t = 0, 1, ..., by L-BFGS on log-parameters
+ * from alpha = beta = 1; the log-likelihood and whether it converged. The
+ * array must be one-dimensional without NULLs, at least two long, start
+ * above 0 and never increase nor go negative. The likelihood has no unique
+ * maximum without any churn (all counts equal), when nobody renews
+ * (survivors[2] = 0) or with a single period (two counts fix only
+ * alpha / (alpha + beta)): converged is false then.
+ */
+PG_FUNCTION_INFO_V1(sbg_fit);
+Datum
+sbg_fit(PG_FUNCTION_ARGS)
+{
+	ArrayType  *array = PG_GETARG_ARRAYTYPE_P(0);
+	Datum	   *elems;
+	bool	   *elem_nulls;
+	int			nelems;
+	int64	   *survivors;
+	SbgProblem	problem;
+	OptimResult result;
+	double		theta[SBG_NPARAMS] = {0.0, 0.0};
+	double		params[SBG_NPARAMS];
+	bool		converged;
+
+	if (ARR_NDIM(array) > 1)
+		sbg_bad_survivors("survivors must be a one-dimensional array",
+						  psprintf("The array has %d dimensions.", ARR_NDIM(array)));
+	deconstruct_array(array, INT8OID, sizeof(int64), FLOAT8PASSBYVAL,
+					  TYPALIGN_DOUBLE, &elems, &elem_nulls, &nelems);
+	if (nelems < 2)
+		sbg_bad_survivors("survivors must have at least two elements",
+						  psprintf("The array has %d.", nelems));
+	survivors = palloc(nelems * sizeof(int64));
+	for (int i = 0; i < nelems; i++)
+	{
+		if (elem_nulls[i])
+			sbg_bad_survivors("survivors must not contain NULLs",
+							  psprintf("Element %d is NULL.", i + 1));
+		survivors[i] = DatumGetInt64(elems[i]);
+		if (survivors[i] < 0)
+			sbg_bad_survivors("survivors must not be negative",
+							  psprintf("Element %d is " INT64_FORMAT ".", i + 1, survivors[i]));
+		if (i > 0 && survivors[i] > survivors[i - 1])
+			sbg_bad_survivors("survivors must not increase",
+							  psprintf("Element %d is " INT64_FORMAT " after " INT64_FORMAT ".",
+									   i + 1, survivors[i], survivors[i - 1]));
+	}
+	if (survivors[0] == 0)
+		sbg_bad_survivors("the first survivor count must be positive",
+						  "Element 1 is 0.");
+
+	problem.periods = nelems - 1;
+	problem.survivors = survivors;
+	optim_minimize(sbg_objective, &problem, SBG_NPARAMS, theta,
+				   FIT_LOG_BOUND, OPTIM_GRADIENT, &result);
+
+	/* identified only with churn, renewals and at least two periods */
+	converged = fit_params(theta, SBG_NPARAMS, params) && result.converged &&
+		survivors[nelems - 1] < survivors[0] && survivors[1] > 0 && nelems >= 3;
+	PG_RETURN_DATUM(fit_result(fcinfo, params, SBG_NPARAMS,
+							   sbg_loglik(&problem, params, NULL), -1, converged));
+}
+
+/* A period number t >= minimum. */
+static void
+check_period(int32 t, int32 minimum, const char *argname)
+{
+	if (t < minimum)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be at least %d", argname, minimum),
+				 errdetail("%s is %d.", argname, t)));
+}
+
+/*
+ * sbg_survival(sbg, t): S(t) = B(alpha, beta + t) / B(alpha, beta), the
+ * share of a cohort still there after t periods (t >= 0; S(0) = 1).
+ */
+PG_FUNCTION_INFO_V1(sbg_survival);
+Datum
+sbg_survival(PG_FUNCTION_ARGS)
+{
+	double		params[SBG_NPARAMS];
+	int32		t = PG_GETARG_INT32(1);
+
+	if (!model_params(PG_GETARG_HEAPTUPLEHEADER(0), SBG_NPARAMS, sbg_names, params))
+		PG_RETURN_NULL();
+	check_period(t, 0, "t");
+	PG_RETURN_FLOAT8(exp(specfun_lbeta(params[0], params[1] + t) -
+						 specfun_lbeta(params[0], params[1])));
+}
+
+/*
+ * sbg_retention(sbg, t): the retention rate of period t, S(t) / S(t - 1) =
+ * (beta + t - 1) / (alpha + beta + t - 1) (Fader & Hardie 2007),
+ * t >= 1; it rises with t as the cohort sorts itself.
+ */
+PG_FUNCTION_INFO_V1(sbg_retention);
+Datum
+sbg_retention(PG_FUNCTION_ARGS)
+{
+	double		params[SBG_NPARAMS];
+	int32		t = PG_GETARG_INT32(1);
+
+	if (!model_params(PG_GETARG_HEAPTUPLEHEADER(0), SBG_NPARAMS, sbg_names, params))
+		PG_RETURN_NULL();
+	check_period(t, 1, "t");
+	PG_RETURN_FLOAT8((params[1] + t - 1.0) / (params[0] + params[1] + t - 1.0));
+}
+
+/*
+ * sbg_derl(sbg, discount_rate, periods_alive): discounted expected
+ * residual lifetime of a customer who has been active for n =
+ * periods_alive periods (made n - 1 renewals), counted in payments at the
+ * coming renewals, the first undiscounted (Fader & Hardie 2010):
+ *   sum_{k>=0} S(n + k) / S(n - 1) / (1 + d)^k
+ *   = B(alpha, beta + n) / B(alpha, beta + n - 1)
+ *     2F1(1, beta + n; alpha + beta + n; 1 / (1 + d)).
+ * Multiply by the margin per period for the customer's residual value.
+ * discount_rate must be above 0 (at 0 the sum is infinite when alpha <= 1).
+ */
+PG_FUNCTION_INFO_V1(sbg_derl);
+Datum
+sbg_derl(PG_FUNCTION_ARGS)
+{
+	double		params[SBG_NPARAMS];
+	double		d = PG_GETARG_FLOAT8(1);
+	int32		n = PG_GETARG_INT32(2);
+	double		alpha;
+	double		beta;
+	double		l;
+	int			sign;
+
+	if (!model_params(PG_GETARG_HEAPTUPLEHEADER(0), SBG_NPARAMS, sbg_names, params))
+		PG_RETURN_NULL();
+	check_finite(d, "discount_rate");
+	if (d <= 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("discount_rate must be positive"),
+				 errdetail("discount_rate is %s.", float8out_internal(d))));
+	check_period(n, 1, "periods_alive");
+	alpha = params[0];
+	beta = params[1];
+	l = specfun_log_hyp2f1(1.0, beta + n, alpha + beta + n, 1.0 / (1.0 + d), &sign);
+	if (isnan(l))
+	{
+		CHECK_FOR_INTERRUPTS();
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("discounted expected residual lifetime cannot be computed for discount_rate %s",
+						float8out_internal(d)),
+				 errdetail("The hypergeometric series does not converge fast enough for a discount rate this small.")));
+	}
+	PG_RETURN_FLOAT8(check_float_result(exp(specfun_lbeta(alpha, beta + n) -
+											specfun_lbeta(alpha, beta + n - 1.0) + l)));
+}

@@ -1,0 +1,87 @@
+# The product tour (demo/report.sql, what tools/demo.sh prints) runs without
+# an error or a warning on a fresh node, prints every section, and the
+# tables it leaves behind hold sane numbers: every simulated customer is
+# there once, segments and cohorts add up to the totals, retention lies in
+# [0, 1], and the stored May breaks score the May population exactly as the
+# window form does.
+use strict;
+use warnings;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $root = $ENV{RETENTION_ROOT} or die "RETENTION_ROOT is not set";
+
+my $node = PostgreSQL::Test::Cluster->new('demo');
+$node->init;
+$node->start;
+
+my ($out, $err) = ('', '');
+my $rc = $node->psql('postgres', '',
+	stdout => \$out, stderr => \$err,
+	extra_params => [ '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', "$root/demo/report.sql" ]);
+is($rc, 0, 'demo/report.sql runs to the end');
+is($err, '', 'no error, warning or notice on stderr');
+for my $section ('== Orders', '== RFM segments', '== Cohort retention', 'pooled over the cohorts',
+	'== BG/NBD', '== The ten most valuable', '== Stored breaks', '== Segment migration')
+{
+	like($out, qr/\Q$section\E/, "prints section '$section'");
+}
+
+# 18 cohorts of 4,000 + 250 m customers, m = 0..17; every simulated customer
+# has a first order at the start of the cohort's month
+my $customers = 0;
+$customers += 4000 + 250 * $_ for 0 .. 17;
+is($node->safe_psql('postgres',
+	'SELECT count(DISTINCT customer_id), count(*) BETWEEN 200000 AND 400000, min(order_date), max(order_date) FROM orders'),
+	"$customers|t|2024-01-01|2025-06-30", "$customers customers, a few hundred thousand orders, January 2024 to June 2025");
+
+is($node->safe_psql('postgres', q{
+	SELECT count(*), count(DISTINCT customer_id), count(segment), count(DISTINCT segment),
+	       sum((rfm).monetary) = (SELECT sum(amount) FROM orders),
+	       sum((rfm).frequency) = (SELECT count(*) FROM orders WHERE amount >= 0)
+	FROM rfm_june}),
+	"$customers|$customers|$customers|10|t|t",
+	'RFM: one row per customer, all 10 segments used, revenue and orders add up');
+
+is($node->safe_psql('postgres', q{
+	SELECT count(DISTINCT cohort), sum(cohort_size) FILTER (WHERE period_offset = 0),
+	       bool_and(retention BETWEEN 0 AND 1), bool_and(retention = 1) FILTER (WHERE period_offset = 0),
+	       sum(revenue) = (SELECT sum(amount) FROM orders),
+	       bool_and(retention BETWEEN 0.10 AND 0.25) FILTER (WHERE period_offset = 1)
+	FROM cohorts, cohort_table(matrix)}),
+	"18|$customers|t|t|t|t",
+	'cohorts: 18 months, sizes add up, retention in [0, 1], revenue adds up, month-1 retention 10-25 %');
+
+# the fits converge near the simulated truth (alpha is biased up by the
+# merging of same-day orders, doc/simulate_orders.md: allow 15 %)
+is($node->safe_psql('postgres', q{
+	SELECT (bgnbd).converged, (gamma_gamma).converged, (bgnbd).n, (gamma_gamma).n = (SELECT count(*) FROM summaries WHERE frequency > 0),
+	       abs((bgnbd).r / 0.243 - 1) < 0.15 AND abs((bgnbd).alpha / 2.5 - 1) < 0.15
+	       AND abs((bgnbd).a / 0.793 - 1) < 0.15 AND abs((bgnbd).b / 2.426 - 1) < 0.15,
+	       abs((gamma_gamma).p / 6.25 - 1) < 0.15 AND abs((gamma_gamma).q / 3.74 - 1) < 0.15
+	       AND abs((gamma_gamma).v / 15.44 - 1) < 0.15
+	FROM fits}),
+	"t|t|$customers|t|t|t", 'BG/NBD and Gamma-Gamma fits converge within 15 % of the truth');
+is($node->safe_psql('postgres', q{
+	SELECT bool_and(p BETWEEN 0 AND 1), bool_and(c >= 0), count(*) FILTER (WHERE c > 1000) BETWEEN 1 AND 10000
+	FROM (SELECT bgnbd_p_alive(bgnbd, frequency, recency, t) AS p,
+	             cltv(bgnbd, gamma_gamma, frequency, recency, t, monetary_value, 12, 0.01, 'week') AS c
+	      FROM summaries, fits) AS x}),
+	't|t|t', 'P(alive) in [0, 1], CLV not negative, a few customers above 1,000');
+
+is($node->safe_psql('postgres', q{
+	SELECT count(*), count(*) FILTER (WHERE may IS NULL), count(*) FILTER (WHERE june IS NULL)
+	FROM migration}),
+	"$customers|8250|0", 'migration: every customer, the 8,250 of June new, none lost');
+
+is($node->safe_psql('postgres', q{
+	SELECT count(*) FILTER (WHERE rfm_score(x, b.breaks) IS DISTINCT FROM w)
+	FROM (SELECT x, rfm_score(x) OVER () AS w
+	      FROM (SELECT rfm(order_date, amount, date '2025-05-31') AS x
+	            FROM orders GROUP BY customer_id) AS c
+	      WHERE x IS NOT NULL) AS s, rfm_breaks_2025_05 AS b}),
+	'0', 'the stored May breaks score the May population as the window form does');
+
+$node->stop;
+done_testing();

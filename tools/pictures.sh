@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# tools/pictures.sh: renders the pictures of README.md and doc/ from the demo
+# data. Installs what is missing from Debian (gnuplot-nox among it), builds
+# the extension into the private server tree under tmp_check/ (the system's
+# server is not touched), starts a throwaway cluster, runs the product tour
+# demo/report.sql and plots two of its results with gnuplot's pngcairo
+# terminal (no X needed):
+#   doc/img/cohort_heatmap.png  monthly cohort retention, cohort x month offset
+#   doc/img/segments.png        share of customers and of revenue per RFM segment
+# Leaves no server running. The data are deterministic, so a rerun gives the
+# same pictures. It rebuilds the private tree that tools/test.sh uses, so do
+# not run the two at once in one checkout.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+install_packages
+build_extension
+make_private_tree
+WORK=$(mktemp -d /tmp/retention-pictures.XXXXXX)
+trap 'stop_cluster; rm -rf "$WORK"' EXIT
+start_cluster "$BINDIR"
+
+say "running the demo"
+psql -X -q -v ON_ERROR_STOP=1 -d postgres -f "$ROOT/demo/report.sql" >/dev/null
+
+# tab-separated data for gnuplot, no header
+export_tsv() { psql -X -q -v ON_ERROR_STOP=1 -d postgres -At -F $'\t' -c "$1" >"$2"; }
+
+# cohort index (0 = oldest), month offset, retention in %, cohort label;
+# offset 0 (always 100 %) is left out so the colour scale shows the rest
+export_tsv "SELECT dense_rank() OVER (ORDER BY cohort) - 1, period_offset,
+                   round(100 * retention::numeric, 1), to_char(cohort, 'YYYY-MM')
+            FROM cohorts, cohort_table(matrix)
+            WHERE period_offset > 0 ORDER BY cohort, period_offset" "$WORK/heatmap.tsv"
+export_tsv "SELECT dense_rank() OVER (ORDER BY cohort) - 1, to_char(cohort, 'YYYY-MM') || '  (' || cohort_size || ')'
+            FROM cohorts, cohort_table(matrix) WHERE period_offset = 0 ORDER BY cohort" "$WORK/cohorts.tsv"
+# segment, % of customers, % of revenue, largest revenue first
+export_tsv "SELECT segment, round(100.0 * count(*) / sum(count(*)) OVER (), 1),
+                   round(100 * sum((rfm).monetary) / sum(sum((rfm).monetary)) OVER (), 1)
+            FROM rfm_june GROUP BY segment ORDER BY 3 DESC" "$WORK/segments.tsv"
+ncohorts=$(wc -l <"$WORK/cohorts.tsv")
+
+mkdir -p "$ROOT/doc/img"
+say "plotting into doc/img/"
+gnuplot <<GNUPLOT
+set terminal pngcairo size 1000,620 font "DejaVu Sans,10"
+set datafile separator "\t"
+
+set output "$ROOT/doc/img/cohort_heatmap.png"
+set title "Monthly cohort retention: % of each cohort ordering in month k after its first (demo data)"
+set xlabel "months since first order"
+set ylabel "cohort (new customers)"
+set xrange [0.5:$ncohorts - 0.5]
+set yrange [$ncohorts - 0.5:-0.5]
+set xtics 1 scale 0
+set ytics scale 0
+set cbrange [0:20]
+set cblabel "% active"
+set palette defined (0 "#f7fbff", 5 "#c6dbef", 10 "#6baed6", 15 "#2171b5", 20 "#08306b")
+set style fill solid 1.0 noborder
+unset key
+plot "$WORK/heatmap.tsv" using 2:1:(0.5):(0.5):3 with boxxyerror fillcolor palette, \
+     "$WORK/heatmap.tsv" using 2:1:(sprintf("%.0f", \$3)):(\$3 > 11 ? 0xffffff : 0x000000) \
+         with labels textcolor rgb variable font ",8", \
+     "$WORK/cohorts.tsv" using (0.5):1:ytic(2) with points pointtype -1
+
+reset
+set datafile separator "\t"
+set output "$ROOT/doc/img/segments.png"
+set title "RFM segments as of 2025-06-30: share of customers and of revenue (demo data)"
+set ylabel "%"
+set yrange [0:*]
+set grid ytics
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.9 border -1
+set boxwidth 0.9
+set xtics rotate by -30 scale 0 nomirror
+set key top right
+set rmargin 10
+plot "$WORK/segments.tsv" using 2:xtic(1) title "% of customers" linecolor rgb "#6baed6", \
+     "" using 3 title "% of revenue" linecolor rgb "#08306b"
+GNUPLOT
+ls -l "$ROOT"/doc/img/*.png >&2
