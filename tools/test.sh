@@ -11,6 +11,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 install_packages
 build_extension
 make_private_tree
+# the test-only helper extension (state fuzz), into the private tree only
+make -C "$ROOT/test/modules/retention_test" -s PG_CONFIG="$SYS_PG_CONFIG" clean >/dev/null
+make -C "$ROOT/test/modules/retention_test" -s PG_CONFIG="$SYS_PG_CONFIG" PG_CFLAGS="$DEV_CFLAGS" \
+    PG_LDFLAGS="$DEV_LDFLAGS" DESTDIR="$TREE" install >/dev/null
 trap stop_cluster EXIT
 start_cluster "$BINDIR"
 

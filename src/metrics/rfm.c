@@ -65,6 +65,18 @@ typedef struct RfmState
 } RfmState;
 
 /*
+ * A finite time in the range of its type, as every row's order_at and
+ * as_of are: then the days between two of them fit an int32 (days_to).
+ */
+static inline bool
+time_in_range(int64 t, char time_kind)
+{
+	if (time_kind == RFM_DATE)
+		return t >= PG_INT32_MIN && t <= PG_INT32_MAX && IS_VALID_DATE((DateADT) t);
+	return IS_VALID_TIMESTAMP(t);
+}
+
+/*
  * What is wrong with a state, or NULL when it is sound. Deserialize reports
  * it as an error; trans and combine assert it.
  */
@@ -73,6 +85,10 @@ rfm_state_problem(const RfmState *state)
 {
 	if (state->time_kind != RFM_DATE && state->time_kind != RFM_TIMESTAMPTZ)
 		return "an unknown time kind";
+	if (!time_in_range(state->as_of, state->time_kind) ||
+		(state->frequency > 0 && (!time_in_range(state->first, state->time_kind) ||
+								  !time_in_range(state->last, state->time_kind))))
+		return "a time out of range";
 	if (state->amount_kind != RFM_NUMERIC && state->amount_kind != RFM_FLOAT8)
 		return "an unknown amount kind";
 	if (state->frequency < 0 || state->rows < state->frequency)

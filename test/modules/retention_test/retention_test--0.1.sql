@@ -1,0 +1,33 @@
+/* retention_test--0.1.sql: test-only helpers of the retention suite */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION retention_test" to load this file. \quit
+
+CREATE FUNCTION fuzz_deserialize(agg regprocedure, rows_query text,
+                                 iterations integer, seed integer,
+                                 OUT cases bigint, OUT accepted bigint,
+                                 OUT rejected bigint, OUT round_trip boolean,
+                                 OUT state_bytes integer, OUT reject_sqlstates text[],
+                                 OUT later_errors bigint, OUT later_sqlstates text[],
+                                 OUT internal_errors text[])
+RETURNS record
+AS 'MODULE_PATHNAME', 'fuzz_deserialize'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;  -- runs subtransactions and a query
+
+COMMENT ON FUNCTION fuzz_deserialize(regprocedure, text, integer, integer) IS
+'builds the internal state of an aggregate over the rows of a query, checks the serialize/deserialize round trip, then feeds mutated bytes (truncations, bit flips, length fields, version bytes, LCG-random edits) to its deserialize function, and combines and finalizes every accepted one';
+
+CREATE FUNCTION state_bytes(agg regprocedure, rows_query text)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'state_bytes'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;  -- runs a query
+
+CREATE FUNCTION deserialize_final(agg regprocedure, state bytea)
+RETURNS text
+AS 'MODULE_PATHNAME', 'deserialize_final'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;  -- test helper, no planner assumptions
+
+COMMENT ON FUNCTION state_bytes(regprocedure, text) IS
+'the serialized internal state of an aggregate over the rows of a query';
+COMMENT ON FUNCTION deserialize_final(regprocedure, bytea) IS
+'deserializes a state, combines it into an empty one and returns the final result as text';

@@ -1,0 +1,59 @@
+-- state_corrupt: named regression tests for the bugs the state fuzz
+-- (state_fuzz.sql) found, each a serialized state with one chosen field
+-- corrupted (retention_test.state_bytes / deserialize_final).
+--
+-- rfm_deserialize_time_range: rfm_deserialize accepted order times and
+-- as_of outside the range of date and timestamptz as long as first <= last
+-- <= as_of held, and rfm_final then computed days that do not fit an int32
+-- (an assertion failure in assert builds, a wrong recency and tenure
+-- otherwise). The rfm state is: version, time kind, amount kind, scale
+-- (bytes 0-3), then as_of, first, last as int64 in network byte order
+-- (bytes 4-11, 12-19, 20-27).
+BEGIN;
+SELECT plan(7);
+CREATE EXTENSION retention_test;
+
+CREATE TEMP TABLE rfm_states AS
+SELECT retention_test.state_bytes('rfm(date,numeric,date)',
+    $$SELECT date '2024-01-01' + g * 3, g * 2.5, date '2024-03-01' FROM generate_series(1, 4) AS g$$) AS d,
+       retention_test.state_bytes('rfm(timestamptz,float8,timestamptz)',
+    $$SELECT timestamptz '2024-01-01 10:00+00' + g * interval '29 hours', g * 1.5::float8,
+             timestamptz '2024-03-01 00:00+00' FROM generate_series(1, 4) AS g$$) AS t;
+
+SELECT is(retention_test.deserialize_final('rfm(date,numeric,date)', d),
+          (SELECT rfm(date '2024-01-01' + g * 3, g * 2.5, date '2024-03-01')::text
+           FROM generate_series(1, 4) AS g),
+          'rfm_deserialize_time_range: an intact date state finalizes as the aggregate does')
+FROM rfm_states;
+
+SELECT is(retention_test.deserialize_final('rfm(timestamptz,float8,timestamptz)', t),
+          (SELECT rfm(timestamptz '2024-01-01 10:00+00' + g * interval '29 hours', g * 1.5::float8,
+                      timestamptz '2024-03-01 00:00+00')::text
+           FROM generate_series(1, 4) AS g),
+          'rfm_deserialize_time_range: an intact timestamptz state finalizes as the aggregate does')
+FROM rfm_states;
+
+-- each corrupted state: the sign bit of first (a first order some 2^63
+-- days or microseconds back), as_of = 2^63 - 1 (after every order, and
+-- infinity for timestamptz), and a date as_of that fits int64 but not the
+-- int32 of date values
+SELECT throws_ok(format('SELECT retention_test.deserialize_final(%L, %L)', c.agg, c.bytes),
+                 '22P03', 'invalid serialized rfm state',
+                 'rfm_deserialize_time_range: ' || c.what || ' is rejected')
+FROM rfm_states AS s,
+LATERAL (VALUES
+    (1, 'rfm(date,numeric,date)', set_byte(s.d, 12, get_byte(s.d, 12) # 128),
+     'a date first order below the range of date'),
+    (2, 'rfm(timestamptz,float8,timestamptz)', set_byte(s.t, 12, get_byte(s.t, 12) # 128),
+     'a timestamptz first order below the range'),
+    (3, 'rfm(date,numeric,date)', overlay(s.d PLACING '\x7fffffffffffffff'::bytea FROM 5),
+     'a date as_of above the range of date'),
+    (4, 'rfm(timestamptz,float8,timestamptz)', overlay(s.t PLACING '\x7fffffffffffffff'::bytea FROM 5),
+     'timestamptz as_of infinity'),
+    (5, 'rfm(date,numeric,date)', overlay(s.d PLACING '\x0000000080000000'::bytea FROM 5),
+     'a date as_of beyond int32')
+) AS c(n, agg, bytes, what)
+ORDER BY c.n;
+
+SELECT * FROM finish();
+ROLLBACK;

@@ -1,0 +1,141 @@
+-- state_fuzz: corrupted serialized states fed to the deserialize functions
+-- of every aggregate of the extension with internal state (the helper
+-- retention_test.fuzz_deserialize, test/modules/retention_test). For each
+-- sample: the state built from the rows round-trips exactly (same bytes,
+-- same final result, also after a combine into nothing); of thousands of
+-- mutations (every truncation, every bit flip, large length fields at
+-- every offset, every other version byte, LCG-random edits with seed 7)
+-- deserialize rejects some with its own SQLSTATE and accepts the rest,
+-- which then survive serialize, combine and final, raising at most the
+-- errors a valid state of another group could raise. A crash ends the
+-- session and fails the file. An internal-state aggregate without a sample
+-- fails the coverage test, so new aggregates must be added here.
+BEGIN;
+CREATE EXTENSION retention_test;
+
+CREATE TEMP TABLE fuzz_samples (agg regprocedure, rows_query text);
+INSERT INTO fuzz_samples VALUES
+-- rfm: date and timestamptz orders, numeric (scaled int64, and a sum too
+-- large for it: the numeric accumulator) and float8 amounts, refunds,
+-- explicit as_of and the current_date / now() forms
+('rfm(date,numeric,date)',
+ $$SELECT date '2024-01-01' + g * 3, g * 2.5 - 5, date '2024-03-01' FROM generate_series(1, 12) AS g$$),
+('rfm(date,numeric,date)',
+ $$SELECT date '2024-01-01' + g, 9e17::numeric * g, date '2024-03-01' FROM generate_series(1, 3) AS g$$),
+('rfm(date,numeric)',
+ $$SELECT date '2024-01-01' + g * 3, g * 1.125 FROM generate_series(1, 5) AS g$$),
+('rfm(date,float8,date)',
+ $$SELECT date '2024-01-01' + g * 3, g * 0.1::float8 - 0.3, date '2024-02-01' FROM generate_series(1, 8) AS g$$),
+('rfm(date,float8)',
+ $$SELECT date '2024-01-01' + g * 3, g * 0.1::float8 FROM generate_series(1, 5) AS g$$),
+('rfm(timestamptz,numeric,timestamptz)',
+ $$SELECT timestamptz '2024-01-01 10:00+00' + g * interval '29 hours', g * 7.5,
+          timestamptz '2024-03-01 00:00+00' FROM generate_series(1, 10) AS g$$),
+('rfm(timestamptz,numeric)',
+ $$SELECT timestamptz '2024-01-01 10:00+00' + g * interval '29 hours', g * 7.5 FROM generate_series(1, 4) AS g$$),
+('rfm(timestamptz,float8,timestamptz)',
+ $$SELECT timestamptz '2024-01-01 10:00+00' + g * interval '29 hours', g * 1.5::float8,
+          timestamptz '2024-03-01 00:00+00' FROM generate_series(1, 10) AS g$$),
+('rfm(timestamptz,float8)',
+ $$SELECT timestamptz '2024-01-01 10:00+00' + g * interval '29 hours', g * 1.5::float8 FROM generate_series(1, 4) AS g$$),
+-- rfm_breaks: repeated values (counts above 1), NULLs, default and 3 bins
+('rfm_breaks(integer,bigint,numeric)',
+ $$SELECT g % 7, (g % 4)::bigint, CASE WHEN g % 6 = 0 THEN NULL ELSE (g % 5) * 10.5 END
+   FROM generate_series(1, 20) AS g$$),
+('rfm_breaks(integer,bigint,numeric,integer)',
+ $$SELECT g * 3, (g % 3)::bigint, g * 2.0, 3 FROM generate_series(1, 9) AS g$$),
+-- cohort_retention: bitmap sets (month, quarter, year), spilled sets
+-- (days and weeks spanning more than 64 periods, and every set with
+-- amounts), text ids including the empty one
+('cohort_retention(bigint,date,time_unit)',
+ $$SELECT (g % 3)::bigint, date '2024-01-01' + (g * 37 % 400), 'day'::time_unit FROM generate_series(1, 12) AS g$$),
+('cohort_retention(bigint,date,time_unit)',
+ $$SELECT (g % 6)::bigint, date '2023-01-01' + (g * 53 % 700), 'month'::time_unit FROM generate_series(1, 30) AS g$$),
+('cohort_retention(bigint,date,time_unit,numeric)',
+ $$SELECT (g % 4)::bigint, date '2022-01-01' + (g * 91 % 1400), 'quarter'::time_unit,
+          CASE WHEN g % 5 = 0 THEN NULL ELSE g * 1.25 END FROM generate_series(1, 14) AS g$$),
+('cohort_retention(bigint,timestamptz,time_unit)',
+ $$SELECT (g % 3)::bigint, timestamptz '2023-01-01 12:00+00' + (g * 61 % 600) * interval '1 day', 'week'::time_unit
+   FROM generate_series(1, 15) AS g$$),
+('cohort_retention(bigint,timestamptz,time_unit,numeric)',
+ $$SELECT (g % 4)::bigint - 2, timestamptz '2019-06-01 00:00+00' + (g * 97 % 2000) * interval '1 day', 'year'::time_unit,
+          g * 10.5 FROM generate_series(1, 12) AS g$$),
+('cohort_retention(text,date,time_unit)',
+ $$SELECT CASE WHEN g % 5 = 0 THEN '' ELSE 'c' || (g % 5) END, date '2023-01-01' + (g * 41 % 500), 'month'::time_unit
+   FROM generate_series(1, 20) AS g$$),
+('cohort_retention(text,date,time_unit,numeric)',
+ $$SELECT 'customer-' || (g % 3), date '2023-01-01' + (g * 41 % 500), 'month'::time_unit, (g * 3)::numeric
+   FROM generate_series(1, 10) AS g$$),
+('cohort_retention(text,timestamptz,time_unit)',
+ $$SELECT 'c' || (g % 4), timestamptz '2023-01-01 00:00+00' + (g * 67 % 800) * interval '1 day', 'week'::time_unit
+   FROM generate_series(1, 16) AS g$$),
+('cohort_retention(text,timestamptz,time_unit,numeric)',
+ $$SELECT 'c' || (g % 3), timestamptz '2023-01-01 00:00+00' + (g * 67 % 800) * interval '1 day', 'quarter'::time_unit,
+          g * 0.001 FROM generate_series(1, 10) AS g$$),
+-- btyd_summary: a day list inside the state (at most 8 entries) and one
+-- moved out of it, every unit, orders after as_of and same-day orders
+('btyd_summary(date,numeric,date,time_unit)',
+ $$SELECT date '2024-01-01' + (g * 7 % 50), g * 3.25, date '2024-03-01', 'week'::time_unit FROM generate_series(1, 30) AS g$$),
+('btyd_summary(date,float8,date,time_unit)',
+ $$SELECT date '2024-01-01' + g % 5, g * 0.5::float8, date '2024-01-10', 'day'::time_unit FROM generate_series(1, 6) AS g$$),
+('btyd_summary(timestamptz,numeric,timestamptz,time_unit)',
+ $$SELECT timestamptz '2024-01-01 00:00+00' + (g * 29 % 90) * interval '1 day', g * 1.5,
+          timestamptz '2024-03-01 00:00+00', 'month'::time_unit FROM generate_series(1, 20) AS g$$),
+('btyd_summary(timestamptz,float8,timestamptz,time_unit)',
+ $$SELECT timestamptz '2024-01-01 06:00+00' + (g * 13 % 40) * interval '1 day', g::float8,
+          timestamptz '2024-02-01 00:00+00', 'day'::time_unit FROM generate_series(1, 12) AS g$$);
+
+SELECT plan(2 + 5 * (SELECT count(*) FROM fuzz_samples)::integer);
+
+-- every aggregate of the extension with internal state has a sample
+SELECT is(array_agg(p.oid::regprocedure::text ORDER BY 1), NULL,
+          'every internal-state aggregate of retention has a fuzz sample')
+FROM pg_depend AS d
+JOIN pg_proc AS p ON p.oid = d.objid
+JOIN pg_aggregate AS a ON a.aggfnoid = p.oid
+WHERE d.classid = 'pg_proc'::regclass
+  AND d.refclassid = 'pg_extension'::regclass
+  AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'retention')
+  AND a.aggtranstype = 'internal'::regtype
+  AND p.oid NOT IN (SELECT agg FROM fuzz_samples);
+
+CREATE TEMP TABLE fuzz_results AS
+SELECT s.agg::text AS agg, s.rows_query, r.*
+FROM fuzz_samples AS s, retention_test.fuzz_deserialize(s.agg, s.rows_query, 1000, 7) AS r;
+
+SELECT ok(round_trip, agg || ': deserialize(serialize(state)) re-serializes to the same '
+                      || state_bytes || ' bytes and finalizes to the same result')
+FROM fuzz_results ORDER BY agg, rows_query;
+
+SELECT ok(rejected > 0 AND accepted + rejected = cases,
+          agg || ': ' || cases || ' mutated states, ' || rejected || ' rejected, '
+          || accepted || ' accepted and used, no crash')
+FROM fuzz_results ORDER BY agg, rows_query;
+
+-- deserialize errors: 22P03 (cohort_retention, rfm, rfm_breaks), 22P02
+-- (btyd_summary), and 08P01 "no data left in message" from the pq_getmsg*
+-- readers that rfm and rfm_breaks use (as core's numeric_avg_deserialize
+-- does); never an internal error (XX000) or an allocation failure
+SELECT ok(reject_sqlstates <@ ARRAY['08P01', '22P02', '22P03'],
+          agg || ': deserialize rejects with ' || reject_sqlstates::text)
+FROM fuzz_results ORDER BY agg, rows_query;
+
+-- errors of using an accepted state: those a valid state of another group
+-- can raise (22023 another unit or as_of, 22003 a sum overflowing, 54000 a
+-- matrix too large), and XX000 for a state of another overload combined
+-- with the original (the next test checks those messages)
+SELECT ok(later_sqlstates <@ ARRAY['22003', '22023', '54000', 'XX000'],
+          agg || ': accepted states raise only ' || later_sqlstates::text
+          || ' (' || later_errors || ' times) in serialize, combine and final')
+FROM fuzz_results ORDER BY agg, rows_query;
+
+SELECT is(array(SELECT m FROM unnest(internal_errors) AS m
+                WHERE m !~ '^cannot combine [a-z_]+ states of different (kinds|aggregates)$'),
+          '{}'::text[],
+          agg || ': the only internal errors are combines of states of two overloads')
+FROM fuzz_results ORDER BY agg, rows_query;
+
+SELECT is((SELECT sum(cases) FROM fuzz_results) > 0, true, 'the session survived every case');
+
+SELECT * FROM finish();
+ROLLBACK;
