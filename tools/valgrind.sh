@@ -10,6 +10,8 @@
 #
 #   bash tools/valgrind.sh            # whole pg_regress suite
 #   bash tools/valgrind.sh rfm cltv   # chosen tests
+#   bash tools/valgrind.sh test/state_fuzz.sql   # pgTAP files (pg_prove), alone
+#                                     # or after named pg_regress tests
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -82,6 +84,10 @@ trap 'stop_vg_server; rm -rf "$BUILD"' EXIT
 (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$BUILD")
 make -C "$BUILD" -s PG_CONFIG="$VG_PREFIX/bin/pg_config" PG_CFLAGS="-Wall -g -O1" with_llvm=no >/dev/null
 make -C "$BUILD" -s PG_CONFIG="$VG_PREFIX/bin/pg_config" with_llvm=no install >/dev/null
+# pgTAP files need pgtap (SQL only: Debian's files) and the test-only module
+make -C "$BUILD/test/modules/retention_test" -s PG_CONFIG="$VG_PREFIX/bin/pg_config" \
+    PG_CFLAGS="-Wall -g -O1" with_llvm=no install >/dev/null
+cp /usr/share/postgresql/$PGVER/extension/pgtap* "$("$VG_PREFIX/bin/pg_config" --sharedir)/extension/"
 
 # 3. A cluster whose postmaster and every backend run under memcheck.
 VG_DIR=$(mktemp -d /tmp/retention-vg.XXXXXX)
@@ -106,12 +112,26 @@ for _ in $(seq 1 300); do
 done
 
 # 4. The suite; a failed comparison is reported, valgrind decides the result.
-tests=("$@")
-[ ${#tests[@]} -gt 0 ] || tests=($(cd "$ROOT/sql" && ls *.sql | sed 's/\.sql$//'))
+tests=() taps=()
+for t in "$@"; do
+    case $t in *.sql) taps+=("$t") ;; *) tests+=("$t") ;; esac
+done
+[ $# -gt 0 ] || tests=($(cd "$ROOT/sql" && ls *.sql | sed 's/\.sql$//'))
 start=$(date +%s)
-if (cd "$BUILD" && "$(dirname "$("$SYS_PG_CONFIG" --pgxs)")/../../src/test/regress/pg_regress" --host="$VG_DIR" \
+regress=ok
+if [ ${#tests[@]} -gt 0 ] && ! (cd "$BUILD" && "$(dirname "$("$SYS_PG_CONFIG" --pgxs)")/../../src/test/regress/pg_regress" --host="$VG_DIR" \
         --user=postgres --bindir="$VG_PREFIX/bin" --inputdir=. --load-extension=retention \
-        --dbname=contrib_regression "${tests[@]}"); then regress=ok; else regress=failed; fi
+        --dbname=contrib_regression "${tests[@]}"); then regress=failed; fi
+if [ ${#taps[@]} -gt 0 ]; then
+    "$VG_PREFIX/bin/psql" -X -q -h "$VG_DIR" -U postgres -d postgres -c 'CREATE DATABASE retention_tap'
+    "$VG_PREFIX/bin/psql" -X -q -h "$VG_DIR" -U postgres -d retention_tap \
+        -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION retention'
+    # from the snapshot in $BUILD: psql reads a file as it goes, and the
+    # worktree may change during a long run
+    (cd "$BUILD" && PGHOST=$VG_DIR PGUSER=postgres pg_prove -v -d retention_tap "${taps[@]}") \
+        >"$VG_DIR/pgtap.log" 2>&1 || regress=failed
+    grep -vE '^\s*ok [0-9]+' "$VG_DIR/pgtap.log" || true
+fi
 stop_vg_server
 elapsed=$(( $(date +%s) - start ))
 
@@ -132,8 +152,9 @@ for log in "$VG_DIR"/valgrind.*.log; do
     fi
 done
 crashes=$(grep -cE 'terminated by signal|was terminated by exception' "$VG_DIR/server.log" || true)
-[ "$regress" = ok ] || cat "$BUILD/regression.diffs" 2>/dev/null | head -n 200
-echo "valgrind: ${#tests[@]} regression tests in ${elapsed}s (pg_regress $regress);" \
+# (no regression.diffs when only pgTAP files failed; pipefail must not end the script here)
+[ "$regress" = ok ] || head -n 200 "$BUILD/regression.diffs" 2>/dev/null || true
+echo "valgrind: ${#tests[@]} regression tests and ${#taps[@]} pgTAP files in ${elapsed}s (tests $regress);" \
      "errors with extension frames: $errors_in_ext; errors in all: $errors_all (logs in $LOGKEEP); crashes: $crashes"
 rm -rf "$VG_DIR"
 [ "$errors_in_ext" -eq 0 ] && [ "$crashes" -eq 0 ] && [ "$regress" = ok ]

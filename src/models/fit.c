@@ -418,6 +418,29 @@ fit_corrupt(const char *what)
  * kind, the length against the row count, every value and weight, and
  * that the weights add up.
  */
+/*
+ * Whether a row (finite, non-negative values) is one the transition
+ * functions store: frequency a whole number up to INT_MAX, no -0; for
+ * BG/NBD and Pareto/NBD 0 <= recency <= t, t > 0 and recency 0 when
+ * frequency is 0 (btyd_check_summary); for Gamma-Gamma frequency >= 1,
+ * monetary_value > 0 and a 0 third value.
+ */
+static bool
+fit_row_valid(FitKind kind, const FitKey *key)
+{
+	double		frequency = key->v[0];
+
+	for (int j = 0; j < FIT_KEY_VALUES; j++)
+		if (signbit(key->v[j]))
+			return false;
+	if (frequency != floor(frequency) || frequency > PG_INT32_MAX)
+		return false;
+	if (kind == FIT_BTYD)
+		return key->v[2] > 0.0 && key->v[1] <= key->v[2] &&
+			(frequency > 0.0 || key->v[1] == 0.0);
+	return frequency >= 1.0 && key->v[1] > 0.0 && key->v[2] == 0.0;
+}
+
 PG_FUNCTION_INFO_V1(fit_deserialize);
 Datum
 fit_deserialize(PG_FUNCTION_ARGS)
@@ -475,6 +498,8 @@ fit_deserialize(PG_FUNCTION_ARGS)
 		for (int j = 0; j < FIT_KEY_VALUES; j++)
 			if (!isfinite(key.v[j]) || key.v[j] < 0.0)
 				fit_corrupt("A row value is not a finite non-negative number.");
+		if (!fit_row_valid((FitKind) kind, &key))
+			fit_corrupt("A row is not one the transition function stores.");
 		if (weight <= 0)
 			fit_corrupt("A row weight is not positive.");
 		entry = fitrows_insert(state->rows, key, &found);

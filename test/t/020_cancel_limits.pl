@@ -1,5 +1,6 @@
 # Cancel and limits: statement_timeout and pg_cancel_backend stop a large
-# cohort_retention aggregate (serial and parallel) within a generous bound
+# cohort_retention aggregate (serial and parallel) and a long Pareto/NBD
+# fit within a generous bound
 # (the measured latency is reported with note); an error that only a
 # parallel worker sees surfaces as a normal ERROR with its SQLSTATE and the
 # session stays usable; hash aggregates that spill to disk (work_mem 64kB)
@@ -47,25 +48,35 @@ my $parallel_setup = q{SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0; SET max_parallel_workers_per_gather = 2;};
 my $parallel_query = q{SELECT cohort_retention(customer_id * 41 + k, order_date, 'day') IS NOT NULL
 FROM orders, generate_series(1, 40) AS k};
+# A long fit: Pareto/NBD over 20,000 distinct customer summaries (well over
+# 30 s here), whose rows take a fraction of a second, so the cancel lands
+# in the optimizer of the final function.
+my $fit_query = q{SELECT pareto_nbd_fit(f, CASE WHEN f = 0 THEN 0 ELSE r END, t) IS NOT NULL
+FROM (SELECT g % 7 AS f, (g % 997)::float8 / 10 AS r, 100 + (g % 1009)::float8 / 7 AS t
+      FROM generate_series(1, 20000) AS g) AS s};
 
 like($node->safe_psql('postgres', "$parallel_setup EXPLAIN (COSTS OFF) $parallel_query"),
 	qr/Gather.*Partial Aggregate/s, 'the parallel form has a Gather over a Partial Aggregate');
 
+my @long = ([ 'serial cohort_retention', '', $serial_query ],
+	[ 'parallel cohort_retention', $parallel_setup, $parallel_query ],
+	[ 'pareto_nbd_fit', '', $fit_query ]);
+
 # statement_timeout: the error and the time it took past the timeout.
-for my $case ([ 'serial', '', $serial_query ], [ 'parallel', $parallel_setup, $parallel_query ])
+for my $case (@long)
 {
 	my ($name, $setup, $query) = @$case;
 	my $start = time;
 	my ($rc, $out, $err) = $node->psql('postgres', "$setup SET statement_timeout = '1s'; $query");
 	my $late = time - $start - 1;
 	like($err, qr/canceling statement due to statement timeout/,
-		"statement_timeout stops the $name cohort_retention aggregate");
-	note(sprintf('%s cohort_retention: stopped %.3f s after statement_timeout', $name, $late));
+		"statement_timeout stops the $name aggregate");
+	note(sprintf('%s: stopped %.3f s after statement_timeout', $name, $late));
 	cmp_ok($late, '<', $bound, "$name: statement_timeout takes effect within $bound s");
 }
 
 # pg_cancel_backend from another session while the aggregate runs.
-for my $case ([ 'serial', '', $serial_query ], [ 'parallel', $parallel_setup, $parallel_query ])
+for my $case (@long)
 {
 	my ($name, $setup, $query) = @$case;
 	my $bg = $node->background_psql('postgres', on_error_stop => 0);
@@ -81,8 +92,8 @@ for my $case ([ 'serial', '', $serial_query ], [ 'parallel', $parallel_setup, $p
 	  || $bg->{timeout}->is_expired;
 	my $late = time - $start;
 	like($bg->{stderr}, qr/canceling statement due to user request/,
-		"pg_cancel_backend stops the $name cohort_retention aggregate");
-	note(sprintf('%s cohort_retention: stopped %.3f s after pg_cancel_backend', $name, $late));
+		"pg_cancel_backend stops the $name aggregate");
+	note(sprintf('%s: stopped %.3f s after pg_cancel_backend', $name, $late));
 	cmp_ok($late, '<', $bound, "$name: the cancel takes effect within $bound s");
 	$bg->{stderr} = '';
 	is($bg->query('SELECT 41 + 1'), '42', "$name: the cancelled session is usable");

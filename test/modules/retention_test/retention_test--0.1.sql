@@ -5,17 +5,19 @@
 
 CREATE FUNCTION fuzz_deserialize(agg regprocedure, rows_query text,
                                  iterations integer, seed integer,
+                                 final_share float8 DEFAULT 1,
                                  OUT cases bigint, OUT accepted bigint,
                                  OUT rejected bigint, OUT round_trip boolean,
                                  OUT state_bytes integer, OUT reject_sqlstates text[],
                                  OUT later_errors bigint, OUT later_sqlstates text[],
-                                 OUT internal_errors text[])
+                                 OUT internal_errors text[], OUT finalized bigint,
+                                 OUT bytes_identical boolean)
 RETURNS record
 AS 'MODULE_PATHNAME', 'fuzz_deserialize'
 LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;  -- runs subtransactions and a query
 
-COMMENT ON FUNCTION fuzz_deserialize(regprocedure, text, integer, integer) IS
-'builds the internal state of an aggregate over the rows of a query, checks the serialize/deserialize round trip, then feeds mutated bytes (truncations, bit flips, length fields, version bytes, LCG-random edits) to its deserialize function, and combines and finalizes every accepted one';
+COMMENT ON FUNCTION fuzz_deserialize(regprocedure, text, integer, integer, float8) IS
+'builds the internal state of an aggregate over the rows of a query, checks the serialize/deserialize round trip, then feeds mutated bytes (truncations, bit flips, length fields, version bytes, LCG-random edits) to its deserialize function, and combines every accepted one and finalizes a share of them';
 
 CREATE FUNCTION state_bytes(agg regprocedure, rows_query text)
 RETURNS bytea

@@ -86,15 +86,24 @@ typedef struct FuzzRun
 	SqlstateSet reject_states;
 	SqlstateSet later_states;
 	MessageSet	internal_errors;
-	uint64		lcg;
+	uint64		lcg;			/* the mutations */
+	uint64		final_lcg;		/* which accepted states are finalized */
+	double		final_share;
+	int64		finalized;
 } FuzzRun;
 
 /* A 64-bit LCG (Knuth's MMIX constants); the high bits are the output. */
 static inline uint32
+lcg_step(uint64 *x)
+{
+	*x = *x * UINT64CONST(6364136223846793005) + UINT64CONST(1442695040888963407);
+	return (uint32) (*x >> 32);
+}
+
+static inline uint32
 lcg_next(FuzzRun *run)
 {
-	run->lcg = run->lcg * UINT64CONST(6364136223846793005) + UINT64CONST(1442695040888963407);
-	return (uint32) (run->lcg >> 32);
+	return lcg_step(&run->lcg);
 }
 
 /* A uniform integer in [0, n), n > 0. */
@@ -219,6 +228,13 @@ call_final_text(FuzzRun *run, Datum state, bool state_null)
 }
 
 static bool
+bytes_equal(const bytea *a, const bytea *b)
+{
+	return VARSIZE_ANY_EXHDR(a) == VARSIZE_ANY_EXHDR(b) &&
+		memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
+}
+
+static bool
 texts_equal(const char *a, const char *b)
 {
 	if (a == NULL || b == NULL)
@@ -284,19 +300,28 @@ catch_case_error(FuzzRun *run, MemoryContext oldcontext, ResourceOwner oldowner,
  * What an accepted mutated state must survive: serialize again, combine
  * into nothing and finalize, combine into a copy of the original state and
  * finalize. Errors are fine (a mutated state may belong to another group);
- * crashes are not.
+ * crashes are not. The final functions run for a share of the accepted
+ * states only (drawn from a separate LCG), as a model fit costs far more
+ * than the rest.
  */
 static void
 use_accepted(FuzzRun *run, Datum state)
 {
 	bool		isnull;
 	Datum		merged;
+	Datum		merged_original;
+	bool		finalize = lcg_step(&run->final_lcg) < run->final_share * 4294967296.0;
 
 	(void) call_serialize(run, state);
 	merged = call_combine(run, (Datum) 0, true, state, &isnull);
-	(void) call_final_text(run, merged, isnull);
-	merged = call_combine(run, call_deserialize(run, run->original), false, state, &isnull);
-	(void) call_final_text(run, merged, isnull);
+	if (finalize)
+		(void) call_final_text(run, merged, isnull);
+	merged_original = call_combine(run, call_deserialize(run, run->original), false, state, &isnull);
+	if (finalize)
+	{
+		(void) call_final_text(run, merged_original, isnull);
+		run->finalized++;
+	}
 }
 
 /*
@@ -589,6 +614,8 @@ run_create(Oid aggfnoid, int32 seed)
 	run->workcxt = AllocSetContextCreate(CurrentMemoryContext, "fuzz work", ALLOCSET_DEFAULT_SIZES);
 	run->casecxt = AllocSetContextCreate(run->workcxt, "fuzz case", ALLOCSET_DEFAULT_SIZES);
 	run->lcg = (uint64) (uint32) seed * UINT64CONST(0x9E3779B97F4A7C15) + 1;
+	run->final_lcg = run->lcg ^ UINT64CONST(0xD1B54A32D192ED03);
+	run->final_share = 1.0;
 
 	tuple = SearchSysCache1(AGGFNOID, ObjectIdGetDatum(aggfnoid));
 	if (!HeapTupleIsValid(tuple))
@@ -624,16 +651,22 @@ run_create(Oid aggfnoid, int32 seed)
 
 /*
  * fuzz_deserialize(agg regprocedure, rows_query text, iterations integer,
- *					seed integer)
+ *					seed integer, final_share float8)
  *	returns (cases, accepted, rejected, round_trip, state_bytes,
- *			 reject_sqlstates, later_errors, later_sqlstates, internal_errors)
+ *			 reject_sqlstates, later_errors, later_sqlstates, internal_errors,
+ *			 finalized, bytes_identical)
  *
  * round_trip: serialize(deserialize(bytes)) gives the same bytes, and the
  * final function gives the same text for the state, its deserialized copy
  * and that copy combined into nothing. reject_sqlstates: the SQLSTATEs of
  * the errors deserialize raised; later_sqlstates: those raised while using
  * accepted states; internal_errors: the messages of the XX000 errors among
- * both (elog, for what cannot happen in a real query).
+ * both (elog, for what cannot happen in a real query); finalized: the
+ * accepted states that were finalized, a share final_share (0 to 1) of
+ * them. round_trip: the bytes of serialize(deserialize(bytes)) have the
+ * same length and the final results are equal; bytes_identical: the bytes
+ * are the same too, which a state serialized in the order of a hash table
+ * that deserialize rebuilt need not give.
  */
 PG_FUNCTION_INFO_V1(fuzz_deserialize);
 Datum
@@ -642,10 +675,11 @@ fuzz_deserialize(PG_FUNCTION_ARGS)
 	Oid			aggfnoid = PG_GETARG_OID(0);
 	char	   *query = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	int32		iterations = PG_GETARG_INT32(2);
+	double		final_share = PG_GETARG_FLOAT8(4);
 	FuzzRun    *run;
 	TupleDesc	tupdesc;
-	Datum		values[9];
-	bool		nulls[9] = {false};
+	Datum		values[11];
+	bool		nulls[11] = {false};
 	Datum		messages[FUZZ_MAX_STATES];
 	Datum		state;
 	Datum		copy;
@@ -655,6 +689,7 @@ fuzz_deserialize(PG_FUNCTION_ARGS)
 	char	   *final1;
 	char	   *final2;
 	bool		round_trip;
+	bool		bytes_identical;
 
 	if (iterations < 0)
 		ereport(ERROR,
@@ -662,7 +697,12 @@ fuzz_deserialize(PG_FUNCTION_ARGS)
 				 errmsg("iterations must not be negative")));
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "fuzz_deserialize must return a composite type");
+	if (!(final_share >= 0.0 && final_share <= 1.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("final_share must be between 0 and 1")));
 	run = run_create(aggfnoid, PG_GETARG_INT32(3));
+	run->final_share = final_share;
 
 	/* the state, its bytes and the round trip */
 	state = build_state(run, aggfnoid, query, run->workcxt);
@@ -673,12 +713,11 @@ fuzz_deserialize(PG_FUNCTION_ARGS)
 	final1 = call_final_text(run, copy, false);
 	copy = call_combine(run, (Datum) 0, true, call_deserialize(run, run->original), &isnull);
 	final2 = call_final_text(run, copy, isnull);
+	bytes_identical = bytes_equal(again, run->original);
 	round_trip = VARSIZE_ANY(again) == VARSIZE_ANY(run->original) &&
-		memcmp(VARDATA_ANY(again), VARDATA_ANY(run->original),
-			   VARSIZE_ANY_EXHDR(again)) == 0 &&
 		texts_equal(final0, final1) && texts_equal(final0, final2);
 	if (!round_trip)
-		ereport(NOTICE,
+		ereport(WARNING,
 				(errmsg("round trip of %s differs", format_procedure(aggfnoid)),
 				 errdetail("Final results: %s / %s / %s.", final0 ? final0 : "NULL",
 						   final1 ? final1 : "NULL", final2 ? final2 : "NULL")));
@@ -697,6 +736,8 @@ fuzz_deserialize(PG_FUNCTION_ARGS)
 		messages[i] = CStringGetTextDatum(run->internal_errors.messages[i]);
 	values[8] = PointerGetDatum(construct_array(messages, run->internal_errors.n, TEXTOID,
 												-1, false, TYPALIGN_INT));
+	values[9] = Int64GetDatum(run->finalized);
+	values[10] = BoolGetDatum(bytes_identical);
 	tupdesc = BlessTupleDesc(tupdesc);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
