@@ -8,7 +8,7 @@
 -- value, NULL, or the SQLSTATE and message.
 --
 BEGIN;
-SELECT plan(232);
+SELECT plan(233);
 SET LOCAL statement_timeout = '20s';
 
 -- fixed models (CDNOW per week; Fader & Hardie 2007 for sBG)
@@ -277,7 +277,9 @@ SELECT is((SELECT bgnbd_fit(f, r, t, p) FROM (VALUES (1, 1::float8, 2::float8, N
 SELECT is((SELECT bgnbd_fit(f, r, t) FROM (VALUES (1.0::float8, 1::float8, 2::float8)) v(f, r, t) WHERE false), NULL, 'bgnbd_fit float8: no rows gives NULL');
 SELECT throws_ok($$SELECT bgnbd_fit(f, r, t) FROM (VALUES (-1, 0::float8, 2::float8)) v(f, r, t)$$, '22023', 'frequency must be a non-negative integer');
 SELECT throws_ok($$SELECT bgnbd_fit(f, r, t) FROM (VALUES (2, 3::float8, 2::float8)) v(f, r, t)$$, '22023', 'recency must not exceed t');
-SELECT throws_ok($$SELECT bgnbd_fit(f, r, t) FROM (VALUES (0, 0::float8, 0::float8)) v(f, r, t)$$, '22023', 't must be positive');
+SELECT is((SELECT bgnbd_fit(f, r, t) FROM (VALUES (0, 0::float8, 0::float8)) v(f, r, t)), NULL,
+          'bgnbd_fit: a customer observed for no time (0, 0, 0) is skipped, leaving no rows');
+SELECT throws_ok($$SELECT bgnbd_fit(f, r, t) FROM (VALUES (1, 0::float8, 0::float8)) v(f, r, t)$$, '22023', 't must be positive');
 SELECT throws_ok($$SELECT bgnbd_fit(f, r, t) FROM (VALUES (0, 0::float8, 'NaN'::float8)) v(f, r, t)$$, '22023', 't must be a finite number');
 SELECT throws_ok($$SELECT bgnbd_fit(f, r, t) FROM (VALUES (2, '-Infinity'::float8, 2::float8)) v(f, r, t)$$, '22023', 'recency must be a finite number');
 SELECT throws_ok($$SELECT bgnbd_fit(f, r, t) FROM (VALUES (0, 1::float8, 2::float8)) v(f, r, t)$$, '22023', 'recency must be 0 when frequency is 0');
