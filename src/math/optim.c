@@ -6,11 +6,13 @@
  * NLopt allocates with malloc and keeps its own state on the C stack, so an
  * ereport (a longjmp) out of an objective callback would leak it and could
  * leave it inconsistent. The callbacks therefore never raise errors: when
- * an interrupt is pending (statement_timeout, cancel, terminate) the
- * callback asks NLopt to stop, and CHECK_FOR_INTERRUPTS runs only after
- * nlopt_destroy, where raising the error is safe. An interrupt that does
- * not end the query (a barrier, a memory-context dump request) lets the
- * minimisation resume from the best point so far.
+ * a cancel or terminate is pending (statement_timeout, pg_cancel_backend,
+ * pg_terminate_backend) the callback asks NLopt to stop, and
+ * CHECK_FOR_INTERRUPTS runs only after nlopt_destroy, where raising the
+ * error is safe. If the cancel is held off and does not end the query, the
+ * minimisation resumes from the best point so far. Other interrupts do not
+ * stop the optimiser (see optim_callback), so a fit does not depend on
+ * the machine's load.
  *
  *-------------------------------------------------------------------------
  */
@@ -64,7 +66,14 @@ optim_callback(unsigned n, const double *x, double *grad, void *data)
 	CallbackState *state = (CallbackState *) data;
 	double		value;
 
-	if (INTERRUPTS_PENDING_CONDITION())
+	/*
+	 * Only a cancel (statement_timeout, pg_cancel_backend) or a terminate
+	 * stops the optimiser. Other interrupts (sinval catch-up, barriers,
+	 * parallel messages) arrive at random under load; stopping for them
+	 * and restarting from the best point would make a fit depend on the
+	 * machine's load. They wait until the fit ends.
+	 */
+	if (QueryCancelPending || ProcDiePending)
 	{
 		state->interrupted = true;
 		nlopt_force_stop(state->opt);
