@@ -185,17 +185,13 @@ bgnbd_fit_final(PG_FUNCTION_ARGS)
 	OptimResult result;
 	double		theta[BGNBD_NPARAMS];
 	double		params[BGNBD_NPARAMS];
-	double		sum_t = 0.0;
-	double		sum_x = 0.0;
+	double		sum_t;
+	double		sum_x;
 	bool		converged;
 
 	if (rows == NULL)
 		PG_RETURN_NULL();
-	for (int64 i = 0; i < rows->nrows; i++)
-	{
-		sum_x += rows->weight[i] * rows->values[0][i];
-		sum_t += rows->weight[i] * rows->values[2][i];
-	}
+	btyd_weighted_sums(rows, &sum_x, &sum_t);
 	/* start: r = a = b = 1 and alpha for a mean rate near the observed one */
 	theta[0] = 0.0;
 	theta[1] = log(sum_t / (sum_x + (double) rows->customers));

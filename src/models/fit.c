@@ -192,6 +192,22 @@ btyd_check_summary(int32 frequency, double recency, double t)
 						   float8out_internal(recency))));
 }
 
+/*
+ * Weighted totals of frequency and age over the rows of a BG/NBD or
+ * Pareto/NBD fit: the observed purchase rate the fits start from.
+ */
+void
+btyd_weighted_sums(const FitRows *rows, double *sum_frequency, double *sum_t)
+{
+	*sum_frequency = 0.0;
+	*sum_t = 0.0;
+	for (int64 i = 0; i < rows->nrows; i++)
+	{
+		*sum_frequency += rows->weight[i] * rows->values[0][i];
+		*sum_t += rows->weight[i] * rows->values[2][i];
+	}
+}
+
 /* The aggregate state of fcinfo's first argument, created on first use. */
 static FitState *
 fit_state_get(FunctionCallInfo fcinfo, FitKind kind)

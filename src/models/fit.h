@@ -33,6 +33,7 @@ typedef struct FitRows
 
 extern FitRows *fit_rows(FunctionCallInfo fcinfo, FitKind kind);
 extern void btyd_check_summary(int32 frequency, double recency, double t);
+extern void btyd_weighted_sums(const FitRows *rows, double *sum_frequency, double *sum_t);
 extern bool model_params(HeapTupleHeader model, int n,
 						 const char *const *names, double *params);
 extern bool fit_params(const double *theta, int n, double *params);
