@@ -3,9 +3,9 @@
  * scaled.c
  *	  Exact scaled integers for numeric values (see scaled.h).
  *
- * The digits of a numeric are read through numeric_out, its public text
- * form (plain decimal notation, never an exponent), so nothing here
- * depends on the private layout of the numeric type.
+ * The digits of a numeric are read in place from its stored form, whose
+ * layout pg_upgrade freezes (numeric_parts), so a money amount becomes an
+ * integer without the text round trip and allocations of numeric_out.
  *
  *-------------------------------------------------------------------------
  */
@@ -33,48 +33,142 @@ const int64 scaled_pow10[SCALED_MAX_DIGITS + 1] = {
 };
 
 /*
- * The finite numeric num as *value / 10^*scale, where *scale is the
+ * numeric.c's on-disk header bits. The format is frozen, since pg_upgrade
+ * keeps numeric data files as they are: a uint16 that is either a short
+ * header (sign, display scale, weight) or the first half of a long one
+ * (sign and display scale, then an int16 weight), then base-10000 digits.
+ * A special value (NaN, and from PostgreSQL 14 the infinities) has the two
+ * top bits set.
+ */
+#define NUMERIC_SIGN_MASK				0xC000
+#define NUMERIC_NEG						0x4000
+#define NUMERIC_SHORT					0x8000
+#define NUMERIC_SPECIAL					0xC000
+#define NUMERIC_DSCALE_MASK				0x3FFF
+#define NUMERIC_SHORT_SIGN_MASK			0x2000
+#define NUMERIC_SHORT_DSCALE_MASK		0x1F80
+#define NUMERIC_SHORT_DSCALE_SHIFT		7
+#define NUMERIC_SHORT_WEIGHT_SIGN_MASK	0x0040
+#define NUMERIC_SHORT_WEIGHT_MASK		0x003F
+#define NUMERIC_BASE					10000
+
+static void
+invalid_numeric(int len)
+{
+	elog(ERROR, "invalid numeric of %d bytes", len);
+}
+
+/*
+ * Reads the parts of the numeric datum num in place: no copy of a short
+ * varlena, no allocation unless the value is compressed or out of line.
+ */
+void
+numeric_parts(Datum num, NumericParts *parts)
+{
+	struct varlena *raw = PG_DETOAST_DATUM_PACKED(num);
+	const char *data = VARDATA_ANY(raw);
+	int			len = VARSIZE_ANY_EXHDR(raw);
+	uint16		header;
+
+	if (len < (int) sizeof(uint16))
+		invalid_numeric(len);
+	memcpy(&header, data, sizeof(uint16));
+	memset(parts, 0, sizeof(NumericParts));
+	parts->special = (header & NUMERIC_SIGN_MASK) == NUMERIC_SPECIAL;
+	if (parts->special)
+		return;
+	if ((header & NUMERIC_SIGN_MASK) == NUMERIC_SHORT)
+	{
+		parts->negative = (header & NUMERIC_SHORT_SIGN_MASK) != 0;
+		parts->dscale = (header & NUMERIC_SHORT_DSCALE_MASK) >> NUMERIC_SHORT_DSCALE_SHIFT;
+		parts->weight = (header & NUMERIC_SHORT_WEIGHT_MASK) |
+			((header & NUMERIC_SHORT_WEIGHT_SIGN_MASK) ? ~NUMERIC_SHORT_WEIGHT_MASK : 0);
+		data += sizeof(uint16);
+		len -= sizeof(uint16);
+	}
+	else
+	{
+		int16		weight;
+
+		if (len < (int) (sizeof(uint16) + sizeof(int16)))
+			invalid_numeric(len);
+		parts->negative = (header & NUMERIC_SIGN_MASK) == NUMERIC_NEG;
+		parts->dscale = header & NUMERIC_DSCALE_MASK;
+		memcpy(&weight, data + sizeof(uint16), sizeof(int16));
+		parts->weight = weight;
+		data += sizeof(uint16) + sizeof(int16);
+		len -= sizeof(uint16) + sizeof(int16);
+	}
+	parts->ndigits = len / (int) sizeof(int16);
+	parts->digits = data;
+}
+
+/*
+ * The finite numeric of parts as *value / 10^*scale, with *scale the
+ * display scale capped at max_scale (0..SCALED_MAX_DIGITS): false when it
+ * is special, has a nonzero digit beyond max_scale decimals, or its value
+ * times 10^*scale does not fit in int64 (outputs undefined then). Digits
+ * come most significant first, each one at a smaller power of ten.
+ */
+bool
+scaled_from_parts(const NumericParts *parts, int max_scale, int64 *value, int *scale)
+{
+	int			s = Min(parts->dscale, max_scale);
+	uint64		magnitude = 0;
+
+	Assert(max_scale >= 0 && max_scale <= SCALED_MAX_DIGITS);
+	if (parts->special)
+		return false;
+	for (int i = 0; i < parts->ndigits; i++)
+	{
+		int			digit = numeric_parts_digit(parts, i);
+		int			exponent = 4 * (parts->weight - i) + s;	/* of this digit */
+		uint64		term;
+
+		if (digit == 0)
+			continue;
+		if (digit < 0 || digit >= NUMERIC_BASE)
+			return false;		/* not a digit numeric.c writes */
+		if (exponent >= 0)
+		{
+			/* 10^19 > -PG_INT64_MIN: a nonzero digit there does not fit */
+			if (exponent > SCALED_MAX_DIGITS ||
+				pg_mul_u64_overflow((uint64) digit, (uint64) scaled_pow10[exponent], &term))
+				return false;
+		}
+		else
+		{
+			/* the digit reaches beyond s decimals: only zeros may */
+			if (exponent <= -4 || digit % scaled_pow10[-exponent] != 0)
+				return false;
+			term = digit / scaled_pow10[-exponent];
+		}
+		if (pg_add_u64_overflow(magnitude, term, &magnitude))
+			return false;
+	}
+	if (magnitude > (uint64) PG_INT64_MAX + (parts->negative ? 1 : 0))
+		return false;
+	*value = parts->negative ? (int64) (0 - magnitude) : (int64) magnitude;
+	*scale = s;
+	return true;
+}
+
+/*
+ * The finite numeric datum num as *value / 10^*scale, where *scale is the
  * numeric's display scale. False (outputs undefined) when it has more than
  * SCALED_MAX_DIGITS significant digits or decimals, or is NaN or infinite.
  */
 bool
-scaled_from_numeric(Numeric num, int64 *value, int *scale)
+scaled_from_numeric(Datum num, int64 *value, int *scale)
 {
-	char	   *text = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
-	const char *p = text;
-	bool		negative = false;
-	int			digits = 0;
-	int			decimals = -1;	/* digits after the point; -1 before it */
-	int64		v = 0;
+	NumericParts parts;
 
-	if (*p == '-')
-	{
-		negative = true;
-		p++;
-	}
-	for (; *p; p++)
-	{
-		if (*p == '.')
-		{
-			decimals = 0;
-			continue;
-		}
-		/* NaN, Infinity, or too many digits (leading zeros do not count) */
-		if (*p < '0' || *p > '9' || ((v != 0 || *p != '0') && ++digits > SCALED_MAX_DIGITS))
-		{
-			pfree(text);
-			return false;
-		}
-		v = v * 10 + (*p - '0');
-		if (decimals >= 0)
-			decimals++;
-	}
-	pfree(text);
-	if (decimals > SCALED_MAX_DIGITS)
-		return false;			/* 0.0000000000000000001 has one digit, scale 19 */
-	*value = negative ? -v : v;
-	*scale = decimals < 0 ? 0 : decimals;
-	return true;
+	numeric_parts(num, &parts);
+	if (parts.special || parts.dscale > SCALED_MAX_DIGITS ||
+		!scaled_from_parts(&parts, SCALED_MAX_DIGITS, value, scale))
+		return false;
+	/* 10^18 - 1 is the largest value of SCALED_MAX_DIGITS digits */
+	return *value < scaled_pow10[SCALED_MAX_DIGITS] && *value > -scaled_pow10[SCALED_MAX_DIGITS];
 }
 
 /*
@@ -117,7 +211,7 @@ scaled_double_to_numeric(double value)
  * NaN and infinities convert as numeric_float8 converts them.
  */
 double
-scaled_numeric_to_double(Numeric num)
+scaled_numeric_to_double(Datum num)
 {
 	int64		value;
 	int			scale;
@@ -125,7 +219,7 @@ scaled_numeric_to_double(Numeric num)
 	if (scaled_from_numeric(num, &value, &scale) &&
 		value <= (INT64CONST(1) << 53) && value >= -(INT64CONST(1) << 53))
 		return (double) value / (double) scaled_pow10[scale];
-	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(num)));
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8, num));
 }
 
 /*

@@ -19,10 +19,38 @@
 /* 10^k for k = 0..SCALED_MAX_DIGITS */
 extern const int64 scaled_pow10[SCALED_MAX_DIGITS + 1];
 
-extern bool scaled_from_numeric(Numeric num, int64 *value, int *scale);
+/*
+ * A numeric as stored: sign, base-10000 weight, display scale and digits,
+ * read in place from a datum that may have a short (1-byte) varlena header.
+ * "special" (NaN or an infinity) leaves the other fields zero.
+ */
+typedef struct NumericParts
+{
+	bool		special;
+	bool		negative;
+	int			weight;			/* the first digit counts 10000^weight */
+	int			dscale;			/* display scale: decimals printed */
+	int			ndigits;
+	const char *digits;			/* ndigits int16 digits, maybe unaligned */
+} NumericParts;
+
+extern void numeric_parts(Datum num, NumericParts *parts);
+extern bool scaled_from_parts(const NumericParts *parts, int max_scale,
+							  int64 *value, int *scale);
+extern bool scaled_from_numeric(Datum num, int64 *value, int *scale);
 extern bool scaled_rescale(int64 *value, int from_scale, int to_scale);
 extern Numeric scaled_to_numeric(int64 value, int scale);
-extern double scaled_numeric_to_double(Numeric num);
+extern double scaled_numeric_to_double(Datum num);
 extern Numeric scaled_double_to_numeric(double value);
+
+/* Digit i (0-based) of parts, which need not be aligned. */
+static inline int
+numeric_parts_digit(const NumericParts *parts, int i)
+{
+	int16		digit;
+
+	memcpy(&digit, parts->digits + i * sizeof(int16), sizeof(int16));
+	return digit;
+}
 
 #endif							/* RETENTION_SCALED_H */

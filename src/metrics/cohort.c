@@ -36,6 +36,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
+#include "common/scaled.h"
 #include "common/time_unit.h"
 #include "metrics/cohort.h"
 #include "retention.h"
@@ -479,27 +480,25 @@ state_rescale(CohortState *state, int scale)
  * when the amount has more decimals.
  */
 static int64
-state_amount(CohortState *state, Numeric amount)
+state_amount(CohortState *state, Datum amount)
 {
+	NumericParts parts;
 	int64		units;
 	int			scale;
 
-	if (numeric_is_nan(amount) || numeric_is_inf(amount))
+	numeric_parts(amount, &parts);
+	if (parts.special)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("amount must be a finite number"),
 				 errdetail("amount is %s.",
-						   DatumGetCString(DirectFunctionCall1(numeric_out,
-															   NumericGetDatum(amount))))));
-	if (!cohort_parse_decimal(DatumGetCString(DirectFunctionCall1(numeric_out,
-																  NumericGetDatum(amount))),
-							  &units, &scale))
+						   DatumGetCString(DirectFunctionCall1(numeric_out, amount)))));
+	if (!scaled_from_parts(&parts, COHORT_MAX_REVENUE_SCALE, &units, &scale))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("amount is out of range for cohort_retention"),
 				 errdetail("amount is %s; amounts must fit in bigint units of at most %d decimals.",
-						   DatumGetCString(DirectFunctionCall1(numeric_out,
-															   NumericGetDatum(amount))),
+						   DatumGetCString(DirectFunctionCall1(numeric_out, amount)),
 						   COHORT_MAX_REVENUE_SCALE)));
 	if (scale > state->revenue_scale)
 		state_rescale(state, scale);
@@ -600,7 +599,7 @@ cohort_trans_common(FunctionCallInfo fcinfo, bool text_keys, bool is_tstz)
 	if (state == NULL)
 		state = state_create(aggcontext, text_keys, has_amount, unit, 0);
 	if (has_amount && !PG_ARGISNULL(4))
-		revenue = state_amount(state, PG_GETARG_NUMERIC(4));
+		revenue = state_amount(state, PG_GETARG_DATUM(4));
 
 	if (text_keys)
 	{

@@ -257,23 +257,29 @@ add_numeric_slow(RfmState *state, Numeric amount, MemoryContext aggcontext)
 }
 
 /*
- * Adds a finite numeric amount; returns whether it is an order (>= 0).
+ * Adds a numeric amount; returns whether it is an order (>= 0). A money
+ * amount is read in place as a scaled integer, with no allocation; any
+ * other goes to the numeric accumulator, after the check for NaN and
+ * infinity.
  */
 static inline bool
-add_numeric(RfmState *state, Numeric amount, MemoryContext aggcontext)
+add_numeric(RfmState *state, Datum amount, MemoryContext aggcontext)
 {
 	int64		value;
 	int			scale;
+	Numeric		num;
 
 	if (likely(scaled_from_numeric(amount, &value, &scale)))
 	{
 		if (unlikely(!add_scaled(state, value, scale)))
-			add_numeric_slow(state, amount, aggcontext);
+			add_numeric_slow(state, DatumGetNumeric(amount), aggcontext);
 		return value >= 0;
 	}
-	add_numeric_slow(state, amount, aggcontext);
+	num = DatumGetNumeric(amount);
+	check_finite_numeric(num, "amount");
+	add_numeric_slow(state, num, aggcontext);
 	return DatumGetInt32(DirectFunctionCall1(numeric_int4,
-											 DirectFunctionCall1(numeric_sign, NumericGetDatum(amount)))) >= 0;
+											 DirectFunctionCall1(numeric_sign, NumericGetDatum(num)))) >= 0;
 }
 
 /*
@@ -334,10 +340,7 @@ rfm_trans_common(FunctionCallInfo fcinfo, char time_kind, char amount_kind)
 	}
 	else
 	{
-		Numeric		amount = PG_GETARG_NUMERIC(2);
-
-		check_finite_numeric(amount, "amount");
-		is_order = add_numeric(state, amount, aggcontext);
+		is_order = add_numeric(state, PG_GETARG_DATUM(2), aggcontext);
 	}
 	add_row(state, order_at, is_order);
 

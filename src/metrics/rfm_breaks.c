@@ -367,7 +367,7 @@ rfm_breaks_trans(PG_FUNCTION_ARGS)
 		values[1] = (double) PG_GETARG_INT64(2);
 	if (!PG_ARGISNULL(3))
 	{
-		values[2] = scaled_numeric_to_double(PG_GETARG_NUMERIC(3));
+		values[2] = scaled_numeric_to_double(PG_GETARG_DATUM(3));
 		check_finite(values[2], "monetary");
 	}
 	for (int c = 0; c < 3; c++)

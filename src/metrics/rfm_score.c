@@ -304,7 +304,7 @@ score_partition(WindowObject winobj, bool composite, ScorePartition *part)
 			{
 				int			scale;
 
-				monetary_fits = scaled_from_numeric(DatumGetNumeric(values[c]), &keys[c][row], &scale);
+				monetary_fits = scaled_from_numeric(values[c], &keys[c][row], &scale);
 				mscale[row] = (int8) scale;
 				maxscale = Max(maxscale, scale);
 			}
@@ -496,7 +496,7 @@ rfm_score_breaks(PG_FUNCTION_ARGS)
 			v = (double) DatumGetInt64(values[c]);
 		else
 		{
-			v = scaled_numeric_to_double(DatumGetNumeric(values[c]));
+			v = scaled_numeric_to_double(values[c]);
 			check_finite(v, "monetary");
 		}
 		scores[c] = 1;

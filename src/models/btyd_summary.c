@@ -49,6 +49,7 @@
 #include "utils/timestamp.h"
 
 #include "common/checks.h"
+#include "common/scaled.h"
 #include "common/time_unit.h"
 #include "retention.h"
 
@@ -276,20 +277,6 @@ amount_value(double amount)
 	return amount;
 }
 
-/*
- * The numeric on-disk header bits of numeric.c, frozen by pg_upgrade: a
- * uint16 that is either a short header (sign, display scale, weight) or
- * the first half of a long one (sign and scale, then an int16 weight),
- * followed by base-10000 digits.
- */
-#define NUMERIC_SIGN_MASK				0xC000
-#define NUMERIC_NEG						0x4000
-#define NUMERIC_SHORT					0x8000
-#define NUMERIC_SPECIAL					0xC000
-#define NUMERIC_SHORT_SIGN_MASK			0x2000
-#define NUMERIC_SHORT_WEIGHT_SIGN_MASK	0x0040
-#define NUMERIC_SHORT_WEIGHT_MASK		0x003F
-
 /* Exact powers of ten in float8: 10^0 .. 10^22. */
 static const double exact_powers_of_ten[] = {
 	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
@@ -309,52 +296,16 @@ static const double exact_powers_of_ten[] = {
 static double
 numeric_amount_value(Datum datum)
 {
-	struct varlena *num = PG_DETOAST_DATUM_PACKED(datum);
-	const char *data = VARDATA_ANY(num);
-	int			len = VARSIZE_ANY_EXHDR(num);
-	uint16		header;
-	int			weight;
-	int			ndigits;
-	bool		negative;
+	NumericParts parts;
 	uint64		mantissa = 0;
 	int			exponent;
 
-	if (len < (int) sizeof(uint16))
-		elog(ERROR, "invalid numeric of %d bytes", len);
-	memcpy(&header, data, sizeof(uint16));
-	if ((header & NUMERIC_SIGN_MASK) == NUMERIC_SPECIAL)
+	numeric_parts(datum, &parts);
+	exponent = 4 * (parts.weight - parts.ndigits + 1);
+	if (parts.special || parts.ndigits > 4 || exponent < -22 || exponent > 22)
 		return amount_value(DatumGetFloat8(DirectFunctionCall1(numeric_float8, datum)));
-	if ((header & NUMERIC_SIGN_MASK) == NUMERIC_SHORT)
-	{
-		negative = (header & NUMERIC_SHORT_SIGN_MASK) != 0;
-		weight = (header & NUMERIC_SHORT_WEIGHT_MASK) |
-			((header & NUMERIC_SHORT_WEIGHT_SIGN_MASK) ? ~NUMERIC_SHORT_WEIGHT_MASK : 0);
-		data += sizeof(uint16);
-		len -= sizeof(uint16);
-	}
-	else
-	{
-		int16		long_weight;
-
-		if (len < (int) (sizeof(uint16) + sizeof(int16)))
-			elog(ERROR, "invalid numeric of %d bytes", len);
-		negative = (header & NUMERIC_SIGN_MASK) == NUMERIC_NEG;
-		memcpy(&long_weight, data + sizeof(uint16), sizeof(int16));
-		weight = long_weight;
-		data += sizeof(uint16) + sizeof(int16);
-		len -= sizeof(uint16) + sizeof(int16);
-	}
-	ndigits = len / (int) sizeof(int16);
-	exponent = 4 * (weight - ndigits + 1);
-	if (ndigits > 4 || exponent < -22 || exponent > 22)
-		return amount_value(DatumGetFloat8(DirectFunctionCall1(numeric_float8, datum)));
-	for (int i = 0; i < ndigits; i++)
-	{
-		int16		digit;
-
-		memcpy(&digit, data + i * sizeof(int16), sizeof(int16));
-		mantissa = mantissa * 10000 + (uint64) digit;
-	}
+	for (int i = 0; i < parts.ndigits; i++)
+		mantissa = mantissa * 10000 + (uint64) numeric_parts_digit(&parts, i);
 	if (mantissa > (UINT64CONST(1) << 53))
 		return amount_value(DatumGetFloat8(DirectFunctionCall1(numeric_float8, datum)));
 	{
@@ -362,7 +313,7 @@ numeric_amount_value(Datum datum)
 
 		value = exponent < 0 ? value / exact_powers_of_ten[-exponent] :
 			value * exact_powers_of_ten[exponent];
-		return negative && mantissa != 0 ? -value : value;
+		return parts.negative && mantissa != 0 ? -value : value;
 	}
 }
 
