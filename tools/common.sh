@@ -45,7 +45,8 @@ install_packages() {
         apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# Extra compiler and linker flags for instrumented builds (tools/ubsan.sh).
+# Extra compiler and linker flags for instrumented builds (tools/test.sh
+# adds UndefinedBehaviorSanitizer's).
 DEV_CFLAGS="$DEV_CFLAGS ${RETENTION_CFLAGS:-}"
 DEV_LDFLAGS=${RETENTION_LDFLAGS:-}
 

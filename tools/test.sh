@@ -5,7 +5,16 @@
 # the whole suite: pg_regress (sql/ + expected/), pgTAP (test/*.sql) and Perl
 # TAP (test/t/*.pl). Prints regression diffs on failure and ends with one line
 # "N passed, N failed"; exits non-zero when anything failed.
+#
+# The build is an UndefinedBehaviorSanitizer build: PGXS compiles with
+# -fwrapv, under which signed overflow silently wraps; -fno-wrapv makes it
+# undefined again so that UBSan reports it, and -fno-sanitize-recover=all
+# turns every report into an abort of the backend, which the suite sees as
+# a failed test. (The demo and the benchmarks build as users install.)
 set -euo pipefail
+export RETENTION_CFLAGS="-fsanitize=undefined -fno-sanitize-recover=all -fno-wrapv -fno-omit-frame-pointer ${RETENTION_CFLAGS:-}"
+export RETENTION_LDFLAGS="-fsanitize=undefined ${RETENTION_LDFLAGS:-}"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 install_packages
