@@ -19,6 +19,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 install_packages
 build_extension
+# a run that counts must really be instrumented
+ldd "$ROOT/retention.so" | grep -q libubsan \
+    || { say "retention.so is not linked with UBSan"; echo "0 passed, 1 failed"; exit 1; }
 make_private_tree
 # the test-only helper extension (state fuzz), into the private tree only
 make -C "$ROOT/test/modules/retention_test" -s PG_CONFIG="$SYS_PG_CONFIG" clean >/dev/null
