@@ -83,23 +83,36 @@ count_tap "$LOGS/perltap.log"
 [ "$rc" -ne 0 ] && find "$TAPDIR" -name '*.log' -path '*log*' -exec tail -n 30 {} + 2>/dev/null | tail -n 200
 rm -rf "$TAPDIR"
 
-# 4. The pg_regress files that take minutes, not hours, under valgrind
+# 4. The part of the suite that takes minutes, not hours, under valgrind
 # memcheck (tools/valgrind.sh: a cassert + USE_VALGRIND build of Debian's
-# server source, built once into /var/cache/retention, 5 to 8 minutes).
-# Each file counts as a test, and the memory check as one more: no error
-# in a frame of the extension and no crash. The whole suite under valgrind
-# takes about an hour (doc/reliability.md) and is run by hand.
-VALGRIND_CI_TESTS=(catalog retention_rate segment rfm cltv btyd_summary gamma_gamma sbg clv_btyd)
-say "== valgrind (part of pg_regress)"
-bash "$ROOT/tools/valgrind.sh" "${VALGRIND_CI_TESTS[@]}" >"$LOGS/valgrind.log" 2>&1 || true
+# server source, built once into /var/cache/retention, 5 to 8 minutes): the
+# quicker pg_regress files and the hostile-input pgTAP files, which call
+# every function. Each regression file and each pgTAP test counts, and the
+# memory check counts as one more: no error in a frame of the extension and
+# no crash. The whole suite under valgrind takes hours of CPU
+# (doc/reliability.md) and is run by hand.
+VALGRIND_CI_TESTS=(catalog retention_rate segment rfm retention_counts clv_example cltv btyd_summary
+                   gamma_gamma sbg clv_btyd
+                   test/hostile_rfm.sql test/hostile_segments.sql test/hostile_retention.sql
+                   test/hostile_cltv.sql test/hostile_btyd.sql test/hostile_cohort.sql
+                   test/hostile_models.sql test/state_corrupt.sql)
+say "== valgrind (part of the suite)"
+VALGRIND_LOGS=$LOGS/valgrind bash "$ROOT/tools/valgrind.sh" "${VALGRIND_CI_TESTS[@]}" \
+    >"$LOGS/valgrind.log" 2>&1 || true
 grep -E '^(test |valgrind)' "$LOGS/valgrind.log" || tail -n 40 "$LOGS/valgrind.log"
 ok=$(grep -cE '^test .* \.\.\. ok' "$LOGS/valgrind.log" || true)
 bad=$(grep -cE '^test .* \.\.\. FAILED' "$LOGS/valgrind.log" || true)
 passed=$((passed + ok)); failed=$((failed + bad))
+if [ -f "$LOGS/valgrind/pgtap.log" ]; then
+    grep -vE '^\s*ok [0-9]+' "$LOGS/valgrind/pgtap.log" || true
+    count_tap "$LOGS/valgrind/pgtap.log"
+else
+    failed=$((failed + 1))
+fi
 if grep -qE '^valgrind .*errors with extension frames: 0;.*crashes: 0$' "$LOGS/valgrind.log"; then
     passed=$((passed + 1))
 else
-    failed=$((failed + 1)); grep -vE '^\s*ok [0-9]+' "$LOGS/valgrind.log" | tail -n 200
+    failed=$((failed + 1)); tail -n 200 "$LOGS/valgrind.log"
 fi
 
 if [ "$skipped" -gt 0 ]; then

@@ -18,7 +18,8 @@
 # at two to three times the run time. Without it a report still names the
 # frame that used the value; rerun that test with origins to find its source.
 # VALGRIND_LOGS names the folder the logs are kept in (default
-# tmp_check/valgrind-logs), so two runs can go side by side, one a core.
+# tmp_check/valgrind-logs; the pg_prove output is kept there too, as
+# pgtap.log), so two runs can go side by side, one a core.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -147,6 +148,7 @@ elapsed=$(( $(date +%s) - start ))
 our_frames="\\(($(cd "$ROOT" && ls src/*.c src/*/*.c | xargs -n1 basename | sed 's/\./\\./' | paste -sd'|')):[0-9]+\\)|retention\\.so"
 LOGKEEP=${VALGRIND_LOGS:-$ROOT/tmp_check/valgrind-logs}
 rm -rf "$LOGKEEP"; mkdir -p "$LOGKEEP"
+[ -f "$VG_DIR/pgtap.log" ] && cp "$VG_DIR/pgtap.log" "$LOGKEEP/"
 errors_in_ext=0 errors_all=0
 for log in "$VG_DIR"/valgrind.*.log; do
     [ -s "$log" ] || continue
