@@ -53,6 +53,8 @@ JOIN pg_type AS t ON t.oid = d.objid
 WHERE d.classid = 'pg_type'::regclass
   AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'retention')
   AND d.deptype = 'e' AND obj_description(t.oid, 'pg_type') IS NULL
+  -- the array type made with each type (a member too since PostgreSQL 17)
+  AND NOT EXISTS (SELECT 1 FROM pg_type AS e WHERE e.typarray = t.oid)
 UNION ALL
 SELECT s.func, 'listed as stable but missing' FROM stable_functions AS s
 WHERE s.func NOT IN (SELECT func FROM extension_functions)

@@ -15,4 +15,22 @@
 #error "retention needs PostgreSQL 13 or later"
 #endif
 
+/*
+ * PostgreSQL 16 moved the varlena macros (VARDATA, VARSIZE, SET_VARSIZE...)
+ * out of postgres.h into varatt.h; files that include no header pulling it
+ * in would not compile there.
+ */
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"
+#endif
+
+/*
+ * add_size and mul_size (overflow-checked sizes) are declared by
+ * utils/palloc.h, which postgres.h includes, since PostgreSQL 15; before,
+ * only by storage/shmem.h.
+ */
+#if PG_VERSION_NUM < 150000
+#include "storage/shmem.h"
+#endif
+
 #endif							/* RETENTION_H */

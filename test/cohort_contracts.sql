@@ -39,7 +39,10 @@ SELECT throws_ok($$SELECT cohort_retention(1, date '2025-01-01', 'Month')$$, '22
 SELECT throws_ok($$SELECT cohort_retention(c, date '2025-01-01', p) FROM (VALUES (1, 'day'), (2, 'year')) AS v(c, p)$$,
                  '22023', 'period must be the same for every row of a group');
 SELECT throws_ok($$SELECT cohort_retention(1, date '10000-01-01', 'day')$$, '22003', 'activity_at is out of range for cohort_retention');
-SELECT throws_ok($$SELECT cohort_retention('a', date '2025-01-01', 'day', 'Infinity'::numeric)$$, '22023', 'amount must be a finite number');
+-- numeric has infinities since PostgreSQL 14 (13 refuses the input)
+SELECT CASE WHEN pg_version_num() >= 140000
+    THEN throws_ok($$SELECT cohort_retention('a', date '2025-01-01', 'day', 'Infinity'::numeric)$$, '22023', 'amount must be a finite number')
+    ELSE skip('numeric has no infinity before PostgreSQL 14', 1) END;
 SELECT throws_ok($$SELECT cohort_retention('a', date '2025-01-01', 'day', 1e19)$$, '22003', 'amount is out of range for cohort_retention');
 SELECT throws_ok($$SELECT * FROM cohort_table('{"unit": "day", "last": "2025-01-01", "cohorts": [{"start": "2025-01-01", "size": 1, "active": [1], "rolling": [1]}]}', 'n-day')$$,
                  '22023', 'mode must be ''classic'' or ''rolling''');

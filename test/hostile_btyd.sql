@@ -28,7 +28,10 @@ SELECT throws_ok($$SELECT btyd_summary('2024-01-01'::date, 1::numeric, x, 'day')
 
 -- btyd_summary: NaN, infinities, overflow, numerics beyond float8
 SELECT throws_ok($$SELECT btyd_summary('2024-01-01'::date, 'NaN'::float8, '2024-02-01'::date, 'day')$$, '22023', 'amount must be a finite number');
-SELECT throws_ok($$SELECT btyd_summary('2024-01-01'::date, 'Infinity'::numeric, '2024-02-01'::date, 'day')$$, '22023', 'amount must be a finite number');
+-- numeric has infinities since PostgreSQL 14 (13 refuses the input)
+SELECT CASE WHEN pg_version_num() >= 140000
+    THEN throws_ok($$SELECT btyd_summary('2024-01-01'::date, 'Infinity'::numeric, '2024-02-01'::date, 'day')$$, '22023', 'amount must be a finite number')
+    ELSE skip('numeric has no infinity before PostgreSQL 14', 1) END;
 SELECT throws_ok($$SELECT btyd_summary('2024-01-01'::timestamptz, '-Infinity'::float8, '2024-02-01'::timestamptz, 'day')$$, '22023', 'amount must be a finite number');
 SELECT throws_ok($$SELECT btyd_summary('infinity'::date, 1::numeric, '2024-02-01'::date, 'day')$$, '22023', 'order_at must be a finite date');
 SELECT throws_ok($$SELECT btyd_summary('2024-01-01'::date, 1::numeric, '-infinity'::date, 'day')$$, '22023', 'as_of must be a finite date');

@@ -106,7 +106,10 @@ SELECT is((SELECT cohort_retention(c, '2024-01-01'::date, 'month') FROM (VALUES 
 
 -- amounts: NaN, infinities, too many decimals, out of bigint units, an overflowing sum
 SELECT throws_ok($$SELECT cohort_retention(1::bigint, '2024-01-01'::date, 'month', 'NaN'::numeric)$$, '22023', 'amount must be a finite number');
-SELECT throws_ok($$SELECT cohort_retention(1::bigint, '2024-01-01'::date, 'month', '-Infinity'::numeric)$$, '22023', 'amount must be a finite number');
+-- numeric has infinities since PostgreSQL 14 (13 refuses the input)
+SELECT CASE WHEN pg_version_num() >= 140000
+    THEN throws_ok($$SELECT cohort_retention(1::bigint, '2024-01-01'::date, 'month', '-Infinity'::numeric)$$, '22023', 'amount must be a finite number')
+    ELSE skip('numeric has no infinity before PostgreSQL 14', 1) END;
 SELECT throws_ok($$SELECT cohort_retention(1::bigint, '2024-01-01'::date, 'month', 1e19)$$, '22003', 'amount is out of range for cohort_retention');
 SELECT throws_ok($$SELECT cohort_retention(1::bigint, '2024-01-01'::date, 'month', 1e-19)$$, '22003', 'amount is out of range for cohort_retention');
 SELECT throws_ok($$SELECT cohort_retention(1::bigint, '2024-01-01'::date, 'month', a) FROM (VALUES (9e18), (9e18)) v(a)$$,

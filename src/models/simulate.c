@@ -43,12 +43,12 @@
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
-#include "utils/fmgrprotos.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/tuplestore.h"
 
 #include "common/checks.h"
+#include "common/scaled.h"
 #include "retention.h"
 
 /* A customer with more orders than this is an error (54000). */
@@ -217,21 +217,6 @@ check_positive(double value, const char *argname)
 				 errdetail("%s is %s.", argname, float8out_internal(value))));
 }
 
-/* An amount in cents as a numeric of scale 2. */
-static Datum
-cents_numeric(int64 cents)
-{
-#if PG_VERSION_NUM >= 140000
-	return NumericGetDatum(int64_div_fast_to_numeric(cents, 2));
-#else
-	char		buf[32];
-
-	snprintf(buf, sizeof(buf), INT64_FORMAT ".%02d", cents / 100, (int) (cents % 100));
-	return DirectFunctionCall3(numeric_in, CStringGetDatum(buf),
-							   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-#endif
-}
-
 /*
  * One order's amount in cents: z = G_p / nu with G_p ~ Gamma(p, 1) and
  * nu = G_q / v, rounded half up to the cent; 22003 beyond int64 cents.
@@ -261,7 +246,7 @@ put_order(Tuplestorestate *store, TupleDesc tupdesc, int64 id, DateADT day,
 
 	values[0] = Int64GetDatum(id);
 	values[1] = DateADTGetDatum(day);
-	values[2] = cents_numeric(cents);
+	values[2] = NumericGetDatum(scaled_to_numeric(cents, 2));
 	tuplestore_putvalues(store, tupdesc, values, nulls);
 }
 
