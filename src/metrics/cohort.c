@@ -466,7 +466,7 @@ state_rescale(CohortState *state, int scale)
 
 		CHECK_FOR_INTERRUPTS();
 		for (int32 i = 0; i < customer->set.spill->n; i++)
-			if (!cohort_rescale(&rev[i], state->revenue_scale, scale))
+			if (!scaled_rescale(&rev[i], state->revenue_scale, scale))
 				ereport(ERROR,
 						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 						 errmsg("revenue is out of range for cohort_retention"),
@@ -502,7 +502,7 @@ state_amount(CohortState *state, Datum amount)
 						   COHORT_MAX_REVENUE_SCALE)));
 	if (scale > state->revenue_scale)
 		state_rescale(state, scale);
-	else if (!cohort_rescale(&units, scale, state->revenue_scale))
+	else if (!scaled_rescale(&units, scale, state->revenue_scale))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("amount is out of range for cohort_retention"),
@@ -708,7 +708,7 @@ state_merge(CohortState *into, CohortState *from)
 				if (into->has_revenue)
 				{
 					revenue = spill_revenue(spill)[i];
-					if (!cohort_rescale(&revenue, from->revenue_scale, into->revenue_scale))
+					if (!scaled_rescale(&revenue, from->revenue_scale, into->revenue_scale))
 						ereport(ERROR,
 								(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 								 errmsg("revenue is out of range for cohort_retention"),

@@ -104,6 +104,5 @@ extern CohortMatrix *cohort_matrix_alloc(CohortUnit unit, uint8 flags, int scale
 										 int32 last);
 extern void cohort_matrix_check(const CohortMatrix *matrix, Size size, int sqlstate);
 extern bool cohort_parse_decimal(const char *str, int64 *units, int *scale);
-extern bool cohort_rescale(int64 *units, int from_scale, int to_scale);
 
 #endif							/* RETENTION_COHORT_H */

@@ -32,6 +32,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
+#include "common/scaled.h"
 #include "metrics/cohort.h"
 #include "retention.h"
 
@@ -179,20 +180,6 @@ cohort_parse_decimal(const char *str, int64 *units, int *scale)
 		return false;
 	*units = negative ? (int64) (0 - magnitude) : (int64) magnitude;
 	*scale = decimals < 0 ? 0 : decimals;
-	return true;
-}
-
-/*
- * Multiply *units by 10^(to_scale - from_scale), to_scale >= from_scale;
- * false on overflow.
- */
-bool
-cohort_rescale(int64 *units, int from_scale, int to_scale)
-{
-	Assert(to_scale >= from_scale);
-	for (int i = from_scale; i < to_scale; i++)
-		if (pg_mul_s64_overflow(*units, 10, units))
-			return false;
 	return true;
 }
 
@@ -719,7 +706,7 @@ cohort_matrix_in(PG_FUNCTION_ARGS)
 				json_decimal(getIthJsonbValueFromContainer(array, k), "A count", cell, &s);
 				if (b < 2 && !decimal_whole(cell, s))
 					SYNTAX_ERROR("Cohort %d has a count that is not a whole number.", i + 1);
-				if (b == 2 && !cohort_rescale(cell, s, scale))
+				if (b == 2 && !scaled_rescale(cell, s, scale))
 					SYNTAX_ERROR("Cohort %d has a revenue that does not fit in bigint at %d decimals.",
 								 i + 1, scale);
 			}
