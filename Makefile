@@ -2,7 +2,7 @@
 # that install dependencies, build, demo and test).
 
 EXTENSION = retention
-EXTVERSION = 0.1.0
+EXTVERSION = 0.2.0
 
 MODULE_big = retention
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c src/*/*.c)))

@@ -11,11 +11,39 @@
 # undefined again so that UBSan reports it, and -fno-sanitize-recover=all
 # turns every report into an abort of the backend, which the suite sees as
 # a failed test. (The demo and the benchmarks build as users install.)
+#
+#   bash tools/test.sh                       # the whole suite (what CI runs)
+#   bash tools/test.sh sql/rfm.sql test/rfm_hostile.sql test/t/005_upgrade.pl
+#                                            # only the named files; add the
+#                                            # word valgrind for that stage too
 set -euo pipefail
 export RETENTION_CFLAGS="-fsanitize=undefined -fno-sanitize-recover=all -fno-wrapv -fno-omit-frame-pointer ${RETENTION_CFLAGS:-}"
 export RETENTION_LDFLAGS="-fsanitize=undefined ${RETENTION_LDFLAGS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+# Named files: each goes to its runner; with none, every file runs.
+ONLY_REGRESS=() ONLY_PGTAP=() ONLY_PERL=() ONLY_VALGRIND=no
+for arg in "$@"; do
+    case $arg in
+        sql/*.sql) ONLY_REGRESS+=("$(basename "$arg" .sql)") ;;
+        test/t/*.pl) ONLY_PERL+=("$arg") ;;
+        test/*.sql) ONLY_PGTAP+=("$arg") ;;
+        valgrind) ONLY_VALGRIND=yes ;;
+        *) say "tools/test.sh: $arg is not sql/*.sql, test/*.sql, test/t/*.pl or valgrind"; exit 2 ;;
+    esac
+done
+SUBSET=$([ $# -gt 0 ] && echo yes || echo no)
+# runs STAGE: whether a stage runs in this invocation
+runs() {
+    [ "$SUBSET" = no ] && return 0
+    case $1 in
+        regress) [ ${#ONLY_REGRESS[@]} -gt 0 ] ;;
+        pgtap) [ ${#ONLY_PGTAP[@]} -gt 0 ] ;;
+        perl) [ ${#ONLY_PERL[@]} -gt 0 ] ;;
+        valgrind) [ "$ONLY_VALGRIND" = yes ] ;;
+    esac
+}
 
 install_packages
 build_extension
@@ -49,41 +77,53 @@ count_tap() {
 }
 
 # 1. pg_regress: one test per file in sql/.
-say "== pg_regress"
 cd "$ROOT"
+if runs regress; then
+say "== pg_regress"
 rm -rf results regression.diffs regression.out
-if make -s installcheck PG_CONFIG="$SYS_PG_CONFIG" >"$LOGS/regress.log" 2>&1; then rc=0; else rc=$?; fi
+regress_args=()
+[ "$SUBSET" = yes ] && regress_args=(REGRESS="${ONLY_REGRESS[*]}")
+if make -s installcheck PG_CONFIG="$SYS_PG_CONFIG" "${regress_args[@]}" >"$LOGS/regress.log" 2>&1; then rc=0; else rc=$?; fi
 cat "$LOGS/regress.log"
 ok=$(grep -cE '^(ok [0-9]+|test .* \.\.\. ok|\s+\S+\s+\.\.\. ok)' "$LOGS/regress.log" || true)
 bad=$(grep -cE '^(not ok [0-9]+|test .* \.\.\. FAILED|\s+\S+\s+\.\.\. FAILED)' "$LOGS/regress.log" || true)
 [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ] && bad=1
 passed=$((passed + ok)); failed=$((failed + bad))
 [ -f regression.diffs ] && cat regression.diffs
+fi
 
 # 2. pgTAP: each file plans its own tests; pg_prove runs them in one database.
+if runs pgtap; then
 say "== pgTAP"
+pgtap_files=(test/*.sql)
+[ "$SUBSET" = yes ] && pgtap_files=("${ONLY_PGTAP[@]}")
 psql -X -q -d postgres -c 'CREATE DATABASE retention_tap' >/dev/null
 psql -X -q -d retention_tap -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION retention' >/dev/null
-if pg_prove -v -d retention_tap test/*.sql >"$LOGS/pgtap.log" 2>&1; then rc=0; else rc=$?; fi
+if pg_prove -v -d retention_tap "${pgtap_files[@]}" >"$LOGS/pgtap.log" 2>&1; then rc=0; else rc=$?; fi
 grep -vE '^\s*ok [0-9]+' "$LOGS/pgtap.log" || true
 count_tap "$LOGS/pgtap.log"
 [ "$rc" -ne 0 ] && [ "$last_failed" -eq 0 ] && failed=$((failed + 1))
+fi
 
 # 3. Perl TAP: PostgreSQL::Test::Cluster, which runs its own servers, as the
 # postgres user, with the private tree's binaries first on PATH.
+if runs perl; then
 say "== Perl TAP"
+perl_files=("$ROOT"/test/t/*.pl)
+[ "$SUBSET" = yes ] && perl_files=("${ONLY_PERL[@]/#/$ROOT/}")
 TAPDIR=$(mktemp -d /tmp/retention-tap.XXXXXX)
 [ "$(id -u)" -eq 0 ] && chown postgres: "$TAPDIR"
 PGXSDIR=$("$SYS_PG_CONFIG" --pgxs | xargs dirname)/../..
 if as_pg env -u PGHOST -u PGPORT -u PGUSER PATH="$BINDIR:$PATH" TESTDIR="$TAPDIR" \
         PG_REGRESS="$PGXSDIR/src/test/regress/pg_regress" RETENTION_ROOT="$ROOT" \
-        prove -v -I "$PGXSDIR/src/test/perl" -I "$ROOT/test/t" "$ROOT"/test/t/*.pl \
+        prove -v -I "$PGXSDIR/src/test/perl" -I "$ROOT/test/t" "${perl_files[@]}" \
         >"$LOGS/perltap.log" 2>&1; then rc=0; else rc=$?; fi
 grep -vE '^\s*ok [0-9]+' "$LOGS/perltap.log" || true
 count_tap "$LOGS/perltap.log"
 [ "$rc" -ne 0 ] && [ "$last_failed" -eq 0 ] && failed=$((failed + 1))
 [ "$rc" -ne 0 ] && find "$TAPDIR" -name '*.log' -path '*log*' -exec tail -n 30 {} + 2>/dev/null | tail -n 200
 rm -rf "$TAPDIR"
+fi
 
 # 4. The part of the suite that takes minutes, not hours, under valgrind
 # memcheck (tools/valgrind.sh: a cassert + USE_VALGRIND build of Debian's
@@ -98,6 +138,7 @@ VALGRIND_CI_TESTS=(catalog retention_rate segment rfm retention_counts clv_examp
                    test/hostile_rfm.sql test/hostile_segments.sql test/hostile_retention.sql
                    test/hostile_cltv.sql test/hostile_btyd.sql test/hostile_cohort.sql
                    test/hostile_models.sql test/state_corrupt.sql)
+if runs valgrind; then
 say "== valgrind (part of the suite)"
 VALGRIND_LOGS=$LOGS/valgrind bash "$ROOT/tools/valgrind.sh" "${VALGRIND_CI_TESTS[@]}" \
     >"$LOGS/valgrind.log" 2>&1 || true
@@ -115,6 +156,7 @@ if grep -qE '^valgrind .*errors with extension frames: 0;.*crashes: 0$' "$LOGS/v
     passed=$((passed + 1))
 else
     failed=$((failed + 1)); tail -n 200 "$LOGS/valgrind.log"
+fi
 fi
 
 if [ "$skipped" -gt 0 ]; then

@@ -2,7 +2,7 @@
 # install it, ALTER EXTENSION retention UPDATE to the current version, and
 # compare every member object (identity, definition, markings, comment) with
 # a fresh install of the current version. Skips while no earlier version
-# has been released (0.1.0 is the first).
+# has been released.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;

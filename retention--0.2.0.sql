@@ -1,0 +1,1190 @@
+/* retention--0.2.0.sql: install script of the retention extension */
+
+-- complain if script is sourced in psql, rather than via CREATE EXTENSION
+\echo Use "CREATE EXTENSION retention" to load this file. \quit
+
+-- Sections follow DESIGN.md: RFM, segments, retention and cohorts, simple
+-- lifetime value, probabilistic models. Within each: types, functions,
+-- private (support) functions, aggregates. Default marking is
+-- IMMUTABLE STRICT PARALLEL SAFE; any other carries a comment saying why.
+
+------------------------------------------------------------------------------
+-- 0. Shared types
+------------------------------------------------------------------------------
+
+-- An enum, not text: text arguments are collatable, and postgres_fdw does
+-- not ship an aggregate whose input collation is not a foreign column's,
+-- so btyd_summary(..., 'week') could not be pushed down to shards.
+CREATE TYPE time_unit AS ENUM ('day', 'week', 'month', 'quarter', 'year');
+COMMENT ON TYPE time_unit IS
+'calendar unit of btyd_summary, cohort_retention and the probabilistic cltv: day, week, month, quarter or year';
+
+-- text values (a column, a bound parameter) convert by the enum's input
+CREATE CAST (text AS time_unit) WITH INOUT AS IMPLICIT;
+
+------------------------------------------------------------------------------
+-- 1. RFM
+------------------------------------------------------------------------------
+
+CREATE TYPE rfm AS (recency_days integer, frequency bigint, monetary numeric, tenure_days integer);
+
+COMMENT ON TYPE rfm IS
+'one customer''s RFM values: whole days since the last order, orders, monetary value (refunds included) and whole days since the first order';
+
+CREATE TYPE rfm_score AS (r integer, f integer, m integer, code text);
+
+CREATE TYPE rfm_breaks AS (bins integer, r float8[], f float8[], m float8[]);
+
+COMMENT ON TYPE rfm_score IS
+'R, F and M scores (1 = worst, bins = best) and their code, such as 545';
+COMMENT ON TYPE rfm_breaks IS
+'fixed score breaks: per score, bins - 1 ascending cut values (see rfm_score(..., rfm_breaks))';
+
+-- rfm_score window functions read their arguments themselves (WINDOW
+-- functions are never STRICT); a NULL value gives a NULL score.
+
+CREATE FUNCTION rfm_score(recency_days integer, frequency bigint, monetary numeric)
+RETURNS rfm_score
+AS 'MODULE_PATHNAME', 'rfm_score_window'
+LANGUAGE C IMMUTABLE WINDOW PARALLEL SAFE;  -- not STRICT: window function
+
+CREATE FUNCTION rfm_score(recency_days integer, frequency bigint, monetary numeric, bins integer)
+RETURNS rfm_score
+AS 'MODULE_PATHNAME', 'rfm_score_window'
+LANGUAGE C IMMUTABLE WINDOW PARALLEL SAFE;  -- not STRICT: window function
+
+CREATE FUNCTION rfm_score(rfm rfm)
+RETURNS rfm_score
+AS 'MODULE_PATHNAME', 'rfm_score_window'
+LANGUAGE C IMMUTABLE WINDOW PARALLEL SAFE;  -- not STRICT: window function
+
+CREATE FUNCTION rfm_score(rfm rfm, bins integer)
+RETURNS rfm_score
+AS 'MODULE_PATHNAME', 'rfm_score_window'
+LANGUAGE C IMMUTABLE WINDOW PARALLEL SAFE;  -- not STRICT: window function
+
+CREATE FUNCTION rfm_breaks(bins integer, r float8[], f float8[], m float8[])
+RETURNS rfm_breaks
+AS 'MODULE_PATHNAME', 'rfm_breaks_make'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_score(recency_days integer, frequency bigint, monetary numeric, breaks rfm_breaks)
+RETURNS rfm_score
+AS 'MODULE_PATHNAME', 'rfm_score_breaks'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: a NULL value gives a NULL score
+
+CREATE FUNCTION rfm_score(rfm rfm, breaks rfm_breaks)
+RETURNS rfm_score
+AS 'MODULE_PATHNAME', 'rfm_score_breaks'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: a NULL value gives a NULL score
+
+COMMENT ON FUNCTION rfm_score(integer, bigint, numeric) IS
+'window function: tie-consistent R, F and M scores 1..5 of each row against its window partition';
+COMMENT ON FUNCTION rfm_score(integer, bigint, numeric, integer) IS
+'window function: tie-consistent R, F and M scores 1..bins of each row against its window partition';
+COMMENT ON FUNCTION rfm_score(rfm) IS
+'window function: tie-consistent R, F and M scores 1..5 of each rfm value against its window partition';
+COMMENT ON FUNCTION rfm_score(rfm, integer) IS
+'window function: tie-consistent R, F and M scores 1..bins of each rfm value against its window partition';
+COMMENT ON FUNCTION rfm_breaks(integer, float8[], float8[], float8[]) IS
+'fixed score breaks from chosen thresholds, validated: bins 2..9, bins - 1 ascending values per score';
+COMMENT ON FUNCTION rfm_score(integer, bigint, numeric, rfm_breaks) IS
+'R, F and M scores with fixed breaks; on the population the breaks came from, equal to the window scores';
+COMMENT ON FUNCTION rfm_score(rfm, rfm_breaks) IS
+'R, F and M scores of an rfm value with fixed breaks; on the population the breaks came from, equal to the window scores';
+
+-- rfm aggregate support functions. The transition functions are not STRICT:
+-- they skip rows with a NULL argument themselves and keep the internal state.
+
+CREATE FUNCTION rfm_trans(internal, date, numeric, date)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_trans_date_numeric'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state
+
+CREATE FUNCTION rfm_trans(internal, date, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_trans_date_numeric'
+LANGUAGE C STABLE PARALLEL SAFE;  -- not STRICT: internal state; STABLE: as_of is current_date
+
+CREATE FUNCTION rfm_trans(internal, date, float8, date)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_trans_date_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state
+
+CREATE FUNCTION rfm_trans(internal, date, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_trans_date_float8'
+LANGUAGE C STABLE PARALLEL SAFE;  -- not STRICT: internal state; STABLE: as_of is current_date
+
+CREATE FUNCTION rfm_trans(internal, timestamptz, numeric, timestamptz)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_trans_timestamptz_numeric'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state
+
+CREATE FUNCTION rfm_trans(internal, timestamptz, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_trans_timestamptz_numeric'
+LANGUAGE C STABLE PARALLEL SAFE;  -- not STRICT: internal state; STABLE: as_of is now()
+
+CREATE FUNCTION rfm_trans(internal, timestamptz, float8, timestamptz)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_trans_timestamptz_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state
+
+CREATE FUNCTION rfm_trans(internal, timestamptz, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_trans_timestamptz_float8'
+LANGUAGE C STABLE PARALLEL SAFE;  -- not STRICT: internal state; STABLE: as_of is now()
+
+CREATE FUNCTION rfm_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: either state may be NULL
+
+CREATE FUNCTION rfm_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'rfm_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_final(internal)
+RETURNS rfm
+AS 'MODULE_PATHNAME', 'rfm_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: a NULL state is an empty group
+
+COMMENT ON FUNCTION rfm_trans(internal, date, numeric, date) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_trans(internal, date, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_trans(internal, date, float8, date) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_trans(internal, date, float8) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_trans(internal, timestamptz, numeric, timestamptz) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_trans(internal, timestamptz, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_trans(internal, timestamptz, float8, timestamptz) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_trans(internal, timestamptz, float8) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_combine(internal, internal) IS 'aggregate combine function';
+COMMENT ON FUNCTION rfm_serialize(internal) IS 'aggregate serial function';
+COMMENT ON FUNCTION rfm_deserialize(bytea, internal) IS 'aggregate deserial function';
+COMMENT ON FUNCTION rfm_final(internal) IS 'aggregate final function';
+
+-- rfm_breaks aggregate support functions; the transition function is not
+-- STRICT: a NULL value is skipped for its score only.
+
+CREATE FUNCTION rfm_breaks_trans(internal, integer, bigint, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_breaks_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state
+
+CREATE FUNCTION rfm_breaks_trans(internal, integer, bigint, numeric, integer)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_breaks_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state
+
+CREATE FUNCTION rfm_breaks_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_breaks_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: either state may be NULL
+
+CREATE FUNCTION rfm_breaks_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'rfm_breaks_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_breaks_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_breaks_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_breaks_final(internal)
+RETURNS rfm_breaks
+AS 'MODULE_PATHNAME', 'rfm_breaks_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: a NULL state is an empty group
+
+COMMENT ON FUNCTION rfm_breaks_trans(internal, integer, bigint, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_breaks_trans(internal, integer, bigint, numeric, integer) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_breaks_combine(internal, internal) IS 'aggregate combine function';
+COMMENT ON FUNCTION rfm_breaks_serialize(internal) IS 'aggregate serial function';
+COMMENT ON FUNCTION rfm_breaks_deserialize(bytea, internal) IS 'aggregate deserial function';
+COMMENT ON FUNCTION rfm_breaks_final(internal) IS 'aggregate final function';
+
+CREATE AGGREGATE rfm(order_at date, amount numeric, as_of date) (
+    SFUNC = rfm_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = rfm_final,
+    COMBINEFUNC = rfm_combine,
+    SERIALFUNC = rfm_serialize,
+    DESERIALFUNC = rfm_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE rfm(order_at date, amount numeric) (
+    SFUNC = rfm_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = rfm_final,
+    COMBINEFUNC = rfm_combine,
+    SERIALFUNC = rfm_serialize,
+    DESERIALFUNC = rfm_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE rfm(order_at date, amount float8, as_of date) (
+    SFUNC = rfm_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = rfm_final,
+    COMBINEFUNC = rfm_combine,
+    SERIALFUNC = rfm_serialize,
+    DESERIALFUNC = rfm_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE rfm(order_at date, amount float8) (
+    SFUNC = rfm_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = rfm_final,
+    COMBINEFUNC = rfm_combine,
+    SERIALFUNC = rfm_serialize,
+    DESERIALFUNC = rfm_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE rfm(order_at timestamptz, amount numeric, as_of timestamptz) (
+    SFUNC = rfm_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = rfm_final,
+    COMBINEFUNC = rfm_combine,
+    SERIALFUNC = rfm_serialize,
+    DESERIALFUNC = rfm_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE rfm(order_at timestamptz, amount numeric) (
+    SFUNC = rfm_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = rfm_final,
+    COMBINEFUNC = rfm_combine,
+    SERIALFUNC = rfm_serialize,
+    DESERIALFUNC = rfm_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE rfm(order_at timestamptz, amount float8, as_of timestamptz) (
+    SFUNC = rfm_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = rfm_final,
+    COMBINEFUNC = rfm_combine,
+    SERIALFUNC = rfm_serialize,
+    DESERIALFUNC = rfm_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE rfm(order_at timestamptz, amount float8) (
+    SFUNC = rfm_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = rfm_final,
+    COMBINEFUNC = rfm_combine,
+    SERIALFUNC = rfm_serialize,
+    DESERIALFUNC = rfm_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm(date, numeric, date) IS
+'recency, frequency, monetary value and tenure of a customer''s orders as of as_of';
+COMMENT ON AGGREGATE rfm(date, numeric) IS
+'recency, frequency, monetary value and tenure of a customer''s orders as of current_date';
+COMMENT ON AGGREGATE rfm(date, float8, date) IS
+'recency, frequency, monetary value and tenure of a customer''s orders as of as_of';
+COMMENT ON AGGREGATE rfm(date, float8) IS
+'recency, frequency, monetary value and tenure of a customer''s orders as of current_date';
+COMMENT ON AGGREGATE rfm(timestamptz, numeric, timestamptz) IS
+'recency, frequency, monetary value and tenure of a customer''s orders as of as_of';
+COMMENT ON AGGREGATE rfm(timestamptz, numeric) IS
+'recency, frequency, monetary value and tenure of a customer''s orders as of now()';
+COMMENT ON AGGREGATE rfm(timestamptz, float8, timestamptz) IS
+'recency, frequency, monetary value and tenure of a customer''s orders as of as_of';
+COMMENT ON AGGREGATE rfm(timestamptz, float8) IS
+'recency, frequency, monetary value and tenure of a customer''s orders as of now()';
+
+CREATE AGGREGATE rfm_breaks(recency_days integer, frequency bigint, monetary numeric) (
+    SFUNC = rfm_breaks_trans,
+    STYPE = internal,
+    FINALFUNC = rfm_breaks_final,
+    FINALFUNC_MODIFY = READ_WRITE,
+    COMBINEFUNC = rfm_breaks_combine,
+    SERIALFUNC = rfm_breaks_serialize,
+    DESERIALFUNC = rfm_breaks_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE rfm_breaks(recency_days integer, frequency bigint, monetary numeric, bins integer) (
+    SFUNC = rfm_breaks_trans,
+    STYPE = internal,
+    FINALFUNC = rfm_breaks_final,
+    FINALFUNC_MODIFY = READ_WRITE,
+    COMBINEFUNC = rfm_breaks_combine,
+    SERIALFUNC = rfm_breaks_serialize,
+    DESERIALFUNC = rfm_breaks_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_breaks(integer, bigint, numeric) IS
+'the cut values of the window rfm_score (5 bins) of a population, to score later populations with fixed breaks';
+COMMENT ON AGGREGATE rfm_breaks(integer, bigint, numeric, integer) IS
+'the cut values of the window rfm_score (the given number of bins) of a population, to score later populations with fixed breaks';
+
+-- end of section 1
+
+------------------------------------------------------------------------------
+-- 2. Segments
+------------------------------------------------------------------------------
+
+CREATE FUNCTION segment(r integer, f integer)
+RETURNS text
+AS 'MODULE_PATHNAME', 'segment'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION segment(r integer, f integer, m integer)
+RETURNS text
+AS 'MODULE_PATHNAME', 'segment'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION segment(r integer, f integer, m integer, rules jsonb)
+RETURNS text
+AS 'MODULE_PATHNAME', 'segment_rules'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION segment(rfm_score)
+RETURNS text
+AS 'MODULE_PATHNAME', 'segment_rfm_score'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION segment(integer, integer) IS
+'named customer segment of R and F scores (1..5) in the default 10-segment map';
+COMMENT ON FUNCTION segment(integer, integer, integer) IS
+'named customer segment of R, F and M scores (1..5) in the default 10-segment map (M is checked, not used)';
+COMMENT ON FUNCTION segment(rfm_score) IS
+'named customer segment of an rfm_score in the default 10-segment map; NULL when its R or F score is NULL';
+COMMENT ON FUNCTION segment(integer, integer, integer, jsonb) IS
+'named customer segment of R, F and M scores by user rules: the first matching rule of a jsonb array wins, NULL if none';
+
+-- end of section 2
+
+------------------------------------------------------------------------------
+-- 3. Retention and churn
+------------------------------------------------------------------------------
+
+CREATE TYPE retention_counts AS (
+    start_count bigint,
+    end_count bigint,
+    new_count bigint,
+    retained bigint,
+    rate float8
+);
+
+COMMENT ON TYPE retention_counts IS
+'customers at the start and at the end of a period, those new in it, those retained (end - new) and the retention rate';
+
+CREATE TYPE cohort_matrix;
+
+CREATE FUNCTION cohort_matrix_in(cstring)
+RETURNS cohort_matrix
+AS 'MODULE_PATHNAME', 'cohort_matrix_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cohort_matrix_out(cohort_matrix)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'cohort_matrix_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cohort_matrix_recv(internal)
+RETURNS cohort_matrix
+AS 'MODULE_PATHNAME', 'cohort_matrix_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cohort_matrix_send(cohort_matrix)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'cohort_matrix_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE cohort_matrix (
+    INPUT = cohort_matrix_in,
+    OUTPUT = cohort_matrix_out,
+    RECEIVE = cohort_matrix_recv,
+    SEND = cohort_matrix_send,
+    INTERNALLENGTH = VARIABLE,
+    ALIGNMENT = double,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE cohort_matrix IS
+'acquisition-cohort retention counts (classic and rolling) and revenue by cohort and period offset, from cohort_retention';
+COMMENT ON FUNCTION cohort_matrix_in(cstring) IS 'cohort_matrix input function: the JSON text form';
+COMMENT ON FUNCTION cohort_matrix_out(cohort_matrix) IS 'cohort_matrix output function: the JSON text form';
+COMMENT ON FUNCTION cohort_matrix_recv(internal) IS 'cohort_matrix binary input function';
+COMMENT ON FUNCTION cohort_matrix_send(cohort_matrix) IS 'cohort_matrix binary output function';
+
+CREATE FUNCTION retention_rate(start_count bigint, end_count bigint, new_count bigint)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'retention_rate'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION churn_rate(start_count bigint, end_count bigint, new_count bigint)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'churn_rate'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION retention_rate(bigint, bigint, bigint) IS
+'customer retention rate (end - new) / start as a fraction; NULL when start is 0';
+COMMENT ON FUNCTION churn_rate(bigint, bigint, bigint) IS
+'customer churn rate 1 - (end - new) / start as a fraction; NULL when start is 0';
+
+CREATE FUNCTION cohort_table(matrix cohort_matrix)
+RETURNS TABLE (cohort date, period_offset integer, cohort_size bigint, active bigint,
+               retention float8, revenue numeric)
+AS 'MODULE_PATHNAME', 'cohort_table'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cohort_table(matrix cohort_matrix, mode text)
+RETURNS TABLE (cohort date, period_offset integer, cohort_size bigint, active bigint,
+               retention float8, revenue numeric)
+AS 'MODULE_PATHNAME', 'cohort_table'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION retention_curve(matrix cohort_matrix)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'retention_curve'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION retention_curve(matrix cohort_matrix, mode text)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'retention_curve'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION cohort_table(cohort_matrix) IS
+'the rows of a cohort matrix: per cohort and period offset, the cohort size, the customers active in that period, their share and the revenue';
+COMMENT ON FUNCTION cohort_table(cohort_matrix, text) IS
+'the rows of a cohort matrix; mode ''classic'' counts the customers active in the period, ''rolling'' those active in it or later';
+COMMENT ON FUNCTION retention_curve(cohort_matrix) IS
+'retention by period offset pooled over the cohorts that have reached that offset';
+COMMENT ON FUNCTION retention_curve(cohort_matrix, text) IS
+'retention by period offset pooled over the cohorts that have reached that offset, mode ''classic'' or ''rolling''';
+
+-- private: support functions of the aggregates
+
+CREATE FUNCTION retention_counts_trans(int8[], date, date, daterange)
+RETURNS int8[]
+AS 'MODULE_PATHNAME', 'retention_counts_trans_date'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: a NULL ended_at means still active
+
+CREATE FUNCTION retention_counts_trans(int8[], timestamptz, timestamptz, tstzrange)
+RETURNS int8[]
+AS 'MODULE_PATHNAME', 'retention_counts_trans_tstz'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: a NULL ended_at means still active
+
+CREATE FUNCTION retention_counts_combine(int8[], int8[])
+RETURNS int8[]
+AS 'MODULE_PATHNAME', 'retention_counts_combine'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION retention_counts_final(int8[])
+RETURNS retention_counts
+AS 'MODULE_PATHNAME', 'retention_counts_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION retention_rate_final(int8[])
+RETURNS float8
+AS 'MODULE_PATHNAME', 'retention_rate_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cohort_retention_trans(internal, bigint, date, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_trans_int_date'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: creates the state on the first row
+
+CREATE FUNCTION cohort_retention_trans(internal, bigint, date, time_unit, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_trans_int_date'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: creates the state; a NULL amount is activity without revenue
+
+CREATE FUNCTION cohort_retention_trans(internal, bigint, timestamptz, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_trans_int_tstz'
+LANGUAGE C STABLE PARALLEL SAFE;  -- STABLE: the periods of a timestamptz are those of the session TimeZone; not STRICT: creates the state
+
+CREATE FUNCTION cohort_retention_trans(internal, bigint, timestamptz, time_unit, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_trans_int_tstz'
+LANGUAGE C STABLE PARALLEL SAFE;  -- STABLE: the periods of a timestamptz are those of the session TimeZone; not STRICT: creates the state
+
+CREATE FUNCTION cohort_retention_trans(internal, text, date, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_trans_text_date'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: creates the state on the first row
+
+CREATE FUNCTION cohort_retention_trans(internal, text, date, time_unit, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_trans_text_date'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: creates the state; a NULL amount is activity without revenue
+
+CREATE FUNCTION cohort_retention_trans(internal, text, timestamptz, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_trans_text_tstz'
+LANGUAGE C STABLE PARALLEL SAFE;  -- STABLE: the periods of a timestamptz are those of the session TimeZone; not STRICT: creates the state
+
+CREATE FUNCTION cohort_retention_trans(internal, text, timestamptz, time_unit, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_trans_text_tstz'
+LANGUAGE C STABLE PARALLEL SAFE;  -- STABLE: the periods of a timestamptz are those of the session TimeZone; not STRICT: creates the state
+
+CREATE FUNCTION cohort_retention_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: either partial state may be NULL
+
+CREATE FUNCTION cohort_retention_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'cohort_retention_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cohort_retention_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'cohort_retention_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cohort_retention_final(internal)
+RETURNS cohort_matrix
+AS 'MODULE_PATHNAME', 'cohort_retention_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: a group without rows has a NULL state
+
+COMMENT ON FUNCTION retention_counts_trans(int8[], date, date, daterange) IS 'aggregate transition function';
+COMMENT ON FUNCTION retention_counts_trans(int8[], timestamptz, timestamptz, tstzrange) IS 'aggregate transition function';
+COMMENT ON FUNCTION retention_counts_combine(int8[], int8[]) IS 'aggregate combine function';
+COMMENT ON FUNCTION retention_counts_final(int8[]) IS 'aggregate final function';
+COMMENT ON FUNCTION retention_rate_final(int8[]) IS 'aggregate final function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, bigint, date, time_unit) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, bigint, date, time_unit, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, bigint, timestamptz, time_unit) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, bigint, timestamptz, time_unit, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, text, date, time_unit) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, text, date, time_unit, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, text, timestamptz, time_unit) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_trans(internal, text, timestamptz, time_unit, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION cohort_retention_combine(internal, internal) IS 'aggregate combine function';
+COMMENT ON FUNCTION cohort_retention_serialize(internal) IS 'aggregate serial function';
+COMMENT ON FUNCTION cohort_retention_deserialize(bytea, internal) IS 'aggregate deserial function';
+COMMENT ON FUNCTION cohort_retention_final(internal) IS 'aggregate final function';
+
+-- aggregates
+
+CREATE AGGREGATE retention_counts(started_at date, ended_at date, period daterange) (
+    SFUNC = retention_counts_trans,
+    STYPE = int8[],
+    FINALFUNC = retention_counts_final,
+    COMBINEFUNC = retention_counts_combine,
+    INITCOND = '{0,0,0,0,0,0}',
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE retention_counts(started_at timestamptz, ended_at timestamptz, period tstzrange) (
+    SFUNC = retention_counts_trans,
+    STYPE = int8[],
+    FINALFUNC = retention_counts_final,
+    COMBINEFUNC = retention_counts_combine,
+    INITCOND = '{0,0,0,0,0,0}',
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE retention_rate(started_at date, ended_at date, period daterange) (
+    SFUNC = retention_counts_trans,
+    STYPE = int8[],
+    FINALFUNC = retention_rate_final,
+    COMBINEFUNC = retention_counts_combine,
+    INITCOND = '{0,0,0,0,0,0}',
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE retention_rate(started_at timestamptz, ended_at timestamptz, period tstzrange) (
+    SFUNC = retention_counts_trans,
+    STYPE = int8[],
+    FINALFUNC = retention_rate_final,
+    COMBINEFUNC = retention_counts_combine,
+    INITCOND = '{0,0,0,0,0,0}',
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at date, period time_unit) (
+    SFUNC = cohort_retention_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = cohort_retention_final,
+    COMBINEFUNC = cohort_retention_combine,
+    SERIALFUNC = cohort_retention_serialize,
+    DESERIALFUNC = cohort_retention_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at date, period time_unit, amount numeric) (
+    SFUNC = cohort_retention_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = cohort_retention_final,
+    COMBINEFUNC = cohort_retention_combine,
+    SERIALFUNC = cohort_retention_serialize,
+    DESERIALFUNC = cohort_retention_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at timestamptz, period time_unit) (
+    SFUNC = cohort_retention_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = cohort_retention_final,
+    COMBINEFUNC = cohort_retention_combine,
+    SERIALFUNC = cohort_retention_serialize,
+    DESERIALFUNC = cohort_retention_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE cohort_retention(customer_id bigint, activity_at timestamptz, period time_unit, amount numeric) (
+    SFUNC = cohort_retention_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = cohort_retention_final,
+    COMBINEFUNC = cohort_retention_combine,
+    SERIALFUNC = cohort_retention_serialize,
+    DESERIALFUNC = cohort_retention_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE cohort_retention(customer_id text, activity_at date, period time_unit) (
+    SFUNC = cohort_retention_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = cohort_retention_final,
+    COMBINEFUNC = cohort_retention_combine,
+    SERIALFUNC = cohort_retention_serialize,
+    DESERIALFUNC = cohort_retention_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE cohort_retention(customer_id text, activity_at date, period time_unit, amount numeric) (
+    SFUNC = cohort_retention_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = cohort_retention_final,
+    COMBINEFUNC = cohort_retention_combine,
+    SERIALFUNC = cohort_retention_serialize,
+    DESERIALFUNC = cohort_retention_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE cohort_retention(customer_id text, activity_at timestamptz, period time_unit) (
+    SFUNC = cohort_retention_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = cohort_retention_final,
+    COMBINEFUNC = cohort_retention_combine,
+    SERIALFUNC = cohort_retention_serialize,
+    DESERIALFUNC = cohort_retention_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE cohort_retention(customer_id text, activity_at timestamptz, period time_unit, amount numeric) (
+    SFUNC = cohort_retention_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = cohort_retention_final,
+    COMBINEFUNC = cohort_retention_combine,
+    SERIALFUNC = cohort_retention_serialize,
+    DESERIALFUNC = cohort_retention_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention_counts(date, date, daterange) IS
+'customers at the start and the end of a period and new in it, from active intervals [started_at, ended_at)';
+COMMENT ON AGGREGATE retention_counts(timestamptz, timestamptz, tstzrange) IS
+'customers at the start and the end of a period and new in it, from active intervals [started_at, ended_at)';
+COMMENT ON AGGREGATE retention_rate(date, date, daterange) IS
+'customer retention rate (end - new) / start of a period, from active intervals [started_at, ended_at)';
+COMMENT ON AGGREGATE retention_rate(timestamptz, timestamptz, tstzrange) IS
+'customer retention rate (end - new) / start of a period, from active intervals [started_at, ended_at)';
+COMMENT ON AGGREGATE cohort_retention(bigint, date, time_unit) IS
+'acquisition-cohort retention matrix in one pass: distinct customers active per cohort (first period) and offset';
+COMMENT ON AGGREGATE cohort_retention(bigint, date, time_unit, numeric) IS
+'acquisition-cohort retention matrix with the revenue per cohort and offset, in one pass';
+COMMENT ON AGGREGATE cohort_retention(bigint, timestamptz, time_unit) IS
+'acquisition-cohort retention matrix in one pass: distinct customers active per cohort (first period) and offset (periods of the session TimeZone)';
+COMMENT ON AGGREGATE cohort_retention(bigint, timestamptz, time_unit, numeric) IS
+'acquisition-cohort retention matrix with the revenue per cohort and offset, in one pass (periods of the session TimeZone)';
+COMMENT ON AGGREGATE cohort_retention(text, date, time_unit) IS
+'acquisition-cohort retention matrix in one pass: distinct customers active per cohort (first period) and offset';
+COMMENT ON AGGREGATE cohort_retention(text, date, time_unit, numeric) IS
+'acquisition-cohort retention matrix with the revenue per cohort and offset, in one pass';
+COMMENT ON AGGREGATE cohort_retention(text, timestamptz, time_unit) IS
+'acquisition-cohort retention matrix in one pass: distinct customers active per cohort (first period) and offset (periods of the session TimeZone)';
+COMMENT ON AGGREGATE cohort_retention(text, timestamptz, time_unit, numeric) IS
+'acquisition-cohort retention matrix with the revenue per cohort and offset, in one pass (periods of the session TimeZone)';
+
+-- end of section 3
+
+------------------------------------------------------------------------------
+-- 4. Lifetime value, simple
+------------------------------------------------------------------------------
+
+CREATE FUNCTION cltv(avg_revenue float8, churn_rate float8,
+                     discount_rate float8 DEFAULT 0, margin float8 DEFAULT 1,
+                     horizon integer DEFAULT NULL)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'cltv'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: a NULL horizon means no horizon
+
+CREATE FUNCTION payback_periods(cac float8, margin_per_period float8,
+                                churn_rate float8 DEFAULT 0)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'payback_periods'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION cltv(float8, float8, float8, float8, integer) IS
+'customer lifetime value: discounted expected margin under geometric churn, over a horizon of periods or unbounded (avg_revenue / churn_rate with the defaults)';
+COMMENT ON FUNCTION payback_periods(float8, float8, float8) IS
+'periods until the cumulative expected margin reaches the acquisition cost; NULL when churn makes it unreachable';
+
+-- end of section 4
+
+------------------------------------------------------------------------------
+-- 5. Lifetime value, probabilistic (buy-till-you-die)
+------------------------------------------------------------------------------
+
+-- 5a. btyd_summary and simulate_orders
+
+CREATE TYPE btyd_summary AS (
+    frequency integer,
+    recency float8,
+    t float8,
+    monetary_value float8
+);
+
+COMMENT ON TYPE btyd_summary IS
+'one customer''s buy-till-you-die summary: repeat purchase days, first to last purchase, first purchase to as_of (in the unit asked for), mean repeat purchase value';
+
+CREATE FUNCTION simulate_orders(customers integer, seed integer,
+                                r float8, alpha float8, a float8, b float8,
+                                p float8, q float8, v float8,
+                                start date, days integer)
+RETURNS TABLE (customer_id bigint, order_at date, amount numeric)
+AS 'MODULE_PATHNAME', 'simulate_orders'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE  -- the rows are a function of the arguments (own PRNG)
+ROWS 100000;
+
+CREATE FUNCTION simulate_orders(customers integer, seed integer)
+RETURNS TABLE (customer_id bigint, order_at date, amount numeric)
+AS 'MODULE_PATHNAME', 'simulate_orders_cdnow'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE  -- the rows are a function of the arguments (own PRNG)
+ROWS 100000;
+
+COMMENT ON FUNCTION simulate_orders(integer, integer, float8, float8, float8, float8, float8, float8, float8, date, integer) IS
+'synthetic orders of a BG/NBD purchase process (r, alpha per week; a, b) with Gamma-Gamma spend (p, q, v): every customer buys first on start and is observed for days days; deterministic for a seed';
+COMMENT ON FUNCTION simulate_orders(integer, integer) IS
+'synthetic orders with the CDNOW estimates (r 0.243, alpha 4.414, a 0.793, b 2.426 per week; p 6.25, q 3.74, v 15.44) from 2024-01-01 over 273 days (39 weeks); deterministic for a seed';
+
+CREATE FUNCTION btyd_summary_trans(internal, date, numeric, date, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_trans_date_numeric'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped
+
+CREATE FUNCTION btyd_summary_trans(internal, date, float8, date, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_trans_date_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped
+
+CREATE FUNCTION btyd_summary_trans(internal, timestamptz, numeric, timestamptz, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_trans_timestamptz_numeric'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped; 24-hour days, no TimeZone
+
+CREATE FUNCTION btyd_summary_trans(internal, timestamptz, float8, timestamptz, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_trans_timestamptz_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped; 24-hour days, no TimeZone
+
+CREATE FUNCTION btyd_summary_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: either partial state may be NULL
+
+CREATE FUNCTION btyd_summary_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'btyd_summary_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION btyd_summary_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_summary_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION btyd_summary_final(internal)
+RETURNS btyd_summary
+AS 'MODULE_PATHNAME', 'btyd_summary_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary_trans(internal, date, numeric, date, time_unit) IS
+'aggregate transition function';
+COMMENT ON FUNCTION btyd_summary_trans(internal, date, float8, date, time_unit) IS
+'aggregate transition function';
+COMMENT ON FUNCTION btyd_summary_trans(internal, timestamptz, numeric, timestamptz, time_unit) IS
+'aggregate transition function';
+COMMENT ON FUNCTION btyd_summary_trans(internal, timestamptz, float8, timestamptz, time_unit) IS
+'aggregate transition function';
+COMMENT ON FUNCTION btyd_summary_combine(internal, internal) IS
+'aggregate combine function';
+COMMENT ON FUNCTION btyd_summary_serialize(internal) IS
+'aggregate serial function';
+COMMENT ON FUNCTION btyd_summary_deserialize(bytea, internal) IS
+'aggregate deserial function';
+COMMENT ON FUNCTION btyd_summary_final(internal) IS
+'aggregate final function';
+
+CREATE AGGREGATE btyd_summary(order_at date, amount numeric, as_of date, unit time_unit) (
+    SFUNC = btyd_summary_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = btyd_summary_final,
+    COMBINEFUNC = btyd_summary_combine,
+    SERIALFUNC = btyd_summary_serialize,
+    DESERIALFUNC = btyd_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE btyd_summary(order_at date, amount float8, as_of date, unit time_unit) (
+    SFUNC = btyd_summary_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = btyd_summary_final,
+    COMBINEFUNC = btyd_summary_combine,
+    SERIALFUNC = btyd_summary_serialize,
+    DESERIALFUNC = btyd_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE btyd_summary(order_at timestamptz, amount numeric, as_of timestamptz, unit time_unit) (
+    SFUNC = btyd_summary_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = btyd_summary_final,
+    COMBINEFUNC = btyd_summary_combine,
+    SERIALFUNC = btyd_summary_serialize,
+    DESERIALFUNC = btyd_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE btyd_summary(order_at timestamptz, amount float8, as_of timestamptz, unit time_unit) (
+    SFUNC = btyd_summary_trans,
+    STYPE = internal,
+    SSPACE = 96,
+    FINALFUNC = btyd_summary_final,
+    COMBINEFUNC = btyd_summary_combine,
+    SERIALFUNC = btyd_summary_serialize,
+    DESERIALFUNC = btyd_summary_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE btyd_summary(date, numeric, date, time_unit) IS
+'buy-till-you-die summary (frequency, recency, t, monetary_value) of one customer''s orders as of a day, times in days, weeks (days / 7) or months (days / 30); same-day orders merge';
+COMMENT ON AGGREGATE btyd_summary(date, float8, date, time_unit) IS
+'buy-till-you-die summary (frequency, recency, t, monetary_value) of one customer''s orders as of a day, times in days, weeks (days / 7) or months (days / 30); same-day orders merge';
+COMMENT ON AGGREGATE btyd_summary(timestamptz, numeric, timestamptz, time_unit) IS
+'buy-till-you-die summary (frequency, recency, t, monetary_value) of one customer''s orders as of a moment, days being 24-hour windows back from as_of; times in days, weeks (days / 7) or months (days / 30)';
+COMMENT ON AGGREGATE btyd_summary(timestamptz, float8, timestamptz, time_unit) IS
+'buy-till-you-die summary (frequency, recency, t, monetary_value) of one customer''s orders as of a moment, days being 24-hour windows back from as_of; times in days, weeks (days / 7) or months (days / 30)';
+
+-- end of section 5a
+
+-- 5b. model fits (BG/NBD, Pareto/NBD, Gamma-Gamma, sBG) and their accessors, cltv
+
+CREATE TYPE bgnbd AS (r float8, alpha float8, a float8, b float8,
+                      loglik float8, n bigint, converged boolean);
+CREATE TYPE pareto_nbd AS (r float8, alpha float8, s float8, beta float8,
+                           loglik float8, n bigint, converged boolean);
+CREATE TYPE gamma_gamma AS (p float8, q float8, v float8,
+                            loglik float8, n bigint, converged boolean);
+CREATE TYPE sbg AS (alpha float8, beta float8, loglik float8, converged boolean);
+
+COMMENT ON TYPE bgnbd IS
+'a fitted BG/NBD purchase model: parameters r, alpha (in the time unit of the data), a, b, the log-likelihood, the number of customers and whether the fit converged';
+COMMENT ON TYPE pareto_nbd IS
+'a fitted Pareto/NBD purchase model: parameters r, alpha, s, beta (alpha and beta in the time unit of the data), the log-likelihood, the number of customers and whether the fit converged';
+COMMENT ON TYPE gamma_gamma IS
+'a fitted Gamma-Gamma spend model: parameters p, q, v (v in currency), the log-likelihood, the number of repeat customers and whether the fit converged';
+COMMENT ON TYPE sbg IS
+'a fitted shifted-beta-geometric retention model: parameters alpha, beta, the log-likelihood and whether the fit converged';
+
+CREATE FUNCTION bgnbd_expected_purchases(model bgnbd, horizon float8,
+                                         frequency integer, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION bgnbd_expected_purchases(model bgnbd, horizon float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'bgnbd_expected_purchases_new'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION bgnbd_p_alive(model bgnbd, frequency integer, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'bgnbd_p_alive'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION bgnbd_prob_purchases(model bgnbd, n integer, horizon float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'bgnbd_prob_purchases'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION pareto_nbd_expected_purchases(model pareto_nbd, horizon float8,
+                                              frequency integer, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'pareto_nbd_expected_purchases'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION pareto_nbd_p_alive(model pareto_nbd, frequency integer, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'pareto_nbd_p_alive'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION gamma_gamma_expected_spend(model gamma_gamma, frequency integer,
+                                           monetary_value float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'gamma_gamma_expected_spend'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cltv(purchases bgnbd, spend gamma_gamma, frequency integer,
+                     recency float8, t float8, monetary_value float8,
+                     months integer, discount_rate float8, unit time_unit)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'cltv_btyd'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION sbg_fit(survivors bigint[])
+RETURNS sbg
+AS 'MODULE_PATHNAME', 'sbg_fit'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION sbg_survival(model sbg, t integer)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'sbg_survival'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION sbg_retention(model sbg, t integer)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'sbg_retention'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION sbg_derl(model sbg, discount_rate float8, periods_alive integer)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'sbg_derl'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION bgnbd_expected_purchases(bgnbd, float8, integer, float8, float8) IS
+'BG/NBD expected purchases in the next horizon time units of a customer with this frequency, recency and age t';
+COMMENT ON FUNCTION bgnbd_expected_purchases(bgnbd, float8) IS
+'BG/NBD expected repeat purchases of a new customer in horizon time units after the first purchase';
+COMMENT ON FUNCTION bgnbd_p_alive(bgnbd, integer, float8, float8) IS
+'BG/NBD probability that a customer with this frequency, recency and age t is still active (1 for frequency 0)';
+COMMENT ON FUNCTION bgnbd_prob_purchases(bgnbd, integer, float8) IS
+'BG/NBD probability that a new customer makes exactly n repeat purchases in horizon time units';
+COMMENT ON FUNCTION pareto_nbd_expected_purchases(pareto_nbd, float8, integer, float8, float8) IS
+'Pareto/NBD expected purchases in the next horizon time units of a customer with this frequency, recency and age t';
+COMMENT ON FUNCTION pareto_nbd_p_alive(pareto_nbd, integer, float8, float8) IS
+'Pareto/NBD probability that a customer with this frequency, recency and age t is still active';
+COMMENT ON FUNCTION gamma_gamma_expected_spend(gamma_gamma, integer, float8) IS
+'Gamma-Gamma expected spend per transaction of a customer with this frequency and mean repeat spend';
+COMMENT ON FUNCTION cltv(bgnbd, gamma_gamma, integer, float8, float8, float8, integer, float8, time_unit) IS
+'discounted lifetime value over the next months months from a BG/NBD and a Gamma-Gamma model, monthly discount_rate, models fitted in unit day, week or month';
+COMMENT ON FUNCTION sbg_fit(bigint[]) IS
+'shifted-beta-geometric retention model fitted to a cohort''s survivor counts at t = 0, 1, 2, ...';
+COMMENT ON FUNCTION sbg_survival(sbg, integer) IS
+'sBG share of a cohort surviving t periods';
+COMMENT ON FUNCTION sbg_retention(sbg, integer) IS
+'sBG retention rate of period t (t >= 1)';
+COMMENT ON FUNCTION sbg_derl(sbg, float8, integer) IS
+'sBG discounted expected residual lifetime, in payments, of a customer active for periods_alive periods';
+
+CREATE FUNCTION btyd_fit_trans(internal, integer, float8, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+CREATE FUNCTION btyd_fit_trans(internal, integer, float8, float8, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+CREATE FUNCTION btyd_fit_trans(internal, float8, float8, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+CREATE FUNCTION btyd_fit_trans(internal, float8, float8, float8, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+CREATE FUNCTION spend_fit_trans(internal, integer, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+CREATE FUNCTION spend_fit_trans(internal, integer, float8, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+CREATE FUNCTION spend_fit_trans(internal, float8, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+CREATE FUNCTION spend_fit_trans(internal, float8, float8, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+CREATE FUNCTION fit_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'fit_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: handles the NULL states itself
+
+CREATE FUNCTION fit_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'fit_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION fit_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'fit_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION bgnbd_fit_final(internal)
+RETURNS bgnbd
+AS 'MODULE_PATHNAME', 'bgnbd_fit_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION pareto_nbd_fit_final(internal)
+RETURNS pareto_nbd
+AS 'MODULE_PATHNAME', 'pareto_nbd_fit_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION gamma_gamma_fit_final(internal)
+RETURNS gamma_gamma
+AS 'MODULE_PATHNAME', 'gamma_gamma_fit_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_fit_trans(internal, integer, float8, float8) IS
+'aggregate transition function of bgnbd_fit and pareto_nbd_fit';
+COMMENT ON FUNCTION btyd_fit_trans(internal, integer, float8, float8, float8) IS
+'aggregate transition function of bgnbd_fit with a penalizer';
+COMMENT ON FUNCTION btyd_fit_trans(internal, float8, float8, float8) IS
+'aggregate transition function of bgnbd_fit and pareto_nbd_fit with a float8 frequency';
+COMMENT ON FUNCTION btyd_fit_trans(internal, float8, float8, float8, float8) IS
+'aggregate transition function of bgnbd_fit with a float8 frequency and a penalizer';
+COMMENT ON FUNCTION spend_fit_trans(internal, integer, float8) IS
+'aggregate transition function of gamma_gamma_fit';
+COMMENT ON FUNCTION spend_fit_trans(internal, integer, float8, float8) IS
+'aggregate transition function of gamma_gamma_fit with a penalizer';
+COMMENT ON FUNCTION spend_fit_trans(internal, float8, float8) IS
+'aggregate transition function of gamma_gamma_fit with a float8 frequency';
+COMMENT ON FUNCTION spend_fit_trans(internal, float8, float8, float8) IS
+'aggregate transition function of gamma_gamma_fit with a float8 frequency and a penalizer';
+COMMENT ON FUNCTION fit_combine(internal, internal) IS
+'aggregate combine function of the model fits';
+COMMENT ON FUNCTION fit_serialize(internal) IS
+'aggregate serial function of the model fits';
+COMMENT ON FUNCTION fit_deserialize(bytea, internal) IS
+'aggregate deserial function of the model fits';
+COMMENT ON FUNCTION bgnbd_fit_final(internal) IS
+'aggregate final function of bgnbd_fit';
+COMMENT ON FUNCTION pareto_nbd_fit_final(internal) IS
+'aggregate final function of pareto_nbd_fit';
+COMMENT ON FUNCTION gamma_gamma_fit_final(internal) IS
+'aggregate final function of gamma_gamma_fit';
+
+CREATE AGGREGATE bgnbd_fit(frequency integer, recency float8, t float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE bgnbd_fit(frequency integer, recency float8, t float8, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE bgnbd_fit(frequency float8, recency float8, t float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE bgnbd_fit(frequency float8, recency float8, t float8, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE pareto_nbd_fit(frequency integer, recency float8, t float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = pareto_nbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE pareto_nbd_fit(frequency float8, recency float8, t float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = pareto_nbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE gamma_gamma_fit(frequency integer, monetary_value float8) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE gamma_gamma_fit(frequency integer, monetary_value float8, penalizer float8) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE gamma_gamma_fit(frequency float8, monetary_value float8) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE gamma_gamma_fit(frequency float8, monetary_value float8, penalizer float8) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgnbd_fit(integer, float8, float8) IS
+'maximum-likelihood BG/NBD model (Fader, Hardie & Lee 2005) of customers'' frequency, recency and age t';
+COMMENT ON AGGREGATE bgnbd_fit(integer, float8, float8, float8) IS
+'BG/NBD model fitted with an L2 penalty penalizer * (r^2 + alpha^2 + a^2 + b^2) on the mean log-likelihood';
+COMMENT ON AGGREGATE bgnbd_fit(float8, float8, float8) IS
+'maximum-likelihood BG/NBD model; frequency as float8 must be a whole number';
+COMMENT ON AGGREGATE bgnbd_fit(float8, float8, float8, float8) IS
+'BG/NBD model fitted with an L2 penalty; frequency as float8 must be a whole number';
+COMMENT ON AGGREGATE pareto_nbd_fit(integer, float8, float8) IS
+'maximum-likelihood Pareto/NBD model (Schmittlein, Morrison & Colombo 1987) of customers'' frequency, recency and age t';
+COMMENT ON AGGREGATE pareto_nbd_fit(float8, float8, float8) IS
+'maximum-likelihood Pareto/NBD model; frequency as float8 must be a whole number';
+COMMENT ON AGGREGATE gamma_gamma_fit(integer, float8) IS
+'maximum-likelihood Gamma-Gamma spend model of repeat customers'' frequency and mean repeat spend (frequency 0 rows skipped)';
+COMMENT ON AGGREGATE gamma_gamma_fit(integer, float8, float8) IS
+'Gamma-Gamma spend model fitted with an L2 penalty penalizer * (p^2 + q^2 + v^2) on the mean log-likelihood';
+COMMENT ON AGGREGATE gamma_gamma_fit(float8, float8) IS
+'maximum-likelihood Gamma-Gamma spend model; frequency as float8 must be a whole number';
+COMMENT ON AGGREGATE gamma_gamma_fit(float8, float8, float8) IS
+'Gamma-Gamma spend model fitted with an L2 penalty; frequency as float8 must be a whole number';
+
+-- end of section 5b
