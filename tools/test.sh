@@ -72,6 +72,11 @@ count_tap() {
     # a whole file skipped (plan skip_all) counts as one skipped test
     skipped=$((skipped + $(grep -cE '(^\s*1\.\.0 # (SKIP|skip)|\.\. skipped: )' "$1" || true)))
     notok=$(grep -E '^\s*not ok [0-9]+' "$1" | grep -cvE '# (TODO|todo)' || true)
+    # tests a file planned but never ran (it died, or a statement timed
+    # out) are failures too
+    planned=$(grep -oE '^\s*1\.\.[0-9]+' "$1" | awk -F. '{ n += $3 } END { print n + 0 }')
+    ran=$(grep -cE '^\s*(not )?ok [0-9]+' "$1" || true)
+    [ "$planned" -gt "$ran" ] && notok=$((notok + planned - ran))
     passed=$((passed + ok - skip)); skipped=$((skipped + skip)); failed=$((failed + notok))
     last_failed=$notok
 }
