@@ -78,6 +78,10 @@ make_run_dir() {
     [ -n "${RUN_DIR:-}" ] && return 0
     RUN_DIR=$(mktemp -d "${RETENTION_RUN_PARENT:-/var/tmp}/retention-run.XXXXXX")
     chmod 755 "$RUN_DIR"
+    if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$RUN_DIR"; then
+        say "the postgres user cannot enter $RUN_DIR; set RETENTION_RUN_PARENT to a folder it can reach"
+        return 1
+    fi
 }
 
 # A private server tree in the run folder: a copy of Debian's server with
