@@ -147,6 +147,8 @@ grep -vE '^\s*ok [0-9]+' "$LOGS/perltap.log" || true
 count_tap "$LOGS/perltap.log"
 [ "$rc" -ne 0 ] && [ "$last_failed" -eq 0 ] && failed=$((failed + 1))
 [ "$rc" -ne 0 ] && find "$TAPDIR" -name '*.log' -path '*log*' -exec tail -n 30 {} + 2>/dev/null | tail -n 200
+# the run folder goes at exit: keep the tests' logs with the others
+cp -r "$TAPDIR/tmp_check/log" "$LOGS/perltap" 2>/dev/null || true
 rm -rf "$TAPDIR"
 fi
 
