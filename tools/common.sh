@@ -16,6 +16,7 @@ PACKAGES=(
     libipc-run-perl
     postgresql-$PGVER-cron python3-psycopg2 gnuplot-nox
     libnlopt-dev
+    git unzip dpkg-dev debhelper postgresql-server-dev-all
 )
 
 # Build flags of development and CI builds (STYLE.md section 7).
