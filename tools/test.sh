@@ -139,10 +139,12 @@ perl_files=("$CHECKOUT"/test/t/*.pl)
 TAPDIR=$(mktemp -d "$RUN_DIR/tap.XXXXXX")
 [ "$(id -u)" -eq 0 ] && chown postgres: "$TAPDIR"
 PGXSDIR=$("$SYS_PG_CONFIG" --pgxs | xargs dirname)/../..
-if as_pg env -u PGHOST -u PGPORT -u PGUSER PATH="$BINDIR:$PATH" TESTDIR="$TAPDIR" \
+# (from inside the copy: programs the tests start as postgres complain
+# when they cannot enter the current folder)
+if (cd "$CHECKOUT" && as_pg env -u PGHOST -u PGPORT -u PGUSER PATH="$BINDIR:$PATH" TESTDIR="$TAPDIR" \
         PG_REGRESS="$PGXSDIR/src/test/regress/pg_regress" RETENTION_ROOT="$CHECKOUT" \
         prove -v -I "$PGXSDIR/src/test/perl" -I "$CHECKOUT/test/t" "${perl_files[@]}" \
-        >"$LOGS/perltap.log" 2>&1; then rc=0; else rc=$?; fi
+        >"$LOGS/perltap.log" 2>&1); then rc=0; else rc=$?; fi
 grep -vE '^\s*ok [0-9]+' "$LOGS/perltap.log" || true
 count_tap "$LOGS/perltap.log"
 [ "$rc" -ne 0 ] && [ "$last_failed" -eq 0 ] && failed=$((failed + 1))
