@@ -30,4 +30,13 @@ PG_PROVE ?= pg_prove
 pgtap:
 	$(PG_PROVE) $(PG_PROVE_FLAGS) test/*.sql
 
-.PHONY: prove_installcheck pgtap
+# The release archive PGXN takes: the committed tree at HEAD (git archive,
+# so nothing built or ignored), every file under retention-$(EXTVERSION)/,
+# META.json at its top. DIST_REF picks another commit or tag.
+DIST_REF ?= HEAD
+DISTNAME = $(EXTENSION)-$(EXTVERSION)
+dist:
+	mkdir -p dist
+	git archive --format zip --prefix=$(DISTNAME)/ --output dist/$(DISTNAME).zip $(DIST_REF)
+
+.PHONY: prove_installcheck pgtap dist

@@ -16,6 +16,7 @@ PACKAGES=(
     libipc-run-perl
     postgresql-$PGVER-cron python3-psycopg2 gnuplot-nox
     libnlopt-dev
+    git unzip dpkg-dev debhelper postgresql-server-dev-all
 )
 
 # Build flags of development and CI builds (STYLE.md section 7).
@@ -50,26 +51,48 @@ install_packages() {
 DEV_CFLAGS="$DEV_CFLAGS ${RETENTION_CFLAGS:-}"
 DEV_LDFLAGS=${RETENTION_LDFLAGS:-}
 
+# build_extension [release]: the development build (DEV_CFLAGS and
+# DEV_LDFLAGS: warnings as errors, assertions, and what tools/test.sh adds),
+# or with "release" the build users get from make install (PGXS's own flags
+# only), in the checkout.
 build_extension() {
-    say "building retention"
+    local cflags=$DEV_CFLAGS ldflags=$DEV_LDFLAGS
+    [ "${1:-}" = release ] && cflags= ldflags=
+    say "building retention${1:+ ($1 build)}"
     local stamp=$ROOT/tmp_check/build-flags
     # objects built with other flags are rebuilt, not mixed in (make clean
     # also removes tmp_check/)
-    if [ "$(cat "$stamp" 2>/dev/null)" != "$DEV_CFLAGS|$DEV_LDFLAGS" ]; then
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$cflags|$ldflags" ]; then
         make -C "$ROOT" -s PG_CONFIG="$SYS_PG_CONFIG" clean >/dev/null
         mkdir -p "$ROOT/tmp_check"
-        echo "$DEV_CFLAGS|$DEV_LDFLAGS" >"$stamp"
+        echo "$cflags|$ldflags" >"$stamp"
     fi
-    make -C "$ROOT" -s PG_CONFIG="$SYS_PG_CONFIG" PG_CFLAGS="$DEV_CFLAGS" \
-        PG_LDFLAGS="$DEV_LDFLAGS" >/dev/null
+    make -C "$ROOT" -s PG_CONFIG="$SYS_PG_CONFIG" PG_CFLAGS="$cflags" \
+        PG_LDFLAGS="$ldflags" >/dev/null
 }
 
-# A private server tree under tmp_check/: a copy of Debian's server with the
-# extension installed into it, so a test run never depends on (or changes)
-# what the system server has installed. PostgreSQL finds its share and lib
-# directories relative to its binaries, so the copy works where it lies.
+# A run folder outside the checkout, readable by the postgres user: the
+# checkout may lie where only its owner can enter (root's home is mode 700,
+# a mktemp -d folder too), and the server and the Perl TAP tests run as
+# postgres. Made once per run under /var/tmp; cleanup_run removes it.
+make_run_dir() {
+    [ -n "${RUN_DIR:-}" ] && return 0
+    RUN_DIR=$(mktemp -d "${RETENTION_RUN_PARENT:-/var/tmp}/retention-run.XXXXXX")
+    chmod 755 "$RUN_DIR"
+    if [ "$(id -u)" -eq 0 ] && ! runuser -u postgres -- test -x "$RUN_DIR"; then
+        say "the postgres user cannot enter $RUN_DIR; set RETENTION_RUN_PARENT to a folder it can reach"
+        return 1
+    fi
+}
+
+# A private server tree in the run folder: a copy of Debian's server with
+# the extension installed into it, so a test run never depends on (or
+# changes) what the system server has installed. PostgreSQL finds its share
+# and lib directories relative to its binaries, so the copy works where it
+# lies.
 make_private_tree() {
-    TREE=$ROOT/tmp_check/pgtree
+    make_run_dir
+    TREE=$RUN_DIR/pgtree
     say "installing into the private server tree $TREE"
     rm -rf "$TREE"
     mkdir -p "$TREE/usr/lib/postgresql" "$TREE/usr/share/postgresql"
@@ -80,10 +103,34 @@ make_private_tree() {
     BINDIR=$TREE/usr/lib/postgresql/$PGVER/bin
 }
 
+# copy_checkout DEST: the checkout's files (tracked and untracked, not the
+# ignored build output) copied to DEST, readable by everyone; with a copy
+# of ../shared/data beside it when that exists (tests read
+# $RETENTION_ROOT/../shared/data). A checkout without git (an unpacked
+# release archive) is copied whole, less tmp_check/ and results/.
+copy_checkout() {
+    local dest=$1
+    mkdir -p "$dest"
+    if git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+        (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard |
+            xargs -0 cp --parents -t "$dest" 2>/dev/null) || true
+    else
+        tar -C "$ROOT" --exclude=./tmp_check --exclude=./results -cf - . | tar -C "$dest" -xf -
+    fi
+    if [ -d "$ROOT/../shared/data" ]; then
+        mkdir -p "$dest/../shared"
+        cp -r "$ROOT/../shared/data" "$dest/../shared/"
+    fi
+    chmod -R u+w,a+rX "$dest"
+    [ -d "$dest/../shared" ] && chmod -R u+w,a+rX "$dest/../shared"
+    return 0
+}
+
 # start_cluster BINDIR: initdb and start a cluster in a fresh temporary
 # folder, listening only on a Unix socket there. stop_cluster removes it.
 start_cluster() {
     local bindir=$1
+    CLUSTER_BINDIR=$bindir
     CLUSTER_DIR=$(mktemp -d /tmp/retention.XXXXXX)
     chmod 755 "$CLUSTER_DIR"
     [ "$(id -u)" -eq 0 ] && chown postgres: "$CLUSTER_DIR"
@@ -107,13 +154,19 @@ CONF
     as_pg "$bindir/pg_ctl" -D "$CLUSTER_DIR/data" -l "$CLUSTER_DIR/server.log" \
         -w -s start || { cat "$CLUSTER_DIR/server.log" >&2; return 1; }
     export PGHOST=$CLUSTER_DIR PGPORT=5432 PGUSER=postgres
-    CLUSTER_BINDIR=$bindir
 }
 
 stop_cluster() {
     [ -n "${CLUSTER_DIR:-}" ] || return 0
-    as_pg "$CLUSTER_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate -w -s stop \
+    [ -x "${CLUSTER_BINDIR:-}/pg_ctl" ] && as_pg "$CLUSTER_BINDIR/pg_ctl" -D "$CLUSTER_DIR/data" -m immediate -w -s stop \
         >/dev/null 2>&1 || true
     rm -rf "$CLUSTER_DIR"
     CLUSTER_DIR=
+}
+
+# cleanup_run: stop the cluster and remove the run folder (an EXIT trap).
+cleanup_run() {
+    stop_cluster
+    [ -n "${RUN_DIR:-}" ] && rm -rf "$RUN_DIR"
+    RUN_DIR=
 }

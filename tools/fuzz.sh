@@ -14,7 +14,7 @@ PACKAGES+=(sqlsmith)
 install_packages
 build_extension
 make_private_tree
-trap stop_cluster EXIT
+trap cleanup_run EXIT
 start_cluster "$BINDIR"
 
 psql -X -q -d postgres -c 'CREATE DATABASE fuzz'

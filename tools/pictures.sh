@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tools/pictures.sh: renders the pictures of README.md and doc/ from the demo
 # data. Installs what is missing from Debian (gnuplot-nox among it), builds
-# the extension into the private server tree under tmp_check/ (the system's
+# the extension into the private server tree (the system's
 # server is not touched), starts a throwaway cluster, runs the product tour
 # demo/report.sql and plots two of its results with gnuplot's pngcairo
 # terminal (no X needed):
@@ -17,7 +17,7 @@ install_packages
 build_extension
 make_private_tree
 WORK=$(mktemp -d /tmp/retention-pictures.XXXXXX)
-trap 'stop_cluster; rm -rf "$WORK"' EXIT
+trap 'cleanup_run; rm -rf "$WORK"' EXIT
 start_cluster "$BINDIR"
 
 say "running the demo"

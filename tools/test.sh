@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tools/test.sh: the README test command. Installs what is missing from
 # Debian, builds the extension with warnings as errors and assertions on,
-# installs it into a private server tree, starts a throwaway cluster and runs
+# installs it into a private server tree (in a run folder under /var/tmp
+# that the postgres user can read, wherever the checkout lies), starts a throwaway cluster and runs
 # the whole suite: pg_regress (sql/ + expected/), pgTAP (test/*.sql) and Perl
 # TAP (test/t/*.pl). Prints regression diffs on failure and ends with one line
 # "N passed, N failed"; exits non-zero when anything failed.
@@ -30,7 +31,8 @@ for arg in "$@"; do
         test/t/*.pl) ONLY_PERL+=("$arg") ;;
         test/*.sql) ONLY_PGTAP+=("$arg") ;;
         valgrind) ONLY_VALGRIND=yes ;;
-        *) say "tools/test.sh: $arg is not sql/*.sql, test/*.sql, test/t/*.pl or valgrind"; exit 2 ;;
+        *) say "tools/test.sh: $arg is not sql/*.sql, test/*.sql, test/t/*.pl or valgrind"
+           echo "0 passed, 1 failed"; exit 2 ;;
     esac
 done
 SUBSET=$([ $# -gt 0 ] && echo yes || echo no)
@@ -45,24 +47,43 @@ runs() {
     esac
 }
 
+passed=0 failed=0 skipped=0 SUMMARY=no STAGE="starting"
+# finish: at every exit, stop the cluster, remove the run folder, and when
+# the run ended before its summary (a set-up step failed), say where and end
+# with the summary line all the same, counting the failure.
+finish() {
+    local rc=$?
+    cleanup_run
+    if [ "$SUMMARY" = no ]; then
+        say "tools/test.sh: stopped while $STAGE (exit status $rc)"
+        echo "$passed passed, $((failed + 1)) failed"
+        [ "$rc" -ne 0 ] || rc=1
+    fi
+    exit "$rc"
+}
+trap finish EXIT
+
+STAGE="installing Debian packages"
 install_packages
+STAGE="building the extension"
 build_extension
 # a run that counts must really be instrumented
 case $(ldd "$ROOT/retention.so") in
     *libubsan*) ;;
-    *) say "retention.so is not linked with UBSan"; echo "0 passed, 1 failed"; exit 1 ;;
+    *) say "retention.so is not linked with UBSan"; exit 1 ;;
 esac
+STAGE="installing into the private server tree"
 make_private_tree
 # the test-only helper extension (state fuzz), into the private tree only
 make -C "$ROOT/test/modules/retention_test" -s PG_CONFIG="$SYS_PG_CONFIG" clean >/dev/null
 make -C "$ROOT/test/modules/retention_test" -s PG_CONFIG="$SYS_PG_CONFIG" PG_CFLAGS="$DEV_CFLAGS" \
     PG_LDFLAGS="$DEV_LDFLAGS" DESTDIR="$TREE" install >/dev/null
-trap stop_cluster EXIT
+STAGE="starting the test cluster"
 start_cluster "$BINDIR"
+STAGE="running the tests"
 
 LOGS=$ROOT/tmp_check/logs
 rm -rf "$LOGS"; mkdir -p "$LOGS"
-passed=0 failed=0 skipped=0
 
 # count_tap FILE: add the ok / not ok lines of TAP output to the totals.
 count_tap() {
@@ -111,22 +132,30 @@ count_tap "$LOGS/pgtap.log"
 fi
 
 # 3. Perl TAP: PostgreSQL::Test::Cluster, which runs its own servers, as the
-# postgres user, with the private tree's binaries first on PATH.
+# postgres user, with the private tree's binaries first on PATH. The
+# postgres user may not enter the checkout, so the tests run from a copy of
+# it in the run folder (RETENTION_ROOT), with ../shared/data beside it.
 if runs perl; then
 say "== Perl TAP"
-perl_files=("$ROOT"/test/t/*.pl)
-[ "$SUBSET" = yes ] && perl_files=("${ONLY_PERL[@]/#/$ROOT/}")
-TAPDIR=$(mktemp -d /tmp/retention-tap.XXXXXX)
+CHECKOUT=$RUN_DIR/src/retention
+copy_checkout "$CHECKOUT"
+perl_files=("$CHECKOUT"/test/t/*.pl)
+[ "$SUBSET" = yes ] && perl_files=("${ONLY_PERL[@]/#/$CHECKOUT/}")
+TAPDIR=$(mktemp -d "$RUN_DIR/tap.XXXXXX")
 [ "$(id -u)" -eq 0 ] && chown postgres: "$TAPDIR"
 PGXSDIR=$("$SYS_PG_CONFIG" --pgxs | xargs dirname)/../..
-if as_pg env -u PGHOST -u PGPORT -u PGUSER PATH="$BINDIR:$PATH" TESTDIR="$TAPDIR" \
-        PG_REGRESS="$PGXSDIR/src/test/regress/pg_regress" RETENTION_ROOT="$ROOT" \
-        prove -v -I "$PGXSDIR/src/test/perl" -I "$ROOT/test/t" "${perl_files[@]}" \
-        >"$LOGS/perltap.log" 2>&1; then rc=0; else rc=$?; fi
+# (from inside the copy: programs the tests start as postgres complain
+# when they cannot enter the current folder)
+if (cd "$CHECKOUT" && as_pg env -u PGHOST -u PGPORT -u PGUSER PATH="$BINDIR:$PATH" TESTDIR="$TAPDIR" \
+        PG_REGRESS="$PGXSDIR/src/test/regress/pg_regress" RETENTION_ROOT="$CHECKOUT" \
+        prove -v -I "$PGXSDIR/src/test/perl" -I "$CHECKOUT/test/t" "${perl_files[@]}" \
+        >"$LOGS/perltap.log" 2>&1); then rc=0; else rc=$?; fi
 grep -vE '^\s*ok [0-9]+' "$LOGS/perltap.log" || true
 count_tap "$LOGS/perltap.log"
 [ "$rc" -ne 0 ] && [ "$last_failed" -eq 0 ] && failed=$((failed + 1))
 [ "$rc" -ne 0 ] && find "$TAPDIR" -name '*.log' -path '*log*' -exec tail -n 30 {} + 2>/dev/null | tail -n 200
+# the run folder goes at exit: keep the tests' logs with the others
+cp -r "$TAPDIR/tmp_check/log" "$LOGS/perltap" 2>/dev/null || true
 rm -rf "$TAPDIR"
 fi
 
@@ -164,6 +193,7 @@ else
 fi
 fi
 
+SUMMARY=yes
 if [ "$skipped" -gt 0 ]; then
     echo "$passed passed, $failed failed, $skipped skipped"
 else
