@@ -10,4 +10,6 @@
 
 #include "fmgr.h"
 
+#include "retention.h"
+
 PG_MODULE_MAGIC;

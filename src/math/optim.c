@@ -24,6 +24,7 @@
 #include "miscadmin.h"
 
 #include "math/optim.h"
+#include "retention.h"
 
 /* Evaluation budgets of a whole minimisation (all restarts together). */
 #define OPTIM_GRADIENT_MAX_EVALUATIONS		5000

@@ -20,6 +20,7 @@
 #include "miscadmin.h"
 
 #include "math/specfun.h"
+#include "retention.h"
 
 /* glibc declares lgamma_r only for _DEFAULT_SOURCE; it is POSIX-2008 XSI */
 extern double lgamma_r(double x, int *signp);

@@ -20,7 +20,7 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 
-#include "common/checks.h"
+#include "base/checks.h"
 #include "retention.h"
 
 /*

@@ -36,8 +36,8 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
-#include "common/scaled.h"
-#include "common/time_unit.h"
+#include "base/scaled.h"
+#include "base/time_unit.h"
 #include "metrics/cohort.h"
 #include "retention.h"
 

@@ -32,7 +32,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
-#include "common/scaled.h"
+#include "base/scaled.h"
 #include "metrics/cohort.h"
 #include "retention.h"
 

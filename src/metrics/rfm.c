@@ -34,10 +34,10 @@
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
-#include "common/aggstate.h"
-#include "common/checks.h"
-#include "common/composite.h"
-#include "common/scaled.h"
+#include "base/aggstate.h"
+#include "base/checks.h"
+#include "base/composite.h"
+#include "base/scaled.h"
 #include "retention.h"
 
 #define RFM_STATE_VERSION	1

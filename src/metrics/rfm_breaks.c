@@ -44,10 +44,10 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
-#include "common/aggstate.h"
-#include "common/checks.h"
-#include "common/composite.h"
-#include "common/scaled.h"
+#include "base/aggstate.h"
+#include "base/checks.h"
+#include "base/composite.h"
+#include "base/scaled.h"
 #include "metrics/rfm_breaks.h"
 #include "retention.h"
 

@@ -35,9 +35,9 @@
 #include "utils/numeric.h"
 #include "windowapi.h"
 
-#include "common/checks.h"
-#include "common/composite.h"
-#include "common/scaled.h"
+#include "base/checks.h"
+#include "base/composite.h"
+#include "base/scaled.h"
 #include "metrics/rfm_breaks.h"
 #include "retention.h"
 

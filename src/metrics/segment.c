@@ -22,7 +22,7 @@
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 
-#include "common/composite.h"
+#include "base/composite.h"
 #include "retention.h"
 
 #define DEFAULT_MAP_MAX_SCORE	5

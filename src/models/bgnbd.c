@@ -22,7 +22,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
-#include "common/checks.h"
+#include "base/checks.h"
 #include "math/optim.h"
 #include "math/specfun.h"
 #include "models/bgnbd.h"

@@ -48,9 +48,9 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
-#include "common/checks.h"
-#include "common/scaled.h"
-#include "common/time_unit.h"
+#include "base/checks.h"
+#include "base/scaled.h"
+#include "base/time_unit.h"
 #include "retention.h"
 
 /* Purchase days held inside the state before the list moves out of it. */

@@ -15,8 +15,8 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
-#include "common/checks.h"
-#include "common/time_unit.h"
+#include "base/checks.h"
+#include "base/time_unit.h"
 #include "models/bgnbd.h"
 #include "models/fit.h"
 #include "models/gamma_gamma.h"

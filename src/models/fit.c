@@ -27,7 +27,7 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
-#include "common/checks.h"
+#include "base/checks.h"
 #include "math/optim.h"
 #include "models/fit.h"
 #include "retention.h"

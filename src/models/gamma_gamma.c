@@ -21,7 +21,7 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 
-#include "common/checks.h"
+#include "base/checks.h"
 #include "math/optim.h"
 #include "math/specfun.h"
 #include "models/fit.h"

@@ -26,7 +26,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 
-#include "common/checks.h"
+#include "base/checks.h"
 #include "math/optim.h"
 #include "math/specfun.h"
 #include "models/fit.h"

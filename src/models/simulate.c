@@ -47,8 +47,8 @@
 #include "utils/numeric.h"
 #include "utils/tuplestore.h"
 
-#include "common/checks.h"
-#include "common/scaled.h"
+#include "base/checks.h"
+#include "base/scaled.h"
 #include "retention.h"
 
 /* A customer with more orders than this is an error (54000). */

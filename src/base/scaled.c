@@ -18,7 +18,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
 
-#include "common/scaled.h"
+#include "base/scaled.h"
 #include "retention.h"
 
 const int64 scaled_pow10[SCALED_MAX_DIGITS + 1] = {

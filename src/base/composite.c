@@ -12,7 +12,7 @@
 #include "utils/builtins.h"
 #include "utils/typcache.h"
 
-#include "common/composite.h"
+#include "base/composite.h"
 #include "retention.h"
 
 /*

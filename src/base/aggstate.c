@@ -11,7 +11,7 @@
 
 #include "libpq/pqformat.h"
 
-#include "common/aggstate.h"
+#include "base/aggstate.h"
 #include "retention.h"
 
 /*

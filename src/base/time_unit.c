@@ -23,7 +23,8 @@
 #include "utils/inval.h"
 #include "utils/syscache.h"
 
-#include "common/time_unit.h"
+#include "base/time_unit.h"
+#include "retention.h"
 
 static Oid	cached_oid = InvalidOid;
 static NameData cached_label;
