@@ -272,8 +272,8 @@ SELECT ok(abs(sbg_derl(pg_temp.sb(), 0.1, 2147483647) - 11) < 1e-3, 'sbg_derl: p
 SELECT is((SELECT bgnbd_fit(f, r, t) FROM (VALUES (1, 1::float8, 2::float8)) v(f, r, t) WHERE false), NULL, 'bgnbd_fit: no rows gives NULL');
 SELECT is((SELECT bgnbd_fit(f, r, t) FROM (VALUES (NULL::integer, 1::float8, 2::float8), (1, NULL, 2), (1, 1, NULL)) v(f, r, t)), NULL,
           'bgnbd_fit: only rows with a NULL gives NULL');
-SELECT is((SELECT bgnbd_fit(f, r, t, p) FROM (VALUES (1, 1::float8, 2::float8, NULL::float8)) v(f, r, t, p)), NULL,
-          'bgnbd_fit: a NULL penalizer skips the row');
+SELECT throws_ok($$SELECT bgnbd_fit(f, r, t, p) FROM (VALUES (1, 1::float8, 2::float8, NULL::float8)) v(f, r, t, p)$$, '22004',
+          'penalizer must not be NULL', 'bgnbd_fit: a NULL penalizer is an error, not a skipped row (issue 12)');
 SELECT is((SELECT bgnbd_fit(f, r, t) FROM (VALUES (1.0::float8, 1::float8, 2::float8)) v(f, r, t) WHERE false), NULL, 'bgnbd_fit float8: no rows gives NULL');
 SELECT throws_ok($$SELECT bgnbd_fit(f, r, t) FROM (VALUES (-1, 0::float8, 2::float8)) v(f, r, t)$$, '22023', 'frequency must be a non-negative integer');
 SELECT throws_ok($$SELECT bgnbd_fit(f, r, t) FROM (VALUES (2, 3::float8, 2::float8)) v(f, r, t)$$, '22023', 'recency must not exceed t');
@@ -323,7 +323,8 @@ SELECT is((SELECT gamma_gamma_fit(f, m) FROM (VALUES (1, 1::float8)) v(f, m) WHE
 SELECT is((SELECT gamma_gamma_fit(f, m) FROM (VALUES (0, 5::float8), (0, 'NaN'), (0, -1)) v(f, m)), NULL,
           'gamma_gamma_fit: only frequency-0 rows (monetary_value not looked at) gives NULL');
 SELECT is((SELECT gamma_gamma_fit(f, m) FROM (VALUES (NULL::integer, 5::float8), (2, NULL)) v(f, m)), NULL, 'gamma_gamma_fit: only NULL rows gives NULL');
-SELECT is((SELECT gamma_gamma_fit(f, m, p) FROM (VALUES (2, 5::float8, NULL::float8)) v(f, m, p)), NULL, 'gamma_gamma_fit: a NULL penalizer skips the row');
+SELECT throws_ok($$SELECT gamma_gamma_fit(f, m, p) FROM (VALUES (2, 5::float8, NULL::float8)) v(f, m, p)$$, '22004',
+          'penalizer must not be NULL', 'gamma_gamma_fit: a NULL penalizer is an error, not a skipped row (issue 12)');
 SELECT is((SELECT gamma_gamma_fit(f, m) FROM (VALUES (1.0::float8, 1::float8)) v(f, m) WHERE false), NULL, 'gamma_gamma_fit float8: no rows gives NULL');
 SELECT throws_ok($$SELECT gamma_gamma_fit(f, m) FROM (VALUES (2, 0::float8)) v(f, m)$$, '22023', 'monetary_value must be positive for a customer with repeat purchases');
 SELECT throws_ok($$SELECT gamma_gamma_fit(f, m) FROM (VALUES (2, -5::float8)) v(f, m)$$, '22023', 'monetary_value must be positive for a customer with repeat purchases');

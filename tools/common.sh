@@ -14,7 +14,7 @@ PACKAGES=(
     postgresql-$PGVER postgresql-server-dev-$PGVER postgresql-contrib
     postgresql-$PGVER-pgtap libtap-parser-sourcehandler-pgtap-perl
     libipc-run-perl
-    postgresql-$PGVER-cron python3-psycopg2 gnuplot-nox
+    postgresql-$PGVER-cron python3-psycopg2 python3-mpmath gnuplot-nox
     libnlopt-dev
     git unzip dpkg-dev debhelper postgresql-server-dev-all
 )

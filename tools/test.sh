@@ -171,7 +171,7 @@ VALGRIND_CI_TESTS=(catalog retention_rate segment rfm retention_counts clv_examp
                    gamma_gamma sbg clv_btyd
                    test/hostile_rfm.sql test/hostile_segments.sql test/hostile_retention.sql
                    test/hostile_cltv.sql test/hostile_btyd.sql test/hostile_cohort.sql
-                   test/hostile_models.sql test/state_corrupt.sql)
+                   test/hostile_models.sql test/state_corrupt.sql test/fits_convergence.sql)
 if runs valgrind; then
 say "== valgrind (part of the suite)"
 VALGRIND_LOGS=$LOGS/valgrind bash "$ROOT/tools/valgrind.sh" "${VALGRIND_CI_TESTS[@]}" \

@@ -12,7 +12,13 @@
  * error is safe. If the cancel is held off and does not end the query, the
  * minimisation resumes from the best point so far. Other interrupts do not
  * stop the optimiser (see optim_callback), so a fit does not depend on
- * the machine's load.
+ * the machine's load. An objective that loops over many rows also stops
+ * early for a cancel (optim_cancel_pending), so one evaluation never delays
+ * it.
+ *
+ * optim_is_minimum is the test a fit's "converged" rests on: NLopt stops
+ * on small relative changes, which also happens far out on a ray along
+ * which the objective keeps falling towards a limit it never reaches.
  *
  *-------------------------------------------------------------------------
  */
@@ -65,7 +71,7 @@ static double
 optim_callback(unsigned n, const double *x, double *grad, void *data)
 {
 	CallbackState *state = (CallbackState *) data;
-	double		value;
+	double		value = HUGE_VAL;
 
 	/*
 	 * Only a cancel (statement_timeout, pg_cancel_backend) or a terminate
@@ -74,7 +80,13 @@ optim_callback(unsigned n, const double *x, double *grad, void *data)
 	 * and restarting from the best point would make a fit depend on the
 	 * machine's load. They wait until the fit ends.
 	 */
-	if (QueryCancelPending || ProcDiePending)
+	if (!optim_cancel_pending())
+	{
+		state->evaluations++;
+		value = state->objective((int) n, x, grad, state->arg);
+	}
+	/* also when the objective abandoned its evaluation for one */
+	if (optim_cancel_pending())
 	{
 		state->interrupted = true;
 		nlopt_force_stop(state->opt);
@@ -82,8 +94,6 @@ optim_callback(unsigned n, const double *x, double *grad, void *data)
 			memset(grad, 0, n * sizeof(double));
 		return HUGE_VAL;
 	}
-	state->evaluations++;
-	value = state->objective((int) n, x, grad, state->arg);
 	if (!isfinite(value))
 	{
 		value = HUGE_VAL;
@@ -181,6 +191,7 @@ optim_minimize(optim_objective objective, void *arg, int n, double *x,
 	result->evaluations = state.evaluations;
 	elog(DEBUG1, "optim: %d evaluations, NLopt result %d", state.evaluations, (int) rc);
 	result->value = objective(n, x, NULL, arg);
+	CHECK_FOR_INTERRUPTS();
 	result->converged = isfinite(result->value) && !state.interrupted &&
 		(rc == NLOPT_SUCCESS || rc == NLOPT_FTOL_REACHED ||
 		 rc == NLOPT_XTOL_REACHED);
@@ -195,4 +206,255 @@ optim_minimize(optim_objective objective, void *arg, int n, double *x,
 			largest = fmax(largest, fabs(grad[i]));
 		result->converged = largest <= OPTIM_GRADIENT_TOLERANCE;
 	}
+}
+
+/*
+ * Steps of the finite differences on the log-parameters: of the analytic
+ * gradient (truncation error ~ step^2, rounding ~ 1e-15 / step), and of
+ * the objective alone (rounding ~ 1e-14 / step^2, as a derivative-free
+ * objective such as Pareto/NBD's sums series).
+ */
+#define OPTIM_GRADIENT_STEP		1e-4
+#define OPTIM_VALUE_STEP		1e-3
+
+/*
+ * The least curvature of a minimum: every eigenvalue of the Hessian must be
+ * above this. Objectives are means per customer, so the Hessian is the
+ * information per customer; below this a direction is not identified by
+ * any realistic number of customers (one million give a standard error of
+ * one on the log scale).
+ */
+#define OPTIM_MIN_CURVATURE		1e-6
+
+/*
+ * The largest Newton step -H^-1 g (each log-parameter) at a minimum. On a
+ * ray towards a limit the gradient and the curvature vanish together and
+ * this step stays of order one or more; at a minimum it is the distance
+ * to the optimum, which the optimiser's tolerances make tiny.
+ */
+#define OPTIM_MAX_NEWTON_STEP	1e-2
+
+/*
+ * The step along each principal direction of the Hessian (log scale) at
+ * which the objective must be higher than at the minimum: a factor of
+ * about 1.1 in the parameters.
+ */
+#define OPTIM_PROBE_STEP		0.1
+
+/* Sweeps of the Jacobi method: 4 x 4 converges to rounding in about 6. */
+#define OPTIM_JACOBI_SWEEPS		50
+
+/*
+ * Eigenvalues lambda and eigenvectors (the columns of vectors) of the
+ * symmetric n x n matrix a (destroyed), by the cyclic Jacobi method
+ * (Golub & Van Loan, Matrix Computations, section 8.5).
+ */
+static void
+optim_eigen(int n, double a[OPTIM_MAX_PARAMS][OPTIM_MAX_PARAMS],
+			double *lambda, double vectors[OPTIM_MAX_PARAMS][OPTIM_MAX_PARAMS])
+{
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < n; j++)
+			vectors[i][j] = i == j ? 1.0 : 0.0;
+	for (int sweep = 0; sweep < OPTIM_JACOBI_SWEEPS; sweep++)
+	{
+		double		off = 0.0;
+
+		for (int p = 0; p < n; p++)
+			for (int q = p + 1; q < n; q++)
+				off += a[p][q] * a[p][q];
+		if (off == 0.0)
+			break;
+		for (int p = 0; p < n; p++)
+			for (int q = p + 1; q < n; q++)
+			{
+				double		tau;
+				double		t;
+				double		c;
+				double		sn;
+
+				if (a[p][q] == 0.0)
+					continue;
+				/* the rotation that zeroes a[p][q] (the smaller angle) */
+				tau = (a[q][q] - a[p][p]) / (2.0 * a[p][q]);
+				t = (tau >= 0.0 ? 1.0 : -1.0) / (fabs(tau) + sqrt(1.0 + tau * tau));
+				c = 1.0 / sqrt(1.0 + t * t);
+				sn = t * c;
+				for (int k = 0; k < n; k++)
+				{
+					double		akp = a[k][p];
+					double		akq = a[k][q];
+
+					a[k][p] = c * akp - sn * akq;
+					a[k][q] = sn * akp + c * akq;
+				}
+				for (int k = 0; k < n; k++)
+				{
+					double		apk = a[p][k];
+					double		aqk = a[q][k];
+
+					a[p][k] = c * apk - sn * aqk;
+					a[q][k] = sn * apk + c * aqk;
+				}
+				for (int k = 0; k < n; k++)
+				{
+					double		vkp = vectors[k][p];
+					double		vkq = vectors[k][q];
+
+					vectors[k][p] = c * vkp - sn * vkq;
+					vectors[k][q] = sn * vkp + c * vkq;
+				}
+			}
+	}
+	for (int i = 0; i < n; i++)
+		lambda[i] = a[i][i];
+}
+
+/*
+ * The objective at x with x[i] moved by di and x[j] by dj (i or j may be
+ * -1 for none); the gradient into grad unless it is NULL. A pending cancel
+ * is raised here (this runs after NLopt, where that is safe).
+ */
+static double
+optim_probe(optim_objective objective, void *arg, int n, const double *x,
+			int i, double di, int j, double dj, double *grad)
+{
+	double		y[OPTIM_MAX_PARAMS];
+	double		value;
+
+	memcpy(y, x, n * sizeof(double));
+	if (i >= 0)
+		y[i] += di;
+	if (j >= 0)
+		y[j] += dj;
+	value = objective(n, y, grad, arg);
+	CHECK_FOR_INTERRUPTS();
+	return value;
+}
+
+/*
+ * Whether x is a strict local minimum of objective, tested at x itself
+ * rather than trusted from the optimiser's stopping rule. The Hessian on
+ * the (log-)parameters, by central differences of the analytic gradient
+ * (OPTIM_GRADIENT) or of the objective (OPTIM_DERIVATIVE_FREE, with the
+ * gradient by central differences too), must have every eigenvalue above
+ * OPTIM_MIN_CURVATURE; the Newton step H^-1 g must be at most
+ * OPTIM_MAX_NEWTON_STEP in every coordinate; and the objective must be
+ * higher OPTIM_PROBE_STEP away both ways along every eigenvector (a nearly
+ * flat direction, such as a ray towards a limit, has a curvature below the
+ * error of the differences, but a fall along it shows). False when an
+ * evaluation is not finite. Raises a pending cancel.
+ */
+bool
+optim_is_minimum(optim_objective objective, void *arg, int n,
+				 const double *x, OptimMethod method)
+{
+	double		hess[OPTIM_MAX_PARAMS][OPTIM_MAX_PARAMS];
+	double		grad[OPTIM_MAX_PARAMS];
+	double		step[OPTIM_MAX_PARAMS] = {0.0};
+	double		lambda[OPTIM_MAX_PARAMS];
+	double		vectors[OPTIM_MAX_PARAMS][OPTIM_MAX_PARAMS];
+	double		least_curvature = HUGE_VAL;
+	double		largest_step = 0.0;
+	double		f0;
+
+	Assert(n > 0 && n <= OPTIM_MAX_PARAMS);
+	if (method == OPTIM_GRADIENT)
+	{
+		double		h = OPTIM_GRADIENT_STEP;
+
+		f0 = optim_probe(objective, arg, n, x, -1, 0, -1, 0, grad);
+		if (!isfinite(f0))
+			return false;
+		for (int i = 0; i < n; i++)
+		{
+			double		up[OPTIM_MAX_PARAMS];
+			double		down[OPTIM_MAX_PARAMS];
+
+			if (!isfinite(optim_probe(objective, arg, n, x, i, h, -1, 0, up)) ||
+				!isfinite(optim_probe(objective, arg, n, x, i, -h, -1, 0, down)))
+				return false;
+			for (int j = 0; j < n; j++)
+				hess[j][i] = (up[j] - down[j]) / (2.0 * h);
+		}
+		/* the two estimates of each mixed derivative, averaged */
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < i; j++)
+				hess[i][j] = hess[j][i] = 0.5 * (hess[i][j] + hess[j][i]);
+	}
+	else
+	{
+		double		h = OPTIM_VALUE_STEP;
+
+		f0 = optim_probe(objective, arg, n, x, -1, 0, -1, 0, NULL);
+		if (!isfinite(f0))
+			return false;
+		for (int i = 0; i < n; i++)
+		{
+			double		up = optim_probe(objective, arg, n, x, i, h, -1, 0, NULL);
+			double		down = optim_probe(objective, arg, n, x, i, -h, -1, 0, NULL);
+
+			if (!isfinite(up) || !isfinite(down))
+				return false;
+			grad[i] = (up - down) / (2.0 * h);
+			hess[i][i] = (up - 2.0 * f0 + down) / (h * h);
+			for (int j = 0; j < i; j++)
+			{
+				double		pp = optim_probe(objective, arg, n, x, i, h, j, h, NULL);
+				double		pm = optim_probe(objective, arg, n, x, i, h, j, -h, NULL);
+				double		mp = optim_probe(objective, arg, n, x, i, -h, j, h, NULL);
+				double		mm = optim_probe(objective, arg, n, x, i, -h, j, -h, NULL);
+
+				hess[i][j] = hess[j][i] = (pp - pm - mp + mm) / (4.0 * h * h);
+				if (!isfinite(hess[i][j]))
+					return false;
+			}
+		}
+	}
+
+	optim_eigen(n, hess, lambda, vectors);
+	for (int k = 0; k < n; k++)
+	{
+		double		gk = 0.0;
+
+		least_curvature = fmin(least_curvature, lambda[k]);
+		if (!(lambda[k] > OPTIM_MIN_CURVATURE))
+		{
+			elog(DEBUG1, "optim: not a minimum: curvature %g", lambda[k]);
+			return false;
+		}
+		for (int i = 0; i < n; i++)
+			gk += vectors[i][k] * grad[i];
+		for (int i = 0; i < n; i++)
+			step[i] += vectors[i][k] * gk / lambda[k];
+	}
+	for (int i = 0; i < n; i++)
+		largest_step = fmax(largest_step, fabs(step[i]));
+	elog(DEBUG1, "optim: least curvature %g, largest Newton step %g",
+		 least_curvature, largest_step);
+	if (!(largest_step <= OPTIM_MAX_NEWTON_STEP))
+		return false;
+
+	/*
+	 * The curvature of a nearly flat direction is below the error of the
+	 * differences, so look: the objective must rise both ways along every
+	 * principal direction.
+	 */
+	for (int k = 0; k < n; k++)
+		for (int sign = -1; sign <= 1; sign += 2)
+		{
+			double		y[OPTIM_MAX_PARAMS];
+			double		value;
+
+			for (int i = 0; i < n; i++)
+				y[i] = x[i] + sign * OPTIM_PROBE_STEP * vectors[i][k];
+			value = optim_probe(objective, arg, n, y, -1, 0, -1, 0, NULL);
+			if (!(value > f0))
+			{
+				elog(DEBUG1, "optim: not a minimum: the objective falls by %g along direction %d",
+					 f0 - value, k);
+				return false;
+			}
+		}
+	return true;
 }

@@ -47,7 +47,7 @@ typedef struct BgnbdProblem
  *            + [x > 0] B(a + 1, b + x - 1) / B(a, b) (alpha + t_x)^-(r + x) ],
  * and, when grad is not NULL, its gradient with respect to (r, alpha, a,
  * b). The rows are sorted by x, so what depends on x alone is computed once
- * per distinct x.
+ * per distinct x. NaN when a cancel is pending (optim_cancel_pending).
  */
 static double
 bgnbd_loglik(const FitRows *rows, const double *params, double *grad)
@@ -83,6 +83,8 @@ bgnbd_loglik(const FitRows *rows, const double *params, double *grad)
 		double		term1;
 		double		ll;
 
+		if (i % OPTIM_CANCEL_INTERVAL == 0 && optim_cancel_pending())
+			return NAN;
 		if (xs[i] != x)
 		{
 			x = xs[i];
@@ -161,6 +163,8 @@ bgnbd_objective(int n, const double *theta, double *grad, void *arg)
 		penalty += params[i] * params[i];
 	}
 	ll = bgnbd_loglik(problem->rows, params, grad != NULL ? g : NULL);
+	if (isnan(ll))
+		return NAN;				/* a cancel: g was not filled */
 	if (grad != NULL)
 		for (int i = 0; i < BGNBD_NPARAMS; i++)
 			grad[i] = -g[i] * params[i] / total +
@@ -172,9 +176,9 @@ bgnbd_objective(int n, const double *theta, double *grad, void *arg)
  * bgnbd_fit(frequency, recency, t [, penalizer]) final function: the
  * maximum-likelihood (r, alpha, a, b) by L-BFGS on log-parameters from a
  * fixed start, the log-likelihood there (without the penalty), the number
- * of customers and whether the optimiser converged to an interior optimum.
- * NULL on empty input. Without any repeat purchase the likelihood has no
- * maximum: converged is false.
+ * of customers and whether the optimiser converged to an interior optimum
+ * (optim_is_minimum confirms it). NULL on empty input. Without any repeat
+ * purchase the likelihood has no maximum: converged is false.
  */
 PG_FUNCTION_INFO_V1(bgnbd_fit_final);
 Datum
@@ -187,6 +191,7 @@ bgnbd_fit_final(PG_FUNCTION_ARGS)
 	double		params[BGNBD_NPARAMS];
 	double		sum_t;
 	double		sum_x;
+	double		loglik;
 	bool		converged;
 
 	if (rows == NULL)
@@ -204,9 +209,12 @@ bgnbd_fit_final(PG_FUNCTION_ARGS)
 				   FIT_LOG_BOUND, OPTIM_GRADIENT, &result);
 
 	converged = fit_params(theta, BGNBD_NPARAMS, params) &&
-		result.converged && sum_x > 0.0;
-	PG_RETURN_DATUM(fit_result(fcinfo, params, BGNBD_NPARAMS,
-							   bgnbd_loglik(rows, params, NULL),
+		result.converged && sum_x > 0.0 &&
+		optim_is_minimum(bgnbd_objective, &problem, BGNBD_NPARAMS, theta,
+						 OPTIM_GRADIENT);
+	loglik = bgnbd_loglik(rows, params, NULL);
+	CHECK_FOR_INTERRUPTS();
+	PG_RETURN_DATUM(fit_result(fcinfo, params, BGNBD_NPARAMS, loglik,
 							   rows->customers, converged));
 }
 

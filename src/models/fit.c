@@ -145,6 +145,20 @@ fit_state_set_penalizer(FitState *state, double penalizer)
 	state->penalizer = penalizer;
 }
 
+/*
+ * A NULL penalizer is an error 22004, not a row to skip: skipping every row
+ * would turn the fit into a silent NULL. argno is the penalizer's argument.
+ */
+static void
+fit_check_penalizer_not_null(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_NARGS() > argno && PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("penalizer must not be NULL"),
+				 errhint("Use penalizer 0 for no penalty.")));
+}
+
 /* A frequency given as float8 must be a whole number from 0 to INT_MAX. */
 static int32
 frequency_from_float8(double frequency)
@@ -223,9 +237,10 @@ fit_state_get(FunctionCallInfo fcinfo, FitKind kind)
 
 /*
  * Transition of bgnbd_fit and pareto_nbd_fit: (state, frequency, recency,
- * t [, penalizer]). A row with a NULL argument is skipped; a bad summary is
- * error 22023 naming the value. float8_frequency says whether frequency
- * arrives as float8 (then it must be a whole number).
+ * t [, penalizer]). A row with a NULL frequency, recency or t is skipped; a
+ * NULL penalizer is error 22004; a bad summary is error 22023 naming the
+ * value. float8_frequency says whether frequency arrives as float8 (then it
+ * must be a whole number).
  */
 static Datum
 btyd_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
@@ -234,6 +249,7 @@ btyd_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
 	FitKey		key;
 	int32		frequency;
 
+	fit_check_penalizer_not_null(fcinfo, 4);
 	for (int i = 1; i < PG_NARGS(); i++)
 		if (PG_ARGISNULL(i))
 			PG_RETURN_POINTER(state);
@@ -274,9 +290,10 @@ btyd_fit_trans_float8(PG_FUNCTION_ARGS)
 
 /*
  * Transition of gamma_gamma_fit: (state, frequency, monetary_value
- * [, penalizer]). Rows with frequency 0 carry no spend information and are
- * skipped (their monetary_value is not looked at); a repeat customer needs
- * a positive, finite monetary_value.
+ * [, penalizer]). A row with a NULL frequency or monetary_value is skipped;
+ * a NULL penalizer is error 22004. Rows with frequency 0 carry no spend
+ * information and are skipped (their monetary_value is not looked at); a
+ * repeat customer needs a positive, finite monetary_value.
  */
 static Datum
 spend_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
@@ -286,6 +303,7 @@ spend_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
 	int32		frequency;
 	double		monetary_value;
 
+	fit_check_penalizer_not_null(fcinfo, 3);
 	for (int i = 1; i < PG_NARGS(); i++)
 		if (PG_ARGISNULL(i))
 			PG_RETURN_POINTER(state);

@@ -19,6 +19,7 @@
 #include <math.h>
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 
 #include "base/checks.h"
@@ -44,7 +45,8 @@ typedef struct GammaGammaProblem
  *   log Gamma(p x + q) - log Gamma(p x) - log Gamma(q) + q log v
  *   + (p x - 1) log zbar + p x log x - (p x + q) log(v + x zbar),
  * the full log-density (the log-likelihood lifetimes reports), and its
- * gradient in (p, q, v) when grad is not NULL. Rows are sorted by x.
+ * gradient in (p, q, v) when grad is not NULL. Rows are sorted by x. NaN
+ * when a cancel is pending (optim_cancel_pending).
  */
 static double
 gamma_gamma_loglik(const FitRows *rows, const double *params, double *grad)
@@ -72,6 +74,8 @@ gamma_gamma_loglik(const FitRows *rows, const double *params, double *grad)
 		double		log_vxm;
 		double		px;
 
+		if (i % OPTIM_CANCEL_INTERVAL == 0 && optim_cancel_pending())
+			return NAN;
 		if (xs[i] != x)
 		{
 			x = xs[i];
@@ -120,6 +124,8 @@ gamma_gamma_objective(int n, const double *theta, double *grad, void *arg)
 		penalty += params[i] * params[i];
 	}
 	ll = gamma_gamma_loglik(problem->rows, params, grad != NULL ? g : NULL);
+	if (isnan(ll))
+		return NAN;				/* a cancel: g was not filled */
 	if (grad != NULL)
 		for (int i = 0; i < GG_NPARAMS; i++)
 			grad[i] = -g[i] * params[i] / total +
@@ -132,7 +138,8 @@ gamma_gamma_objective(int n, const double *theta, double *grad, void *arg)
  * maximum-likelihood (p, q, v) over the repeat customers, by L-BFGS on
  * log-parameters from p = q = 1, v = mean spend; the log-likelihood
  * (without the penalty), the number of repeat customers and whether the fit
- * converged. NULL when there is no repeat customer.
+ * converged to an interior optimum (optim_is_minimum confirms it). NULL
+ * when there is no repeat customer.
  */
 PG_FUNCTION_INFO_V1(gamma_gamma_fit_final);
 Datum
@@ -144,6 +151,7 @@ gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 	double		theta[GG_NPARAMS];
 	double		params[GG_NPARAMS];
 	double		sum_m = 0.0;
+	double		loglik;
 	bool		converged;
 
 	if (rows == NULL)
@@ -159,9 +167,12 @@ gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 	optim_minimize(gamma_gamma_objective, &problem, GG_NPARAMS, theta,
 				   FIT_LOG_BOUND, OPTIM_GRADIENT, &result);
 
-	converged = fit_params(theta, GG_NPARAMS, params) && result.converged;
-	PG_RETURN_DATUM(fit_result(fcinfo, params, GG_NPARAMS,
-							   gamma_gamma_loglik(rows, params, NULL),
+	converged = fit_params(theta, GG_NPARAMS, params) && result.converged &&
+		optim_is_minimum(gamma_gamma_objective, &problem, GG_NPARAMS, theta,
+						 OPTIM_GRADIENT);
+	loglik = gamma_gamma_loglik(rows, params, NULL);
+	CHECK_FOR_INTERRUPTS();
+	PG_RETURN_DATUM(fit_result(fcinfo, params, GG_NPARAMS, loglik,
 							   rows->customers, converged));
 }
 

@@ -89,7 +89,10 @@ pareto_nbd_terms(const double *params, double x, double tx, double t,
 	return true;
 }
 
-/* Sum over the rows of weight * log L; NaN when a series fails. */
+/*
+ * Sum over the rows of weight * log L; NaN when a series fails or a cancel
+ * is pending (asked on every row: one row may sum max_terms terms).
+ */
 static double
 pareto_nbd_loglik(const FitRows *rows, const double *params, long max_terms)
 {
@@ -106,6 +109,8 @@ pareto_nbd_loglik(const FitRows *rows, const double *params, long max_terms)
 		double		l_t;
 		double		l_a;
 
+		if (optim_cancel_pending())
+			return NAN;
 		if (xs[i] != x)
 		{
 			x = xs[i];
@@ -138,7 +143,8 @@ pareto_nbd_objective(int n, const double *theta, double *grad, void *arg)
  * (r, alpha, s, beta) by BOBYQA (derivative-free: the gradient would need
  * derivatives of 2F1 in its parameters) on log-parameters from a fixed
  * start, restarted once from its result to polish it; the log-likelihood,
- * the number of customers and whether it converged. NULL on empty input.
+ * the number of customers and whether it converged to an interior optimum
+ * (optim_is_minimum confirms it). NULL on empty input.
  */
 PG_FUNCTION_INFO_V1(pareto_nbd_fit_final);
 Datum
@@ -151,6 +157,7 @@ pareto_nbd_fit_final(PG_FUNCTION_ARGS)
 	double		params[PNBD_NPARAMS];
 	double		sum_t;
 	double		sum_x;
+	double		loglik;
 	bool		converged;
 
 	if (rows == NULL)
@@ -170,7 +177,9 @@ pareto_nbd_fit_final(PG_FUNCTION_ARGS)
 					   FIT_LOG_BOUND, OPTIM_DERIVATIVE_FREE, &result);
 
 	converged = fit_params(theta, PNBD_NPARAMS, params) && result.converged &&
-		sum_x > 0.0;
+		sum_x > 0.0 &&
+		optim_is_minimum(pareto_nbd_objective, &problem, PNBD_NPARAMS, theta,
+						 OPTIM_DERIVATIVE_FREE);
 
 	/*
 	 * An optimum must have a neighbourhood where the likelihood can be
@@ -188,10 +197,12 @@ pareto_nbd_fit_final(PG_FUNCTION_ARGS)
 			probe[i] = theta[i] + sign * PNBD_PROBE_STEP;
 			if (!isfinite(pareto_nbd_objective(PNBD_NPARAMS, probe, NULL, &problem)))
 				converged = false;
+			CHECK_FOR_INTERRUPTS();
 		}
 	}
-	PG_RETURN_DATUM(fit_result(fcinfo, params, PNBD_NPARAMS,
-							   pareto_nbd_loglik(rows, params, SPECFUN_MAX_TERMS),
+	loglik = pareto_nbd_loglik(rows, params, SPECFUN_MAX_TERMS);
+	CHECK_FOR_INTERRUPTS();
+	PG_RETURN_DATUM(fit_result(fcinfo, params, PNBD_NPARAMS, loglik,
 							   rows->customers, converged));
 }
 

@@ -46,7 +46,8 @@ typedef struct SbgProblem
 /*
  * log-likelihood of the survivor counts (Fader & Hardie 2007):
  * sum_{t=1}^{n} (n_{t-1} - n_t) log P(T = t) + n_n log S(n), and its
- * gradient in (alpha, beta) when grad is not NULL.
+ * gradient in (alpha, beta) when grad is not NULL. NaN when a cancel is
+ * pending (optim_cancel_pending).
  */
 static double
 sbg_loglik(const SbgProblem *problem, const double *params, double *grad)
@@ -67,6 +68,8 @@ sbg_loglik(const SbgProblem *problem, const double *params, double *grad)
 	{
 		double		lost = (double) (problem->survivors[t - 1] - problem->survivors[t]);
 
+		if (t % OPTIM_CANCEL_INTERVAL == 0 && optim_cancel_pending())
+			return NAN;
 		if (lost == 0.0)
 			continue;
 		sum += lost * (specfun_lbeta(alpha + 1.0, beta + t - 1.0) - lbeta_ab);
@@ -108,6 +111,8 @@ sbg_objective(int n, const double *theta, double *grad, void *arg)
 	double		total = (double) problem->survivors[0];
 	double		ll = sbg_loglik(problem, params, grad);
 
+	if (isnan(ll))
+		return NAN;				/* a cancel: grad was not filled */
 	if (grad != NULL)
 		for (int i = 0; i < SBG_NPARAMS; i++)
 			grad[i] = -grad[i] * params[i] / total;
@@ -151,7 +156,8 @@ sbg_bad_survivors(const char *message, const char *detail)
  * above 0 and never increase nor go negative. The likelihood has no unique
  * maximum without any churn (all counts equal), when nobody renews
  * (survivors[2] = 0) or with a single period (two counts fix only
- * alpha / (alpha + beta)): converged is false then.
+ * alpha / (alpha + beta)): converged is false then, and whenever
+ * optim_is_minimum finds no interior optimum at the result.
  */
 PG_FUNCTION_INFO_V1(sbg_fit);
 Datum
@@ -208,8 +214,11 @@ sbg_fit(PG_FUNCTION_ARGS)
 	 * retention falling with time) the optimiser stops somewhere on the way.
 	 */
 	converged = fit_params(theta, SBG_NPARAMS, params) && result.converged &&
-		survivors[nelems - 1] < survivors[0] && survivors[1] > 0 && nelems >= 3;
+		survivors[nelems - 1] < survivors[0] && survivors[1] > 0 && nelems >= 3 &&
+		optim_is_minimum(sbg_objective, &problem, SBG_NPARAMS, theta,
+						 OPTIM_GRADIENT);
 	loglik = sbg_loglik(&problem, params, NULL);
+	CHECK_FOR_INTERRUPTS();
 	converged = converged && loglik > sbg_geometric_loglik(survivors, nelems - 1);
 	PG_RETURN_DATUM(fit_result(fcinfo, params, SBG_NPARAMS, loglik, -1, converged));
 }
