@@ -13,7 +13,10 @@
  * The state is one open-addressing hash table (lib/simplehash.h) in the
  * aggregate's memory context, keyed by the customer id: a bigint, or the
  * bytes of a text id kept in an arena and compared exactly (a hash alone
- * could merge two customers). An entry is 24 bytes: the key, and the
+ * could merge two customers). Ids are hashed with SipHash under a secret
+ * key drawn for each table (common/keyed_hash.h), so crafted ids cannot
+ * collide on purpose; nothing that reaches the result or the serialized
+ * state depends on the table's order. An entry is 24 bytes: the key, and the
  * periods as a 64-bit bitmap relative to the first period, which holds
  * every customer whose activity spans fewer than 64 periods (two years of
  * months, a year of weeks); others, and all customers when amounts are
@@ -25,7 +28,6 @@
  */
 #include "postgres.h"
 
-#include "common/hashfn.h"
 #include "common/int.h"
 #include "fmgr.h"
 #include "miscadmin.h"
@@ -36,6 +38,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
+#include "common/keyed_hash.h"
 #include "common/scaled.h"
 #include "common/time_unit.h"
 #include "metrics/cohort.h"
@@ -81,6 +84,7 @@ struct cohort_hash_hash;
 typedef struct CohortState
 {
 	struct cohort_hash_hash *customers;
+	KeyedHashSeed seed;			/* this table's secret hash key */
 	MemoryContext context;
 	bool		text_keys;
 	bool		has_revenue;
@@ -94,18 +98,6 @@ typedef struct CohortState
 	Size		probe_size;
 } CohortState;
 
-/* MurmurHash3's 64-bit finalizer: every bit of a bigint id reaches the hash. */
-static inline uint32
-hash_bigint(uint64 h)
-{
-	h ^= h >> 33;
-	h *= UINT64CONST(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return (uint32) h;
-}
-
 static inline const CohortTextKey *
 text_key(uint64 key)
 {
@@ -115,7 +107,8 @@ text_key(uint64 key)
 static inline uint32
 cohort_key_hash(const CohortState *state, uint64 key)
 {
-	return state->text_keys ? text_key(key)->hash : hash_bigint(key);
+	return state->text_keys ? text_key(key)->hash :
+		(uint32) keyed_hash_uint64(&state->seed, key);
 }
 
 static inline bool
@@ -384,6 +377,7 @@ state_create(MemoryContext context, bool text_keys, bool has_revenue, CohortUnit
 	state->unit = unit;
 	state->min_period = PG_INT32_MAX;
 	state->max_period = PG_INT32_MIN;
+	keyed_hash_new_seed(&state->seed);
 	state->customers = cohort_hash_create(context, Max(customers, COHORT_INITIAL_CUSTOMERS),
 										  state);
 	return state;
@@ -408,7 +402,7 @@ state_probe(CohortState *state, const char *data, Size len)
 	}
 	state->probe->len = (uint32) len;
 	memcpy(state->probe->data, data, len);
-	state->probe->hash = hash_bytes((const unsigned char *) data, (int) len);
+	state->probe->hash = (uint32) keyed_hash_bytes(&state->seed, data, len);
 	return state->probe;
 }
 
@@ -683,9 +677,15 @@ state_merge(CohortState *into, CohortState *from)
 	while ((src = cohort_hash_iterate(from->customers, &it)) != NULL)
 	{
 		bool		fresh;
-		CohortCustomer *dst = state_customer(into, src->key, &fresh);
+		uint64		key = src->key;
+		CohortCustomer *dst;
 
 		CHECK_FOR_INTERRUPTS();
+		/* a text key carries its hash under `from`'s key: hash it anew */
+		if (into->text_keys)
+			key = (uint64) (uintptr_t) state_probe(into, text_key(key)->data,
+												   text_key(key)->len);
+		dst = state_customer(into, key, &fresh);
 		if (!src->spilled)
 		{
 			uint64		bits = src->set.bits;
