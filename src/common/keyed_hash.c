@@ -61,12 +61,12 @@ read_le64(const unsigned char *p)
 /*
  * SipHash-1-3 of data[0..len) under seed: the 64-bit output of the
  * reference algorithm (words little-endian, the last one carrying len mod
- * 256 in its top byte).
+ * 256 in its top byte). Inlined into both callers, so that the 8-byte
+ * case compiles to straight-line code.
  */
-uint64
-keyed_hash_bytes(const KeyedHashSeed *seed, const void *data, Size len)
+static pg_attribute_always_inline uint64
+siphash13(const KeyedHashSeed *seed, const unsigned char *p, Size len)
 {
-	const unsigned char *p = (const unsigned char *) data;
 	const unsigned char *end = p + (len & ~(Size) 7);
 	uint64		v0 = seed->k0 ^ UINT64CONST(0x736f6d6570736575);
 	uint64		v1 = seed->k1 ^ UINT64CONST(0x646f72616e646f6d);
@@ -94,30 +94,24 @@ keyed_hash_bytes(const KeyedHashSeed *seed, const void *data, Size len)
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
-/*
- * SipHash-1-3 of a 64-bit value as its 8 little-endian bytes: the same as
- * keyed_hash_bytes over them, unrolled for bigint ids.
- */
+/* SipHash-1-3 of data[0..len) under seed (text ids, fit rows). */
+uint64
+keyed_hash_bytes(const KeyedHashSeed *seed, const void *data, Size len)
+{
+	return siphash13(seed, (const unsigned char *) data, len);
+}
+
+/* SipHash-1-3 of a 64-bit value as its 8 little-endian bytes (bigint ids). */
 uint64
 keyed_hash_uint64(const KeyedHashSeed *seed, uint64 value)
 {
-	uint64		v0 = seed->k0 ^ UINT64CONST(0x736f6d6570736575);
-	uint64		v1 = seed->k1 ^ UINT64CONST(0x646f72616e646f6d);
-	uint64		v2 = seed->k0 ^ UINT64CONST(0x6c7967656e657261);
-	uint64		v3 = seed->k1 ^ UINT64CONST(0x7465646279746573);
-	uint64		last = (uint64) 8 << 56;
+	unsigned char bytes[sizeof(uint64)];
 
-	v3 ^= value;
-	SIPROUND(v0, v1, v2, v3);
-	v0 ^= value;
-	v3 ^= last;
-	SIPROUND(v0, v1, v2, v3);
-	v0 ^= last;
-	v2 ^= 0xff;
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
-	SIPROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
+#ifdef WORDS_BIGENDIAN
+	value = pg_bswap64(value);
+#endif
+	memcpy(bytes, &value, sizeof(uint64));
+	return siphash13(seed, bytes, sizeof(uint64));
 }
 
 /*
