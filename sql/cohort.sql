@@ -178,7 +178,7 @@ SELECT cohort_retention(1, date '0044-03-15' - 100000, 'month');
 SELECT cohort_retention(1, 'infinity'::date, 'month');
 SELECT cohort_retention(1, 'infinity'::timestamptz, 'month');
 SELECT cohort_retention(1, date '2025-01-01', 'month', 'NaN'::numeric);
-SELECT cohort_retention(1, date '2025-01-01', 'month', 1e-19);
+SELECT cohort_retention(1, date '2025-01-01', 'month', 1e19 / 3.0);
 SELECT cohort_retention(1, date '2025-01-01', 'month', 1e18) FROM generate_series(1, 10);
 SELECT * FROM cohort_table((SELECT cohort_retention(customer_id, d, 'month') FROM small), 'unbounded');
 

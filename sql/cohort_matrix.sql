@@ -113,8 +113,19 @@ INSERT INTO bad SELECT 'rolling above active', set_byte(m, length(m) - 1, 200)
 FROM (SELECT cohort_matrix_send(cohort_retention(customer_id, d, 'month')) AS m FROM orders) AS x;
 INSERT INTO bad SELECT 'intact', cohort_matrix_send(cohort_retention(customer_id, d, 'month')) FROM orders;
 INSERT INTO bad SELECT 'empty', '\x'::bytea;
+-- 80 bytes whose header claims 17 cohorts of every day from 0001-01-01 to
+-- 9999-12-31 (993 MB of cells), and 20 such cohorts (1.2 GB): refused by
+-- the bytes present before any allocation (issue 12: the first allocated
+-- 993 MB, the second failed as too large)
+INSERT INTO bad SELECT format('claims %s cohorts of days', n),
+       '\x01010000'::bytea || int4send(n) || int4send('9999-12-31'::date - '2000-01-01'::date)
+       || (SELECT string_agg(int4send('0001-01-01'::date - '2000-01-01'::date + i), '' ORDER BY i) FROM generate_series(0, n - 1) AS i)
+FROM (VALUES (17), (20)) AS v(n);
+SELECT label, length(raw) FROM bad WHERE label LIKE 'claims%' ORDER BY label;
 CREATE FUNCTION pg_temp.receive(label text) RETURNS text
 LANGUAGE plpgsql AS $$
+DECLARE
+    detail text;
 BEGIN
     EXECUTE format('COPY (SELECT %L, raw FROM bad WHERE label = %L) TO %L (FORMAT binary)',
                    label, label, current_setting('data_directory') || '/cohort_matrix_test.bin');
@@ -122,7 +133,8 @@ BEGIN
     COPY received FROM 'cohort_matrix_test.bin' (FORMAT binary);
     RETURN 'accepted';
 EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ' ' || SQLERRM;
+    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
+    RETURN SQLSTATE || ' ' || SQLERRM || ': ' || detail;
 END $$;
 SELECT label, pg_temp.receive(label) AS result FROM bad ORDER BY label;
 

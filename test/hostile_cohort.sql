@@ -8,7 +8,7 @@
 -- cohort_matrix that sql/cohort_matrix.sql does not already cover.
 --
 BEGIN;
-SELECT plan(69);
+SELECT plan(76);
 
 -- the errcode and detail of a statement, to check which check fired
 CREATE FUNCTION pg_temp.failure(sql text) RETURNS text
@@ -68,7 +68,15 @@ SELECT is((SELECT array_length(retention_curve(cohort_retention(c, d, 'week')), 
            FROM (VALUES (1::bigint, '0001-01-01'::date), (2, '9999-12-31')) v(c, d)),
           ('9999-12-27'::date - '0001-01-01'::date) / 7 + 1, 'cohort_retention: a matrix spanning every supported week');
 SELECT throws_ok($$SELECT cohort_retention(c, '0001-01-01'::date + c::int * 365, 'day') FROM generate_series(1::bigint, 3000) AS c$$,
-                 '54000', 'cohort matrix is too large');
+                 '54000', 'cohort matrix would have too many cells');
+SELECT is(pg_temp.failure($$SELECT cohort_retention(c, '0001-01-01'::date + c::int * 228000, 'day') FROM generate_series(0::bigint, 16) AS c$$),
+          (SELECT format('54000 17 cohorts by ''day'' from 0001-01-01 to %s need %s cells; the limit is 10000000, which keeps the matrix and its text form under the 1 GB limit of a value.',
+                         max(d), sum(last_d - d + 1))
+           FROM (SELECT d, max(d) OVER () AS last_d
+                 FROM (SELECT '0001-01-01'::date + c * 228000 AS d FROM generate_series(0, 16) AS c) AS y) AS x),
+          'cohort_retention: 17 days spanning the years 1 to 9999 are refused before the matrix is built (issue 12: built a 935 MB value)');
+SELECT is((SELECT sum(cohort_size) FROM cohort_table((SELECT cohort_retention(c, '2010-01-01'::date + c::int, 'day') FROM generate_series(0::bigint, 3652) AS c)) WHERE period_offset = 0),
+          3653::numeric, 'cohort_retention: ten years of daily cohorts (6.7 million cells) stay within the limit');
 
 -- timestamptz: the period is that of the date in the session TimeZone
 SET LOCAL TimeZone = 'Asia/Kathmandu';
@@ -111,7 +119,8 @@ SELECT CASE WHEN pg_version_num() >= 140000
     THEN throws_ok($$SELECT cohort_retention(1::bigint, '2024-01-01'::date, 'month', '-Infinity'::numeric)$$, '22023', 'amount must be a finite number')
     ELSE skip('numeric has no infinity before PostgreSQL 14', 1) END;
 SELECT throws_ok($$SELECT cohort_retention(1::bigint, '2024-01-01'::date, 'month', 1e19)$$, '22003', 'amount is out of range for cohort_retention');
-SELECT throws_ok($$SELECT cohort_retention(1::bigint, '2024-01-01'::date, 'month', 1e-19)$$, '22003', 'amount is out of range for cohort_retention');
+SELECT is((SELECT (cohort_table(cohort_retention(1::bigint, '2024-01-01'::date, 'month', a))).revenue FROM (VALUES (1e-19), (-6e-19)) v(a)),
+          round(1e-19, 18) + round(-6e-19, 18), 'cohort_retention: amounts below 10^-18 round to 18 decimals, half away from zero (1e-19 was out of range)');
 SELECT throws_ok($$SELECT cohort_retention(1::bigint, '2024-01-01'::date, 'month', a) FROM (VALUES (9e18), (9e18)) v(a)$$,
                  '22003', 'revenue is out of range for cohort_retention');
 SELECT throws_ok($$SELECT cohort_retention(1::bigint, '2024-01-01'::date, 'month', a) FROM (VALUES (9.3e17), (0.1)) v(a)$$,
@@ -120,7 +129,14 @@ SELECT is((SELECT (cohort_table(cohort_retention(1::bigint, '2024-01-01'::date, 
           -9223372036854775808::numeric, 'cohort_retention: the smallest bigint amount is exact');
 SELECT is((SELECT (cohort_table(cohort_retention(1::bigint, '2024-01-01'::date, 'month', 22 / 100.0))).revenue), 0.22,
           'cohort_retention: an amount printed with 20 decimals, 0.22000000000000000000, is 0.22 (was refused as out of range)');
-SELECT throws_ok($$SELECT cohort_retention(1::bigint, '2024-01-01'::date, 'month', 0.1000000000000000000001)$$, '22003', 'amount is out of range for cohort_retention');
+SELECT is((SELECT (cohort_table(cohort_retention(1::bigint, '2024-01-01'::date, 'month', 0.1000000000000000000001))).revenue), round(0.1000000000000000000001, 18),
+          'cohort_retention: a nonzero digit beyond 18 decimals is rounded away (was out of range)');
+SELECT is((SELECT (cohort_table(cohort_retention(1::bigint, '2024-01-01'::date, 'month', a))).revenue FROM (VALUES (1 / 3.0), (2 / 3.0), (-1 / 7.0)) v(a)),
+          round(1 / 3.0, 18) + round(2 / 3.0, 18) + round(-1 / 7.0, 18),
+          'cohort_retention: 1/3.0 (20 decimals) is accepted, each amount rounded to 18 decimals (issue 12: was out of range)');
+SELECT is(pg_temp.failure($$SELECT cohort_retention(1::bigint, '2024-01-01'::date, 'month', 1e19 / 3.0)$$),
+          format('22003 amount is %s, which does not fit in a bigint count of 10^-%s units.', 1e19 / 3.0, scale(1e19 / 3.0)),
+          'cohort_retention: an amount that does not fit even rounded to 18 decimals names itself and its decimals');
 SELECT is((SELECT (cohort_table(cohort_retention(1::bigint, '2024-01-01'::date, 'month', a))).revenue FROM (VALUES (0.000000000000000001), (-0.000000000000000002)) v(a)),
           -0.000000000000000001, 'cohort_retention: amounts of 18 decimals are exact');
 
@@ -158,8 +174,15 @@ SELECT is(pg_temp.failure($$SELECT '{"unit": "month", "last": "2025-01-01", "coh
           '22P02 "size" must be a whole number.', 'cohort_matrix_in: a size of 1.5 is not whole');
 SELECT is('{"unit": "month", "last": "2025-01-01", "cohorts": [{"start": "2025-01-01", "size": 1.0, "active": [1.00], "rolling": [1e0]}]}'::cohort_matrix::text,
           pg_temp.one('month', '2025-01-01'), 'cohort_matrix_in: counts written 1.0 and 1.00 are whole (were refused as not whole)');
-SELECT is('{"unit": "month", "last": "2025-01-01", "cohorts": [{"start": "2025-01-01", "size": 1, "active": [1], "rolling": [1]}], "unit": "year"}'::cohort_matrix::text,
-          pg_temp.one('year', '2025-01-01'), 'cohort_matrix_in: a repeated key keeps its last value, as jsonb does');
+SELECT is(pg_temp.failure($$SELECT '{"unit": "month", "last": "2025-01-01", "cohorts": [{"start": "2025-01-01", "size": 1, "active": [1], "rolling": [1]}], "unit": "year"}'::cohort_matrix$$),
+          '22P02 The key "unit" appears twice in one object.', 'cohort_matrix_in: a repeated top-level key is an error naming it (issue 12: the last value won)');
+SELECT is(pg_temp.failure($$SELECT '{"unit": "month", "last": "2025-01-01", "cohorts": [{"start": "2025-01-01", "size": 1, "active": [1], "rolling": [1], "\u0061ctive": [1]}]}'::cohort_matrix$$),
+          '22P02 The key "active" appears twice in one object.', 'cohort_matrix_in: a key repeated in a cohort, once escaped, is an error naming it');
+SELECT is('{"unit": "month", "last": "2025-01-01", "cohorts": [{"start": "2025-01-01", "size": 1, "active": [1], "rolling": [1]}]}'::cohort_matrix::text,
+          pg_temp.one('month', '2025-01-01'), 'cohort_matrix_in: the same key in different objects is no repeat');
+SELECT is(pg_temp.failure($$SELECT '{"unit": "day", "last": "9999-12-31", "cohorts": [{"start": "0001-01-01", "size": 1, "active": [1], "rolling": [1]}]}'::cohort_matrix$$),
+          format('22P02 Cohort 1 has 1 "active" values; from its start to the last period it needs %s.', '9999-12-31'::date - '0001-01-01'::date + 1),
+          'cohort_matrix_in: a text claiming 3.65 million cells is refused by its array lengths before any matrix is allocated');
 SELECT is(' {"unit": "day", "last": "9999-12-31", "cohorts": [{"start": "9999-12-31", "size": 1, "active": [1], "rolling": [1]}]}  '::cohort_matrix::text,
           pg_temp.one('day', '9999-12-31'), 'cohort_matrix_in: the last supported day, surrounded by white space');
 SELECT is('{"unit": "month", "last": "2025-01-01", "cohorts": [{"start": "2025-01-01", "size": 1, "active": [1], "rolling": [1], "revenue": [-9223372036854775808]}]}'::cohort_matrix::text,

@@ -136,9 +136,11 @@ CREATE TEMP TABLE fuzz_results AS
 SELECT s.agg::text AS agg, s.rows_query, r.*
 FROM fuzz_samples AS s, retention_test.fuzz_deserialize(s.agg, s.rows_query, 1000, 7, s.final_share) AS r;
 
--- the same bytes again, except for the fits: their state is a hash table
--- of rows, serialized in table order, which a rebuilt table may change
-SELECT ok(round_trip AND (bytes_identical OR agg ~ '^(bgnbd|pareto_nbd|gamma_gamma)_fit\('),
+-- the same bytes again, except for the fits and cohort_retention: their
+-- state is a hash table serialized in table order, which a rebuilt table
+-- may change (cohort_retention's tables each hash under their own secret
+-- key, so a rebuilt table has another order)
+SELECT ok(round_trip AND (bytes_identical OR agg ~ '^((bgnbd|pareto_nbd|gamma_gamma)_fit|cohort_retention)\('),
           agg || ': deserialize(serialize(state)) re-serializes to '
           || CASE WHEN bytes_identical THEN 'the same ' ELSE '' END
           || state_bytes || ' bytes and finalizes to the same result')

@@ -13,7 +13,10 @@
  * The state is one open-addressing hash table (lib/simplehash.h) in the
  * aggregate's memory context, keyed by the customer id: a bigint, or the
  * bytes of a text id kept in an arena and compared exactly (a hash alone
- * could merge two customers). An entry is 24 bytes: the key, and the
+ * could merge two customers). Ids are hashed with SipHash under a secret
+ * key drawn for each table (common/keyed_hash.h), so crafted ids cannot
+ * collide on purpose; nothing that reaches the result or the serialized
+ * state depends on the table's order. An entry is 24 bytes: the key, and the
  * periods as a 64-bit bitmap relative to the first period, which holds
  * every customer whose activity spans fewer than 64 periods (two years of
  * months, a year of weeks); others, and all customers when amounts are
@@ -25,7 +28,6 @@
  */
 #include "postgres.h"
 
-#include "common/hashfn.h"
 #include "common/int.h"
 #include "fmgr.h"
 #include "miscadmin.h"
@@ -36,6 +38,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
+#include "base/keyed_hash.h"
 #include "base/scaled.h"
 #include "base/time_unit.h"
 #include "metrics/cohort.h"
@@ -81,6 +84,7 @@ struct cohort_hash_hash;
 typedef struct CohortState
 {
 	struct cohort_hash_hash *customers;
+	KeyedHashSeed seed;			/* this table's secret hash key */
 	MemoryContext context;
 	bool		text_keys;
 	bool		has_revenue;
@@ -94,18 +98,6 @@ typedef struct CohortState
 	Size		probe_size;
 } CohortState;
 
-/* MurmurHash3's 64-bit finalizer: every bit of a bigint id reaches the hash. */
-static inline uint32
-hash_bigint(uint64 h)
-{
-	h ^= h >> 33;
-	h *= UINT64CONST(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return (uint32) h;
-}
-
 static inline const CohortTextKey *
 text_key(uint64 key)
 {
@@ -115,7 +107,8 @@ text_key(uint64 key)
 static inline uint32
 cohort_key_hash(const CohortState *state, uint64 key)
 {
-	return state->text_keys ? text_key(key)->hash : hash_bigint(key);
+	return state->text_keys ? text_key(key)->hash :
+		(uint32) keyed_hash_uint64(&state->seed, key);
 }
 
 static inline bool
@@ -384,6 +377,7 @@ state_create(MemoryContext context, bool text_keys, bool has_revenue, CohortUnit
 	state->unit = unit;
 	state->min_period = PG_INT32_MAX;
 	state->max_period = PG_INT32_MIN;
+	keyed_hash_new_seed(&state->seed);
 	state->customers = cohort_hash_create(context, Max(customers, COHORT_INITIAL_CUSTOMERS),
 										  state);
 	return state;
@@ -408,7 +402,7 @@ state_probe(CohortState *state, const char *data, Size len)
 	}
 	state->probe->len = (uint32) len;
 	memcpy(state->probe->data, data, len);
-	state->probe->hash = hash_bytes((const unsigned char *) data, (int) len);
+	state->probe->hash = (uint32) keyed_hash_bytes(&state->seed, data, len);
 	return state->probe;
 }
 
@@ -477,7 +471,10 @@ state_rescale(CohortState *state, int scale)
 
 /*
  * An amount as int64 units of the state's scale, raising the state's scale
- * when the amount has more decimals.
+ * when the amount has more decimals. An amount with a nonzero digit beyond
+ * 18 decimals (1 / 3.0 prints 20) is first rounded to 18, half away from
+ * zero as round(amount, 18) does: revenue is stored as bigint units of at
+ * most 18 decimals.
  */
 static int64
 state_amount(CohortState *state, Datum amount)
@@ -494,12 +491,24 @@ state_amount(CohortState *state, Datum amount)
 				 errdetail("amount is %s.",
 						   DatumGetCString(DirectFunctionCall1(numeric_out, amount)))));
 	if (!scaled_from_parts(&parts, COHORT_MAX_REVENUE_SCALE, &units, &scale))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("amount is out of range for cohort_retention"),
-				 errdetail("amount is %s; amounts must fit in bigint units of at most %d decimals.",
-						   DatumGetCString(DirectFunctionCall1(numeric_out, amount)),
-						   COHORT_MAX_REVENUE_SCALE)));
+	{
+		Datum		rounded = amount;
+
+		if (parts.dscale > COHORT_MAX_REVENUE_SCALE)
+		{
+			rounded = DirectFunctionCall2(numeric_round, amount,
+										  Int32GetDatum(COHORT_MAX_REVENUE_SCALE));
+			numeric_parts(rounded, &parts);
+		}
+		if (!scaled_from_parts(&parts, COHORT_MAX_REVENUE_SCALE, &units, &scale))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("amount is out of range for cohort_retention"),
+					 errdetail("amount is %s, which does not fit in a bigint count of 10^-%d units.",
+							   DatumGetCString(DirectFunctionCall1(numeric_out, amount)),
+							   Min(parts.dscale, COHORT_MAX_REVENUE_SCALE)),
+					 errhint("Round amounts to the decimals they need, for example round(amount, 2).")));
+	}
 	if (scale > state->revenue_scale)
 		state_rescale(state, scale);
 	else if (!scaled_rescale(&units, scale, state->revenue_scale))
@@ -683,9 +692,15 @@ state_merge(CohortState *into, CohortState *from)
 	while ((src = cohort_hash_iterate(from->customers, &it)) != NULL)
 	{
 		bool		fresh;
-		CohortCustomer *dst = state_customer(into, src->key, &fresh);
+		uint64		key = src->key;
+		CohortCustomer *dst;
 
 		CHECK_FOR_INTERRUPTS();
+		/* a text key carries its hash under `from`'s key: hash it anew */
+		if (into->text_keys)
+			key = (uint64) (uintptr_t) state_probe(into, text_key(key)->data,
+												   text_key(key)->len);
+		dst = state_customer(into, key, &fresh);
 		if (!src->spilled)
 		{
 			uint64		bits = src->set.bits;
@@ -942,7 +957,9 @@ cohort_retention_deserialize(PG_FUNCTION_ARGS)
 			CohortSpill *spill;
 
 			get(&r, &n, sizeof(uint32));
-			if (n < 1 || n > (Size) (r.end - r.p) / sizeof(int32))
+			/* distinct periods: no more than the supported range holds */
+			if (n < 1 || n > (Size) (r.end - r.p) / sizeof(int32) ||
+				n > (uint32) (last_period - first_period + 1))
 				corrupt_state("A customer's period count does not fit in the state.");
 			spill = spill_alloc(state, NULL, (int32) n);
 			customer->set.spill = spill;
@@ -981,6 +998,27 @@ cohort_retention_deserialize(PG_FUNCTION_ARGS)
 }
 
 /*
+ * Refuse (54000) to build a matrix of more than COHORT_MAX_CELLS cells per
+ * count, before allocating it.
+ */
+static void
+check_cells_limit(CohortUnit unit, int32 ncohorts, const int32 *starts, int32 last)
+{
+	uint64		cells = cohort_matrix_ncells(ncohorts, starts, last);
+
+	if (cells > COHORT_MAX_CELLS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("cohort matrix would have too many cells"),
+				 errdetail("%d cohorts by '%s' from %s to %s need " UINT64_FORMAT " cells; the limit is %d, which keeps the matrix and its text form under the 1 GB limit of a value.",
+						   ncohorts, cohort_unit_name(unit),
+						   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(cohort_period_start(unit, starts[0])))),
+						   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(cohort_period_start(unit, last)))),
+						   cells, COHORT_MAX_CELLS),
+				 errhint("Use a longer period, such as 'week' or 'month' instead of 'day', or fewer years of activity.")));
+}
+
+/*
  * cohort_retention_final(internal) returns cohort_matrix
  *
  * Counts, for every cohort (first period) and offset k up to the last
@@ -1008,7 +1046,10 @@ cohort_retention_final(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	span = state->max_period - state->min_period + 1;
 
-	/* cohort sizes by first period, then each cohort's cell offset */
+	/*
+	 * cohort sizes by first period, then each cohort's cell offset; span is
+	 * at most the 3.65 million days of the supported years (29 MB)
+	 */
 	slots = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * (Size) span);
 	memset(slots, 0, sizeof(int64) * (Size) span);
 	cohort_hash_start_iterate(state->customers, &it);
@@ -1026,6 +1067,7 @@ cohort_retention_final(PG_FUNCTION_ARGS)
 	for (int32 j = 0; j < span; j++)
 		if (slots[j] > 0)
 			starts[ncohorts++] = state->min_period + j;
+	check_cells_limit(state->unit, ncohorts, starts, state->max_period);
 	matrix = cohort_matrix_alloc(state->unit, state->has_revenue ? COHORT_MATRIX_HAS_REVENUE : 0,
 								 state->revenue_scale, ncohorts, starts, state->max_period);
 	cells = cohort_matrix_cells(matrix);

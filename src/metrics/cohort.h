@@ -97,6 +97,15 @@ cohort_matrix_cells(CohortMatrix *matrix)
 	return (int64 *) ((char *) matrix + cohort_matrix_cells_offset(matrix->ncohorts));
 }
 
+/*
+ * The most cells per count a cohort_retention aggregate builds: its value
+ * (8 bytes a cell and count) and its text form (up to about 23 bytes a
+ * cell and count) then stay below PostgreSQL's 1 GB limit for a value.
+ * Ten years of daily cohorts take 6.7 million.
+ */
+#define COHORT_MAX_CELLS	10000000
+
+extern uint64 cohort_matrix_ncells(int32 ncohorts, const int32 *starts, int32 last);
 extern Size cohort_matrix_size(uint8 flags, int32 ncohorts, const int32 *starts,
 							   int32 last);
 extern CohortMatrix *cohort_matrix_alloc(CohortUnit unit, uint8 flags, int scale,

@@ -20,10 +20,12 @@
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "common/int.h"
+#include "common/jsonapi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -226,17 +228,30 @@ decimal_numeric(int64 units, int scale)
 }
 
 /*
+ * Cells per count (active, rolling or revenue) of a matrix with these
+ * cohorts: the sum of their lengths. The header must have passed
+ * check_header (so every length is positive).
+ */
+uint64
+cohort_matrix_ncells(int32 ncohorts, const int32 *starts, int32 last)
+{
+	uint64		cells = 0;
+
+	for (int32 i = 0; i < ncohorts; i++)
+		cells += (uint64) (last - starts[i] + 1);
+	return cells;
+}
+
+/*
  * Size of a matrix with these cohorts; error 54000 when it would exceed
  * the 1 GB limit of a value. The header must have passed check_header.
  */
 Size
 cohort_matrix_size(uint8 flags, int32 ncohorts, const int32 *starts, int32 last)
 {
-	uint64		cells = 0;
+	uint64		cells = cohort_matrix_ncells(ncohorts, starts, last);
 	uint64		size;
 
-	for (int32 i = 0; i < ncohorts; i++)
-		cells += (uint64) (last - starts[i] + 1);
 	size = cohort_matrix_cells_offset(ncohorts) +
 		cells * cohort_matrix_blocks(flags) * sizeof(int64);
 	if (size > MaxAllocSize)
@@ -473,6 +488,89 @@ cohort_matrix_out(PG_FUNCTION_ARGS)
 			 errdetail(__VA_ARGS__), \
 			 errhint("A cohort_matrix reads as {\"unit\": \"month\", \"last\": \"2025-02-01\", \"cohorts\": [{\"start\": \"2025-01-01\", \"size\": 2, \"active\": [2, 1], \"rolling\": [2, 1]}]}.")))
 
+/*
+ * Duplicate keys: jsonb keeps the last value of a repeated key, so the
+ * text is parsed once more with the JSON parser's callbacks, which see
+ * every key. A stack holds, per open object, the set of the matrix's keys
+ * seen in it (keys that are not the matrix's are refused by check_keys).
+ */
+static const char *const matrix_keys[] = {
+	"unit", "last", "cohorts", "start", "size", "active", "rolling", "revenue", NULL
+};
+
+typedef struct DuplicateKeyCheck
+{
+	uint16	   *seen;			/* per open object: bit i for matrix_keys[i] */
+	int			depth;
+	int			capacity;
+} DuplicateKeyCheck;
+
+#if PG_VERSION_NUM >= 160000
+#define JSON_CALLBACK_RESULT JsonParseErrorType
+#define JSON_CALLBACK_DONE return JSON_SUCCESS
+#else
+#define JSON_CALLBACK_RESULT void
+#define JSON_CALLBACK_DONE return
+#endif
+
+static JSON_CALLBACK_RESULT
+duplicate_object_start(void *arg)
+{
+	DuplicateKeyCheck *check = (DuplicateKeyCheck *) arg;
+
+	if (check->depth == check->capacity)
+	{
+		check->capacity *= 2;
+		check->seen = repalloc(check->seen, mul_size(sizeof(uint16), check->capacity));
+	}
+	check->seen[check->depth++] = 0;
+	JSON_CALLBACK_DONE;
+}
+
+static JSON_CALLBACK_RESULT
+duplicate_object_end(void *arg)
+{
+	((DuplicateKeyCheck *) arg)->depth--;
+	JSON_CALLBACK_DONE;
+}
+
+static JSON_CALLBACK_RESULT
+duplicate_field_start(void *arg, char *fname, bool isnull)
+{
+	DuplicateKeyCheck *check = (DuplicateKeyCheck *) arg;
+
+	for (int i = 0; matrix_keys[i]; i++)
+		if (strcmp(fname, matrix_keys[i]) == 0)
+		{
+			if (check->seen[check->depth - 1] & (1 << i))
+				SYNTAX_ERROR("The key \"%s\" appears twice in one object.", fname);
+			check->seen[check->depth - 1] |= 1 << i;
+		}
+	JSON_CALLBACK_DONE;
+}
+
+/* Refuse a text whose objects repeat a key (its JSON is known valid). */
+static void
+check_duplicate_keys(char *str)
+{
+	DuplicateKeyCheck check = {palloc(sizeof(uint16) * 8), 0, 8};
+	JsonSemAction sem = {0};
+	JsonLexContext *lex;
+
+	sem.semstate = &check;
+	sem.object_start = duplicate_object_start;
+	sem.object_end = duplicate_object_end;
+	sem.object_field_start = duplicate_field_start;
+#if PG_VERSION_NUM >= 170000
+	lex = makeJsonLexContextCstringLen(NULL, str, strlen(str), GetDatabaseEncoding(), true);
+#else
+	lex = makeJsonLexContextCstringLen(str, strlen(str), GetDatabaseEncoding(), true);
+#endif
+	if (pg_parse_json(lex, &sem) != JSON_SUCCESS)
+		elog(ERROR, "cohort_matrix text that jsonb accepted failed to parse");
+	pfree(check.seen);
+}
+
 /* The value of key in a JSON object, or NULL. */
 static JsonbValue *
 object_get(JsonbContainer *object, const char *key)
@@ -622,6 +720,7 @@ cohort_matrix_in(PG_FUNCTION_ARGS)
 	int			blocks;
 
 	jsonb = DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(str)));
+	check_duplicate_keys(str);
 	root = &jsonb->root;
 	if (!JsonContainerIsObject(root))
 		SYNTAX_ERROR("The value must be a JSON object.");
@@ -781,7 +880,7 @@ cohort_matrix_recv(PG_FUNCTION_ARGS)
 	int32	   *starts;
 	CohortMatrix *matrix;
 	int64	   *cells;
-	Size		ncells;
+	uint64		ncells;
 
 	recv_need(buf, 12);
 	version = pq_getmsgbyte(buf);
@@ -799,14 +898,17 @@ cohort_matrix_recv(PG_FUNCTION_ARGS)
 		starts[i] = pq_getmsgint(buf, 4);
 	check_header(version, unit, flags, scale, ncohorts, starts, last,
 				 ERRCODE_INVALID_BINARY_REPRESENTATION);
+	/* the cells must be there before the matrix is allocated for them */
+	ncells = cohort_matrix_ncells(ncohorts, starts, last) * cohort_matrix_blocks(flags);
+	if ((uint64) (buf->len - buf->cursor) / sizeof(int64) != ncells ||
+		(buf->len - buf->cursor) % sizeof(int64) != 0)
+		MATRIX_ERROR(ERRCODE_INVALID_BINARY_REPRESENTATION,
+					 "The binary value has %d bytes of cells; its cohorts need " UINT64_FORMAT ".",
+					 buf->len - buf->cursor, (uint64) ncells * sizeof(int64));
 	matrix = cohort_matrix_alloc(unit, flags, scale, ncohorts, starts, last);
 	cells = cohort_matrix_cells(matrix);
-	ncells = (VARSIZE(matrix) - cohort_matrix_cells_offset(ncohorts)) / sizeof(int64);
-	if ((Size) (buf->len - buf->cursor) != ncells * sizeof(int64))
-		MATRIX_ERROR(ERRCODE_INVALID_BINARY_REPRESENTATION,
-					 "The binary value has %d bytes of cells; its cohorts need %zu.",
-					 buf->len - buf->cursor, ncells * sizeof(int64));
-	for (Size i = 0; i < ncells; i++)
+	Assert((VARSIZE(matrix) - cohort_matrix_cells_offset(ncohorts)) / sizeof(int64) == ncells);
+	for (uint64 i = 0; i < ncells; i++)
 		cells[i] = pq_getmsgint64(buf);
 	check_cells(matrix, ERRCODE_INVALID_BINARY_REPRESENTATION);
 	PG_RETURN_POINTER(matrix);

@@ -20,7 +20,6 @@
 #include <math.h>
 
 #include "access/htup_details.h"
-#include "common/hashfn.h"
 #include "common/int.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -28,6 +27,7 @@
 #include "utils/memutils.h"
 
 #include "base/checks.h"
+#include "base/keyed_hash.h"
 #include "math/optim.h"
 #include "models/fit.h"
 #include "retention.h"
@@ -48,7 +48,7 @@ typedef struct FitEntry
 #define SH_ELEMENT_TYPE	FitEntry
 #define SH_KEY_TYPE		FitKey
 #define SH_KEY			key
-#define SH_HASH_KEY(tb, k)	hash_bytes((const unsigned char *) &(k), sizeof(FitKey))
+#define SH_HASH_KEY(tb, k)	((uint32) keyed_hash_bytes(keyed_hash_process_seed(), &(k), sizeof(FitKey)))
 #define SH_EQUAL(tb, a, b)	(memcmp(&(a), &(b), sizeof(FitKey)) == 0)
 #define SH_SCOPE		static inline
 #define SH_DECLARE

@@ -37,15 +37,14 @@
 
 #include <math.h>
 
+#include "access/htup_details.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
-#include "utils/memutils.h"
 #include "utils/numeric.h"
-#include "utils/tuplestore.h"
 
 #include "base/checks.h"
 #include "base/scaled.h"
@@ -236,10 +235,31 @@ amount_cents(Prng *g, double p, double log_nu)
 	return (int64) cents;
 }
 
-/* Appends one output row. */
-static inline void
-put_order(Tuplestorestate *store, TupleDesc tupdesc, int64 id, DateADT day,
-		  int64 cents)
+/*
+ * Where simulate_orders is between calls: the arguments, and the customer
+ * being drawn with its generator, so that each call draws one more order
+ * (the same draws in the same order as drawing a customer in one go).
+ */
+typedef struct SimulateStream
+{
+	SimulateParams m;
+	int32		seed;
+	int32		customers;
+	DateADT		start;
+	int32		days;
+	int64		id;				/* the current customer, 0 before the first */
+	bool		buying;			/* the current customer may buy again */
+	Prng		g;
+	double		lambda;
+	double		p_drop;
+	double		log_nu;
+	double		time;			/* days since the current customer's first purchase */
+	int32		orders;			/* the current customer's repeat orders so far */
+} SimulateStream;
+
+/* One output row. */
+static Datum
+order_row(TupleDesc tupdesc, int64 id, DateADT day, int64 cents)
 {
 	Datum		values[3];
 	bool		nulls[3] = {false, false, false};
@@ -247,66 +267,64 @@ put_order(Tuplestorestate *store, TupleDesc tupdesc, int64 id, DateADT day,
 	values[0] = Int64GetDatum(id);
 	values[1] = DateADTGetDatum(day);
 	values[2] = NumericGetDatum(scaled_to_numeric(cents, 2));
-	tuplestore_putvalues(store, tupdesc, values, nulls);
+	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
 }
 
 /*
- * Draws the orders of customer `id` into the tuplestore: the first on
- * `start`, then the BG/NBD repeat purchases before start + days.
+ * The next order of the stream into *day and *cents, false when every
+ * customer is done. A customer's first order is on `start`; then come the
+ * BG/NBD repeat purchases before start + days, after each of which the
+ * customer drops out with probability p_drop.
  */
-static void
-simulate_customer(Tuplestorestate *store, TupleDesc tupdesc, const SimulateParams *m,
-				  int32 seed, int64 id, DateADT start, int32 days)
+static bool
+next_order(SimulateStream *st, DateADT *day, int64 *cents)
 {
-	Prng		g;
-	double		lambda;
-	double		p_drop;
-	double		log_nu;
-	double		time = 0.0;		/* days since the first purchase */
-	int32		orders = 0;
-
-	prng_seed(&g, seed, id);
-	lambda = exp(log_gamma_draw(&g, m->r) - log(m->alpha));
-	p_drop = beta_draw(&g, m->a, m->b);
-	log_nu = log_gamma_draw(&g, m->q) - log(m->v);
-
-	put_order(store, tupdesc, id, start, amount_cents(&g, m->p, log_nu));
 	for (;;)
 	{
 		CHECK_FOR_INTERRUPTS();
+		if (!st->buying)
+		{
+			if (st->id >= st->customers)
+				return false;
+			st->id++;
+			prng_seed(&st->g, st->seed, st->id);
+			st->lambda = exp(log_gamma_draw(&st->g, st->m.r) - log(st->m.alpha));
+			st->p_drop = beta_draw(&st->g, st->m.a, st->m.b);
+			st->log_nu = log_gamma_draw(&st->g, st->m.q) - log(st->m.v);
+			st->time = 0.0;
+			st->orders = 0;
+			st->buying = true;
+			*day = st->start;
+			*cents = amount_cents(&st->g, st->m.p, st->log_nu);
+			return true;
+		}
 		/* exponential waiting time, rate lambda per week, in days */
-		time += 7.0 * -log(uniform_open(&g)) / lambda;
-		if (!(time < (double) days))
-			break;
-		if (++orders > SIMULATE_MAX_ORDERS_PER_CUSTOMER)
+		st->time += 7.0 * -log(uniform_open(&st->g)) / st->lambda;
+		if (!(st->time < (double) st->days))
+		{
+			st->buying = false;
+			continue;
+		}
+		if (++st->orders > SIMULATE_MAX_ORDERS_PER_CUSTOMER)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 					 errmsg("simulated customer has more than %d orders",
 							SIMULATE_MAX_ORDERS_PER_CUSTOMER),
 					 errdetail("Customer " INT64_FORMAT " buys at a rate of %g a week.",
-							   id, lambda),
+							   st->id, st->lambda),
 					 errhint("Use a larger alpha, a smaller r or fewer days.")));
-		put_order(store, tupdesc, id, start + (DateADT) floor(time),
-				  amount_cents(&g, m->p, log_nu));
-		if (uniform_open(&g) < p_drop)
-			break;
+		*day = st->start + (DateADT) floor(st->time);
+		*cents = amount_cents(&st->g, st->m.p, st->log_nu);
+		if (uniform_open(&st->g) < st->p_drop)
+			st->buying = false;
+		return true;
 	}
 }
 
-/*
- * Validates the arguments, sets up materialize mode and simulates every
- * customer; the body of both SQL overloads.
- */
-static Datum
-simulate_orders_common(FunctionCallInfo fcinfo, int32 customers, int32 seed,
-					   const SimulateParams *m, DateADT start, int32 days)
+/* Validates the arguments of both SQL overloads. */
+static void
+check_arguments(int32 customers, const SimulateParams *m, DateADT start, int32 days)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	MemoryContext oldcontext;
-	MemoryContext rowcontext;
-	TupleDesc	tupdesc;
-	Tuplestorestate *store;
-
 	if (customers < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -333,40 +351,48 @@ simulate_orders_common(FunctionCallInfo fcinfo, int32 customers, int32 seed,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("start + days is out of the date range"),
 				 errdetail("days is %d.", days)));
+}
 
-	if (rsinfo == NULL || !IsA(rsinfo, ReturnSetInfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("set-valued function called in context that cannot accept a set")));
-	if (!(rsinfo->allowedModes & SFRM_Materialize))
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("materialize mode required, but it is not allowed in this context")));
+/*
+ * The body of both SQL overloads: a value-per-call set-returning function
+ * that draws one order per call, in constant memory, so a caller that
+ * stops early (LIMIT in the select list) stops the drawing. Customers come
+ * in id order, each customer's orders in time order.
+ */
+static Datum
+simulate_orders_common(FunctionCallInfo fcinfo, int32 customers, int32 seed,
+					   const SimulateParams *m, DateADT start, int32 days)
+{
+	FuncCallContext *funcctx;
+	SimulateStream *st;
+	DateADT		day;
+	int64		cents;
 
-	oldcontext = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "simulate_orders must return a composite type");
-	tupdesc = BlessTupleDesc(tupdesc);
-	store = tuplestore_begin_heap((rsinfo->allowedModes & SFRM_Materialize_Random) != 0,
-								  false, work_mem);
-	rsinfo->returnMode = SFRM_Materialize;
-	rsinfo->setResult = store;
-	rsinfo->setDesc = tupdesc;
-	MemoryContextSwitchTo(oldcontext);
-
-	/* the numerics of one customer's rows live until the next customer */
-	rowcontext = AllocSetContextCreate(CurrentMemoryContext, "simulate_orders rows",
-									   ALLOCSET_SMALL_SIZES);
-	for (int64 id = 1; id <= customers; id++)
+	if (SRF_IS_FIRSTCALL())
 	{
-		CHECK_FOR_INTERRUPTS();
-		oldcontext = MemoryContextSwitchTo(rowcontext);
-		simulate_customer(store, tupdesc, m, seed, id, start, days);
+		MemoryContext oldcontext;
+		TupleDesc	tupdesc;
+
+		check_arguments(customers, m, start, days);
+		funcctx = SRF_FIRSTCALL_INIT();
+		oldcontext = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
+		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+			elog(ERROR, "simulate_orders must return a composite type");
+		funcctx->tuple_desc = BlessTupleDesc(tupdesc);
+		st = palloc0(sizeof(SimulateStream));
+		st->m = *m;
+		st->seed = seed;
+		st->customers = customers;
+		st->start = start;
+		st->days = days;
+		funcctx->user_fctx = st;
 		MemoryContextSwitchTo(oldcontext);
-		MemoryContextReset(rowcontext);
 	}
-	MemoryContextDelete(rowcontext);
-	return (Datum) 0;
+	funcctx = SRF_PERCALL_SETUP();
+	st = (SimulateStream *) funcctx->user_fctx;
+	if (!next_order(st, &day, &cents))
+		SRF_RETURN_DONE(funcctx);
+	SRF_RETURN_NEXT(funcctx, order_row(funcctx->tuple_desc, st->id, day, cents));
 }
 
 /*
