@@ -28,9 +28,16 @@ as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-# Run a server-side program as a user postgres accepts (it refuses root).
+# Run a server-side program as a user postgres accepts (it refuses root),
+# from / when the postgres user cannot enter the current folder (a checkout
+# in root's home), so that programs do not warn that they cannot.
 as_pg() {
-    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+    if [ "$(id -u)" -ne 0 ]; then "$@"; return; fi
+    if runuser -u postgres -- test -x . 2>/dev/null; then
+        runuser -u postgres -- "$@"
+    else
+        (cd / && runuser -u postgres -- "$@")
+    fi
 }
 
 install_packages() {
