@@ -30,6 +30,7 @@
 
 #include "common/int.h"
 #include "fmgr.h"
+#include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "port/pg_bitutils.h"
 #include "utils/builtins.h"
@@ -38,13 +39,14 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
+#include "base/codec.h"
 #include "base/keyed_hash.h"
 #include "base/scaled.h"
 #include "base/time_unit.h"
 #include "metrics/cohort.h"
 #include "retention.h"
 
-#define COHORT_STATE_VERSION	1
+#define COHORT_STATE_VERSION	2
 #define COHORT_ARENA_BLOCK		(64 * 1024)
 #define COHORT_INITIAL_CUSTOMERS 256
 
@@ -767,23 +769,15 @@ cohort_retention_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(left);
 }
 
-/* A growable output buffer for serialize. */
-static inline void
-put(char **p, const void *data, Size len)
-{
-	memcpy(*p, data, len);
-	*p += len;
-}
-
 /*
  * cohort_retention_serialize(internal) returns bytea
  *
- * Format version 1, in host byte order (it only travels between the
- * processes of one query): version, key kind, unit, revenue flag and scale
- * (1 byte each), the customer count (uint64), then per customer the key
- * (int64, or uint32 length and bytes), a set kind byte and either the
- * bitmap (int32 base, uint64 bits) or the sorted periods (uint32 n, int32
- * periods[n], with revenue int64 revenue[n]).
+ * Through the state codec (codec.h), format COHORT_STATE_VERSION: key
+ * kind, unit, revenue flag and scale (1 byte each), the customer count
+ * (int64), then per customer the key (int64, or int32 length and bytes), a
+ * set kind byte and either the bitmap (int32 base, int64 bits) or the
+ * sorted periods (int32 n, int32 periods[n], with revenue int64
+ * revenue[n]).
  */
 PG_FUNCTION_INFO_V1(cohort_retention_serialize);
 Datum
@@ -792,23 +786,22 @@ cohort_retention_serialize(PG_FUNCTION_ARGS)
 	CohortState *state = (CohortState *) PG_GETARG_POINTER(0);
 	cohort_hash_iterator it;
 	CohortCustomer *customer;
-	uint64		size = 5 + sizeof(uint64);
+	uint64		size = 5 + sizeof(int64);
 	uint64		count = state->customers->members;
-	bytea	   *result;
-	char	   *p;
+	StringInfoData buf;
 
 	cohort_hash_start_iterate(state->customers, &it);
 	while ((customer = cohort_hash_iterate(state->customers, &it)) != NULL)
 	{
-		size += state->text_keys ? sizeof(uint32) + text_key(customer->key)->len : sizeof(int64);
+		size += state->text_keys ? sizeof(int32) + text_key(customer->key)->len : sizeof(int64);
 		size += 1;
 		if (customer->spilled)
-			size += sizeof(uint32) + (uint64) customer->set.spill->n *
+			size += sizeof(int32) + (uint64) customer->set.spill->n *
 				(sizeof(int32) + (state->has_revenue ? sizeof(int64) : 0));
 		else
-			size += sizeof(int32) + sizeof(uint64);
+			size += sizeof(int32) + sizeof(int64);
 	}
-	if (size > MaxAllocSize - VARHDRSZ)
+	if (size > MaxAllocSize - VARHDRSZ - 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("cohort_retention state is too large to pass between parallel workers"),
@@ -816,15 +809,13 @@ cohort_retention_serialize(PG_FUNCTION_ARGS)
 						   count, size),
 				 errhint("Set max_parallel_workers_per_gather to 0 for this query.")));
 
-	result = palloc(VARHDRSZ + size);
-	SET_VARSIZE(result, VARHDRSZ + size);
-	p = VARDATA(result);
-	*p++ = COHORT_STATE_VERSION;
-	*p++ = state->text_keys;
-	*p++ = (char) state->unit;
-	*p++ = state->has_revenue;
-	*p++ = (char) state->revenue_scale;
-	put(&p, &count, sizeof(uint64));
+	codec_begin_write(&buf, COHORT_STATE_VERSION);
+	enlargeStringInfo(&buf, (int) size);
+	pq_sendbyte(&buf, state->text_keys);
+	pq_sendbyte(&buf, state->unit);
+	pq_sendbyte(&buf, state->has_revenue);
+	pq_sendbyte(&buf, state->revenue_scale);
+	pq_sendint64(&buf, (int64) count);
 
 	cohort_hash_start_iterate(state->customers, &it);
 	while ((customer = cohort_hash_iterate(state->customers, &it)) != NULL)
@@ -834,55 +825,30 @@ cohort_retention_serialize(PG_FUNCTION_ARGS)
 		{
 			const CohortTextKey *key = text_key(customer->key);
 
-			put(&p, &key->len, sizeof(uint32));
-			put(&p, key->data, key->len);
+			pq_sendint32(&buf, key->len);
+			pq_sendbytes(&buf, key->data, key->len);
 		}
 		else
-			put(&p, &customer->key, sizeof(int64));
-		*p++ = customer->spilled;
+			pq_sendint64(&buf, (int64) customer->key);
+		pq_sendbyte(&buf, customer->spilled);
 		if (customer->spilled)
 		{
 			CohortSpill *spill = customer->set.spill;
-			uint32		n = spill->n;
 
-			put(&p, &n, sizeof(uint32));
-			put(&p, spill->periods, sizeof(int32) * n);
+			pq_sendint32(&buf, spill->n);
+			for (int32 k = 0; k < spill->n; k++)
+				pq_sendint32(&buf, spill->periods[k]);
 			if (state->has_revenue)
-				put(&p, spill_revenue(spill), sizeof(int64) * n);
+				for (int32 k = 0; k < spill->n; k++)
+					pq_sendint64(&buf, spill_revenue(spill)[k]);
 		}
 		else
 		{
-			put(&p, &customer->base, sizeof(int32));
-			put(&p, &customer->set.bits, sizeof(uint64));
+			pq_sendint32(&buf, customer->base);
+			pq_sendint64(&buf, (int64) customer->set.bits);
 		}
 	}
-	Assert(p == VARDATA(result) + size);
-	PG_RETURN_BYTEA_P(result);
-}
-
-/* A reader over serialized bytes that refuses to run past their end. */
-typedef struct StateReader
-{
-	const char *p;
-	const char *end;
-} StateReader;
-
-static void
-corrupt_state(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-			 errmsg("corrupt cohort_retention state"),
-			 errdetail("%s", detail)));
-}
-
-static inline void
-get(StateReader *r, void *data, Size len)
-{
-	if ((Size) (r->end - r->p) < len)
-		corrupt_state("The state ends too early.");
-	memcpy(data, r->p, len);
-	r->p += len;
+	PG_RETURN_BYTEA_P(codec_end_write(&buf));
 }
 
 /*
@@ -899,32 +865,37 @@ cohort_retention_deserialize(PG_FUNCTION_ARGS)
 	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
 	MemoryContext aggcontext;
 	StateReader r;
-	uint8		header[5];
-	uint64		count;
+	uint8		text_keys;
+	uint8		unit;
+	uint8		has_revenue;
+	uint8		revenue_scale;
+	int64		count;
 	CohortState *state;
 	int32		first_period;
 	int32		last_period;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		elog(ERROR, "cohort_retention_deserialize called in non-aggregate context");
-	r.p = VARDATA_ANY(bytes);
-	r.end = r.p + VARSIZE_ANY_EXHDR(bytes);
-	get(&r, header, sizeof(header));
-	if (header[0] != COHORT_STATE_VERSION)
-		corrupt_state("The format version is unknown.");
-	if (header[1] > 1 || header[2] < COHORT_DAY || header[2] > COHORT_UNIT_MAX ||
-		header[3] > 1 || header[4] > COHORT_MAX_REVENUE_SCALE || (header[4] && !header[3]))
-		corrupt_state("The header is invalid.");
-	get(&r, &count, sizeof(uint64));
-	/* every customer takes at least 9 bytes */
-	if (count > (uint64) (r.end - r.p) / 9 || count > PG_UINT32_MAX)
-		corrupt_state("The customer count does not fit in the state.");
-	state = state_create(aggcontext, header[1], header[3], header[2], (uint32) count);
-	state->revenue_scale = header[4];
+	codec_begin_read(&r, bytes, COHORT_STATE_VERSION, "cohort_retention");
+	text_keys = codec_read_uint8(&r);
+	unit = codec_read_uint8(&r);
+	has_revenue = codec_read_uint8(&r);
+	revenue_scale = codec_read_uint8(&r);
+	if (text_keys > 1 || unit < COHORT_DAY || unit > COHORT_UNIT_MAX ||
+		has_revenue > 1 || revenue_scale > COHORT_MAX_REVENUE_SCALE ||
+		(revenue_scale && !has_revenue))
+		codec_corrupt(&r, "an invalid header");
+	count = codec_read_int64(&r);
+	/* every customer takes at least 13 bytes: a key and a set */
+	if (count <= 0 || count > PG_UINT32_MAX)
+		codec_corrupt(&r, "an invalid customer count");
+	codec_check_count(&r, (uint64) count, 13);
+	state = state_create(aggcontext, text_keys, has_revenue, unit, (uint32) count);
+	state->revenue_scale = revenue_scale;
 	first_period = cohort_first_period(state->unit);
 	last_period = cohort_last_period(state->unit);
 
-	for (uint64 i = 0; i < count; i++)
+	for (int64 i = 0; i < count; i++)
 	{
 		uint64		key;
 		uint8		spilled;
@@ -934,51 +905,50 @@ cohort_retention_deserialize(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		if (state->text_keys)
 		{
-			uint32		len;
+			int32		len = codec_read_int32(&r);
 
-			get(&r, &len, sizeof(uint32));
-			if (len > (Size) (r.end - r.p))
-				corrupt_state("A customer id runs past the end of the state.");
-			key = (uint64) (uintptr_t) state_probe(state, r.p, len);
-			r.p += len;
+			if (len < 0)
+				codec_corrupt(&r, "a customer id of negative length");
+			key = (uint64) (uintptr_t) state_probe(state, codec_read_bytes(&r, len), len);
 		}
 		else
-			get(&r, &key, sizeof(int64));
-		get(&r, &spilled, 1);
+			key = (uint64) codec_read_int64(&r);
+		spilled = codec_read_uint8(&r);
 		customer = state_customer(state, key, &fresh);
 		if (!fresh)
-			corrupt_state("A customer appears twice.");
+			codec_corrupt(&r, "a customer twice");
 		if (spilled > 1 || (state->has_revenue && !spilled))
-			corrupt_state("A customer has an invalid set kind.");
+			codec_corrupt(&r, "a customer with an invalid set kind");
 		customer->spilled = spilled;
 		if (spilled)
 		{
-			uint32		n;
+			int32		n = codec_read_int32(&r);
 			CohortSpill *spill;
 
-			get(&r, &n, sizeof(uint32));
 			/* distinct periods: no more than the supported range holds */
-			if (n < 1 || n > (Size) (r.end - r.p) / sizeof(int32) ||
-				n > (uint32) (last_period - first_period + 1))
-				corrupt_state("A customer's period count does not fit in the state.");
-			spill = spill_alloc(state, NULL, (int32) n);
+			if (n < 1 || n > last_period - first_period + 1)
+				codec_corrupt(&r, "a customer with an invalid period count");
+			codec_check_count(&r, (uint64) n, sizeof(int32));
+			spill = spill_alloc(state, NULL, n);
 			customer->set.spill = spill;
-			get(&r, spill->periods, sizeof(int32) * n);
+			for (int32 k = 0; k < n; k++)
+				spill->periods[k] = codec_read_int32(&r);
 			if (state->has_revenue)
-				get(&r, spill_revenue(spill), sizeof(int64) * n);
-			spill->n = (int32) n;
-			for (uint32 k = 0; k < n; k++)
+				for (int32 k = 0; k < n; k++)
+					spill_revenue(spill)[k] = codec_read_int64(&r);
+			spill->n = n;
+			for (int32 k = 0; k < n; k++)
 				if (spill->periods[k] < first_period || spill->periods[k] > last_period ||
 					(k > 0 && spill->periods[k] <= spill->periods[k - 1]))
-					corrupt_state("A customer's periods are unsorted or out of range.");
+					codec_corrupt(&r, "a customer whose periods are unsorted or out of range");
 		}
 		else
 		{
-			get(&r, &customer->base, sizeof(int32));
-			get(&r, &customer->set.bits, sizeof(uint64));
+			customer->base = codec_read_int32(&r);
+			customer->set.bits = (uint64) codec_read_int64(&r);
 			if (!(customer->set.bits & 1) || customer->base < first_period ||
 				customer->base > last_period - pg_leftmost_one_pos64(customer->set.bits))
-				corrupt_state("A customer's period bitmap is invalid.");
+				codec_corrupt(&r, "a customer with an invalid period bitmap");
 		}
 		{
 			int32		first;
@@ -989,10 +959,7 @@ cohort_retention_deserialize(PG_FUNCTION_ARGS)
 			state->max_period = Max(state->max_period, last);
 		}
 	}
-	if (r.p != r.end)
-		corrupt_state("The state has trailing bytes.");
-	if (count == 0)
-		corrupt_state("The state has no customers.");
+	codec_end_read(&r);
 	assert_state(state);
 	PG_RETURN_POINTER(state);
 }

@@ -23,10 +23,12 @@
 #include "common/int.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "libpq/pqformat.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
 #include "base/checks.h"
+#include "base/codec.h"
 #include "base/keyed_hash.h"
 #include "math/optim.h"
 #include "models/fit.h"
@@ -64,9 +66,9 @@ typedef struct FitState
 	fitrows_hash *rows;
 } FitState;
 
-/* Serialized form: this header, then per row FIT_KEY_VALUES float8 and an int64. */
-#define FIT_FORMAT_VERSION	1
-#define FIT_HEADER_SIZE		(3 + sizeof(double) + 2 * sizeof(int64))
+/* Serialized form (after the version byte): this header, then per row FIT_KEY_VALUES float8 and an int64. */
+#define FIT_FORMAT_VERSION	2
+#define FIT_HEADER_SIZE		(2 + sizeof(double) + 2 * sizeof(int64))
 #define FIT_ROW_SIZE		(FIT_KEY_VALUES * sizeof(double) + sizeof(int64))
 
 /* Initial hash table size: small, as most groups of a GROUP BY are. */
@@ -394,64 +396,46 @@ fit_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(left);
 }
 
-/* Serialize function of every fit aggregate (format FIT_FORMAT_VERSION). */
+/*
+ * Serialize function of every fit aggregate, through the state codec
+ * (codec.h), format FIT_FORMAT_VERSION: kind and penalizer flag (1 byte
+ * each), penalizer (float8), customers and rows (int64), then per row
+ * FIT_KEY_VALUES float8 and the weight (int64).
+ */
 PG_FUNCTION_INFO_V1(fit_serialize);
 Datum
 fit_serialize(PG_FUNCTION_ARGS)
 {
 	FitState   *state = (FitState *) PG_GETARG_POINTER(0);
-	Size		size = add_size(VARHDRSZ + FIT_HEADER_SIZE,
+	Size		size = add_size(FIT_HEADER_SIZE,
 								mul_size(state->rows->members, FIT_ROW_SIZE));
-	bytea	   *result;
-	char	   *p;
 	int64		nrows = state->rows->members;
+	StringInfoData buf;
 	fitrows_iterator it;
 	FitEntry   *entry;
 
-	if (size > MaxAllocSize)
+	if (size > MaxAllocSize - VARHDRSZ - 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("fit state is too large to serialize"),
 				 errdetail("It has " INT64_FORMAT " distinct rows.", nrows)));
-	result = palloc(size);
-	SET_VARSIZE(result, size);
-	p = VARDATA(result);
-	*p++ = FIT_FORMAT_VERSION;
-	*p++ = (char) state->kind;
-	*p++ = state->has_penalizer ? 1 : 0;
-	memcpy(p, &state->penalizer, sizeof(double));
-	p += sizeof(double);
-	memcpy(p, &state->customers, sizeof(int64));
-	p += sizeof(int64);
-	memcpy(p, &nrows, sizeof(int64));
-	p += sizeof(int64);
+	codec_begin_write(&buf, FIT_FORMAT_VERSION);
+	enlargeStringInfo(&buf, (int) size);
+	pq_sendbyte(&buf, state->kind);
+	pq_sendbyte(&buf, state->has_penalizer ? 1 : 0);
+	pq_sendfloat8(&buf, state->penalizer);
+	pq_sendint64(&buf, state->customers);
+	pq_sendint64(&buf, nrows);
 	fitrows_start_iterate(state->rows, &it);
 	while ((entry = fitrows_iterate(state->rows, &it)) != NULL)
 	{
-		memcpy(p, entry->key.v, FIT_KEY_VALUES * sizeof(double));
-		p += FIT_KEY_VALUES * sizeof(double);
-		memcpy(p, &entry->weight, sizeof(int64));
-		p += sizeof(int64);
+		for (int j = 0; j < FIT_KEY_VALUES; j++)
+			pq_sendfloat8(&buf, entry->key.v[j]);
+		pq_sendint64(&buf, entry->weight);
 	}
-	Assert(p == (char *) result + size);
-	PG_RETURN_BYTEA_P(result);
+	PG_RETURN_BYTEA_P(codec_end_write(&buf));
 }
 
-/* Corrupt serialized state: an error, never a crash. */
-static void
-fit_corrupt(const char *what)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid serialized fit state"),
-			 errdetail("%s", what)));
-}
-
-/*
- * Deserialize function of every fit aggregate: checks the version, the
- * kind, the length against the row count, every value and weight, and
- * that the weights add up.
- */
 /*
  * Whether a row (finite, non-negative values) is one the transition
  * functions store: frequency a whole number up to INT_MAX, no -0; for
@@ -475,45 +459,42 @@ fit_row_valid(FitKind kind, const FitKey *key)
 	return frequency >= 1.0 && key->v[1] > 0.0 && key->v[2] == 0.0;
 }
 
+/*
+ * Deserialize function of every fit aggregate: checks the version, the
+ * kind, the row count against the length, every value and weight, and
+ * that the weights add up.
+ */
 PG_FUNCTION_INFO_V1(fit_deserialize);
 Datum
 fit_deserialize(PG_FUNCTION_ARGS)
 {
 	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
-	const char *p = VARDATA_ANY(bytes);
-	Size		len = VARSIZE_ANY_EXHDR(bytes);
 	MemoryContext aggcontext;
+	StateReader r;
 	FitState   *state;
-	int			kind;
-	bool		has_penalizer;
+	uint8		kind;
+	uint8		has_penalizer;
 	double		penalizer;
 	int64		customers;
 	int64		nrows;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		elog(ERROR, "fit_deserialize called in non-aggregate context");
-	if (len < FIT_HEADER_SIZE)
-		fit_corrupt("The state is shorter than its header.");
-	if (p[0] != FIT_FORMAT_VERSION)
-		fit_corrupt("Unknown format version.");
-	kind = p[1];
+	codec_begin_read(&r, bytes, FIT_FORMAT_VERSION, "fit");
+	kind = codec_read_uint8(&r);
 	if (kind != FIT_BTYD && kind != FIT_SPEND)
-		fit_corrupt("Unknown state kind.");
-	if (p[2] != 0 && p[2] != 1)
-		fit_corrupt("Bad penalizer flag.");
-	has_penalizer = p[2] == 1;
-	p += 3;
-	memcpy(&penalizer, p, sizeof(double));
-	p += sizeof(double);
-	memcpy(&customers, p, sizeof(int64));
-	p += sizeof(int64);
-	memcpy(&nrows, p, sizeof(int64));
-	p += sizeof(int64);
-	if (nrows < 0 || (uint64) nrows != (len - FIT_HEADER_SIZE) / FIT_ROW_SIZE ||
-		(len - FIT_HEADER_SIZE) % FIT_ROW_SIZE != 0)
-		fit_corrupt("The row count does not match the length.");
+		codec_corrupt(&r, "an unknown kind");
+	has_penalizer = codec_read_uint8(&r);
+	if (has_penalizer > 1)
+		codec_corrupt(&r, "an invalid penalizer flag");
+	penalizer = codec_read_float8(&r);
 	if (!isfinite(penalizer) || penalizer < 0.0)
-		fit_corrupt("Bad penalizer.");
+		codec_corrupt(&r, "an invalid penalizer");
+	customers = codec_read_int64(&r);
+	nrows = codec_read_int64(&r);
+	if (nrows < 0)
+		codec_corrupt(&r, "a negative row count");
+	codec_check_count(&r, (uint64) nrows, FIT_ROW_SIZE);
 
 	state = fit_state_new(aggcontext, (FitKind) kind);
 	state->has_penalizer = has_penalizer;
@@ -525,26 +506,27 @@ fit_deserialize(PG_FUNCTION_ARGS)
 		bool		found;
 		FitEntry   *entry;
 
-		memcpy(key.v, p, FIT_KEY_VALUES * sizeof(double));
-		p += FIT_KEY_VALUES * sizeof(double);
-		memcpy(&weight, p, sizeof(int64));
-		p += sizeof(int64);
 		for (int j = 0; j < FIT_KEY_VALUES; j++)
+		{
+			key.v[j] = codec_read_float8(&r);
 			if (!isfinite(key.v[j]) || key.v[j] < 0.0)
-				fit_corrupt("A row value is not a finite non-negative number.");
+				codec_corrupt(&r, "a row value that is not a finite non-negative number");
+		}
+		weight = codec_read_int64(&r);
 		if (!fit_row_valid((FitKind) kind, &key))
-			fit_corrupt("A row is not one the transition function stores.");
+			codec_corrupt(&r, "a row the transition functions never store");
 		if (weight <= 0)
-			fit_corrupt("A row weight is not positive.");
+			codec_corrupt(&r, "a row weight that is not positive");
 		entry = fitrows_insert(state->rows, key, &found);
 		if (found)
-			fit_corrupt("A row occurs twice.");
+			codec_corrupt(&r, "a row twice");
 		entry->weight = weight;
 		if (pg_add_s64_overflow(state->customers, weight, &state->customers))
-			fit_corrupt("The weights overflow.");
+			codec_corrupt(&r, "weights that overflow");
 	}
+	codec_end_read(&r);
 	if (state->customers != customers)
-		fit_corrupt("The weights do not add up to the customer count.");
+		codec_corrupt(&r, "weights that do not add up to its customer count");
 	AssertCheckFitState(state);
 	PG_RETURN_POINTER(state);
 }

@@ -1,0 +1,45 @@
+/*-------------------------------------------------------------------------
+ *
+ * codec.h
+ *	  The one codec of serialized aggregate states: a format-version byte
+ *	  first, then fields in network byte order; on the way back every
+ *	  length is checked, and a state that fails any check raises the same
+ *	  error (22P03, "invalid serialized <state> state") whatever went wrong.
+ *
+ * Writing is PostgreSQL's pqformat (pq_sendint32 and friends) between
+ * codec_begin_write and codec_end_write; reading goes through a
+ * StateReader, never through pq_getmsg*, whose overrun error (08P01, a
+ * protocol violation) is not a corrupt-state error.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RETENTION_CODEC_H
+#define RETENTION_CODEC_H
+
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+
+/* Reads one serialized state; every read checks what is left. */
+typedef struct StateReader
+{
+	const char *data;
+	Size		len;
+	Size		cursor;
+	const char *state_name;		/* for the error: "rfm", "fit", ... */
+} StateReader;
+
+extern void codec_begin_write(StringInfo buf, uint8 version);
+extern bytea *codec_end_write(StringInfo buf);
+
+extern void codec_begin_read(StateReader *reader, bytea *bytes, uint8 version,
+							 const char *state_name);
+extern uint8 codec_read_uint8(StateReader *reader);
+extern int32 codec_read_int32(StateReader *reader);
+extern int64 codec_read_int64(StateReader *reader);
+extern double codec_read_float8(StateReader *reader);
+extern const char *codec_read_bytes(StateReader *reader, Size len);
+extern void codec_check_count(StateReader *reader, uint64 count, Size min_size);
+extern void codec_end_read(StateReader *reader);
+extern void codec_corrupt(const StateReader *reader, const char *problem) pg_attribute_noreturn();
+
+#endif							/* RETENTION_CODEC_H */
