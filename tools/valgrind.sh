@@ -10,7 +10,7 @@
 #
 #   bash tools/valgrind.sh            # whole pg_regress suite
 #   bash tools/valgrind.sh rfm cltv   # chosen tests
-#   bash tools/valgrind.sh test/state_fuzz.sql   # pgTAP files (pg_prove), alone
+#   bash tools/valgrind.sh test/aggstate_fuzz.sql   # pgTAP files (pg_prove), alone
 #                                     # or after named pg_regress tests
 #
 # VALGRIND_ORIGINS=yes adds --track-origins=yes: the same errors are found,
