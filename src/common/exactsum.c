@@ -34,17 +34,14 @@ exactsum_init(ExactSum *sum)
 	memset(sum, 0, sizeof(ExactSum));
 }
 
-/* Sets the sum to 0, keeping any chunks it has allocated. */
+/*
+ * Sets the sum to 0, keeping its chunks (allocated or not), so that the
+ * next amounts of the same size need no widening.
+ */
 void
 exactsum_reset(ExactSum *sum)
 {
-	if (sum->all != NULL)
-		memset(sum->all, 0, sizeof(int64) * EXACTSUM_CHUNKS);
-	else
-	{
-		memset(sum->inline_chunks, 0, sizeof(sum->inline_chunks));
-		sum->lo = sum->n = 0;
-	}
+	memset(exactsum_chunks(sum), 0, sizeof(int64) * sum->n);
 	sum->pending = 0;
 }
 
@@ -58,26 +55,28 @@ exactsum_widen(ExactSum *sum, int lo, int hi, MemoryContext context)
 {
 	int			newlo = sum->n > 0 ? Min(lo, sum->lo) : lo;
 	int			newhi = sum->n > 0 ? Max(hi, sum->lo + sum->n - 1) : hi;
+	int64	   *all;
 
 	if (lo < 0 || hi >= EXACTSUM_CHUNKS || lo > hi)
 		elog(ERROR, "exactsum chunks %d .. %d out of range", lo, hi);
-	if (sum->all != NULL)
+
+	if (exactsum_is_wide(sum))
 		return;					/* it holds every chunk */
 	if (newhi - newlo < EXACTSUM_INLINE)
 	{
 		int64		moved[EXACTSUM_INLINE] = {0};
 
 		for (int i = 0; i < sum->n; i++)
-			moved[sum->lo + i - newlo] = sum->inline_chunks[i];
-		memcpy(sum->inline_chunks, moved, sizeof(moved));
+			moved[sum->lo + i - newlo] = sum->u.inline_chunks[i];
+		memcpy(sum->u.inline_chunks, moved, sizeof(moved));
 		sum->lo = newlo;
 		sum->n = newhi - newlo + 1;
 		return;
 	}
-	sum->all = MemoryContextAllocZero(context, sizeof(int64) * EXACTSUM_CHUNKS);
+	all = MemoryContextAllocZero(context, sizeof(int64) * EXACTSUM_CHUNKS);
 	for (int i = 0; i < sum->n; i++)
-		sum->all[sum->lo + i] = sum->inline_chunks[i];
-	memset(sum->inline_chunks, 0, sizeof(sum->inline_chunks));
+		all[sum->lo + i] = sum->u.inline_chunks[i];
+	sum->u.all = all;
 	sum->lo = 0;
 	sum->n = EXACTSUM_CHUNKS;
 }
@@ -132,12 +131,13 @@ exactsum_carry(ExactSum *sum, MemoryContext context)
 void
 exactsum_merge(ExactSum *dst, const ExactSum *src, MemoryContext context)
 {
-	const int64 *from = src->all != NULL ? src->all : src->inline_chunks;
+	const int64 *from = exactsum_is_wide(src) ? src->u.all : src->u.inline_chunks;
 	int64	   *to;
 
 	if (src->n == 0)
 		return;
-	exactsum_widen(dst, src->lo, src->lo + src->n - 1, context);
+	if (src->lo < dst->lo || src->lo + src->n > dst->lo + dst->n)
+		exactsum_widen(dst, src->lo, src->lo + src->n - 1, context);
 	to = exactsum_chunks(dst) + (src->lo - dst->lo);
 	for (int i = 0; i < src->n; i++)
 		to[i] += from[i];
@@ -157,12 +157,13 @@ exactsum_merge(ExactSum *dst, const ExactSum *src, MemoryContext context)
 static void
 canonical(const ExactSum *sum, int64 *all, int *lo, int *hi)
 {
-	const int64 *ch = sum->all != NULL ? sum->all : sum->inline_chunks;
+	const int64 *ch = exactsum_is_wide(sum) ? sum->u.all : sum->u.inline_chunks;
 
 	memset(all, 0, sizeof(int64) * EXACTSUM_CHUNKS);
 	for (int i = 0; i < sum->n; i++)
 		all[sum->lo + i] = ch[i];
-	propagate(all, EXACTSUM_CHUNKS);
+	/* the chunks below sum->lo are 0 and carry nothing */
+	propagate(all + sum->lo, EXACTSUM_CHUNKS - sum->lo);
 	*hi = EXACTSUM_CHUNKS - 1;
 	for (;;)
 	{
@@ -241,9 +242,9 @@ exactsum_value(const ExactSum *sum)
 	negative = all[hi] < 0;
 	if (negative)
 	{
-		for (int i = 0; i <= hi; i++)
+		for (int i = lo; i <= hi; i++)
 			all[i] = -all[i];
-		propagate(all, EXACTSUM_CHUNKS);
+		propagate(all + lo, EXACTSUM_CHUNKS - lo);
 		while (all[hi] == 0)
 			hi--;
 	}
@@ -298,13 +299,13 @@ exactsum_send(StringInfo buf, const ExactSum *sum)
 const char *
 exactsum_problem(const ExactSum *sum)
 {
-	const int64 *ch = sum->all != NULL ? sum->all : sum->inline_chunks;
+	const int64 *ch;
 	int64		bound = (int64) (sum->pending + 1) << CHUNK_BITS;
 
 	if (sum->lo < 0 || sum->n < 0 || sum->lo + sum->n > EXACTSUM_CHUNKS ||
-		(sum->all == NULL && sum->n > EXACTSUM_INLINE) ||
-		(sum->all != NULL && (sum->lo != 0 || sum->n != EXACTSUM_CHUNKS)))
+		(!exactsum_is_wide(sum) && sum->n > EXACTSUM_INLINE))
 		return "a float8 sum with chunks out of range";
+	ch = exactsum_is_wide(sum) ? sum->u.all : sum->u.inline_chunks;
 	if (sum->pending < 0 || sum->pending >= EXACTSUM_MAX_PENDING)
 		return "a float8 sum with a bad carry count";
 	for (int i = 0; i < sum->n; i++)

@@ -10,8 +10,10 @@
  * chunks of 32 bits, each in an int64 that takes the carries of up to 2^29
  * additions before they are propagated. Chunk 34 starts at 2^0, chunk 0 at
  * 2^-1088 (below the smallest double, 2^-1074), chunk 68 at 2^1088 (above
- * any sum of fewer than 2^63 doubles). Money amounts touch three or four
- * chunks, held inside the struct; a sum that needs more gets all of them.
+ * any sum of fewer than 2^63 doubles). Three chunks, held inside the
+ * struct, cover 2^-64 to 2^32: amounts of 2^-12 to 2^31 with cents or
+ * less, and their sums up to 2^31; a sum that needs more gets all 69
+ * chunks (552 bytes) in an allocation. The struct is 32 bytes.
  *
  *-------------------------------------------------------------------------
  */
@@ -22,23 +24,26 @@
 
 #define EXACTSUM_BIAS		1088
 #define EXACTSUM_CHUNKS		69
-#define EXACTSUM_INLINE		4
+#define EXACTSUM_INLINE		3
 /* additions between two carry propagations */
 #define EXACTSUM_MAX_PENDING	(1 << 29)
 
 /*
- * The chunks lo .. lo + n - 1, in inline_chunks or, once they do not fit
- * there, in `all` (every chunk, lo = 0 and n = EXACTSUM_CHUNKS). Chunks
- * outside them are zero; n = 0 is the sum 0. Never copied by value while
- * `all` is set, which belongs to the sum.
+ * The chunks lo .. lo + n - 1, in u.inline_chunks (n <= EXACTSUM_INLINE)
+ * or, once they do not fit there, in u.all (every chunk: lo = 0 and n =
+ * EXACTSUM_CHUNKS). Chunks outside them are zero; n = 0 is the sum 0.
+ * Never copied by value once it has u.all, which belongs to the sum.
  */
 typedef struct ExactSum
 {
-	int16		lo;
-	int16		n;
+	int8		lo;
+	int8		n;
 	int32		pending;		/* additions since the last propagation */
-	int64	   *all;
-	int64		inline_chunks[EXACTSUM_INLINE];
+	union
+	{
+		int64		inline_chunks[EXACTSUM_INLINE];
+		int64	   *all;
+	}			u;
 } ExactSum;
 
 extern void exactsum_init(ExactSum *sum);
@@ -52,10 +57,17 @@ extern void exactsum_send(StringInfo buf, const ExactSum *sum);
 extern const char *exactsum_recv(StringInfo buf, ExactSum *sum);
 extern const char *exactsum_problem(const ExactSum *sum);
 
+/* Whether the sum holds every chunk, in an allocation. */
+static inline bool
+exactsum_is_wide(const ExactSum *sum)
+{
+	return sum->n == EXACTSUM_CHUNKS;
+}
+
 static inline int64 *
 exactsum_chunks(ExactSum *sum)
 {
-	return sum->all != NULL ? sum->all : sum->inline_chunks;
+	return exactsum_is_wide(sum) ? sum->u.all : sum->u.inline_chunks;
 }
 
 /*
@@ -72,6 +84,7 @@ exactsum_add(ExactSum *sum, double x, MemoryContext context)
 	int			biased;
 	int			p;
 	int			c;
+	int			top;
 	int			sh;
 	int64	   *ch;
 
@@ -88,25 +101,31 @@ exactsum_add(ExactSum *sum, double x, MemoryContext context)
 		elog(ERROR, "exactsum_add of a value that is not finite");
 	else
 		m |= UINT64CONST(1) << 52;
-	/* x = m * 2^(biased - 1075), its lowest bit is bit p of the accumulator */
+	/*
+	 * x = m * 2^(biased - 1075): its bits are p .. p + 52 of the
+	 * accumulator, in chunks c .. top (c + 1 or c + 2)
+	 */
 	p = biased - 1075 + EXACTSUM_BIAS;
 	c = p >> 5;
+	top = (p + 52) >> 5;
 	sh = p & 31;
-	if (unlikely(c < sum->lo || c + 2 >= sum->lo + sum->n))
-		exactsum_widen(sum, c, c + 2, context);
+	if (unlikely(c < sum->lo || top >= sum->lo + sum->n))
+		exactsum_widen(sum, c, top, context);
 	ch = exactsum_chunks(sum) + (c - sum->lo);
 	rest = m >> (32 - sh);
 	if (bits >> 63)
 	{
 		ch[0] -= (int64) ((m << sh) & 0xFFFFFFFF);
 		ch[1] -= (int64) (rest & 0xFFFFFFFF);
-		ch[2] -= (int64) (rest >> 32);
+		if (top > c + 1)
+			ch[2] -= (int64) (rest >> 32);
 	}
 	else
 	{
 		ch[0] += (int64) ((m << sh) & 0xFFFFFFFF);
 		ch[1] += (int64) (rest & 0xFFFFFFFF);
-		ch[2] += (int64) (rest >> 32);
+		if (top > c + 1)
+			ch[2] += (int64) (rest >> 32);
 	}
 	if (unlikely(++sum->pending >= EXACTSUM_MAX_PENDING))
 		exactsum_carry(sum, context);

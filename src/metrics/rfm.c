@@ -100,7 +100,7 @@ rfm_state_problem(const RfmState *state)
 		return "a numeric sum in a float8 state";
 	if (state->amount_kind == RFM_FLOAT8 && exactsum_problem(&state->fsum) != NULL)
 		return exactsum_problem(&state->fsum);
-	if (state->amount_kind == RFM_NUMERIC && (state->fsum.n != 0 || state->fsum.all != NULL))
+	if (state->amount_kind == RFM_NUMERIC && state->fsum.n != 0)
 		return "a float8 sum in a numeric state";
 	if (state->nsum != NULL && (numeric_is_nan(state->nsum)
 #if PG_VERSION_NUM >= 140000
