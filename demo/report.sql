@@ -3,7 +3,7 @@
 -- June 2025). In order: RFM segments with their revenue, the cohort
 -- retention triangle, the BG/NBD and Gamma-Gamma fits, the ten most
 -- valuable customers, and month-over-month segment migration with stored
--- rfm_breaks. test/t/040_demo.pl runs it and checks the tables it leaves.
+-- rfm_breaks. test/t/041_demo.pl runs it and checks the tables it leaves.
 \set ON_ERROR_STOP 1
 \pset footer off
 \pset null ''

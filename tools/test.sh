@@ -169,9 +169,10 @@ fi
 # (doc/reliability.md) and is run by hand.
 VALGRIND_CI_TESTS=(catalog retention_rate segment rfm retention_counts clv_example cltv btyd_summary
                    gamma_gamma sbg clv_btyd
-                   test/hostile_rfm.sql test/hostile_segments.sql test/hostile_retention.sql
-                   test/hostile_cltv.sql test/hostile_btyd.sql test/hostile_cohort.sql
-                   test/hostile_models.sql test/state_corrupt.sql test/fits_convergence.sql)
+                   test/rfm_hostile.sql test/segment_hostile.sql test/retention_hostile.sql
+                   test/cltv_hostile.sql test/btyd_hostile.sql test/cohort_hostile.sql
+                   test/models_hostile.sql test/aggstate_corrupt.sql test/models_convergence.sql
+                   test/rfm_score_window.sql test/exact_sums.sql test/simulate_orders_stream.sql)
 if runs valgrind; then
 say "== valgrind (part of the suite)"
 VALGRIND_LOGS=$LOGS/valgrind bash "$ROOT/tools/valgrind.sh" "${VALGRIND_CI_TESTS[@]}" \

@@ -10,7 +10,7 @@
 #
 #   bash tools/valgrind.sh            # whole pg_regress suite
 #   bash tools/valgrind.sh rfm cltv   # chosen tests
-#   bash tools/valgrind.sh test/state_fuzz.sql   # pgTAP files (pg_prove), alone
+#   bash tools/valgrind.sh test/aggstate_fuzz.sql   # pgTAP files (pg_prove), alone
 #                                     # or after named pg_regress tests
 #
 # VALGRIND_ORIGINS=yes adds --track-origins=yes: the same errors are found,
@@ -78,29 +78,34 @@ SOURCES
 }
 [ -x "$VG_PREFIX/bin/postgres" ] || build_valgrind_server
 
-# 2. The extension, built against that server in a copy of the tree (PGXS
-#    builds in place, and the normal build's objects must not be mixed in).
+# 2. The extension, built in a copy of the tree (PGXS builds in place, and
+#    the normal build's objects must not be mixed in) against a copy of the
+#    cached server made for this run, into which it is installed: two runs
+#    side by side never test each other's library.
 VG_PID=
 stop_vg_server() {
     [ -n "$VG_PID" ] || return 0
-    as_pg "$VG_PREFIX/bin/pg_ctl" -D "$VG_DIR/data" -m fast -w -t 300 stop >/dev/null 2>&1 || true
+    as_pg "$SERVER/bin/pg_ctl" -D "$VG_DIR/data" -m fast -w -t 300 stop >/dev/null 2>&1 || true
     wait "$VG_PID" 2>/dev/null || true
     VG_PID=
 }
 BUILD=$(mktemp -d /tmp/retention-vg-build.XXXXXX)
 trap 'stop_vg_server; rm -rf "$BUILD"' EXIT
+chmod 755 "$BUILD"
+SERVER=$BUILD/server
+cp -a "$VG_PREFIX" "$SERVER"
 (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$BUILD")
-make -C "$BUILD" -s PG_CONFIG="$VG_PREFIX/bin/pg_config" PG_CFLAGS="-Wall -g -O1" with_llvm=no >/dev/null
-make -C "$BUILD" -s PG_CONFIG="$VG_PREFIX/bin/pg_config" with_llvm=no install >/dev/null
+make -C "$BUILD" -s PG_CONFIG="$SERVER/bin/pg_config" PG_CFLAGS="-Wall -g -O1" with_llvm=no >/dev/null
+make -C "$BUILD" -s PG_CONFIG="$SERVER/bin/pg_config" with_llvm=no install >/dev/null
 # pgTAP files need pgtap (SQL only: Debian's files) and the test-only module
-make -C "$BUILD/test/modules/retention_test" -s PG_CONFIG="$VG_PREFIX/bin/pg_config" \
+make -C "$BUILD/test/modules/retention_test" -s PG_CONFIG="$SERVER/bin/pg_config" \
     PG_CFLAGS="-Wall -g -O1" with_llvm=no install >/dev/null
-cp /usr/share/postgresql/$PGVER/extension/pgtap* "$("$VG_PREFIX/bin/pg_config" --sharedir)/extension/"
+cp /usr/share/postgresql/$PGVER/extension/pgtap* "$("$SERVER/bin/pg_config" --sharedir)/extension/"
 
 # 3. A cluster whose postmaster and every backend run under memcheck.
 VG_DIR=$(mktemp -d /tmp/retention-vg.XXXXXX)
 chmod 755 "$VG_DIR"; [ "$(id -u)" -eq 0 ] && chown postgres: "$VG_DIR"
-as_pg "$VG_PREFIX/bin/initdb" -D "$VG_DIR/data" -U postgres -A trust --no-sync >/dev/null
+as_pg "$SERVER/bin/initdb" -D "$VG_DIR/data" -U postgres -A trust --no-sync >/dev/null
 cat >>"$VG_DIR/data/postgresql.conf" <<CONF
 listen_addresses = ''
 unix_socket_directories = '$VG_DIR'
@@ -112,10 +117,10 @@ say "starting the server under valgrind"
 as_pg valgrind --quiet --trace-children=yes --track-origins="${VALGRIND_ORIGINS:-no}" --read-var-info=yes \
     --num-callers=40 --error-limit=no --leak-check=no \
     --suppressions="$CACHE/valgrind.supp" --log-file="$VG_DIR/valgrind.%p.log" \
-    "$VG_PREFIX/bin/postgres" -D "$VG_DIR/data" >"$VG_DIR/server.log" 2>&1 &
+    "$SERVER/bin/postgres" -D "$VG_DIR/data" >"$VG_DIR/server.log" 2>&1 &
 VG_PID=$!
 for _ in $(seq 1 300); do
-    "$VG_PREFIX/bin/pg_isready" -q -h "$VG_DIR" && break
+    "$SERVER/bin/pg_isready" -q -h "$VG_DIR" && break
     sleep 1
 done
 
@@ -128,11 +133,11 @@ done
 start=$(date +%s)
 regress=ok
 if [ ${#tests[@]} -gt 0 ] && ! (cd "$BUILD" && "$(dirname "$("$SYS_PG_CONFIG" --pgxs)")/../../src/test/regress/pg_regress" --host="$VG_DIR" \
-        --user=postgres --bindir="$VG_PREFIX/bin" --inputdir=. --load-extension=retention \
+        --user=postgres --bindir="$SERVER/bin" --inputdir=. --load-extension=retention \
         --dbname=contrib_regression "${tests[@]}"); then regress=failed; fi
 if [ ${#taps[@]} -gt 0 ]; then
-    "$VG_PREFIX/bin/psql" -X -q -h "$VG_DIR" -U postgres -d postgres -c 'CREATE DATABASE retention_tap'
-    "$VG_PREFIX/bin/psql" -X -q -h "$VG_DIR" -U postgres -d retention_tap \
+    "$SERVER/bin/psql" -X -q -h "$VG_DIR" -U postgres -d postgres -c 'CREATE DATABASE retention_tap'
+    "$SERVER/bin/psql" -X -q -h "$VG_DIR" -U postgres -d retention_tap \
         -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION retention'
     # from the snapshot in $BUILD: psql reads a file as it goes, and the
     # worktree may change during a long run

@@ -9,8 +9,9 @@
  * kept as a scaled int64 (common/scaled.h) while the amounts fit, which is
  * the case for money columns; an amount or a sum that does not fit goes to
  * a numeric accumulator instead, so the result always equals sum(amount).
- * For float8 amounts the sum is compensated (Neumaier 1974), so that it
- * does not depend on the order of the rows, which a parallel plan changes.
+ * For float8 amounts the sum is exact (common/exactsum.h) and rounded to
+ * float8 once, at the end, so it does not depend on the order of the rows
+ * or on how a parallel plan splits them.
  *
  * Times are kept as int64 in the input's own unit: days for date,
  * microseconds for timestamptz. Recency and tenure are whole days (24-hour
@@ -19,8 +20,6 @@
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
-
-#include <math.h>
 
 #include "access/htup_details.h"
 #include "access/xact.h"
@@ -37,10 +36,11 @@
 #include "base/aggstate.h"
 #include "base/checks.h"
 #include "base/composite.h"
+#include "base/exactsum.h"
 #include "base/scaled.h"
 #include "retention.h"
 
-#define RFM_STATE_VERSION	1
+#define RFM_STATE_VERSION	2
 
 /* State kinds: the type of the order times and of the amounts */
 #define RFM_DATE			'd'
@@ -56,8 +56,7 @@ typedef struct RfmState
 	int64		frequency;		/* orders: rows with amount >= 0 */
 	int64		rows;			/* rows kept: orders and refunds */
 	int64		isum;			/* numeric: the amounts that fit, times 10^iscale */
-	double		fsum;			/* float8: compensated sum ... */
-	double		fcomp;			/* ... and its running correction */
+	ExactSum	fsum;			/* float8: the exact sum */
 	Numeric		nsum;			/* numeric: the amounts that did not fit, or NULL */
 	int32		iscale;			/* numeric: display scale of isum */
 	char		time_kind;		/* RFM_DATE or RFM_TIMESTAMPTZ */
@@ -97,10 +96,11 @@ rfm_state_problem(const RfmState *state)
 		return "order times out of order";
 	if (state->iscale < 0 || state->iscale > SCALED_MAX_DIGITS)
 		return "a scale out of range";
-	if (state->amount_kind == RFM_FLOAT8 &&
-		(state->isum != 0 || state->nsum != NULL || !isfinite(state->fsum) || !isfinite(state->fcomp)))
-		return "a bad float8 sum";
-	if (state->amount_kind == RFM_NUMERIC && (state->fsum != 0.0 || state->fcomp != 0.0))
+	if (state->amount_kind == RFM_FLOAT8 && (state->isum != 0 || state->nsum != NULL))
+		return "a numeric sum in a float8 state";
+	if (state->amount_kind == RFM_FLOAT8 && exactsum_problem(&state->fsum) != NULL)
+		return exactsum_problem(&state->fsum);
+	if (state->amount_kind == RFM_NUMERIC && state->fsum.n != 0)
 		return "a float8 sum in a numeric state";
 	if (state->nsum != NULL && (numeric_is_nan(state->nsum)
 #if PG_VERSION_NUM >= 140000
@@ -195,20 +195,6 @@ add_row(RfmState *state, int64 t, bool is_order)
 	else if (t < state->first)
 		state->first = t;
 	state->frequency++;			/* frequency <= rows, which did not overflow */
-}
-
-/* Neumaier's compensated addition of a finite amount to the float8 sum. */
-static inline void
-add_float8(RfmState *state, double amount)
-{
-	double		t = check_float_result(state->fsum + amount);
-
-	if (fabs(state->fsum) >= fabs(amount))
-		state->fcomp += (state->fsum - t) + amount;
-	else
-		state->fcomp += (amount - t) + state->fsum;
-	state->fsum = t;
-	check_float_result(state->fcomp);
 }
 
 /*
@@ -335,7 +321,7 @@ rfm_trans_common(FunctionCallInfo fcinfo, char time_kind, char amount_kind)
 		double		amount = PG_GETARG_FLOAT8(2);
 
 		check_finite(amount, "amount");
-		add_float8(state, amount);
+		exactsum_add(&state->fsum, amount, aggcontext);
 		is_order = amount >= 0.0;
 	}
 	else
@@ -405,8 +391,7 @@ merge_states(RfmState *dst, const RfmState *src, MemoryContext aggcontext)
 
 	if (dst->amount_kind == RFM_FLOAT8)
 	{
-		add_float8(dst, src->fsum);
-		add_float8(dst, src->fcomp);
+		exactsum_merge(&dst->fsum, &src->fsum, aggcontext);
 		return;
 	}
 	if (!add_scaled(dst, src->isum, src->iscale))
@@ -449,8 +434,9 @@ rfm_combine(PG_FUNCTION_ARGS)
 
 /*
  * rfm_serialize(internal) returns bytea: aggregate serialize function.
- * Format version 1: version, kinds, scale, the six int64 and two float8
- * fields, then the numeric accumulator in numeric_send form if there is one.
+ * Format version 2: version, kinds, scale, the six int64 fields, the
+ * float8 sum (exactsum_send: first chunk, count, chunks), then the numeric
+ * accumulator in numeric_send form if there is one.
  */
 PG_FUNCTION_INFO_V1(rfm_serialize);
 Datum
@@ -473,8 +459,7 @@ rfm_serialize(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, state->frequency);
 	pq_sendint64(&buf, state->rows);
 	pq_sendint64(&buf, state->isum);
-	pq_sendfloat8(&buf, state->fsum);
-	pq_sendfloat8(&buf, state->fcomp);
+	exactsum_send(&buf, &state->fsum);
 	pq_sendbyte(&buf, state->nsum != NULL);
 	if (state->nsum != NULL)
 	{
@@ -513,8 +498,8 @@ rfm_deserialize(PG_FUNCTION_ARGS)
 	state->frequency = pq_getmsgint64(&buf);
 	state->rows = pq_getmsgint64(&buf);
 	state->isum = pq_getmsgint64(&buf);
-	state->fsum = pq_getmsgfloat8(&buf);
-	state->fcomp = pq_getmsgfloat8(&buf);
+	if ((problem = exactsum_recv(&buf, &state->fsum)) != NULL)
+		aggstate_corrupt("rfm", problem);
 	switch (pq_getmsgbyte(&buf))
 	{
 		case 0:
@@ -590,7 +575,7 @@ rfm_final(PG_FUNCTION_ARGS)
 		nulls[0] = nulls[3] = true;
 	values[1] = Int64GetDatum(state->frequency);
 	if (state->amount_kind == RFM_FLOAT8)
-		values[2] = NumericGetDatum(scaled_double_to_numeric(check_float_result(state->fsum + state->fcomp)));
+		values[2] = NumericGetDatum(scaled_double_to_numeric(exactsum_value(&state->fsum)));
 	else
 	{
 		Numeric		sum = scaled_to_numeric(state->isum, state->iscale);

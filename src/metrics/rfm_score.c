@@ -52,13 +52,14 @@
 static const Oid rfm_field_types[4] = {INT4OID, INT8OID, NUMERICOID, INT4OID};
 
 /*
- * What a partition keeps: per column, the number of non-NULL values and,
- * per row, how many of them are below its value (above, for recency), or
- * -1 when its value is NULL.
+ * What a partition keeps: its bins, per column the number of non-NULL
+ * values and, per row, how many of them are below its value (above, for
+ * recency), or -1 when its value is NULL.
  */
 typedef struct ScorePartition
 {
 	bool		ready;
+	int32		bins;
 	int64		rows;
 	int64		counted[3];		/* non-NULL values per column */
 	int32	   *below[3];		/* per row: values below (r: above) it, or -1 */
@@ -92,11 +93,16 @@ numeric_item_cmp(const void *a, const void *b)
 }
 
 /*
- * The three values of partition row `row`: from the rfm composite (one
- * argument) or from three arguments. values/nulls get R, F, M.
+ * The arguments of partition row `row`, each evaluated once (PostgreSQL
+ * evaluates a window function's argument again on every fetch, so a
+ * volatile one such as random() or nextval() gives another value each
+ * time): values/nulls get R, F, M from the rfm composite (one argument) or
+ * from three arguments, and *bins the bins argument when there is one
+ * (bins_arg >= 0). The values live until the next fetch.
  */
 static void
-read_row(WindowObject winobj, bool composite, int64 row, Datum *values, bool *nulls)
+read_row(WindowObject winobj, bool composite, int bins_arg, int64 row,
+		 Datum *values, bool *nulls, int32 *bins, bool *bins_null)
 {
 	bool		isnull;
 	bool		isout;
@@ -109,21 +115,46 @@ read_row(WindowObject winobj, bool composite, int64 row, Datum *values, bool *nu
 		bool		fieldnulls[4];
 
 		if (isnull)
-		{
 			nulls[COL_R] = nulls[COL_F] = nulls[COL_M] = true;
-			return;
-		}
-		composite_fields(rfm, 4, rfm_field_types, fields, fieldnulls);
-		for (int c = 0; c < 3; c++)
+		else
 		{
-			values[c] = fields[c];
-			nulls[c] = fieldnulls[c];
+			composite_fields(rfm, 4, rfm_field_types, fields, fieldnulls);
+			for (int c = 0; c < 3; c++)
+			{
+				values[c] = fields[c];
+				nulls[c] = fieldnulls[c];
+			}
 		}
-		return;
 	}
-	for (int c = 0; c < 3; c++)
-		values[c] = WinGetFuncArgInPartition(winobj, c, row, WINDOW_SEEK_HEAD,
-											 false, &nulls[c], &isout);
+	else
+		for (int c = 0; c < 3; c++)
+			values[c] = WinGetFuncArgInPartition(winobj, c, row, WINDOW_SEEK_HEAD,
+												 false, &nulls[c], &isout);
+	if (bins_arg >= 0)
+		*bins = DatumGetInt32(WinGetFuncArgInPartition(winobj, bins_arg, row, WINDOW_SEEK_HEAD,
+													   false, bins_null, &isout));
+}
+
+/*
+ * The bins of one row, checked as the rfm_breaks aggregate checks them:
+ * not NULL (22004), 2..9 and the same in every row of the partition
+ * (22023). row is 0-based; the first row's bins become the partition's.
+ */
+static void
+check_row_bins(ScorePartition *part, int64 row, int32 bins, bool isnull)
+{
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("bins must not be NULL")));
+	rfm_check_bins(bins);
+	if (row == 0)
+		part->bins = bins;
+	else if (bins != part->bins)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("bins must be the same in every row of a partition"),
+				 errdetail("bins is %d in one row and %d in another.", part->bins, bins)));
 }
 
 /* A value of a column being sorted: its key and its row in the partition */
@@ -212,59 +243,122 @@ count_from_sorted(const SortItem *items, int64 m, bool above, int32 *below)
 }
 
 /*
- * Monetary keys when numeric comparisons are needed: the values are
- * re-read, copied, sorted with numeric_cmp and replaced by their dense
- * rank, which orders the rows as the values do.
+ * The monetary keys while they fit scaled integers (key, scale per row),
+ * and, once one does not, every non-NULL value as a numeric of its own:
+ * the rows already read are rebuilt from their scaled integers, the later
+ * ones copied as they are read, so no row is read twice.
  */
-static void
-monetary_ranks_slow(WindowObject winobj, bool composite, int64 rows, int64 *keys, int64 m)
+typedef struct MonetaryKeys
 {
-	NumericItem *values = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(NumericItem) * Max(m, 1));
-	int64		k = 0;
+	bool		fits;			/* every value so far is keys[row] / 10^scale[row] */
+	int			maxscale;
+	int64	   *keys;
+	int8	   *scale;
+	NumericItem *items;			/* once !fits: the values, for numeric ranks */
+	int64		nitems;
+} MonetaryKeys;
 
-	for (int64 row = 0; row < rows; row++)
-	{
-		Datum		v[3];
-		bool		nulls[3];
-
-		read_row(winobj, composite, row, v, nulls);
-		if (nulls[COL_M])
-			continue;
-		values[k].value = PointerGetDatum(PG_DETOAST_DATUM_COPY(v[COL_M]));
-		check_finite_numeric(DatumGetNumeric(values[k].value), "monetary");
-		values[k].row = (int32) row;
-		k++;
-		CHECK_FOR_INTERRUPTS();
-	}
-	Assert(k == m);
-	qsort(values, m, sizeof(NumericItem), numeric_item_cmp);
-	for (int64 i = 0, rank = 0; i < m; i++)
-	{
-		if (i > 0 && numeric_item_cmp(&values[i - 1], &values[i]) != 0)
-			rank++;
-		keys[values[i].row] = rank;
-	}
-	pfree(values);
+/* Turns the values of rows 0 .. upto - 1 into numerics; from now on !fits. */
+static void
+monetary_to_numeric(MonetaryKeys *mk, const int32 *below, int64 rows, int64 upto)
+{
+	mk->items = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(NumericItem) * Max(rows, 1));
+	mk->nitems = 0;
+	for (int64 row = 0; row < upto; row++)
+		if (below[row] == 0)
+		{
+			mk->items[mk->nitems].value = NumericGetDatum(scaled_to_numeric(mk->keys[row], mk->scale[row]));
+			mk->items[mk->nitems].row = (int32) row;
+			mk->nitems++;
+		}
+	mk->fits = false;
 }
 
 /*
- * Reads the partition and computes every row's counts, in memory that
- * lives as long as the partition. Each column's values become int64 keys
- * in the values' order (numeric amounts as scaled integers at one common
- * scale, or as ranks by numeric comparison when they do not fit); one
- * sort of (key, row) pairs then gives every row its count.
+ * Adds the non-NULL monetary value of row `row` (below[] marks the rows
+ * read so far, -1 for NULL); a value copied as a numeric is allocated in
+ * keepcxt, since the value itself lives only until the next fetch.
  */
 static void
-score_partition(WindowObject winobj, bool composite, ScorePartition *part)
+monetary_add(MonetaryKeys *mk, const int32 *below, int64 rows, int64 row, Datum value,
+			 MemoryContext keepcxt)
+{
+	MemoryContext oldcxt;
+
+	if (mk->fits)
+	{
+		int64		key;
+		int			scale;
+
+		if (scaled_from_numeric(value, &key, &scale))
+		{
+			mk->keys[row] = key;
+			mk->scale[row] = (int8) scale;
+			mk->maxscale = Max(mk->maxscale, scale);
+			return;
+		}
+		oldcxt = MemoryContextSwitchTo(keepcxt);
+		monetary_to_numeric(mk, below, rows, row);
+		MemoryContextSwitchTo(oldcxt);
+	}
+	check_finite_numeric(DatumGetNumeric(value), "monetary");
+	oldcxt = MemoryContextSwitchTo(keepcxt);
+	mk->items[mk->nitems].value = PointerGetDatum(PG_DETOAST_DATUM_COPY(value));
+	MemoryContextSwitchTo(oldcxt);
+	mk->items[mk->nitems].row = (int32) row;
+	mk->nitems++;
+}
+
+/*
+ * The final monetary keys, in keys[]: the scaled integers at one common
+ * scale, or, when they do not share one, the dense rank of each value by
+ * numeric comparison, which orders the rows as the values do.
+ */
+static void
+monetary_finish(MonetaryKeys *mk, const int32 *below, int64 rows)
+{
+	for (int64 row = 0; mk->fits && row < rows; row++)
+	{
+		if (below[row] != 0)
+			continue;
+		if (scaled_rescale(&mk->keys[row], mk->scale[row], mk->maxscale))
+			mk->scale[row] = (int8) mk->maxscale;
+		else
+			monetary_to_numeric(mk, below, rows, rows);
+	}
+	if (mk->fits)
+		return;
+	qsort(mk->items, mk->nitems, sizeof(NumericItem), numeric_item_cmp);
+	for (int64 i = 0, rank = 0; i < mk->nitems; i++)
+	{
+		if (i > 0 && numeric_item_cmp(&mk->items[i - 1], &mk->items[i]) != 0)
+			rank++;
+		mk->keys[mk->items[i].row] = rank;
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/*
+ * Reads the partition, each row's arguments once, and computes every row's
+ * counts, in memory that lives as long as the partition. Each column's
+ * values become int64 keys in the values' order (numeric amounts as
+ * scaled integers at one common scale, or as ranks by numeric comparison
+ * when they do not fit); one sort of (key, row) pairs then gives every row
+ * its count. The arguments are evaluated in a memory context of their own,
+ * reset every few rows, so that a computed argument (an expression, a
+ * detoasted composite) costs no memory per row.
+ */
+static void
+score_partition(WindowObject winobj, bool composite, int bins_arg, ScorePartition *part)
 {
 	MemoryContext partcxt = GetMemoryChunkContext(part);
+	MemoryContext workcxt = CurrentMemoryContext;
+	MemoryContext rowcxt;
 	int64		rows = WinGetPartitionRowCount(winobj);
 	int64	   *keys[3];
 	SortItem   *items;
 	SortItem   *tmp;
-	int8	   *mscale;
-	int			maxscale = 0;
-	bool		monetary_fits = true;
+	MonetaryKeys mk = {.fits = true};
 
 	if (rows > PG_INT32_MAX)
 		ereport(ERROR,
@@ -273,22 +367,34 @@ score_partition(WindowObject winobj, bool composite, ScorePartition *part)
 				 errdetail("The partition has " INT64_FORMAT " rows; at most %d are allowed.",
 						   rows, PG_INT32_MAX)));
 	part->rows = rows;
+	part->bins = RFM_DEFAULT_BINS;
 	for (int c = 0; c < 3; c++)
 	{
 		part->below[c] = MemoryContextAllocHuge(partcxt, sizeof(int32) * rows);
-		keys[c] = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * rows);
+		keys[c] = MemoryContextAllocHuge(workcxt, sizeof(int64) * rows);
 		part->counted[c] = 0;
 	}
-	items = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(SortItem) * rows);
-	tmp = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(SortItem) * rows);
-	mscale = MemoryContextAllocHuge(CurrentMemoryContext, rows);
+	mk.keys = keys[COL_M];
+	mk.scale = MemoryContextAllocHuge(workcxt, rows);
+	rowcxt = AllocSetContextCreate(workcxt, "rfm_score arguments", ALLOCSET_DEFAULT_SIZES);
 
 	for (int64 row = 0; row < rows; row++)
 	{
 		Datum		values[3];
 		bool		nulls[3];
+		int32		bins;
+		bool		bins_null;
 
-		read_row(winobj, composite, row, values, nulls);
+		if ((row & 1023) == 0)
+		{
+			MemoryContextReset(rowcxt);
+			CHECK_FOR_INTERRUPTS();
+		}
+		MemoryContextSwitchTo(rowcxt);
+		read_row(winobj, composite, bins_arg, row, values, nulls, &bins, &bins_null);
+		MemoryContextSwitchTo(workcxt);
+		if (bins_arg >= 0)
+			check_row_bins(part, row, bins, bins_null);
 		for (int c = 0; c < 3; c++)
 		{
 			/* below = -1 marks a NULL until the counts replace it */
@@ -300,25 +406,16 @@ score_partition(WindowObject winobj, bool composite, ScorePartition *part)
 				keys[c][row] = DatumGetInt32(values[c]);
 			else if (c == COL_F)
 				keys[c][row] = DatumGetInt64(values[c]);
-			else if (monetary_fits)
-			{
-				int			scale;
-
-				monetary_fits = scaled_from_numeric(values[c], &keys[c][row], &scale);
-				mscale[row] = (int8) scale;
-				maxscale = Max(maxscale, scale);
-			}
+			else
+				monetary_add(&mk, part->below[COL_M], rows, row, values[c], workcxt);
 		}
-		CHECK_FOR_INTERRUPTS();
 	}
+	MemoryContextDelete(rowcxt);
+	monetary_finish(&mk, part->below[COL_M], rows);
+	Assert(mk.fits || mk.nitems == part->counted[COL_M]);
 
-	/* monetary: one common scale, or ranks by numeric comparison */
-	for (int64 row = 0; monetary_fits && row < rows; row++)
-		if (part->below[COL_M][row] == 0)
-			monetary_fits = scaled_rescale(&keys[COL_M][row], mscale[row], maxscale);
-	if (!monetary_fits)
-		monetary_ranks_slow(winobj, composite, rows, keys[COL_M], part->counted[COL_M]);
-
+	items = MemoryContextAllocHuge(workcxt, sizeof(SortItem) * Max(rows, 1));
+	tmp = MemoryContextAllocHuge(workcxt, sizeof(SortItem) * Max(rows, 1));
 	for (int c = 0; c < 3; c++)
 	{
 		int64		m = 0;
@@ -330,7 +427,9 @@ score_partition(WindowObject winobj, bool composite, ScorePartition *part)
 				items[m].row = (int32) row;
 				m++;
 			}
-		Assert(m == part->counted[c]);
+		if (m != part->counted[c])
+			elog(ERROR, "rfm_score counted %lld values but found %lld",
+				 (long long) part->counted[c], (long long) m);
 		sort_items(items, m, tmp);
 		/* recency: lower is better, so it counts the values above */
 		count_from_sorted(items, m, c == COL_R, part->below[c]);
@@ -339,7 +438,7 @@ score_partition(WindowObject winobj, bool composite, ScorePartition *part)
 	}
 	pfree(items);
 	pfree(tmp);
-	pfree(mscale);
+	pfree(mk.scale);
 	part->ready = true;
 }
 
@@ -386,8 +485,10 @@ score_result(FunctionCallInfo fcinfo, const int32 *scores)
  * rfm_score(recency_days, frequency, monetary [, bins]) and
  * rfm_score(rfm [, bins]) window functions returning rfm_score.
  *
- * A NULL value gives a NULL score for its column and does not count in that
- * column's n. A NULL bins is an error, as is bins outside 2..9.
+ * The first call of a partition reads every row's arguments once; later
+ * calls read none. A NULL value gives a NULL score for its column and does
+ * not count in that column's n. bins must be 2..9, not NULL and the same in
+ * every row of the partition.
  */
 PG_FUNCTION_INFO_V1(rfm_score_window);
 Datum
@@ -396,35 +497,24 @@ rfm_score_window(PG_FUNCTION_ARGS)
 	WindowObject winobj = PG_WINDOW_OBJECT();
 	bool		composite = PG_NARGS() <= 2;
 	int			bins_arg = composite ? 1 : 3;
-	int32		bins = RFM_DEFAULT_BINS;
 	ScorePartition *part;
 	int64		row;
 	int32		scores[3];
 
-	if (PG_NARGS() > bins_arg)
-	{
-		bool		isnull;
-
-		bins = DatumGetInt32(WinGetFuncArgCurrent(winobj, bins_arg, &isnull));
-		if (isnull)
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("bins must not be NULL")));
-		rfm_check_bins(bins);
-	}
-
 	part = (ScorePartition *) WinGetPartitionLocalMemory(winobj, sizeof(ScorePartition));
 	if (!part->ready)
-		score_partition(winobj, composite, part);
+		score_partition(winobj, composite, PG_NARGS() > bins_arg ? bins_arg : -1, part);
 
 	row = WinGetCurrentPosition(winobj);
-	Assert(row >= 0 && row < part->rows);
+	if (row < 0 || row >= part->rows)
+		elog(ERROR, "rfm_score row " INT64_FORMAT " outside its partition of " INT64_FORMAT " rows",
+			 row, part->rows);
 	for (int c = 0; c < 3; c++)
 	{
 		int32		below = part->below[c][row];
 
 		/* below < counted, so the score is at most bins */
-		scores[c] = below < 0 ? 0 : (int32) (1 + (int64) bins * below / part->counted[c]);
+		scores[c] = below < 0 ? 0 : (int32) (1 + (int64) part->bins * below / part->counted[c]);
 	}
 	return score_result(fcinfo, scores);
 }

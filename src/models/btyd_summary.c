@@ -24,7 +24,9 @@
  * freq = 'D', freq_multiplier = 7), which count distinct days and measure
  * weeks as days / 7.
  *
- * The state keeps the two sums (the first day's amounts and the others')
+ * The state keeps the two sums (the first day's amounts and the others'),
+ * exact (common/exactsum.h), so that monetary_value does not depend on the
+ * order of the rows or on how a parallel plan splits them,
  * and a list of purchase days that may hold duplicates: consecutive equal
  * days are not appended, and a full list is sorted and deduplicated before
  * it grows, so it never holds more than twice the distinct days. Small
@@ -34,8 +36,6 @@
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
-
-#include <math.h>
 
 #include "access/htup_details.h"
 #include "common/int.h"
@@ -49,6 +49,7 @@
 #include "utils/timestamp.h"
 
 #include "base/checks.h"
+#include "base/exactsum.h"
 #include "base/scaled.h"
 #include "base/time_unit.h"
 #include "retention.h"
@@ -60,10 +61,10 @@
 #define BTYD_MAX_DAYS		((int32) (MaxAllocSize / sizeof(int32)))
 
 /* First byte of the serialized state; bump on any layout change. */
-#define BTYD_STATE_VERSION	1
+#define BTYD_STATE_VERSION	2
 
-/* version, unit, as_of, first_day, ndays, first_sum, repeat_sum */
-#define BTYD_SERIAL_HEADER	(1 + 1 + 8 + 4 + 4 + 8 + 8)
+/* version, unit, as_of, first_day, ndays */
+#define BTYD_SERIAL_HEADER	(1 + 1 + 8 + 4 + 4)
 
 typedef enum BtydUnit
 {
@@ -81,8 +82,8 @@ typedef enum BtydUnit
 typedef struct BtydState
 {
 	int64		as_of;			/* DateADT or TimestampTz, as given */
-	double		first_sum;
-	double		repeat_sum;
+	ExactSum	first_sum;
+	ExactSum	repeat_sum;
 	int32		first_day;
 	int32		ndays;			/* entries used in days[] */
 	int32		maxdays;		/* entries allocated in days[] */
@@ -147,9 +148,10 @@ assert_state_valid(const BtydState *state)
 		max = Max(max, state->days[i]);
 	}
 	Assert(max == state->first_day);
-	Assert(!isnan(state->first_sum) && !isinf(state->first_sum));
-	Assert(!isnan(state->repeat_sum) && !isinf(state->repeat_sum));
-	Assert(state->ndays > 0 || (state->first_sum == 0.0 && state->repeat_sum == 0.0));
+	Assert(exactsum_problem(&state->first_sum) == NULL);
+	Assert(exactsum_problem(&state->repeat_sum) == NULL);
+	Assert(state->ndays > 0 ||
+		   (exactsum_is_zero(&state->first_sum) && exactsum_is_zero(&state->repeat_sum)));
 }
 #else
 #define assert_state_valid(state) ((void) 0)
@@ -162,8 +164,8 @@ state_create(MemoryContext context, int64 as_of, uint8 unit)
 	BtydState  *state = MemoryContextAlloc(context, sizeof(BtydState));
 
 	state->as_of = as_of;
-	state->first_sum = 0.0;
-	state->repeat_sum = 0.0;
+	exactsum_init(&state->first_sum);
+	exactsum_init(&state->repeat_sum);
 	state->first_day = -1;
 	state->ndays = 0;
 	state->maxdays = BTYD_INLINE_DAYS;
@@ -258,14 +260,15 @@ state_add(BtydState *state, int32 k, double amount, MemoryContext context)
 {
 	if (k > state->first_day)
 	{
-		state->repeat_sum = check_float_result(state->repeat_sum + state->first_sum);
-		state->first_sum = amount;
+		exactsum_merge(&state->repeat_sum, &state->first_sum, context);
+		exactsum_reset(&state->first_sum);
+		exactsum_add(&state->first_sum, amount, context);
 		state->first_day = k;
 	}
 	else if (k == state->first_day)
-		state->first_sum = check_float_result(state->first_sum + amount);
+		exactsum_add(&state->first_sum, amount, context);
 	else
-		state->repeat_sum = check_float_result(state->repeat_sum + amount);
+		exactsum_add(&state->repeat_sum, amount, context);
 	state_add_day(state, k, context);
 }
 
@@ -492,19 +495,22 @@ btyd_summary_combine(PG_FUNCTION_ARGS)
 
 	if (right->first_day > left->first_day)
 	{
-		left->repeat_sum = check_float_result(left->repeat_sum + left->first_sum +
-											  right->repeat_sum);
-		left->first_sum = right->first_sum;
+		exactsum_merge(&left->repeat_sum, &left->first_sum, aggcontext);
+		exactsum_merge(&left->repeat_sum, &right->repeat_sum, aggcontext);
+		exactsum_reset(&left->first_sum);
+		exactsum_merge(&left->first_sum, &right->first_sum, aggcontext);
 		left->first_day = right->first_day;
 	}
 	else if (right->first_day == left->first_day)
 	{
-		left->first_sum = check_float_result(left->first_sum + right->first_sum);
-		left->repeat_sum = check_float_result(left->repeat_sum + right->repeat_sum);
+		exactsum_merge(&left->first_sum, &right->first_sum, aggcontext);
+		exactsum_merge(&left->repeat_sum, &right->repeat_sum, aggcontext);
 	}
 	else
-		left->repeat_sum = check_float_result(left->repeat_sum + right->first_sum +
-											  right->repeat_sum);
+	{
+		exactsum_merge(&left->repeat_sum, &right->first_sum, aggcontext);
+		exactsum_merge(&left->repeat_sum, &right->repeat_sum, aggcontext);
+	}
 	for (int32 i = 0; i < right->ndays; i++)
 		state_add_day(left, right->days[i], aggcontext);
 	assert_state_valid(left);
@@ -514,9 +520,9 @@ btyd_summary_combine(PG_FUNCTION_ARGS)
 /*
  * btyd_summary_serialize(internal) returns bytea
  *
- * Layout (network byte order): version byte, unit byte, as_of int64,
- * first_day int32, ndays int32, first_sum float8, repeat_sum float8, then
- * ndays int32 days.
+ * Layout (network byte order), format version 2: version byte, unit
+ * byte, as_of int64, first_day int32, ndays int32, ndays int32 days, then
+ * first_sum and repeat_sum (exactsum_send: first chunk, count, chunks).
  */
 PG_FUNCTION_INFO_V1(btyd_summary_serialize);
 Datum
@@ -533,10 +539,10 @@ btyd_summary_serialize(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, state->as_of);
 	pq_sendint32(&buf, state->first_day);
 	pq_sendint32(&buf, state->ndays);
-	pq_sendfloat8(&buf, state->first_sum);
-	pq_sendfloat8(&buf, state->repeat_sum);
 	for (int32 i = 0; i < state->ndays; i++)
 		pq_sendint32(&buf, state->days[i]);
+	exactsum_send(&buf, &state->first_sum);
+	exactsum_send(&buf, &state->repeat_sum);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -569,6 +575,7 @@ btyd_summary_deserialize(PG_FUNCTION_ARGS)
 	int32		ndays;
 	int32		max = -1;
 	int			len = VARSIZE_ANY_EXHDR(bytes);
+	const char *problem;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "btyd_summary_deserialize called in non-aggregate context");
@@ -587,15 +594,10 @@ btyd_summary_deserialize(PG_FUNCTION_ARGS)
 	first_day = (int32) pq_getmsgint(&buf, 4);
 	ndays = (int32) pq_getmsgint(&buf, 4);
 	if (ndays < 0 || ndays > BTYD_MAX_DAYS ||
-		(int64) len != BTYD_SERIAL_HEADER + (int64) ndays * (int64) sizeof(int32))
+		(int64) len < BTYD_SERIAL_HEADER + (int64) ndays * (int64) sizeof(int32))
 		corrupt_state("The state's length does not match its day count.");
 
 	state = state_create(CurrentMemoryContext, as_of, unit);
-	state->first_sum = pq_getmsgfloat8(&buf);
-	state->repeat_sum = pq_getmsgfloat8(&buf);
-	if (isnan(state->first_sum) || isinf(state->first_sum) ||
-		isnan(state->repeat_sum) || isinf(state->repeat_sum))
-		corrupt_state("The state holds a sum that is not a finite number.");
 	if (ndays > BTYD_INLINE_DAYS)
 	{
 		state->days = palloc(ndays * sizeof(int32));
@@ -612,7 +614,10 @@ btyd_summary_deserialize(PG_FUNCTION_ARGS)
 	}
 	if (max != first_day)
 		corrupt_state("The state's first day is not its earliest purchase.");
-	if (ndays == 0 && (state->first_sum != 0.0 || state->repeat_sum != 0.0))
+	if ((problem = exactsum_recv(&buf, &state->first_sum)) != NULL ||
+		(problem = exactsum_recv(&buf, &state->repeat_sum)) != NULL)
+		corrupt_state(psprintf("The state holds %s.", problem));
+	if (ndays == 0 && (!exactsum_is_zero(&state->first_sum) || !exactsum_is_zero(&state->repeat_sum)))
 		corrupt_state("The state has amounts but no purchase.");
 	state->first_day = first_day;
 	state->ndays = ndays;
@@ -673,7 +678,7 @@ btyd_summary_final(PG_FUNCTION_ARGS)
 	values[1] = Float8GetDatum((double) (state->first_day - last_day) / u);
 	values[2] = Float8GetDatum((double) state->first_day / u);
 	values[3] = Float8GetDatum(ndistinct > 1 ?
-							   state->repeat_sum / (double) (ndistinct - 1) : 0.0);
+							   exactsum_value(&state->repeat_sum) / (double) (ndistinct - 1) : 0.0);
 	if (days != stack_days)
 		pfree(days);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));

@@ -11,8 +11,7 @@
 BEGIN;
 SELECT plan(14);
 
-CREATE FUNCTION pg_temp.h(i bigint, k bigint, n bigint) RETURNS bigint
-LANGUAGE sql IMMUTABLE AS $$ SELECT (hashint8extended(i, k) & 2147483647) % n $$;
+\ir lib/setup.sql
 
 -- scalar: start S, retained R <= S, new N, end E = R + N
 CREATE TEMP TABLE t AS

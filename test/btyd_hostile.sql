@@ -37,7 +37,7 @@ SELECT throws_ok($$SELECT btyd_summary('infinity'::date, 1::numeric, '2024-02-01
 SELECT throws_ok($$SELECT btyd_summary('2024-01-01'::date, 1::numeric, '-infinity'::date, 'day')$$, '22023', 'as_of must be a finite date');
 SELECT throws_ok($$SELECT btyd_summary('-infinity'::timestamptz, 1::numeric, '2024-02-01'::timestamptz, 'day')$$, '22023', 'order_at must be a finite timestamp');
 SELECT throws_ok($$SELECT btyd_summary('2024-01-01'::timestamptz, 1::numeric, 'infinity'::timestamptz, 'day')$$, '22023', 'as_of must be a finite timestamp');
-SELECT throws_ok($$SELECT btyd_summary('2024-01-01'::date, a, '2024-02-01'::date, 'day') FROM (VALUES (1e308::float8), (1e308)) v(a)$$, '22003', 'value out of range: overflow');
+SELECT throws_ok($$SELECT btyd_summary(d, a, '2024-02-01'::date, 'day') FROM (VALUES ('2024-01-01'::date, 1::float8), ('2024-01-02', 1e308), ('2024-01-02', 1e308)) v(d, a)$$, '22003', 'value out of range: overflow');
 SELECT throws_ok($$SELECT btyd_summary(d, a, '2024-02-01'::date, 'day') FROM (VALUES ('2024-01-02'::date, 1e308::float8), ('2024-01-03', 1e308), ('2024-01-04', 1e308)) v(d, a)$$,
                  '22003', 'value out of range: overflow');
 SELECT throws_ok($$SELECT btyd_summary('2024-01-01'::date, 1e400::numeric, '2024-02-01'::date, 'day')$$, '22003');

@@ -11,8 +11,7 @@
 BEGIN;
 SELECT plan(13);
 
-CREATE FUNCTION pg_temp.h(i bigint, k bigint, n bigint) RETURNS bigint
-LANGUAGE sql IMMUTABLE AS $$ SELECT (hashint8extended(i, k) & 2147483647) % n $$;
+\ir lib/setup.sql
 
 -- few distinct recencies and frequencies (many ties), money with cents, some NULLs
 CREATE TEMP TABLE c AS

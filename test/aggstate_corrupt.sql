@@ -1,5 +1,5 @@
--- state_corrupt: named regression tests for the bugs the state fuzz
--- (state_fuzz.sql) found, each a serialized state with one chosen field
+-- aggstate_corrupt: named regression tests for the bugs the state fuzz
+-- (aggstate_fuzz.sql) found, each a serialized state with one chosen field
 -- corrupted (retention_test.state_bytes / deserialize_final).
 --
 -- rfm_deserialize_time_range: rfm_deserialize accepted order times and

@@ -10,9 +10,7 @@
 BEGIN;
 SELECT plan(12);
 
--- u(i, k): a uniform number in [0, 1) from the k-th hash of i
-CREATE FUNCTION pg_temp.u(i bigint, k bigint) RETURNS float8
-LANGUAGE sql IMMUTABLE AS $$ SELECT (hashint8extended(i, k) & 1048575) / 1048576.0::float8 $$;
+\ir lib/setup.sql
 
 -- churn2 = churn + x (1 - churn) is in [churn, 1]; discount2 >= discount
 CREATE TEMP TABLE p AS

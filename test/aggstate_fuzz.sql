@@ -1,4 +1,4 @@
--- state_fuzz: corrupted serialized states fed to the deserialize functions
+-- aggstate_fuzz: corrupted serialized states fed to the deserialize functions
 -- of every aggregate of the extension with internal state (the helper
 -- retention_test.fuzz_deserialize, test/modules/retention_test). For each
 -- sample: the state built from the rows round-trips exactly (same bytes,

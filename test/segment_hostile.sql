@@ -7,18 +7,7 @@
 BEGIN;
 SELECT plan(52);
 
--- the errcode and detail of a statement
-CREATE FUNCTION pg_temp.failure(sql text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    detail text;
-BEGIN
-    EXECUTE sql;
-    RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
-    RETURN SQLSTATE || ' ' || detail;
-END $$;
+\ir lib/setup.sql
 
 -- NULLs (STRICT forms) and NULL fields of the composite
 SELECT is(segment(NULL, 1), NULL, 'segment(r, f): NULL r');

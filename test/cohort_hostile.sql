@@ -10,18 +10,7 @@
 BEGIN;
 SELECT plan(76);
 
--- the errcode and detail of a statement, to check which check fired
-CREATE FUNCTION pg_temp.failure(sql text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    detail text;
-BEGIN
-    EXECUTE sql;
-    RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
-    RETURN SQLSTATE || ' ' || detail;
-END $$;
+\ir lib/setup.sql
 
 -- the text of a one-cohort matrix of one customer (cohort_matrix has no =)
 CREATE FUNCTION pg_temp.one(unit text, start text) RETURNS text

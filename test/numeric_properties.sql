@@ -1,5 +1,5 @@
 --
--- Numeric amounts read in place (src/common/scaled.c reads numeric's
+-- Numeric amounts read in place (src/base/scaled.c reads numeric's
 -- stored digits instead of its text form): on amounts in every storage
 -- form -- short and long headers, weights from -80 to 80 base-10000
 -- digits, display scales from 0 to 100, zero, signs, the edges of 18
@@ -8,8 +8,8 @@
 --   rfm: monetary equals sum(amount), digit for digit (text), for groups
 --        of one to three amounts (exact scaled sums and their numeric
 --        fallback);
---   cohort_retention: revenue equals the amount when its value times
---        10^least(scale, 18) is a whole bigint, else the 22003 error;
+--   cohort_retention: revenue equals round(amount, 18) when that times
+--        10^least(scale, 18) fits a bigint, else the 22003 error;
 --   btyd_summary: monetary_value equals amount::float8 exactly;
 --   rfm_breaks and fixed-break rfm_score: the monetary break equals
 --        amount::float8.
@@ -72,14 +72,13 @@ EXCEPTION WHEN OTHERS THEN
 END $$;
 SELECT is((SELECT count(*) FROM (
                SELECT x, pg_temp.cohort_revenue(x) AS ours,
-                      CASE WHEN x = round(x, 18)
-                                AND round(x, 18) * 10::numeric ^ least(scale(x), 18)
+                      CASE WHEN round(x, 18) * 10::numeric ^ least(scale(x), 18)
                                     BETWEEN -9223372036854775808 AND 9223372036854775807
-                           THEN x::text ELSE 'error 22003' END AS theirs
+                           THEN round(x, 18)::text ELSE 'error 22003' END AS theirs
                FROM amounts) AS r
            WHERE CASE WHEN theirs LIKE 'error%' THEN ours <> theirs
                       ELSE ours NOT LIKE 'error%' AND ours::numeric <> theirs::numeric END),
-          0::bigint, 'cohort_retention: revenue is the amount when it fits bigint units of at most 18 decimals, else 22003');
+          0::bigint, 'cohort_retention: revenue is round(amount, 18) when that fits bigint units of at most 18 decimals, else 22003');
 SELECT cmp_ok((SELECT count(*) FROM amounts WHERE pg_temp.cohort_revenue(x) LIKE 'error%'), '>', 200::bigint,
               'cohort_retention: the amounts include more than 200 that do not fit');
 
