@@ -10,6 +10,7 @@
 
 #include "libpq/pqformat.h"
 #include "port/pg_bswap.h"
+#include "utils/fmgrprotos.h"
 
 #include "base/codec.h"
 #include "retention.h"
@@ -64,6 +65,15 @@ codec_read_uint8(StateReader *reader)
 	return (uint8) *codec_read_bytes(reader, 1);
 }
 
+int16
+codec_read_int16(StateReader *reader)
+{
+	uint16		n;
+
+	memcpy(&n, codec_read_bytes(reader, sizeof(n)), sizeof(n));
+	return (int16) pg_ntoh16(n);
+}
+
 int32
 codec_read_int32(StateReader *reader)
 {
@@ -93,6 +103,74 @@ codec_read_float8(StateReader *reader)
 
 	swap.i = codec_read_int64(reader);
 	return swap.d;
+}
+
+/*
+ * numeric_send's sign words of a finite number and largest display scale
+ * (numeric.c's NUMERIC_POS, NUMERIC_NEG and NUMERIC_DSCALE_MASK, which no
+ * header exports; the wire format is fixed, as pg_upgrade needs).
+ */
+#define NUMERIC_WIRE_POS		0x0000
+#define NUMERIC_WIRE_NEG		0x4000
+#define NUMERIC_WIRE_DSCALE_MAX	0x3FFF
+
+/* A finite numeric, in numeric_send's form behind its length (int32). */
+void
+codec_write_numeric(StringInfo buf, Numeric value)
+{
+	bytea	   *bytes = DatumGetByteaPP(DirectFunctionCall1(numeric_send,
+															NumericGetDatum(value)));
+
+	pq_sendint32(buf, VARSIZE_ANY_EXHDR(bytes));
+	pq_sendbytes(buf, VARDATA_ANY(bytes), VARSIZE_ANY_EXHDR(bytes));
+}
+
+/*
+ * A numeric that codec_write_numeric wrote. Its fields are checked here
+ * (length, digit count, sign of a finite number, display scale, digits
+ * below 10000) before numeric_recv sees them, so a corrupt one raises the
+ * codec's error, not numeric's.
+ */
+Numeric
+codec_read_numeric(StateReader *reader)
+{
+	int32		len = codec_read_int32(reader);
+	StringInfoData num;
+	StateReader fields;
+	int16		ndigits;
+	int16		sign;
+	int16		weight;
+	int16		dscale;
+	Numeric		value;
+
+	if (len < 8)
+		codec_corrupt(reader, "a numeric shorter than its header");
+	fields = *reader;
+	fields.len = fields.cursor + len;
+	num.data = (char *) codec_read_bytes(reader, len);
+	num.len = num.maxlen = len;
+	num.cursor = 0;
+	ndigits = codec_read_int16(&fields);
+	weight = codec_read_int16(&fields);
+	sign = codec_read_int16(&fields);
+	dscale = codec_read_int16(&fields);
+	if (ndigits < 0 || ndigits > NUMERIC_MAX_PRECISION + NUMERIC_MAX_RESULT_SCALE ||
+		weight == PG_INT16_MIN || (sign != NUMERIC_WIRE_POS && sign != NUMERIC_WIRE_NEG) ||
+		dscale < 0 || dscale > NUMERIC_WIRE_DSCALE_MAX || len != 8 + 2 * ndigits)
+		codec_corrupt(reader, "an invalid numeric");
+	for (int i = 0; i < ndigits; i++)
+	{
+		int16		digit = codec_read_int16(&fields);
+
+		if (digit < 0 || digit >= 10000)
+			codec_corrupt(reader, "an invalid numeric digit");
+	}
+	value = DatumGetNumeric(DirectFunctionCall3(numeric_recv, PointerGetDatum(&num),
+												ObjectIdGetDatum(InvalidOid),
+												Int32GetDatum(-1)));
+	if (num.cursor != num.len)
+		codec_corrupt(reader, "trailing bytes after a numeric");
+	return value;
 }
 
 /*

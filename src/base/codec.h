@@ -18,6 +18,7 @@
 
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "utils/numeric.h"
 
 /* Reads one serialized state; every read checks what is left. */
 typedef struct StateReader
@@ -34,10 +35,13 @@ extern bytea *codec_end_write(StringInfo buf);
 extern void codec_begin_read(StateReader *reader, bytea *bytes, uint8 version,
 							 const char *state_name);
 extern uint8 codec_read_uint8(StateReader *reader);
+extern int16 codec_read_int16(StateReader *reader);
 extern int32 codec_read_int32(StateReader *reader);
 extern int64 codec_read_int64(StateReader *reader);
 extern double codec_read_float8(StateReader *reader);
 extern const char *codec_read_bytes(StateReader *reader, Size len);
+extern void codec_write_numeric(StringInfo buf, Numeric value);
+extern Numeric codec_read_numeric(StateReader *reader);
 extern void codec_check_count(StateReader *reader, uint64 count, Size min_size);
 extern void codec_end_read(StateReader *reader);
 extern void codec_corrupt(const StateReader *reader, const char *problem) pg_attribute_noreturn();

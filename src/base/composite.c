@@ -35,6 +35,26 @@ composite_result_desc(FunctionCallInfo fcinfo)
 }
 
 /*
+ * A value of the composite type fcinfo's function returns, from its natts
+ * fields. The blessed descriptor is looked up on the first call and kept in
+ * fn_extra for the rest of the query, so the function must keep nothing
+ * else there; functions that do (a window function's cache) keep the
+ * composite_result_desc themselves.
+ */
+Datum
+composite_result(FunctionCallInfo fcinfo, int natts, Datum *values, bool *nulls)
+{
+	TupleDesc	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
+
+	if (tupdesc == NULL)
+		fcinfo->flinfo->fn_extra = tupdesc = composite_result_desc(fcinfo);
+	if (tupdesc->natts != natts)
+		elog(ERROR, "composite type %s has %d attributes, expected %d",
+			 format_type_be(tupdesc->tdtypeid), tupdesc->natts, natts);
+	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+}
+
+/*
  * Splits a value of one of our composite types into its natts fields,
  * which must have the given types; the values point into the composite.
  */

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * composite.h
- *	  Reading and returning the extension's composite types (rfm,
- *	  rfm_score, rfm_breaks) from C.
+ *	  Reading and returning the extension's composite types from C: the
+ *	  one way a function builds its composite result.
  *
  *-------------------------------------------------------------------------
  */
@@ -13,6 +13,8 @@
 #include "fmgr.h"
 
 extern TupleDesc composite_result_desc(FunctionCallInfo fcinfo);
+extern Datum composite_result(FunctionCallInfo fcinfo, int natts,
+							  Datum *values, bool *nulls);
 extern void composite_fields(Datum composite, int natts, const Oid *types,
 							 Datum *values, bool *nulls);
 

@@ -321,30 +321,31 @@ exactsum_problem(const ExactSum *sum)
 
 /*
  * Reads what exactsum_send wrote into *sum (in the current memory
- * context); returns what is wrong with it, or NULL. A short message is
- * the pq_getmsg* readers' error.
+ * context); a sum that is not one exactsum_send writes is a corrupt state.
  */
-const char *
-exactsum_recv(StringInfo buf, ExactSum *sum)
+void
+exactsum_recv(StateReader *reader, ExactSum *sum)
 {
-	int			lo = (int16) pq_getmsgint(buf, 2);
-	int			n = (int16) pq_getmsgint(buf, 2);
+	int			lo = codec_read_int16(reader);
+	int			n = codec_read_int16(reader);
+	const char *problem;
 
 	exactsum_init(sum);
 	if (lo < 0 || n < 0 || lo + n > EXACTSUM_CHUNKS)
-		return "a float8 sum with chunks out of range";
+		codec_corrupt(reader, "a float8 sum with chunks out of range");
 	if (n == 0)
-		return NULL;
+		return;
 	exactsum_widen(sum, lo, lo + n - 1, CurrentMemoryContext);
 	for (int i = 0; i < n; i++)
 	{
-		int64		chunk = pq_getmsgint64(buf);
+		int64		chunk = codec_read_int64(reader);
 
 		/* the top chunk is signed, the others are 32 bits */
 		if (i < n - 1 ? chunk < 0 || chunk > CHUNK_MASK :
 			lo + i < EXACTSUM_CHUNKS - 1 && (chunk < -CHUNK_MASK - 1 || chunk > CHUNK_MASK))
-			return "a float8 sum with a chunk out of range";
+			codec_corrupt(reader, "a float8 sum with a chunk out of range");
 		exactsum_chunks(sum)[lo + i - sum->lo] = chunk;
 	}
-	return exactsum_problem(sum);
+	if ((problem = exactsum_problem(sum)) != NULL)
+		codec_corrupt(reader, problem);
 }

@@ -22,6 +22,8 @@
 
 #include "lib/stringinfo.h"
 
+#include "base/codec.h"
+
 #define EXACTSUM_BIAS		1088
 #define EXACTSUM_CHUNKS		69
 #define EXACTSUM_INLINE		3
@@ -54,7 +56,7 @@ extern void exactsum_merge(ExactSum *dst, const ExactSum *src, MemoryContext con
 extern double exactsum_value(const ExactSum *sum);
 extern bool exactsum_is_zero(const ExactSum *sum);
 extern void exactsum_send(StringInfo buf, const ExactSum *sum);
-extern const char *exactsum_recv(StringInfo buf, ExactSum *sum);
+extern void exactsum_recv(StateReader *reader, ExactSum *sum);
 extern const char *exactsum_problem(const ExactSum *sum);
 
 /* Whether the sum holds every chunk, in an allocation. */

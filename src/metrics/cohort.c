@@ -323,7 +323,7 @@ customer_span(const CohortCustomer *customer, int32 *first, int32 *last)
 #ifdef USE_ASSERT_CHECKING
 /* Invariants of one customer's set. */
 static void
-assert_customer(const CohortState *state, const CohortCustomer *customer)
+AssertCheckCohortCustomer(const CohortState *state, const CohortCustomer *customer)
 {
 	int32		first;
 	int32		last;
@@ -345,7 +345,7 @@ assert_customer(const CohortState *state, const CohortCustomer *customer)
 
 /* Invariants of a whole state (after combine and deserialize). */
 static void
-assert_state(CohortState *state)
+AssertCheckCohortState(CohortState *state)
 {
 	cohort_hash_iterator it;
 	CohortCustomer *customer;
@@ -356,14 +356,14 @@ assert_state(CohortState *state)
 	cohort_hash_start_iterate(state->customers, &it);
 	while ((customer = cohort_hash_iterate(state->customers, &it)) != NULL)
 	{
-		assert_customer(state, customer);
+		AssertCheckCohortCustomer(state, customer);
 		n++;
 	}
 	Assert(n == state->customers->members);
 }
 #else
-#define assert_customer(state, customer) ((void) 0)
-#define assert_state(state) ((void) 0)
+#define AssertCheckCohortCustomer(state, customer) ((void) 0)
+#define AssertCheckCohortState(state) ((void) 0)
 #endif
 
 /* A new, empty state in the aggregate's memory context. */
@@ -622,7 +622,7 @@ cohort_trans_common(FunctionCallInfo fcinfo, bool text_keys, bool is_tstz)
 		key = (uint64) PG_GETARG_INT64(1);
 	customer = state_customer(state, key, &fresh);
 	customer_add(state, customer, fresh, period, revenue);
-	assert_customer(state, customer);
+	AssertCheckCohortCustomer(state, customer);
 	PG_RETURN_POINTER(state);
 }
 
@@ -765,7 +765,7 @@ cohort_retention_combine(PG_FUNCTION_ARGS)
 		left = state_create(aggcontext, right->text_keys, right->has_revenue, right->unit,
 							right->customers->members);
 	state_merge(left, right);
-	assert_state(left);
+	AssertCheckCohortState(left);
 	PG_RETURN_POINTER(left);
 }
 
@@ -960,7 +960,7 @@ cohort_retention_deserialize(PG_FUNCTION_ARGS)
 		}
 	}
 	codec_end_read(&r);
-	assert_state(state);
+	AssertCheckCohortState(state);
 	PG_RETURN_POINTER(state);
 }
 

@@ -34,6 +34,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
+#include "base/composite.h"
 #include "base/scaled.h"
 #include "metrics/cohort.h"
 #include "retention.h"
@@ -970,13 +971,10 @@ cohort_table(PG_FUNCTION_ARGS)
 	if (SRF_IS_FIRSTCALL())
 	{
 		MemoryContext oldcontext;
-		TupleDesc	tupdesc;
 
 		funcctx = SRF_FIRSTCALL_INIT();
 		oldcontext = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
-		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "return type must be a row type");
-		funcctx->tuple_desc = BlessTupleDesc(tupdesc);
+		funcctx->tuple_desc = composite_result_desc(fcinfo);
 		st = palloc(sizeof(CohortTableState));
 		st->rolling = getarg_rolling(fcinfo, 1);
 		st->matrix = getarg_matrix(fcinfo, 0);

@@ -32,6 +32,7 @@
 #include "utils/timestamp.h"
 #include "utils/typcache.h"
 
+#include "base/composite.h"
 #include "retention.h"
 
 /*
@@ -368,16 +369,12 @@ Datum
 retention_counts_final(PG_FUNCTION_ARGS)
 {
 	int64	   *state = retention_counts_state(PG_GETARG_ARRAYTYPE_P(0));
-	TupleDesc	tupdesc;
 	Datum		values[5];
 	bool		nulls[5] = {false, false, false, false, false};
 
 	if (state[RC_ROWS] == 0)
 		PG_RETURN_NULL();
 	check_retention_counts(state[RC_START], state[RC_END], state[RC_NEW]);
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	tupdesc = BlessTupleDesc(tupdesc);
 
 	values[0] = Int64GetDatum(state[RC_START]);
 	values[1] = Int64GetDatum(state[RC_END]);
@@ -388,7 +385,7 @@ retention_counts_final(PG_FUNCTION_ARGS)
 	else
 		values[4] = Float8GetDatum((double) (state[RC_END] - state[RC_NEW]) /
 								   (double) state[RC_START]);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	PG_RETURN_DATUM(composite_result(fcinfo, 5, values, nulls));
 }
 
 /*

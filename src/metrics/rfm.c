@@ -33,14 +33,14 @@
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 
-#include "base/aggstate.h"
+#include "base/codec.h"
 #include "base/checks.h"
 #include "base/composite.h"
 #include "base/exactsum.h"
 #include "base/scaled.h"
 #include "retention.h"
 
-#define RFM_STATE_VERSION	2
+#define RFM_STATE_VERSION	3
 
 /* State kinds: the type of the order times and of the amounts */
 #define RFM_DATE			'd'
@@ -110,6 +110,9 @@ rfm_state_problem(const RfmState *state)
 		return "a numeric sum that is not finite";
 	return NULL;
 }
+
+/* The invariants of a state, checked after transition and combine. */
+#define AssertCheckRfmState(state) Assert(rfm_state_problem(state) == NULL)
 
 /* A time of the state's kind as text, for error details. */
 static char *
@@ -330,7 +333,7 @@ rfm_trans_common(FunctionCallInfo fcinfo, char time_kind, char amount_kind)
 	}
 	add_row(state, order_at, is_order);
 
-	Assert(rfm_state_problem(state) == NULL);
+	AssertCheckRfmState(state);
 	PG_RETURN_POINTER(state);
 }
 
@@ -428,7 +431,7 @@ rfm_combine(PG_FUNCTION_ARGS)
 		dst = (RfmState *) PG_GETARG_POINTER(0);
 	merge_states(dst, src, aggcontext);
 
-	Assert(rfm_state_problem(dst) == NULL);
+	AssertCheckRfmState(dst);
 	PG_RETURN_POINTER(dst);
 }
 
@@ -448,8 +451,7 @@ rfm_serialize(PG_FUNCTION_ARGS)
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "rfm_serialize called in non-aggregate context");
 
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, RFM_STATE_VERSION);
+	codec_begin_write(&buf, RFM_STATE_VERSION);
 	pq_sendbyte(&buf, state->time_kind);
 	pq_sendbyte(&buf, state->amount_kind);
 	pq_sendbyte(&buf, state->iscale);
@@ -462,13 +464,8 @@ rfm_serialize(PG_FUNCTION_ARGS)
 	exactsum_send(&buf, &state->fsum);
 	pq_sendbyte(&buf, state->nsum != NULL);
 	if (state->nsum != NULL)
-	{
-		bytea	   *num = DatumGetByteaPP(DirectFunctionCall1(numeric_send, NumericGetDatum(state->nsum)));
-
-		pq_sendint32(&buf, VARSIZE_ANY_EXHDR(num));
-		pq_sendbytes(&buf, VARDATA_ANY(num), VARSIZE_ANY_EXHDR(num));
-	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+		codec_write_numeric(&buf, state->nsum);
+	PG_RETURN_BYTEA_P(codec_end_write(&buf));
 }
 
 /*
@@ -480,53 +477,38 @@ Datum
 rfm_deserialize(PG_FUNCTION_ARGS)
 {
 	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
-	StringInfoData buf;
+	StateReader reader;
 	RfmState   *state;
 	const char *problem;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "rfm_deserialize called in non-aggregate context");
 
-	aggstate_begin_read(&buf, bytes, RFM_STATE_VERSION, "rfm");
+	codec_begin_read(&reader, bytes, RFM_STATE_VERSION, "rfm");
 	state = palloc0(sizeof(RfmState));
-	state->time_kind = pq_getmsgbyte(&buf);
-	state->amount_kind = pq_getmsgbyte(&buf);
-	state->iscale = pq_getmsgbyte(&buf);
-	state->as_of = pq_getmsgint64(&buf);
-	state->first = pq_getmsgint64(&buf);
-	state->last = pq_getmsgint64(&buf);
-	state->frequency = pq_getmsgint64(&buf);
-	state->rows = pq_getmsgint64(&buf);
-	state->isum = pq_getmsgint64(&buf);
-	if ((problem = exactsum_recv(&buf, &state->fsum)) != NULL)
-		aggstate_corrupt("rfm", problem);
-	switch (pq_getmsgbyte(&buf))
+	state->time_kind = codec_read_uint8(&reader);
+	state->amount_kind = codec_read_uint8(&reader);
+	state->iscale = codec_read_uint8(&reader);
+	state->as_of = codec_read_int64(&reader);
+	state->first = codec_read_int64(&reader);
+	state->last = codec_read_int64(&reader);
+	state->frequency = codec_read_int64(&reader);
+	state->rows = codec_read_int64(&reader);
+	state->isum = codec_read_int64(&reader);
+	exactsum_recv(&reader, &state->fsum);
+	switch (codec_read_uint8(&reader))
 	{
 		case 0:
 			break;
 		case 1:
-			{
-				StringInfoData num;
-
-				num.len = pq_getmsgint(&buf, 4);
-				if (num.len < 0 || num.len > buf.len - buf.cursor)
-					aggstate_corrupt("rfm", "a bad numeric length");
-				num.data = (char *) pq_getmsgbytes(&buf, num.len);
-				num.maxlen = num.len;
-				num.cursor = 0;
-				state->nsum = DatumGetNumeric(DirectFunctionCall3(numeric_recv, PointerGetDatum(&num),
-																  ObjectIdGetDatum(InvalidOid),
-																  Int32GetDatum(-1)));
-				if (num.cursor != num.len)
-					aggstate_corrupt("rfm", "trailing bytes after its numeric sum");
-				break;
-			}
+			state->nsum = codec_read_numeric(&reader);
+			break;
 		default:
-			aggstate_corrupt("rfm", "a bad numeric flag");
+			codec_corrupt(&reader, "an invalid numeric flag");
 	}
-	pq_getmsgend(&buf);
+	codec_end_read(&reader);
 	if ((problem = rfm_state_problem(state)) != NULL)
-		aggstate_corrupt("rfm", problem);
+		codec_corrupt(&reader, problem);
 	PG_RETURN_POINTER(state);
 }
 
@@ -557,14 +539,11 @@ Datum
 rfm_final(PG_FUNCTION_ARGS)
 {
 	RfmState   *state = PG_ARGISNULL(0) ? NULL : (RfmState *) PG_GETARG_POINTER(0);
-	TupleDesc	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
 	Datum		values[4];
 	bool		nulls[4] = {false, false, false, false};
 
 	if (state == NULL || state->rows == 0)
 		PG_RETURN_NULL();
-	if (tupdesc == NULL)
-		fcinfo->flinfo->fn_extra = tupdesc = composite_result_desc(fcinfo);
 
 	if (state->frequency > 0)
 	{
@@ -584,5 +563,5 @@ rfm_final(PG_FUNCTION_ARGS)
 			sum = numeric_add_opt_error(sum, state->nsum, NULL);
 		values[2] = NumericGetDatum(sum);
 	}
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	PG_RETURN_DATUM(composite_result(fcinfo, 4, values, nulls));
 }

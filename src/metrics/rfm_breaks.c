@@ -44,14 +44,14 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
-#include "base/aggstate.h"
+#include "base/codec.h"
 #include "base/checks.h"
 #include "base/composite.h"
 #include "base/scaled.h"
 #include "metrics/rfm_breaks.h"
 #include "retention.h"
 
-#define BREAKS_STATE_VERSION	1
+#define BREAKS_STATE_VERSION	2
 #define BREAKS_DEFAULT_BINS		5
 #define BREAKS_INITIAL_SIZE		64
 
@@ -169,12 +169,9 @@ rfm_breaks_parse(Datum composite, RfmBreaks *breaks)
 static Datum
 breaks_result(FunctionCallInfo fcinfo, int32 bins, Datum *arrays, bool *arraynulls)
 {
-	TupleDesc	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
 	Datum		values[4];
 	bool		nulls[4];
 
-	if (tupdesc == NULL)
-		fcinfo->flinfo->fn_extra = tupdesc = composite_result_desc(fcinfo);
 	values[0] = Int32GetDatum(bins);
 	nulls[0] = false;
 	for (int c = 0; c < 3; c++)
@@ -182,7 +179,7 @@ breaks_result(FunctionCallInfo fcinfo, int32 bins, Datum *arrays, bool *arraynul
 		values[c + 1] = arrays[c];
 		nulls[c + 1] = arraynulls[c];
 	}
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	PG_RETURN_DATUM(composite_result(fcinfo, 4, values, nulls));
 }
 
 /* A one-dimensional, one-based float8[] of n cuts. */
@@ -331,6 +328,9 @@ breaks_state_problem(const BreaksState *state)
 	return NULL;
 }
 
+/* The invariants of a state, checked after transition and combine. */
+#define AssertCheckBreaksState(state) Assert(breaks_state_problem(state) == NULL)
+
 /*
  * rfm_breaks_trans(internal, recency_days, frequency, monetary [, bins])
  * returns internal: aggregate transition function. A NULL value is not
@@ -374,7 +374,7 @@ rfm_breaks_trans(PG_FUNCTION_ARGS)
 		if (!PG_ARGISNULL(c + 1))
 			add_value(&state->columns[c], values[c], 1, aggcontext);
 
-	Assert(breaks_state_problem(state) == NULL);
+	AssertCheckBreaksState(state);
 	PG_RETURN_POINTER(state);
 }
 
@@ -417,7 +417,7 @@ rfm_breaks_combine(PG_FUNCTION_ARGS)
 		}
 	}
 
-	Assert(breaks_state_problem(dst) == NULL);
+	AssertCheckBreaksState(dst);
 	PG_RETURN_POINTER(dst);
 }
 
@@ -436,8 +436,7 @@ rfm_breaks_serialize(PG_FUNCTION_ARGS)
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "rfm_breaks_serialize called in non-aggregate context");
 
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, BREAKS_STATE_VERSION);
+	codec_begin_write(&buf, BREAKS_STATE_VERSION);
 	pq_sendint32(&buf, state->bins);
 	for (int c = 0; c < 3; c++)
 	{
@@ -451,7 +450,7 @@ rfm_breaks_serialize(PG_FUNCTION_ARGS)
 			pq_sendint64(&buf, col->items[i].count);
 		}
 	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	PG_RETURN_BYTEA_P(codec_end_write(&buf));
 }
 
 /*
@@ -463,36 +462,37 @@ Datum
 rfm_breaks_deserialize(PG_FUNCTION_ARGS)
 {
 	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
-	StringInfoData buf;
+	StateReader reader;
 	BreaksState *state;
 	const char *problem;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "rfm_breaks_deserialize called in non-aggregate context");
 
-	aggstate_begin_read(&buf, bytes, BREAKS_STATE_VERSION, "rfm_breaks");
+	codec_begin_read(&reader, bytes, BREAKS_STATE_VERSION, "rfm_breaks");
 	state = palloc0(sizeof(BreaksState));
-	state->bins = pq_getmsgint(&buf, 4);
+	state->bins = codec_read_int32(&reader);
 	for (int c = 0; c < 3; c++)
 	{
 		BreaksColumn *col = &state->columns[c];
-		int64		len = pq_getmsgint64(&buf);
+		int64		len = codec_read_int64(&reader);
 
-		if (len < 0 || len > (buf.len - buf.cursor) / (int64) (2 * sizeof(int64)))
-			aggstate_corrupt("rfm_breaks", "a bad column length");
+		if (len < 0)
+			codec_corrupt(&reader, "a negative column length");
+		codec_check_count(&reader, (uint64) len, sizeof(double) + sizeof(int64));
 		col->len = col->size = len;
 		col->items = len > 0 ? palloc_extended(sizeof(BreaksValue) * len, MCXT_ALLOC_HUGE) : NULL;
 		for (int64 i = 0; i < len; i++)
 		{
-			col->items[i].value = pq_getmsgfloat8(&buf);
-			col->items[i].count = pq_getmsgint64(&buf);
+			col->items[i].value = codec_read_float8(&reader);
+			col->items[i].count = codec_read_int64(&reader);
 			if (col->items[i].count <= 0 || pg_add_s64_overflow(col->n, col->items[i].count, &col->n))
-				aggstate_corrupt("rfm_breaks", "a bad count");
+				codec_corrupt(&reader, "an invalid count");
 		}
 	}
-	pq_getmsgend(&buf);
+	codec_end_read(&reader);
 	if ((problem = breaks_state_problem(state)) != NULL)
-		aggstate_corrupt("rfm_breaks", problem);
+		codec_corrupt(&reader, problem);
 	PG_RETURN_POINTER(state);
 }
 

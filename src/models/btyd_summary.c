@@ -49,6 +49,8 @@
 #include "utils/timestamp.h"
 
 #include "base/checks.h"
+#include "base/codec.h"
+#include "base/composite.h"
 #include "base/exactsum.h"
 #include "base/scaled.h"
 #include "base/time_unit.h"
@@ -61,10 +63,7 @@
 #define BTYD_MAX_DAYS		((int32) (MaxAllocSize / sizeof(int32)))
 
 /* First byte of the serialized state; bump on any layout change. */
-#define BTYD_STATE_VERSION	2
-
-/* version, unit, as_of, first_day, ndays */
-#define BTYD_SERIAL_HEADER	(1 + 1 + 8 + 4 + 4)
+#define BTYD_STATE_VERSION	3
 
 typedef enum BtydUnit
 {
@@ -133,7 +132,7 @@ parse_unit(Datum unit)
 #ifdef USE_ASSERT_CHECKING
 /* The invariants every function leaves the state in. */
 static void
-assert_state_valid(const BtydState *state)
+AssertCheckBtydState(const BtydState *state)
 {
 	int32		max = -1;
 
@@ -154,7 +153,7 @@ assert_state_valid(const BtydState *state)
 		   (exactsum_is_zero(&state->first_sum) && exactsum_is_zero(&state->repeat_sum)));
 }
 #else
-#define assert_state_valid(state) ((void) 0)
+#define AssertCheckBtydState(state) ((void) 0)
 #endif
 
 /* A new, empty state in the given context. */
@@ -344,7 +343,7 @@ trans_common(FunctionCallInfo fcinfo, BtydState *state, int64 as_of, uint8 unit,
 			elog(ERROR, "btyd_summary day offset out of range");
 		state_add(state, (int32) k, amount, aggcontext);
 	}
-	assert_state_valid(state);
+	AssertCheckBtydState(state);
 	return state;
 }
 
@@ -513,7 +512,7 @@ btyd_summary_combine(PG_FUNCTION_ARGS)
 	}
 	for (int32 i = 0; i < right->ndays; i++)
 		state_add_day(left, right->days[i], aggcontext);
-	assert_state_valid(left);
+	AssertCheckBtydState(left);
 	PG_RETURN_POINTER(left);
 }
 
@@ -533,8 +532,7 @@ btyd_summary_serialize(PG_FUNCTION_ARGS)
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "btyd_summary_serialize called in non-aggregate context");
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, BTYD_STATE_VERSION);
+	codec_begin_write(&buf, BTYD_STATE_VERSION);
 	pq_sendbyte(&buf, state->unit);
 	pq_sendint64(&buf, state->as_of);
 	pq_sendint32(&buf, state->first_day);
@@ -543,17 +541,7 @@ btyd_summary_serialize(PG_FUNCTION_ARGS)
 		pq_sendint32(&buf, state->days[i]);
 	exactsum_send(&buf, &state->first_sum);
 	exactsum_send(&buf, &state->repeat_sum);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
-
-/* A serialized state that fails a check: 22P02, never a crash. */
-static void
-corrupt_state(const char *detail)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid btyd_summary state"),
-			 errdetail("%s", detail)));
+	PG_RETURN_BYTEA_P(codec_end_write(&buf));
 }
 
 /*
@@ -567,35 +555,26 @@ Datum
 btyd_summary_deserialize(PG_FUNCTION_ARGS)
 {
 	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
-	StringInfoData buf;
+	StateReader reader;
 	BtydState  *state;
 	uint8		unit;
 	int64		as_of;
 	int32		first_day;
 	int32		ndays;
 	int32		max = -1;
-	int			len = VARSIZE_ANY_EXHDR(bytes);
-	const char *problem;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "btyd_summary_deserialize called in non-aggregate context");
-	if (len < BTYD_SERIAL_HEADER)
-		corrupt_state("The state is shorter than its header.");
-	buf.data = VARDATA_ANY(bytes);
-	buf.len = len;
-	buf.maxlen = len;
-	buf.cursor = 0;
-	if (pq_getmsgbyte(&buf) != BTYD_STATE_VERSION)
-		corrupt_state("The state has an unknown format version.");
-	unit = pq_getmsgbyte(&buf);
+	codec_begin_read(&reader, bytes, BTYD_STATE_VERSION, "btyd_summary");
+	unit = codec_read_uint8(&reader);
 	if (unit < BTYD_UNIT_DAY || unit > BTYD_UNIT_MONTH)
-		corrupt_state("The state has an unknown unit.");
-	as_of = pq_getmsgint64(&buf);
-	first_day = (int32) pq_getmsgint(&buf, 4);
-	ndays = (int32) pq_getmsgint(&buf, 4);
-	if (ndays < 0 || ndays > BTYD_MAX_DAYS ||
-		(int64) len < BTYD_SERIAL_HEADER + (int64) ndays * (int64) sizeof(int32))
-		corrupt_state("The state's length does not match its day count.");
+		codec_corrupt(&reader, "an unknown unit");
+	as_of = codec_read_int64(&reader);
+	first_day = codec_read_int32(&reader);
+	ndays = codec_read_int32(&reader);
+	if (ndays < 0 || ndays > BTYD_MAX_DAYS)
+		codec_corrupt(&reader, "an invalid day count");
+	codec_check_count(&reader, (uint64) ndays, sizeof(int32));
 
 	state = state_create(CurrentMemoryContext, as_of, unit);
 	if (ndays > BTYD_INLINE_DAYS)
@@ -605,24 +584,23 @@ btyd_summary_deserialize(PG_FUNCTION_ARGS)
 	}
 	for (int32 i = 0; i < ndays; i++)
 	{
-		int32		k = (int32) pq_getmsgint(&buf, 4);
+		int32		k = codec_read_int32(&reader);
 
 		if (k < 0)
-			corrupt_state("The state holds a negative day.");
+			codec_corrupt(&reader, "a negative day");
 		state->days[i] = k;
 		max = Max(max, k);
 	}
 	if (max != first_day)
-		corrupt_state("The state's first day is not its earliest purchase.");
-	if ((problem = exactsum_recv(&buf, &state->first_sum)) != NULL ||
-		(problem = exactsum_recv(&buf, &state->repeat_sum)) != NULL)
-		corrupt_state(psprintf("The state holds %s.", problem));
+		codec_corrupt(&reader, "a first day that is not its earliest purchase");
+	exactsum_recv(&reader, &state->first_sum);
+	exactsum_recv(&reader, &state->repeat_sum);
 	if (ndays == 0 && (!exactsum_is_zero(&state->first_sum) || !exactsum_is_zero(&state->repeat_sum)))
-		corrupt_state("The state has amounts but no purchase.");
+		codec_corrupt(&reader, "amounts but no purchase");
 	state->first_day = first_day;
 	state->ndays = ndays;
-	pq_getmsgend(&buf);
-	assert_state_valid(state);
+	codec_end_read(&reader);
+	AssertCheckBtydState(state);
 	PG_RETURN_POINTER(state);
 }
 
@@ -637,7 +615,6 @@ Datum
 btyd_summary_final(PG_FUNCTION_ARGS)
 {
 	BtydState  *state;
-	TupleDesc	tupdesc;
 	int32		stack_days[BTYD_INLINE_DAYS * 8];
 	int32	   *days;
 	int32		ndistinct;
@@ -651,20 +628,7 @@ btyd_summary_final(PG_FUNCTION_ARGS)
 	state = (BtydState *) PG_GETARG_POINTER(0);
 	if (state->ndays == 0)
 		PG_RETURN_NULL();
-	assert_state_valid(state);
-
-	/* the blessed result descriptor, built once per query */
-	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
-	if (tupdesc == NULL)
-	{
-		MemoryContext oldcontext = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
-
-		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "btyd_summary_final must return a composite type");
-		tupdesc = BlessTupleDesc(tupdesc);
-		MemoryContextSwitchTo(oldcontext);
-		fcinfo->flinfo->fn_extra = tupdesc;
-	}
+	AssertCheckBtydState(state);
 
 	days = state->ndays <= (int32) lengthof(stack_days) ? stack_days :
 		palloc(state->ndays * sizeof(int32));
@@ -681,5 +645,5 @@ btyd_summary_final(PG_FUNCTION_ARGS)
 							   exactsum_value(&state->repeat_sum) / (double) (ndistinct - 1) : 0.0);
 	if (days != stack_days)
 		pfree(days);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	PG_RETURN_DATUM(composite_result(fcinfo, 4, values, nulls));
 }

@@ -47,6 +47,7 @@
 #include "utils/numeric.h"
 
 #include "base/checks.h"
+#include "base/composite.h"
 #include "base/scaled.h"
 #include "retention.h"
 
@@ -371,14 +372,11 @@ simulate_orders_common(FunctionCallInfo fcinfo, int32 customers, int32 seed,
 	if (SRF_IS_FIRSTCALL())
 	{
 		MemoryContext oldcontext;
-		TupleDesc	tupdesc;
 
 		check_arguments(customers, m, start, days);
 		funcctx = SRF_FIRSTCALL_INIT();
 		oldcontext = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
-		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-			elog(ERROR, "simulate_orders must return a composite type");
-		funcctx->tuple_desc = BlessTupleDesc(tupdesc);
+		funcctx->tuple_desc = composite_result_desc(fcinfo);
 		st = palloc0(sizeof(SimulateStream));
 		st->m = *m;
 		st->seed = seed;
