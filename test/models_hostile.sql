@@ -179,8 +179,8 @@ SELECT throws_ok($$SELECT cltv(pg_temp.bg(), pg_temp.gg(), 2, 30, 38, 25, -21474
 SELECT throws_ok($$SELECT cltv(pg_temp.bg(), pg_temp.gg(), 2, 30, 38, 25, 12, -0.01, 'week')$$, '22023', 'discount_rate must not be negative');
 SELECT throws_ok($$SELECT cltv(pg_temp.bg(), pg_temp.gg(), 2, 30, 38, 25, 12, 'NaN', 'week')$$, '22023', 'discount_rate must be a finite number');
 SELECT throws_ok($$SELECT cltv(pg_temp.bg(), pg_temp.gg(), 2, 30, 38, 25, 12, 'Infinity', 'week')$$, '22023', 'discount_rate must be a finite number');
-SELECT throws_ok($$SELECT cltv(pg_temp.bg(), pg_temp.gg(), 2, 30, 38, 25, 12, 0.01, 'quarter')$$, '22023', 'unit must be ''day'', ''week'' or ''month''');
-SELECT throws_ok($$SELECT cltv(pg_temp.bg(), pg_temp.gg(), 2, 30, 38, 25, 12, 0.01, 'year')$$, '22023', 'unit must be ''day'', ''week'' or ''month''');
+SELECT throws_ok($$SELECT cltv(pg_temp.bg(), pg_temp.gg(), 2, 30, 38, 25, 12, 0.01, 'quarter')$$, '22023', 'unit must be day, week or month');
+SELECT throws_ok($$SELECT cltv(pg_temp.bg(), pg_temp.gg(), 2, 30, 38, 25, 12, 0.01, 'year')$$, '22023', 'unit must be day, week or month');
 SELECT throws_ok($$SELECT cltv(pg_temp.bg(), pg_temp.gg(), 2, 39, 38, 25, 12, 0.01, 'week')$$, '22023', 'recency must not exceed t');
 SELECT throws_ok($$SELECT cltv(pg_temp.bg(), pg_temp.gg(), 2, 0, 0, 25, 12, 0.01, 'week')$$, '22023', 't must be positive');
 SELECT throws_ok($$SELECT cltv(pg_temp.bg(), pg_temp.gg(), 2, 30, 38, -25, 12, 0.01, 'week')$$, '22023', 'monetary_value must not be negative');

@@ -43,7 +43,7 @@
 #include "base/keyed_hash.h"
 #include "base/scaled.h"
 #include "base/time_unit.h"
-#include "metrics/cohort.h"
+#include "metrics/cohort_matrix.h"
 #include "retention.h"
 
 #define COHORT_STATE_VERSION	2
@@ -90,7 +90,7 @@ typedef struct CohortState
 	MemoryContext context;
 	bool		text_keys;
 	bool		has_revenue;
-	CohortUnit	unit;
+	TimeUnit	unit;
 	int			revenue_scale;
 	int32		min_period;		/* over all activity seen */
 	int32		max_period;
@@ -351,7 +351,7 @@ AssertCheckCohortState(CohortState *state)
 	CohortCustomer *customer;
 	uint64		n = 0;
 
-	Assert(state->unit >= COHORT_DAY && state->unit <= COHORT_UNIT_MAX);
+	Assert(state->unit >= TIME_UNIT_DAY && state->unit <= TIME_UNIT_MAX);
 	Assert(state->revenue_scale >= 0 && state->revenue_scale <= COHORT_MAX_REVENUE_SCALE);
 	cohort_hash_start_iterate(state->customers, &it);
 	while ((customer = cohort_hash_iterate(state->customers, &it)) != NULL)
@@ -368,7 +368,7 @@ AssertCheckCohortState(CohortState *state)
 
 /* A new, empty state in the aggregate's memory context. */
 static CohortState *
-state_create(MemoryContext context, bool text_keys, bool has_revenue, CohortUnit unit,
+state_create(MemoryContext context, bool text_keys, bool has_revenue, TimeUnit unit,
 			 uint32 customers)
 {
 	CohortState *state = MemoryContextAllocZero(context, sizeof(CohortState));
@@ -522,33 +522,18 @@ state_amount(CohortState *state, Datum amount)
 	return units;
 }
 
-/* The period unit named by a row's time_unit period argument. */
-static CohortUnit
+/* The period unit of a row's time_unit argument: the same in every row. */
+static TimeUnit
 arg_unit(const CohortState *state, Datum period)
 {
-	const char *name = time_unit_label(period);
-	int			len = strlen(name);
-	CohortUnit	unit;
+	TimeUnit	unit = time_unit_of(period);
 
-	if (state != NULL)
-	{
-		const char *known = cohort_unit_name(state->unit);
-
-		if (strlen(known) == (size_t) len && memcmp(known, name, len) == 0)
-			return state->unit;
-	}
-	unit = cohort_unit_lookup(name, len);
-	if (unit == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("period must be 'day', 'week', 'month', 'quarter' or 'year'"),
-				 errdetail("period is '%s'.", name)));
-	if (state != NULL)
+	if (state != NULL && unit != state->unit)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("period must be the same for every row of a group"),
 				 errdetail("The group's period is '%s' but a row has '%s'.",
-						   cohort_unit_name(state->unit), cohort_unit_name(unit))));
+						   time_unit_name(state->unit), time_unit_name(unit))));
 	return unit;
 }
 
@@ -562,8 +547,8 @@ arg_activity(FunctionCallInfo fcinfo, bool is_tstz)
 
 	if (min_date == 0)
 	{
-		min_date = date2j(COHORT_MIN_YEAR, 1, 1) - POSTGRES_EPOCH_JDATE;
-		max_date = date2j(COHORT_MAX_YEAR, 12, 31) - POSTGRES_EPOCH_JDATE;
+		min_date = date2j(TIME_UNIT_MIN_YEAR, 1, 1) - POSTGRES_EPOCH_JDATE;
+		max_date = date2j(TIME_UNIT_MAX_YEAR, 12, 31) - POSTGRES_EPOCH_JDATE;
 	}
 	if (is_tstz)
 		date = DatumGetDateADT(DirectFunctionCall1(timestamptz_date, PG_GETARG_DATUM(2)));
@@ -589,7 +574,7 @@ cohort_trans_common(FunctionCallInfo fcinfo, bool text_keys, bool is_tstz)
 	MemoryContext aggcontext;
 	CohortState *state = PG_ARGISNULL(0) ? NULL : (CohortState *) PG_GETARG_POINTER(0);
 	bool		has_amount = PG_NARGS() > 4;
-	CohortUnit	unit;
+	TimeUnit	unit;
 	int32		period;
 	int64		revenue = 0;
 	uint64		key;
@@ -606,7 +591,7 @@ cohort_trans_common(FunctionCallInfo fcinfo, bool text_keys, bool is_tstz)
 	}
 
 	unit = arg_unit(state, PG_GETARG_DATUM(3));
-	period = cohort_period_of_date(unit, arg_activity(fcinfo, is_tstz));
+	period = time_unit_period(unit, arg_activity(fcinfo, is_tstz));
 	if (state == NULL)
 		state = state_create(aggcontext, text_keys, has_amount, unit, 0);
 	if (has_amount && !PG_ARGISNULL(4))
@@ -684,7 +669,7 @@ state_merge(CohortState *into, CohortState *from)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("period must be the same for every row of a group"),
 				 errdetail("Partial states have the periods '%s' and '%s'.",
-						   cohort_unit_name(into->unit), cohort_unit_name(from->unit))));
+						   time_unit_name(into->unit), time_unit_name(from->unit))));
 	if (into->text_keys != from->text_keys || into->has_revenue != from->has_revenue)
 		elog(ERROR, "cannot combine cohort_retention states of different aggregates");
 	if (from->revenue_scale > into->revenue_scale)
@@ -881,7 +866,7 @@ cohort_retention_deserialize(PG_FUNCTION_ARGS)
 	unit = codec_read_uint8(&r);
 	has_revenue = codec_read_uint8(&r);
 	revenue_scale = codec_read_uint8(&r);
-	if (text_keys > 1 || unit < COHORT_DAY || unit > COHORT_UNIT_MAX ||
+	if (text_keys > 1 || unit < TIME_UNIT_DAY || unit > TIME_UNIT_MAX ||
 		has_revenue > 1 || revenue_scale > COHORT_MAX_REVENUE_SCALE ||
 		(revenue_scale && !has_revenue))
 		codec_corrupt(&r, "an invalid header");
@@ -892,8 +877,8 @@ cohort_retention_deserialize(PG_FUNCTION_ARGS)
 	codec_check_count(&r, (uint64) count, 13);
 	state = state_create(aggcontext, text_keys, has_revenue, unit, (uint32) count);
 	state->revenue_scale = revenue_scale;
-	first_period = cohort_first_period(state->unit);
-	last_period = cohort_last_period(state->unit);
+	first_period = time_unit_first_period(state->unit);
+	last_period = time_unit_last_period(state->unit);
 
 	for (int64 i = 0; i < count; i++)
 	{
@@ -969,7 +954,7 @@ cohort_retention_deserialize(PG_FUNCTION_ARGS)
  * count, before allocating it.
  */
 static void
-check_cells_limit(CohortUnit unit, int32 ncohorts, const int32 *starts, int32 last)
+check_cells_limit(TimeUnit unit, int32 ncohorts, const int32 *starts, int32 last)
 {
 	uint64		cells = cohort_matrix_ncells(ncohorts, starts, last);
 
@@ -978,9 +963,9 @@ check_cells_limit(CohortUnit unit, int32 ncohorts, const int32 *starts, int32 la
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("cohort matrix would have too many cells"),
 				 errdetail("%d cohorts by '%s' from %s to %s need " UINT64_FORMAT " cells; the limit is %d, which keeps the matrix and its text form under the 1 GB limit of a value.",
-						   ncohorts, cohort_unit_name(unit),
-						   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(cohort_period_start(unit, starts[0])))),
-						   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(cohort_period_start(unit, last)))),
+						   ncohorts, time_unit_name(unit),
+						   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(time_unit_period_start(unit, starts[0])))),
+						   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(time_unit_period_start(unit, last)))),
 						   cells, COHORT_MAX_CELLS),
 				 errhint("Use a longer period, such as 'week' or 'month' instead of 'day', or fewer years of activity.")));
 }

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * cohort_matrix.c
- *	  The cohort_matrix type (text and binary I/O, consistency checks),
- *	  calendar periods, and its readers cohort_table and retention_curve.
+ *	  The cohort_matrix type (text and binary I/O, consistency checks) and
+ *	  its readers cohort_table and retention_curve.
  *
  * The text form is a JSON object:
  *	  {"unit": "month", "last": "2025-03-01", "cohorts": [{"start":
@@ -36,103 +36,8 @@
 
 #include "base/composite.h"
 #include "base/scaled.h"
-#include "metrics/cohort.h"
+#include "metrics/cohort_matrix.h"
 #include "retention.h"
-
-static const char *const unit_names[COHORT_UNIT_MAX + 1] = {
-	NULL, "day", "week", "month", "quarter", "year"
-};
-
-/* 2000-01-03, the Monday that starts ISO week 0 */
-#define COHORT_WEEK_EPOCH	2
-
-/* Floor division by a positive divisor. */
-static inline int32
-floor_div(int32 a, int32 b)
-{
-	return (a >= 0) ? a / b : -((-a + b - 1) / b);
-}
-
-/* The name of a unit ("month"). */
-const char *
-cohort_unit_name(CohortUnit unit)
-{
-	Assert(unit >= COHORT_DAY && unit <= COHORT_UNIT_MAX);
-	return unit_names[unit];
-}
-
-/* The unit called name[0..len), or 0 if there is none. */
-CohortUnit
-cohort_unit_lookup(const char *name, int len)
-{
-	for (int unit = COHORT_DAY; unit <= COHORT_UNIT_MAX; unit++)
-		if (strlen(unit_names[unit]) == (size_t) len &&
-			memcmp(unit_names[unit], name, len) == 0)
-			return (CohortUnit) unit;
-	return 0;
-}
-
-/*
- * The index of the period of the given unit holding a date of the
- * supported range (callers check the range).
- */
-int32
-cohort_period_of_date(CohortUnit unit, DateADT date)
-{
-	int			year;
-	int			month;
-	int			day;
-
-	switch (unit)
-	{
-		case COHORT_DAY:
-			return date;
-		case COHORT_WEEK:
-			return floor_div(date - COHORT_WEEK_EPOCH, 7);
-		default:
-			break;
-	}
-	j2date(date + POSTGRES_EPOCH_JDATE, &year, &month, &day);
-	if (unit == COHORT_MONTH)
-		return year * 12 + month - 1;
-	if (unit == COHORT_QUARTER)
-		return year * 4 + (month - 1) / 3;
-	return year;
-}
-
-/* The first day of period number `period`. */
-DateADT
-cohort_period_start(CohortUnit unit, int32 period)
-{
-	switch (unit)
-	{
-		case COHORT_DAY:
-			return period;
-		case COHORT_WEEK:
-			return COHORT_WEEK_EPOCH + 7 * period;
-		case COHORT_MONTH:
-			return date2j(period / 12, period % 12 + 1, 1) - POSTGRES_EPOCH_JDATE;
-		case COHORT_QUARTER:
-			return date2j(period / 4, (period % 4) * 3 + 1, 1) - POSTGRES_EPOCH_JDATE;
-		case COHORT_YEAR:
-			return date2j(period, 1, 1) - POSTGRES_EPOCH_JDATE;
-	}
-	elog(ERROR, "unknown cohort unit %d", (int) unit);
-	return 0;					/* keep compiler quiet */
-}
-
-/* The first and last period of the supported date range. */
-int32
-cohort_first_period(CohortUnit unit)
-{
-	return cohort_period_of_date(unit, date2j(COHORT_MIN_YEAR, 1, 1) - POSTGRES_EPOCH_JDATE);
-}
-
-int32
-cohort_last_period(CohortUnit unit)
-{
-	return cohort_period_of_date(unit, date2j(COHORT_MAX_YEAR, 12, 31) - POSTGRES_EPOCH_JDATE);
-}
 
 /*
  * Parse a plain decimal "-123.45" (what numeric_out prints for a finite
@@ -142,7 +47,7 @@ cohort_last_period(CohortUnit unit)
  * such as 22 / 100.0 prints 20 decimals) or a value that does not fit in
  * int64.
  */
-bool
+static bool
 cohort_parse_decimal(const char *str, int64 *units, int *scale)
 {
 	const char *p = str;
@@ -213,21 +118,6 @@ append_decimal(StringInfo out, int64 units, int scale)
 	}
 }
 
-/* A numeric from units of 10^-scale. */
-static Datum
-decimal_numeric(int64 units, int scale)
-{
-	StringInfoData buf;
-	Datum		result;
-
-	initStringInfo(&buf);
-	append_decimal(&buf, units, scale);
-	result = DirectFunctionCall3(numeric_in, CStringGetDatum(buf.data),
-								 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
-	pfree(buf.data);
-	return result;
-}
-
 /*
  * Cells per count (active, rolling or revenue) of a matrix with these
  * cohorts: the sum of their lengths. The header must have passed
@@ -270,7 +160,7 @@ cohort_matrix_size(uint8 flags, int32 ncohorts, const int32 *starts, int32 last)
  * must have passed check_header.
  */
 CohortMatrix *
-cohort_matrix_alloc(CohortUnit unit, uint8 flags, int scale, int32 ncohorts,
+cohort_matrix_alloc(TimeUnit unit, uint8 flags, int scale, int32 ncohorts,
 					const int32 *starts, int32 last)
 {
 	Size		size = cohort_matrix_size(flags, ncohorts, starts, last);
@@ -309,7 +199,7 @@ check_header(int version, int unit, int flags, int scale, int32 ncohorts,
 	if (version != COHORT_MATRIX_VERSION)
 		MATRIX_ERROR(sqlstate, "The format version is %d; this build reads version %d.",
 					 version, COHORT_MATRIX_VERSION);
-	if (unit < COHORT_DAY || unit > COHORT_UNIT_MAX)
+	if (unit < TIME_UNIT_DAY || unit > TIME_UNIT_MAX)
 		MATRIX_ERROR(sqlstate, "The period unit %d is unknown.", unit);
 	if ((flags & ~COHORT_MATRIX_HAS_REVENUE) != 0)
 		MATRIX_ERROR(sqlstate, "The flags %d are unknown.", flags);
@@ -318,16 +208,16 @@ check_header(int version, int unit, int flags, int scale, int32 ncohorts,
 		MATRIX_ERROR(sqlstate, "The revenue scale %d is out of range.", scale);
 	if (ncohorts < 1)
 		MATRIX_ERROR(sqlstate, "The matrix has %d cohorts; it must have at least one.", ncohorts);
-	first_period = cohort_first_period(unit);
-	last_period = cohort_last_period(unit);
+	first_period = time_unit_first_period(unit);
+	last_period = time_unit_last_period(unit);
 	if (last < first_period || last > last_period)
 		MATRIX_ERROR(sqlstate, "The last period %d is outside the years %d to %d.",
-					 last, COHORT_MIN_YEAR, COHORT_MAX_YEAR);
+					 last, TIME_UNIT_MIN_YEAR, TIME_UNIT_MAX_YEAR);
 	for (int32 i = 0; i < ncohorts; i++)
 	{
 		if (starts[i] < first_period || starts[i] > last)
 			MATRIX_ERROR(sqlstate, "Cohort %d starts at period %d, outside the years %d to %d or after the last period.",
-						 i + 1, starts[i], COHORT_MIN_YEAR, COHORT_MAX_YEAR);
+						 i + 1, starts[i], TIME_UNIT_MIN_YEAR, TIME_UNIT_MAX_YEAR);
 		if (i > 0 && starts[i] <= starts[i - 1])
 			MATRIX_ERROR(sqlstate, "Cohort %d does not start after cohort %d.", i + 1, i);
 	}
@@ -416,13 +306,13 @@ getarg_matrix(FunctionCallInfo fcinfo, int argno)
 
 /* Append a period as the ISO date it starts on. */
 static void
-append_period(StringInfo out, CohortUnit unit, int32 period)
+append_period(StringInfo out, TimeUnit unit, int32 period)
 {
 	int			year;
 	int			month;
 	int			day;
 
-	j2date(cohort_period_start(unit, period) + POSTGRES_EPOCH_JDATE, &year, &month, &day);
+	j2date(time_unit_period_start(unit, period) + POSTGRES_EPOCH_JDATE, &year, &month, &day);
 	appendStringInfo(out, "\"%04d-%02d-%02d\"", year, month, day);
 }
 
@@ -445,13 +335,13 @@ Datum
 cohort_matrix_out(PG_FUNCTION_ARGS)
 {
 	CohortMatrix *matrix = getarg_matrix(fcinfo, 0);
-	CohortUnit	unit = (CohortUnit) matrix->unit;
+	TimeUnit	unit = (TimeUnit) matrix->unit;
 	int64	   *cells = cohort_matrix_cells(matrix);
 	int			blocks = cohort_matrix_blocks(matrix->flags);
 	StringInfoData out;
 
 	initStringInfo(&out);
-	appendStringInfo(&out, "{\"unit\": \"%s\", \"last\": ", cohort_unit_name(unit));
+	appendStringInfo(&out, "{\"unit\": \"%s\", \"last\": ", time_unit_name(unit));
 	append_period(&out, unit, matrix->last);
 	appendStringInfoString(&out, ", \"cohorts\": [");
 	for (int32 i = 0; i < matrix->ncohorts; i++)
@@ -658,7 +548,7 @@ decimal_whole(int64 *units, int scale)
  * on which a period of the unit starts.
  */
 static int32
-parse_period(const char *text, CohortUnit unit, const char *what)
+parse_period(const char *text, TimeUnit unit, const char *what)
 {
 	int			year;
 	int			month;
@@ -676,17 +566,17 @@ parse_period(const char *text, CohortUnit unit, const char *what)
 	year = atoi(text);
 	month = atoi(text + 5);
 	day = atoi(text + 8);
-	if (year < COHORT_MIN_YEAR || month < 1 || month > 12 || day < 1 || day > 31)
+	if (year < TIME_UNIT_MIN_YEAR || month < 1 || month > 12 || day < 1 || day > 31)
 		SYNTAX_ERROR("%s \"%s\" is not a valid date of the years %d to %d.",
-					 what, text, COHORT_MIN_YEAR, COHORT_MAX_YEAR);
+					 what, text, TIME_UNIT_MIN_YEAR, TIME_UNIT_MAX_YEAR);
 	date = date2j(year, month, day) - POSTGRES_EPOCH_JDATE;
 	j2date(date + POSTGRES_EPOCH_JDATE, &y, &m, &d);
 	if (y != year || m != month || d != day)
 		SYNTAX_ERROR("%s \"%s\" is not a valid date.", what, text);
-	period = cohort_period_of_date(unit, date);
-	if (cohort_period_start(unit, period) != date)
+	period = time_unit_period(unit, date);
+	if (time_unit_period_start(unit, period) != date)
 		SYNTAX_ERROR("%s \"%s\" is not the first day of a %s.", what, text,
-					 cohort_unit_name(unit));
+					 time_unit_name(unit));
 	return period;
 }
 
@@ -710,7 +600,7 @@ cohort_matrix_in(PG_FUNCTION_ARGS)
 	JsonbContainer *root;
 	JsonbContainer *cohorts;
 	char	   *unit_text;
-	CohortUnit	unit;
+	TimeUnit	unit;
 	int32		last;
 	int32		ncohorts;
 	int32	   *starts;
@@ -727,7 +617,7 @@ cohort_matrix_in(PG_FUNCTION_ARGS)
 		SYNTAX_ERROR("The value must be a JSON object.");
 	check_keys(root, top_keys, "The matrix");
 	unit_text = json_string(object_get(root, "unit"), "\"unit\"");
-	unit = cohort_unit_lookup(unit_text, strlen(unit_text));
+	unit = time_unit_lookup(unit_text, strlen(unit_text));
 	if (unit == 0)
 		SYNTAX_ERROR("\"unit\" is \"%s\"; it must be day, week, month, quarter or year.", unit_text);
 	last = parse_period(json_string(object_get(root, "last"), "\"last\""), unit, "\"last\"");
@@ -992,13 +882,14 @@ cohort_table(PG_FUNCTION_ARGS)
 		SRF_RETURN_DONE(funcctx);
 	len = cohort_matrix_len(matrix, matrix->starts[st->cohort]);
 	count = st->cells[(st->rolling ? len : 0) + st->offset];
-	values[0] = DateADTGetDatum(cohort_period_start(matrix->unit, matrix->starts[st->cohort]));
+	values[0] = DateADTGetDatum(time_unit_period_start(matrix->unit, matrix->starts[st->cohort]));
 	values[1] = Int32GetDatum(st->offset);
 	values[2] = Int64GetDatum(st->cells[0]);
 	values[3] = Int64GetDatum(count);
 	values[4] = Float8GetDatum((double) count / (double) st->cells[0]);
 	if (matrix->flags & COHORT_MATRIX_HAS_REVENUE)
-		values[5] = decimal_numeric(st->cells[2 * len + st->offset], matrix->revenue_scale);
+		values[5] = NumericGetDatum(scaled_to_numeric(st->cells[2 * len + st->offset],
+														   matrix->revenue_scale));
 	else
 		nulls[5] = true;
 

@@ -65,13 +65,6 @@
 /* First byte of the serialized state; bump on any layout change. */
 #define BTYD_STATE_VERSION	3
 
-typedef enum BtydUnit
-{
-	BTYD_UNIT_DAY = 1,
-	BTYD_UNIT_WEEK = 2,
-	BTYD_UNIT_MONTH = 3
-} BtydUnit;
-
 /*
  * One customer's aggregation state. days[] holds k (days before as_of) of
  * every purchase seen, possibly repeated; first_day is their maximum, -1
@@ -86,48 +79,10 @@ typedef struct BtydState
 	int32		first_day;
 	int32		ndays;			/* entries used in days[] */
 	int32		maxdays;		/* entries allocated in days[] */
-	uint8		unit;			/* a BtydUnit */
+	uint8		unit;			/* a TimeUnit: day, week or month */
 	int32	   *days;			/* inline_days or an allocation */
 	int32		inline_days[BTYD_INLINE_DAYS];
 } BtydState;
-
-/* Length of a unit in days. */
-static inline double
-unit_days(uint8 unit)
-{
-	switch ((BtydUnit) unit)
-	{
-		case BTYD_UNIT_DAY:
-			return 1.0;
-		case BTYD_UNIT_WEEK:
-			return 7.0;
-		case BTYD_UNIT_MONTH:
-			return 30.0;
-	}
-	elog(ERROR, "unknown btyd_summary unit %d", (int) unit);
-	return 0.0;					/* keep compiler quiet */
-}
-
-/* The unit named by a time_unit argument; 'quarter' and 'year' are 22023. */
-static inline uint8
-parse_unit(Datum unit)
-{
-	const char *s = time_unit_label(unit);
-	int			len = strlen(s);
-
-	if (len == 3 && pg_strncasecmp(s, "day", 3) == 0)
-		return BTYD_UNIT_DAY;
-	if (len == 4 && pg_strncasecmp(s, "week", 4) == 0)
-		return BTYD_UNIT_WEEK;
-	if (len == 5 && pg_strncasecmp(s, "month", 5) == 0)
-		return BTYD_UNIT_MONTH;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unit must be day, week or month"),
-			 errdetail("unit is \"%s\".", s),
-			 errhint("Valid units are \"day\", \"week\" and \"month\".")));
-	return 0;					/* keep compiler quiet */
-}
 
 #ifdef USE_ASSERT_CHECKING
 /* The invariants every function leaves the state in. */
@@ -136,7 +91,8 @@ AssertCheckBtydState(const BtydState *state)
 {
 	int32		max = -1;
 
-	Assert(state->unit >= BTYD_UNIT_DAY && state->unit <= BTYD_UNIT_MONTH);
+	Assert(state->unit == TIME_UNIT_DAY || state->unit == TIME_UNIT_WEEK ||
+		   state->unit == TIME_UNIT_MONTH);
 	Assert(state->ndays >= 0 && state->ndays <= state->maxdays);
 	Assert(state->maxdays >= BTYD_INLINE_DAYS);
 	Assert((state->days == state->inline_days) ==
@@ -187,10 +143,7 @@ check_same_group(const BtydState *state, int64 as_of, uint8 unit)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unit must be the same for every row of a group"),
 				 errdetail("A group mixes the units \"%s\" and \"%s\".",
-						   state->unit == BTYD_UNIT_DAY ? "day" :
-						   state->unit == BTYD_UNIT_WEEK ? "week" : "month",
-						   unit == BTYD_UNIT_DAY ? "day" :
-						   unit == BTYD_UNIT_WEEK ? "week" : "month")));
+						   time_unit_name(state->unit), time_unit_name(unit))));
 }
 
 static int
@@ -415,7 +368,7 @@ trans_row(FunctionCallInfo fcinfo, bool timestamptz_orders, bool numeric_amount)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(state);
 	}
-	unit = parse_unit(PG_GETARG_DATUM(4));
+	unit = time_unit_check_btyd(time_unit_of(PG_GETARG_DATUM(4)));
 	amount = numeric_amount ? numeric_amount_value(PG_GETARG_DATUM(2)) :
 		amount_value(PG_GETARG_FLOAT8(2));
 	if (timestamptz_orders)
@@ -567,7 +520,7 @@ btyd_summary_deserialize(PG_FUNCTION_ARGS)
 		elog(ERROR, "btyd_summary_deserialize called in non-aggregate context");
 	codec_begin_read(&reader, bytes, BTYD_STATE_VERSION, "btyd_summary");
 	unit = codec_read_uint8(&reader);
-	if (unit < BTYD_UNIT_DAY || unit > BTYD_UNIT_MONTH)
+	if (unit != TIME_UNIT_DAY && unit != TIME_UNIT_WEEK && unit != TIME_UNIT_MONTH)
 		codec_corrupt(&reader, "an unknown unit");
 	as_of = codec_read_int64(&reader);
 	first_day = codec_read_int32(&reader);
@@ -637,7 +590,7 @@ btyd_summary_final(PG_FUNCTION_ARGS)
 	last_day = days[0];
 	Assert(days[ndistinct - 1] == state->first_day);
 
-	u = unit_days(state->unit);
+	u = time_unit_days(state->unit);
 	values[0] = Int32GetDatum(ndistinct - 1);
 	values[1] = Float8GetDatum((double) (state->first_day - last_day) / u);
 	values[2] = Float8GetDatum((double) state->first_day / u);

@@ -23,28 +23,6 @@
 #include "retention.h"
 
 /*
- * The length of a month in the model's time unit: 30 days, 4.345 weeks
- * (52.14 weeks a year / 12, as lifetimes uses) or 1 month.
- */
-static double
-month_length(Datum unit)
-{
-	const char *name = time_unit_label(unit);
-
-	if (strcmp(name, "day") == 0)
-		return 30.0;
-	if (strcmp(name, "week") == 0)
-		return 4.345;
-	if (strcmp(name, "month") == 0)
-		return 1.0;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unit must be 'day', 'week' or 'month'"),
-			 errdetail("unit is \"%s\".", name)));
-	pg_unreachable();
-}
-
-/*
  * cltv(bgnbd, gamma_gamma, frequency, recency, t, monetary_value, months,
  *		discount_rate, unit) returns float8
  *
@@ -70,7 +48,7 @@ cltv_btyd(PG_FUNCTION_ARGS)
 	double		monetary_value = PG_GETARG_FLOAT8(5);
 	int32		months = PG_GETARG_INT32(6);
 	double		discount = PG_GETARG_FLOAT8(7);
-	double		f = month_length(PG_GETARG_DATUM(8));
+	double		f = time_unit_month_length(time_unit_of(PG_GETARG_DATUM(8)));
 	double		spend;
 	double		previous = 0.0;
 	double		value = 0.0;

@@ -1,43 +1,15 @@
 /*-------------------------------------------------------------------------
  *
- * cohort.h
- *	  What cohort.c (the cohort_retention aggregates) and cohort_matrix.c
- *	  (the cohort_matrix type and its readers) share: calendar periods and
- *	  the layout of a cohort_matrix.
+ * cohort_matrix.h
+ *	  The cohort_matrix type (cohort_matrix.c): its layout and what the
+ *	  cohort_retention aggregates (cohort.c) need to build one.
  *
  *-------------------------------------------------------------------------
  */
-#ifndef RETENTION_COHORT_H
-#define RETENTION_COHORT_H
+#ifndef RETENTION_COHORT_MATRIX_H
+#define RETENTION_COHORT_MATRIX_H
 
-#include "utils/date.h"
-
-/*
- * A calendar period unit. A period is named by an int32 index: days since
- * 2000-01-01, ISO weeks since Monday 2000-01-03, months, quarters or years
- * since year 0 (year * 12 + month - 1, year * 4 + quarter - 1, year).
- */
-typedef enum CohortUnit
-{
-	COHORT_DAY = 1,
-	COHORT_WEEK,
-	COHORT_MONTH,
-	COHORT_QUARTER,
-	COHORT_YEAR
-} CohortUnit;
-
-#define COHORT_UNIT_MAX		COHORT_YEAR
-
-/* Periods are supported from 0001-01-01 to 9999-12-31 (four-digit years). */
-#define COHORT_MIN_YEAR		1
-#define COHORT_MAX_YEAR		9999
-
-extern const char *cohort_unit_name(CohortUnit unit);
-extern CohortUnit cohort_unit_lookup(const char *name, int len);
-extern int32 cohort_period_of_date(CohortUnit unit, DateADT date);
-extern DateADT cohort_period_start(CohortUnit unit, int32 period);
-extern int32 cohort_first_period(CohortUnit unit);
-extern int32 cohort_last_period(CohortUnit unit);
+#include "base/time_unit.h"
 
 /*
  * cohort_matrix: for each cohort (the customers whose first active period
@@ -54,7 +26,7 @@ typedef struct CohortMatrix
 {
 	int32		vl_len_;		/* varlena header (do not touch directly!) */
 	uint8		version;
-	uint8		unit;			/* CohortUnit */
+	uint8		unit;			/* TimeUnit */
 	uint8		flags;
 	uint8		revenue_scale;
 	int32		ncohorts;
@@ -108,10 +80,9 @@ cohort_matrix_cells(CohortMatrix *matrix)
 extern uint64 cohort_matrix_ncells(int32 ncohorts, const int32 *starts, int32 last);
 extern Size cohort_matrix_size(uint8 flags, int32 ncohorts, const int32 *starts,
 							   int32 last);
-extern CohortMatrix *cohort_matrix_alloc(CohortUnit unit, uint8 flags, int scale,
+extern CohortMatrix *cohort_matrix_alloc(TimeUnit unit, uint8 flags, int scale,
 										 int32 ncohorts, const int32 *starts,
 										 int32 last);
 extern void cohort_matrix_check(const CohortMatrix *matrix, Size size, int sqlstate);
-extern bool cohort_parse_decimal(const char *str, int64 *units, int *scale);
 
-#endif							/* RETENTION_COHORT_H */
+#endif							/* RETENTION_COHORT_MATRIX_H */
