@@ -273,7 +273,8 @@ bgnbd_alive_purchases(const double *params, double x, double t, double horizon)
 	/* below about 1e-300 the first-order term R w is exact */
 	if (z == 0.0 || w < 1e-300)
 		return big_r * w;
-	if (!(z < 1.0))
+	/* the series would need more than about w terms: not within budget */
+	if (!(z < 1.0) || w > 1e6)
 		return NAN;
 	if (a1 >= 0.0)
 	{
