@@ -423,10 +423,42 @@ betainc_fraction(double a, double b, double x)
 }
 
 /*
+ * I_x(a, b) by its power series (A&S 26.5.4),
+ *   x^a y^b / (a B(a, b)) [1 + sum_{n>=0} B(a + 1, n + 1) / B(a + b, n + 1)
+ *                              x^(n + 1)],
+ * positive terms with ratio x (a + b + n + 1) / (a + n + 2), summed to a
+ * rigorous tail bound; for where the continued fraction works on the
+ * complement and 1 - I_y(b, a) would cancel (b small, x near 1). lx and ly
+ * are log x and log y. NaN beyond SPECFUN_BETAINC_MAX_STEPS terms or when
+ * an interrupt is pending.
+ */
+static double
+betainc_series(double a, double b, double x, double lx, double ly)
+{
+	double		term = (a + b) / (a + 1.0) * x;
+	double		sum = 1.0 + term;
+
+	for (long n = 1; n <= SPECFUN_BETAINC_MAX_STEPS; n++)
+	{
+		double		dn = (double) n;
+		double		rho = x * fmax(1.0, (a + b + dn) / (a + dn + 1.0));
+
+		if ((n & 0xFFFF) == 0 && INTERRUPTS_PENDING_CONDITION())
+			return NAN;
+		if (rho < 1.0 && term * rho <= HYP2F1_EPS * (1.0 - rho) * sum)
+			return exp(a * lx + b * ly - log(a) - specfun_lbeta(a, b) + log(sum));
+		term *= x * (a + b + dn) / (a + dn + 1.0);
+		sum += term;
+	}
+	return NAN;
+}
+
+/*
  * The regularized incomplete beta function I_x(a, b) for a, b > 0 and
  * 0 <= x <= 1, given x and y = 1 - x separately so that neither loses
  * digits to a subtraction: the continued fraction for I_x(a, b) when
- * x < (a + 1) / (a + b + 2), else 1 - I_y(b, a) (A&S 26.5.2), with the
+ * x < (a + 1) / (a + b + 2), else 1 - I_y(b, a) (A&S 26.5.2), or the
+ * power series of I_x(a, b) where that difference would cancel; the
  * prefactor x^a y^b / B(a, b) in log space. The cost is bounded
  * independent of the size of the answer's tail (negative binomial and
  * binomial sums need no term-by-term summation). NaN when the fraction
@@ -468,7 +500,12 @@ specfun_betainc(double a, double b, double x, double y)
 	if (isnan(f))
 		return NAN;
 	v = exp(lfront) * f;
-	return swap ? 1.0 - v : v;
+	if (!swap)
+		return v;
+	/* 1 - v would lose digits: the series for I_x(a, b) itself */
+	if (v > 0.1)
+		return betainc_series(b, a, y, ly, lx);
+	return 1.0 - v;
 }
 
 /*
