@@ -500,12 +500,22 @@ specfun_betainc(double a, double b, double x, double y)
 	if (isnan(f))
 		return NAN;
 	v = exp(lfront) * f;
-	if (!swap)
-		return v;
-	/* 1 - v would lose digits: the series for I_x(a, b) itself */
-	if (v > 0.1)
-		return betainc_series(b, a, y, ly, lx);
-	return 1.0 - v;
+	if (!swap || v <= 0.5)
+		return swap ? 1.0 - v : v;
+
+	/*
+	 * 1 - v loses -log10(1 - v) digits: the series for I_x(a, b) itself
+	 * when it converges within budget (it needs about 40 / x terms in the
+	 * swapped variables), else 1 - v while that keeps 1e-11.
+	 */
+	if (x * SPECFUN_BETAINC_MAX_STEPS > 40.0)
+	{
+		double		direct = betainc_series(b, a, y, ly, lx);
+
+		if (!isnan(direct))
+			return direct;
+	}
+	return 1.0 - v >= 1e-5 ? 1.0 - v : NAN;
 }
 
 /*

@@ -270,11 +270,11 @@ bgnbd_alive_purchases(const double *params, double x, double t, double horizon)
 
 	if (horizon == 0.0)
 		return 0.0;
-	/* below about 1e-300 the first-order term R w is exact */
-	if (z == 0.0 || w < 1e-300)
+	/* the first-order term R w, exact when (R + 1) w is below rounding */
+	if (w * (big_r + 1.0) < 1e-17)
 		return big_r * w;
 	/* the series would need more than about w terms: not within budget */
-	if (!(z < 1.0) || w > 1e6)
+	if (!(z > 0.0 && z < 1.0) || w > 1e6)
 		return NAN;
 	if (a1 >= 0.0)
 	{

@@ -183,10 +183,10 @@ static const char *const gg_input_names[] = {
  * mean of the population mean p v / (q - 1) and the customer's own zbar;
  * for x = 0 the population mean (zbar is not used). It is infinite when
  * p x + q <= 1 (error 22003). monetary_value must be finite and, for
- * x > 0, not negative (0 is allowed here, unlike in the fit). Computed as
- * v / D + (x / D) zbar with D = x + (q - 1) / p, so that p and q near the
- * float8 limit do not overflow where the result does not; a result that
- * does overflow is 22003.
+ * x > 0, not negative (0 is allowed here, unlike in the fit). Where the
+ * direct formula overflows (p and q near the float8 limit) it is
+ * v / D + (x / D) zbar with D = x + (q - 1) / p, which does not where the
+ * result does not; a result that does overflow is 22003.
  */
 double
 gamma_gamma_spend(const double *params, int32 frequency, double monetary_value)
@@ -217,10 +217,20 @@ gamma_gamma_spend(const double *params, int32 frequency, double monetary_value)
 				 errdetail("p * frequency + q is %s, and the expectation needs more than 1.",
 						   float8out_internal(p * x + q))));
 	if (frequency == 0)
-		return check_model_result(v / d, "expected spend", 5, gg_input_names,
-								  inputs);
-	return check_model_result(v / d + (x / d) * monetary_value,
-							  "expected spend", 5, gg_input_names, inputs);
+	{
+		double		mean = p * v / (q - 1.0);
+
+		return check_model_result(isfinite(mean) ? mean : v / d,
+								  "expected spend", 5, gg_input_names, inputs);
+	}
+	else
+	{
+		double		mean = p * (v + x * monetary_value) / (p * x + q - 1.0);
+
+		return check_model_result(isfinite(mean) ? mean :
+								  v / d + (x / d) * monetary_value,
+								  "expected spend", 5, gg_input_names, inputs);
+	}
 }
 
 /*
