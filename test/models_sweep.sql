@@ -117,5 +117,8 @@ SELECT is((SELECT string_agg(outcome || ' ' || sql, E'\n')
 SELECT cmp_ok((SELECT count(*) FROM sweep_results WHERE outcome = 'finite')::integer, '>',
               (SELECT count(*) FROM sweep_results)::integer / 2, 'most calls answer with a number');
 
+SELECT diag('sweep: ' || (SELECT string_agg(outcome || ' ' || n, ', ' ORDER BY outcome)
+                           FROM (SELECT outcome, count(*) AS n FROM sweep_results GROUP BY outcome) o));
+
 SELECT * FROM finish();
 ROLLBACK;

@@ -15,7 +15,7 @@ PACKAGES=(
     postgresql-$PGVER-pgtap libtap-parser-sourcehandler-pgtap-perl
     libipc-run-perl
     postgresql-$PGVER-cron python3-psycopg2 gnuplot-nox
-    libnlopt-dev
+    libnlopt-dev python3-mpmath
 )
 
 # Build flags of development and CI builds (STYLE.md section 7).

@@ -210,7 +210,8 @@ static const char *const pnbd_input_names[] = {
  *   log F(t_x) - (r + s + x) log1p(D))),
  * E = (r + x) log1p((T - t_x) / (alpha + t_x)) + s log((beta + T) /
  * (alpha + t_x)) for alpha >= beta, and (r + x) log((alpha + T) / (beta +
- * t_x)) + s log1p(D) otherwise. NaN when a series does not converge.
+ * t_x)) + s log1p(D) otherwise. NaN when a series does not converge or
+ * would need more than about a million terms.
  */
 static double
 pareto_nbd_log_dead_odds(const double *params, double x, double tx, double t)
@@ -229,6 +230,9 @@ pareto_nbd_log_dead_odds(const double *params, double x, double tx, double t)
 	int			sign1;
 	int			sign2;
 
+	/* the series need about (big + t_x) / (min(alpha, beta) + t_x) terms */
+	if (big + tx > 1e6 * (fmin(alpha, beta) + tx))
+		return NAN;
 	lf_tx = specfun_log_hyp2f1(rsx, b2, rsx + 1.0, fabs(alpha - beta) / (big + tx),
 							   &sign1);
 	lf_t = specfun_log_hyp2f1(rsx, b2, rsx + 1.0, fabs(alpha - beta) / (big + t),
