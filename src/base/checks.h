@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 #include "utils/float.h"
 #include "utils/fmgrprotos.h"
 #include "utils/numeric.h"
@@ -69,15 +70,62 @@ check_fraction(double value, const char *argname)
 }
 
 /*
- * A float8 result that overflowed to infinity is an error (22003), never a
- * silent Infinity; call after the arithmetic that can overflow.
+ * A float8 result that is not a number (NaN, +-Infinity: an overflow or an
+ * undefined operation) is an error (22003), never a silent value; call
+ * after the arithmetic. The accessors of the models use
+ * check_model_result, which also names the inputs.
  */
 static inline double
 check_float_result(double value)
 {
 	if (unlikely(isinf(value)))
 		float_overflow_error();
-	Assert(!isnan(value));
+	if (unlikely(isnan(value)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("value out of range: not a number")));
+	return value;
+}
+
+/*
+ * A model parameter must be finite and positive (the domain of every
+ * parameter of bgnbd, pareto_nbd, gamma_gamma and sbg): else 22023 naming
+ * the parameter and its value.
+ */
+static inline void
+check_model_param(double value, const char *name)
+{
+	check_finite(value, name);
+	if (unlikely(value <= 0.0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("model parameter %s must be positive", name),
+				 errdetail("%s is %s.", name, float8out_internal(value))));
+}
+
+/*
+ * The result of a model accessor: value when it is finite, else 22003
+ * naming the quantity and, in the detail, the n inputs (the model's
+ * parameters and the call's arguments) as name = value.
+ */
+static inline double
+check_model_result(double value, const char *quantity, int n,
+				   const char *const *names, const double *inputs)
+{
+	if (unlikely(isnan(value) || isinf(value)))
+	{
+		StringInfoData buf;
+
+		initStringInfo(&buf);
+		for (int i = 0; i < n; i++)
+			appendStringInfo(&buf, "%s%s = %s", i > 0 ? ", " : "", names[i],
+							 float8out_internal(inputs[i]));
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s is out of range: %s", quantity,
+						isnan(value) ? "not a number" : "infinite"),
+				 errdetail("The inputs are %s.", buf.data)));
+	}
 	return value;
 }
 

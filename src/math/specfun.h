@@ -2,7 +2,8 @@
  *
  * specfun.h
  *	  Special functions for the probabilistic models: log-gamma, digamma,
- *	  log-beta, log-sum-exp and the Gauss hypergeometric function 2F1.
+ *	  log-beta, log-sum-exp, the Gauss hypergeometric function 2F1 and
+ *	  the incomplete beta function.
  *
  * None of these raises an error or allocates memory, so they may run inside
  * an optimiser callback (see optim.c): failure is a NaN result, which the
@@ -20,6 +21,9 @@
  */
 #define SPECFUN_MAX_TERMS	20000000L
 
+/* Budget of the continued fraction of the incomplete beta function. */
+#define SPECFUN_BETAINC_MAX_STEPS	10000000L
+
 extern double specfun_lgamma(double x);
 extern double specfun_digamma(double x);
 extern double specfun_lbeta(double a, double b);
@@ -32,5 +36,8 @@ extern double specfun_log_hyp2f1_limited(double a, double b, double c,
 										 double z, long max_terms, int *sign);
 extern double specfun_log_hyp3f2_12(double a, double b, double c, double z,
 									int *sign);
+extern double specfun_betainc(double a, double b, double x, double y);
+extern double specfun_log_hyp2f1_integral(double a, double b, double c,
+										  double q, double z, long max_terms);
 
 #endif							/* RETENTION_SPECFUN_H */

@@ -218,21 +218,46 @@ bgnbd_fit_final(PG_FUNCTION_ARGS)
 							   rows->customers, converged));
 }
 
+/* Names of the inputs of the accessors, for the detail of their errors. */
+static const char *const bgnbd_input_names[] = {
+	"r", "alpha", "a", "b", "horizon", "frequency", "recency", "t"
+};
+
 /*
- * log of the numerator of FHL (2005) eq. 10,
+ * An accessor's result, checked: finite, else 22003 with the model and the
+ * call's horizon, frequency, recency and t (those the call has) in the
+ * detail. The result of every BG/NBD accessor goes through here.
+ */
+static double
+bgnbd_result(double value, const char *quantity, const double *params,
+			 double horizon, double x, double tx, double t)
+{
+	double		inputs[8] = {params[0], params[1], params[2], params[3],
+	horizon, x, tx, t};
+
+	return check_model_result(value, quantity, 8, bgnbd_input_names, inputs);
+}
+
+/*
+ * The expected purchases in (T, T + h] of a customer known to be alive,
+ * the numerator of FHL (2005) eq. 10,
  *   (a + b + x - 1) / (a - 1) [1 - ((alpha + T) / (alpha + T + h))^(r + x)
  *                               2F1(r + x, b + x; a + b + x - 1; z)],
- * z = h / (alpha + T + h): the expected purchases in (T, T + h] of a
- * customer known to be alive. Euler's transformation turns
- * (1 - z)^(r + x) 2F1(r + x, b + x; c; z) into
- * (1 - z)^(a - 1) 2F1(a', a - 1; c; z) with c = a + b + x - 1 and
- * a' = a + b - 1 - r; since (a - 1)_k = (a - 1)(a)_(k-1) and
- * c / (c)_k = 1 / (c + 1)_(k-1), the numerator is
+ * z = h / (alpha + T + h). It is E[(1 - exp(-lambda p h)) / p] over the
+ * posterior lambda ~ Gamma(R, alpha + T), p ~ Beta(a, B) of an alive
+ * customer, R = r + x, B = b + x; integrating out lambda and substituting
+ * u = p h s / (alpha + T + p h s) gives
+ *   R * integral_0^z (1 - u)^(a - 2) 2F1(a', a; a + B; u) du,
+ * a' = a + B - R - 1, a sum of positive terms when a' >= 0
+ * (specfun_log_hyp2f1_integral): no cancellation however large b is (the
+ * closed form above subtracts two numbers of size b from each other).
+ * When a' < 0 (a frequency above a + b - r) the closed form is evaluated
+ * after Euler's transformation turns (1 - z)^(r + x) 2F1(r + x, b + x; c;
+ * z) into (1 - z)^(a - 1) 2F1(a', a - 1; c; z), c = a + b + x - 1:
  *   c [1 - (1 - z)^(a - 1)] / (a - 1)
  *   - (1 - z)^(a - 1) a' z 3F2(1, a' + 1, a; 2, c + 1; z),
- * which has no singularity at a = 1 or at c = 0 and no cancellation as
- * h -> 0 (where it tends to (r + x) h / (alpha + T)). NaN when the series
- * does not converge.
+ * there b is small, and a result that cancels more than 1e4 is refused.
+ * NaN when no form can be evaluated accurately.
  */
 static double
 bgnbd_alive_purchases(const double *params, double x, double t, double horizon)
@@ -241,17 +266,33 @@ bgnbd_alive_purchases(const double *params, double x, double t, double horizon)
 	double		alpha = params[1];
 	double		a = params[2];
 	double		b = params[3];
-	double		c = a + b + x - 1.0;
-	double		a1 = a + b - 1.0 - r;
-	double		z = horizon / (alpha + t + horizon);
-	double		log1mz = -log1p(horizon / (alpha + t));
+	double		big_r = r + x;
+	double		big_b = b + x;
+	double		a1 = (a - 1.0) + (b - r);
+	double		w = horizon / (alpha + t);
+	double		z = 1.0 / (1.0 + (alpha + t) / horizon);
+	double		log1mz = -log1p(w);
+	double		c;
 	double		first;
 	double		second = 0.0;
 
 	if (horizon == 0.0)
 		return 0.0;
+	/* the first-order term R w, exact when (R + 1) w is below rounding */
+	if (w * (big_r + 1.0) < 1e-17)
+		return big_r * w;
+	/* the series would need more than about w terms: not within budget */
+	if (!(z > 0.0 && z < 1.0) || w > 1e6)
+		return NAN;
+	if (a1 >= 0.0)
+	{
+		double		l = specfun_log_hyp2f1_integral(a1, a, a + big_b, a - 1.0, z,
+													SPECFUN_MAX_TERMS);
+
+		return isnan(l) ? NAN : exp(log(big_r) + l);
+	}
+	c = a + (big_b - 1.0);
 	first = -c * specfun_expm1_ratio(a - 1.0, log1mz);
-	if (a1 != 0.0)
 	{
 		int			sign;
 		double		l = specfun_log_hyp3f2_12(a1 + 1.0, a, c + 1.0, z, &sign);
@@ -260,6 +301,8 @@ bgnbd_alive_purchases(const double *params, double x, double t, double horizon)
 			return NAN;
 		second = sign * a1 * exp((a - 1.0) * log1mz + log(z) + l);
 	}
+	if (fabs(first) + fabs(second) > 1e4 * fabs(first - second))
+		return NAN;
 	return first - second;
 }
 
@@ -268,7 +311,9 @@ bgnbd_alive_purchases(const double *params, double x, double t, double horizon)
  * denominator minus 1; Fader, Hardie & Lee, "Computing P(alive) using the
  * BG/NBD model", brucehardie.com note 021): for x > 0,
  * log[a / (b + x - 1)] + (r + x) log[(alpha + T) / (alpha + t_x)];
- * -Infinity for x = 0, whom the model treats as alive.
+ * -Infinity for x = 0, whom the model treats as alive. Written so that no
+ * sum of two parameters is formed where one may be near the float8 limit
+ * or below its resolution.
  */
 static double
 bgnbd_log_dead_odds(const double *params, double x, double tx, double t)
@@ -280,8 +325,8 @@ bgnbd_log_dead_odds(const double *params, double x, double tx, double t)
 
 	if (x == 0.0)
 		return -INFINITY;
-	return log(a) - log(b + x - 1.0) +
-		(r + x) * (log(alpha + t) - log(alpha + tx));
+	return log(a) - log(b + (x - 1.0)) +
+		(r + x) * log1p((t - tx) / (alpha + tx));
 }
 
 /* log(1 + exp(x)) without overflow. */
@@ -294,7 +339,11 @@ log1pexp(double x)
 /*
  * Conditional expected purchases in (t, t + horizon] (FHL 2005 eq. 10);
  * with frequency = recency = t = 0 it is the new customer's E[X(horizon)]
- * of FHL (2005). The history and horizon are checked by the caller.
+ * of FHL (2005). The history and horizon are checked by the caller. An
+ * error (22003) names the cause when the value cannot be computed to about
+ * 1e-10: a horizon so long against alpha + t that the series would need
+ * more than SPECFUN_MAX_TERMS terms, or parameters whose series overflow
+ * or cancel.
  */
 double
 bgnbd_expected(const double *params, double x, double tx, double t,
@@ -304,17 +353,31 @@ bgnbd_expected(const double *params, double x, double tx, double t,
 
 	if (isnan(numerator))
 	{
+		double		ratio = horizon / (params[1] + t);
+
 		CHECK_FOR_INTERRUPTS();
+		if (!(ratio < 1e6))
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("expected purchases cannot be computed for horizon %s",
+							float8out_internal(horizon)),
+					 errdetail("The horizon is %s times alpha + t; the hypergeometric series needs more terms than allowed when that ratio is above about a million.",
+							   float8out_internal(ratio))));
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("expected purchases cannot be computed for horizon %s",
-						float8out_internal(horizon)),
-				 errdetail("The hypergeometric series does not converge fast enough when the horizon is more than about a million times the customer's age plus alpha.")));
+				 errmsg("expected purchases cannot be computed accurately for these model parameters"),
+				 errdetail("The hypergeometric series overflows or cancels for r = %s, alpha = %s, a = %s, b = %s and frequency %s.",
+						   float8out_internal(params[0]),
+						   float8out_internal(params[1]),
+						   float8out_internal(params[2]),
+						   float8out_internal(params[3]),
+						   float8out_internal(x))));
 	}
 	if (numerator <= 0.0)
 		return 0.0;
-	return check_float_result(exp(log(numerator) -
-								  log1pexp(bgnbd_log_dead_odds(params, x, tx, t))));
+	return bgnbd_result(exp(log(numerator) -
+							log1pexp(bgnbd_log_dead_odds(params, x, tx, t))),
+						"expected purchases", params, horizon, x, tx, t);
 }
 
 /* The bgnbd composite's parameters; false when one is NULL. */
@@ -388,7 +451,8 @@ bgnbd_p_alive(PG_FUNCTION_ARGS)
 	if (!bgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
 		PG_RETURN_NULL();
 	btyd_check_summary(x, tx, t);
-	PG_RETURN_FLOAT8(exp(-log1pexp(bgnbd_log_dead_odds(params, x, tx, t))));
+	PG_RETURN_FLOAT8(bgnbd_result(exp(-log1pexp(bgnbd_log_dead_odds(params, x, tx, t))),
+								  "probability alive", params, NAN, x, tx, t));
 }
 
 /*
@@ -397,9 +461,11 @@ bgnbd_p_alive(PG_FUNCTION_ARGS)
  *   B(a, b + n) / B(a, b) NB(n)
  *   + [n > 0] B(a + 1, b + n - 1) / B(a, b) P(NB >= n),
  * NB the negative binomial with Gamma(r + j) / (Gamma(r) j!) p^r q^j,
- * p = alpha / (alpha + horizon), q = 1 - p. The tail P(NB >= n) is summed
- * directly when it is below one half (1 - head would cancel) and is
- * 1 - head otherwise.
+ * p = alpha / (alpha + horizon), q = 1 - p. The tail is the regularized
+ * incomplete beta function P(NB >= n) = I_q(n, r) (A&S 26.5.26 with the
+ * roles of the binomial's), a continued fraction whose cost does not
+ * depend on the horizon; log NB(n) = r log p + n log q - log n - log B(r,
+ * n) for n > 0 avoids the difference of two large log-gammas.
  */
 PG_FUNCTION_INFO_V1(bgnbd_prob_purchases);
 Datum
@@ -434,48 +500,28 @@ bgnbd_prob_purchases(PG_FUNCTION_ARGS)
 	log_p = -log1p(horizon / alpha);
 	log_q = -log1p(alpha / horizon);
 	lbeta_ab = specfun_lbeta(a, b);
-	log_pmf_n = specfun_lgamma(r + n) - specfun_lgamma(r) -
-		specfun_lgamma(n + 1.0) + r * log_p + n * log_q;
+	if (n == 0)
+		log_pmf_n = r * log_p;
+	else
+		log_pmf_n = r * log_p + n * log_q - log((double) n) -
+			specfun_lbeta(r, (double) n);
 	result = exp(specfun_lbeta(a, b + n) - lbeta_ab + log_pmf_n);
 	if (n > 0)
 	{
-		double		head = 0.0;
-		double		tail;
-		double		pmf = exp(r * log_p);
-		double		q = exp(log_q);
+		double		tail = specfun_betainc((double) n, r, exp(log_q), exp(log_p));
 
-		for (int32 j = 0; j < n; j++)
+		if (isnan(tail))
 		{
-			if ((j & 0xFFFF) == 0xFFFF)
-				CHECK_FOR_INTERRUPTS();
-			head += pmf;
-			pmf *= (r + j) / (j + 1.0) * q;
-			if (head > 0.5)
-				break;
+			CHECK_FOR_INTERRUPTS();
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("purchase probability cannot be computed for these model parameters"),
+					 errdetail("The incomplete beta function I_q(n, r) does not converge for n = %d, r = %s and q = %s.",
+							   n, float8out_internal(r),
+							   float8out_internal(exp(log_q)))));
 		}
-		if (head > 0.5)
-		{
-			/*
-			 * Sum the tail from n on until the terms, decreasing from the
-			 * mode on, are negligible (or subnormal: one that small can stay
-			 * put under rounding).
-			 */
-			double		term = exp(log_pmf_n);
-
-			tail = 0.0;
-			for (int64 j = n;
-				 term >= DBL_MIN && (term > 1e-17 * tail || (r + j) * q >= j + 1.0);
-				 j++)
-			{
-				if ((j & 0xFFFF) == 0xFFFF)
-					CHECK_FOR_INTERRUPTS();
-				tail += term;
-				term *= (r + j) / (j + 1.0) * q;
-			}
-		}
-		else
-			tail = 1.0 - head;
-		result += exp(specfun_lbeta(a + 1.0, b + n - 1.0) - lbeta_ab) * tail;
+		result += exp(specfun_lbeta(a + 1.0, b + (n - 1.0)) - lbeta_ab) * tail;
 	}
-	PG_RETURN_FLOAT8(check_float_result(result));
+	PG_RETURN_FLOAT8(bgnbd_result(result, "purchase probability", params,
+								  horizon, n, NAN, NAN));
 }

@@ -615,12 +615,7 @@ model_params(HeapTupleHeader model, int n, const char *const *names,
 		if (isnull)
 			return false;
 		params[i] = DatumGetFloat8(d);
-		check_finite(params[i], names[i]);
-		if (params[i] <= 0.0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("model parameter %s must be positive", names[i]),
-					 errdetail("%s is %s.", names[i], float8out_internal(params[i]))));
+		check_model_param(params[i], names[i]);
 	}
 	return true;
 }

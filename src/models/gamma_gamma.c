@@ -183,13 +183,21 @@ gamma_gamma_params(HeapTupleHeader model, double *params)
 	return model_params(model, GG_NPARAMS, gg_names, params);
 }
 
+/* Names of the inputs of the accessors, for the detail of their errors. */
+static const char *const gg_input_names[] = {
+	"p", "q", "v", "frequency", "monetary_value"
+};
+
 /*
  * Conditional expected spend per transaction, E[Z | p, q, v, x, zbar] =
  * p (v + x zbar) / (p x + q - 1) (Fader & Hardie 2013), a weighted
  * mean of the population mean p v / (q - 1) and the customer's own zbar;
  * for x = 0 the population mean (zbar is not used). It is infinite when
  * p x + q <= 1 (error 22003). monetary_value must be finite and, for
- * x > 0, not negative (0 is allowed here, unlike in the fit).
+ * x > 0, not negative (0 is allowed here, unlike in the fit). Where the
+ * direct formula overflows (p and q near the float8 limit) it is
+ * v / D + (x / D) zbar with D = x + (q - 1) / p, which does not where the
+ * result does not; a result that does overflow is 22003.
  */
 double
 gamma_gamma_spend(const double *params, int32 frequency, double monetary_value)
@@ -198,6 +206,8 @@ gamma_gamma_spend(const double *params, int32 frequency, double monetary_value)
 	double		q = params[1];
 	double		v = params[2];
 	double		x = frequency;
+	double		d;
+	double		inputs[5] = {p, q, v, x, monetary_value};
 
 	if (frequency < 0)
 		ereport(ERROR,
@@ -210,15 +220,28 @@ gamma_gamma_spend(const double *params, int32 frequency, double monetary_value)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("monetary_value must not be negative"),
 				 errdetail("monetary_value is %s.", float8out_internal(monetary_value))));
-	if (p * x + q <= 1.0)
+	d = x + (q - 1.0) / p;
+	if (d <= 0.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("expected spend is infinite"),
 				 errdetail("p * frequency + q is %s, and the expectation needs more than 1.",
 						   float8out_internal(p * x + q))));
 	if (frequency == 0)
-		return check_float_result(p * v / (q - 1.0));
-	return check_float_result(p * (v + x * monetary_value) / (p * x + q - 1.0));
+	{
+		double		mean = p * v / (q - 1.0);
+
+		return check_model_result(isfinite(mean) ? mean : v / d,
+								  "expected spend", 5, gg_input_names, inputs);
+	}
+	else
+	{
+		double		mean = p * (v + x * monetary_value) / (p * x + q - 1.0);
+
+		return check_model_result(isfinite(mean) ? mean :
+								  v / d + (x / d) * monetary_value,
+								  "expected spend", 5, gg_input_names, inputs);
+	}
 }
 
 /*

@@ -206,24 +206,99 @@ pareto_nbd_fit_final(PG_FUNCTION_ARGS)
 							   rows->customers, converged));
 }
 
+/* Names of the inputs of the accessors, for the detail of their errors. */
+static const char *const pnbd_input_names[] = {
+	"r", "alpha", "s", "beta", "horizon", "frequency", "recency", "t"
+};
+
 /*
- * P(alive | x, t_x, T) = e^l_t / (e^l_t + e^l_a) (Fader & Hardie 2005); errors when a series does not converge.
+ * log of the odds P(dead) / P(alive) = e^(l_a - l_t) of pareto_nbd_terms
+ * (Fader & Hardie 2005), written without the large terms that cancel in
+ * l_a - l_t: with big = max(alpha, beta), b2 as there, F(y) =
+ * 2F1(r + s + x, b2; r + s + x + 1; |alpha - beta| / (big + y)) and
+ * D = (T - t_x) / (big + t_x),
+ *   log(s / (r + s + x)) + log F(t_x) + E + log(1 - exp(log F(T) -
+ *   log F(t_x) - (r + s + x) log1p(D))),
+ * E = (r + x) log1p((T - t_x) / (alpha + t_x)) + s log((beta + T) /
+ * (alpha + t_x)) for alpha >= beta, and (r + x) log((alpha + T) / (beta +
+ * t_x)) + s log1p(D) otherwise. NaN when a series does not converge or
+ * would need more than about a million terms.
  */
 static double
-pareto_nbd_alive(const double *params, int32 x, double tx, double t)
+pareto_nbd_log_dead_odds(const double *params, double x, double tx, double t)
 {
-	double		l_t;
-	double		l_a;
+	double		r = params[0];
+	double		alpha = params[1];
+	double		s = params[2];
+	double		beta = params[3];
+	double		rsx = r + s + x;
+	double		big = fmax(alpha, beta);
+	double		b2 = alpha >= beta ? s + 1.0 : r + x;
+	double		lf_tx;
+	double		lf_t;
+	double		e;
+	double		lg;
+	int			sign1;
+	int			sign2;
 
-	if (!pareto_nbd_terms(params, x, tx, t, SPECFUN_MAX_TERMS, &l_t, &l_a))
+	/* the series need about (big + t_x) / (min(alpha, beta) + t_x) terms */
+	if (big + tx > 1e6 * (fmin(alpha, beta) + tx))
+		return NAN;
+	lf_tx = specfun_log_hyp2f1(rsx, b2, rsx + 1.0, fabs(alpha - beta) / (big + tx),
+							   &sign1);
+	lf_t = specfun_log_hyp2f1(rsx, b2, rsx + 1.0, fabs(alpha - beta) / (big + t),
+							  &sign2);
+	if (isnan(lf_tx) || isnan(lf_t) || sign1 <= 0 || sign2 <= 0)
+		return NAN;
+	if (alpha >= beta)
+		e = (r + x) * log1p((t - tx) / (alpha + tx)) +
+			s * (log(beta + t) - log(alpha + tx));
+	else
+		e = (r + x) * (log(alpha + t) - log(beta + tx)) +
+			s * log1p((t - tx) / (beta + tx));
+	lg = lf_t - lf_tx - rsx * log1p((t - tx) / (big + tx));
+	/* G is decreasing, so lg <= 0 up to rounding */
+	if (lg >= 0.0)
+		return -INFINITY;
+	return log(s) - log(rsx) + lf_tx + e + specfun_log1mexp(lg);
+}
+
+/*
+ * log P(alive | x, t_x, T) = -log(1 + odds) (Fader & Hardie 2005); errors
+ * when a series does not converge.
+ */
+static double
+pareto_nbd_log_alive(const double *params, int32 x, double tx, double t)
+{
+	double		l = pareto_nbd_log_dead_odds(params, x, tx, t);
+
+	if (isnan(l))
 	{
 		CHECK_FOR_INTERRUPTS();
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("Pareto/NBD probability alive cannot be computed for these parameters"),
-				 errdetail("The hypergeometric series does not converge fast enough when alpha and beta differ by a factor of more than about a million.")));
+				 errdetail("The hypergeometric series does not converge fast enough when alpha and beta differ by a factor of more than about a million, or overflows for r = %s, alpha = %s, s = %s, beta = %s.",
+						   float8out_internal(params[0]),
+						   float8out_internal(params[1]),
+						   float8out_internal(params[2]),
+						   float8out_internal(params[3]))));
 	}
-	return exp(l_t - specfun_logsumexp(l_t, l_a));
+	return l > 0.0 ? -l - log1p(exp(-l)) : -log1p(exp(l));
+}
+
+/*
+ * An accessor's result, checked: finite, else 22003 with the model and the
+ * call's arguments in the detail.
+ */
+static double
+pareto_nbd_result(double value, const char *quantity, const double *params,
+				  double horizon, double x, double tx, double t)
+{
+	double		inputs[8] = {params[0], params[1], params[2], params[3],
+	horizon, x, tx, t};
+
+	return check_model_result(value, quantity, 8, pnbd_input_names, inputs);
 }
 
 /*
@@ -242,7 +317,8 @@ pareto_nbd_p_alive(PG_FUNCTION_ARGS)
 	if (!model_params(PG_GETARG_HEAPTUPLEHEADER(0), PNBD_NPARAMS, pnbd_names, params))
 		PG_RETURN_NULL();
 	btyd_check_summary(x, tx, t);
-	PG_RETURN_FLOAT8(pareto_nbd_alive(params, x, tx, t));
+	PG_RETURN_FLOAT8(pareto_nbd_result(exp(pareto_nbd_log_alive(params, x, tx, t)),
+									   "probability alive", params, NAN, x, tx, t));
 }
 
 /*
@@ -252,7 +328,8 @@ pareto_nbd_p_alive(PG_FUNCTION_ARGS)
  *   (r + x) (beta + T) / ((alpha + T) (s - 1))
  *   [1 - ((beta + T) / (beta + T + horizon))^(s - 1)] P(alive),
  * with the bracket over (s - 1) taken to its limit log(1 + horizon /
- * (beta + T)) at s = 1.
+ * (beta + T)) at s = 1; the product in log space, so that a large factor
+ * meeting a small one does not overflow.
  */
 PG_FUNCTION_INFO_V1(pareto_nbd_expected_purchases);
 Datum
@@ -267,7 +344,8 @@ pareto_nbd_expected_purchases(PG_FUNCTION_ARGS)
 	double		alpha;
 	double		s;
 	double		beta;
-	double		alive_purchases;
+	double		bracket;
+	double		value;
 
 	check_nonnegative(horizon, "horizon");
 	if (!model_params(PG_GETARG_HEAPTUPLEHEADER(0), PNBD_NPARAMS, pnbd_names, params))
@@ -277,8 +355,10 @@ pareto_nbd_expected_purchases(PG_FUNCTION_ARGS)
 	alpha = params[1];
 	s = params[2];
 	beta = params[3];
-	alive_purchases = (r + x) / (alpha + t) * (beta + t) *
-		-specfun_expm1_ratio(s - 1.0, -log1p(horizon / (beta + t)));
-	PG_RETURN_FLOAT8(check_float_result(alive_purchases *
-										pareto_nbd_alive(params, x, tx, t)));
+	bracket = -specfun_expm1_ratio(s - 1.0, -log1p(horizon / (beta + t)));
+	value = bracket <= 0.0 ? 0.0 :
+		exp(log(r + x) - log(alpha + t) + log(beta + t) + log(bracket) +
+			pareto_nbd_log_alive(params, x, tx, t));
+	PG_RETURN_FLOAT8(pareto_nbd_result(value, "expected purchases", params,
+									   horizon, x, tx, t));
 }

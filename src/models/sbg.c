@@ -234,6 +234,72 @@ check_period(int32 t, int32 minimum, const char *argname)
 				 errdetail("%s is %d.", argname, t)));
 }
 
+/* Names of the inputs of the accessors, for the detail of their errors. */
+static const char *const sbg_input_names[] = {
+	"alpha", "beta", "t", "discount_rate"
+};
+
+/*
+ * An accessor's result, checked: finite, else 22003 with the model and the
+ * call's arguments in the detail.
+ */
+static double
+sbg_result(double value, const char *quantity, const double *params,
+		   double t, double d)
+{
+	double		inputs[4] = {params[0], params[1], t, d};
+
+	return check_model_result(value, quantity, 4, sbg_input_names, inputs);
+}
+
+/*
+ * log of the retention rate of period t, S(t) / S(t - 1) = (beta + t - 1) /
+ * (alpha + beta + t - 1) (Fader & Hardie 2007), as -log1p(alpha / (beta + t
+ * - 1)) so that alpha + beta may exceed the float8 range.
+ */
+static double
+sbg_log_retention(double alpha, double beta, double t)
+{
+	return -log1p(alpha / (beta + (t - 1.0)));
+}
+
+/*
+ * log S(t) = log B(alpha, beta + t) - log B(alpha, beta), t >= 0. The
+ * difference of log-betas loses |log B| ulps, fine while the log-betas are
+ * below 1e5 in size; else S(t) is the product of the t retention rates,
+ * summed in log space for t up to 1e5; beyond both, an error (22003).
+ */
+static double
+sbg_log_survival(const double *params, int32 t)
+{
+	double		alpha = params[0];
+	double		beta = params[1];
+	double		l0;
+	double		l1;
+
+	if (t == 0)
+		return 0.0;
+	l0 = specfun_lbeta(alpha, beta);
+	l1 = specfun_lbeta(alpha, beta + t);
+	if (isfinite(l0) && isfinite(l1) && fabs(l0) + fabs(l1) < 1e5)
+		return l1 - l0;
+	if (t <= 100000)
+	{
+		double		sum = 0.0;
+
+		for (int32 j = 1; j <= t; j++)
+			sum += sbg_log_retention(alpha, beta, j);
+		return sum;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("survival cannot be computed accurately for t %d", t),
+			 errdetail("log B(alpha, beta) is %s for alpha = %s and beta = %s, too large to subtract, and t is above 100000.",
+					   float8out_internal(l0), float8out_internal(alpha),
+					   float8out_internal(beta))));
+	pg_unreachable();
+}
+
 /*
  * sbg_survival(sbg, t): S(t) = B(alpha, beta + t) / B(alpha, beta), the
  * share of a cohort still there after t periods (t >= 0; S(0) = 1).
@@ -248,8 +314,8 @@ sbg_survival(PG_FUNCTION_ARGS)
 	if (!model_params(PG_GETARG_HEAPTUPLEHEADER(0), SBG_NPARAMS, sbg_names, params))
 		PG_RETURN_NULL();
 	check_period(t, 0, "t");
-	PG_RETURN_FLOAT8(exp(specfun_lbeta(params[0], params[1] + t) -
-						 specfun_lbeta(params[0], params[1])));
+	PG_RETURN_FLOAT8(sbg_result(exp(sbg_log_survival(params, t)), "survival",
+								params, t, NAN));
 }
 
 /*
@@ -267,7 +333,8 @@ sbg_retention(PG_FUNCTION_ARGS)
 	if (!model_params(PG_GETARG_HEAPTUPLEHEADER(0), SBG_NPARAMS, sbg_names, params))
 		PG_RETURN_NULL();
 	check_period(t, 1, "t");
-	PG_RETURN_FLOAT8((params[1] + t - 1.0) / (params[0] + params[1] + t - 1.0));
+	PG_RETURN_FLOAT8(sbg_result(exp(sbg_log_retention(params[0], params[1], t)),
+								"retention rate", params, t, NAN));
 }
 
 /*
@@ -277,9 +344,12 @@ sbg_retention(PG_FUNCTION_ARGS)
  * coming renewals, the first undiscounted (Fader & Hardie 2010):
  *   sum_{k>=0} S(n + k) / S(n - 1) / (1 + d)^k
  *   = B(alpha, beta + n) / B(alpha, beta + n - 1)
- *     2F1(1, beta + n; alpha + beta + n; 1 / (1 + d)).
- * Multiply by the margin per period for the customer's residual value.
- * discount_rate must be above 0 (at 0 the sum is infinite when alpha <= 1).
+ *     2F1(1, beta + n; alpha + beta + n; 1 / (1 + d)),
+ * the ratio of betas being the retention rate of period n. Multiply by the
+ * margin per period for the customer's residual value. discount_rate must
+ * be above 0 (at 0 the sum is infinite when alpha <= 1). The series needs
+ * about 1 / d terms: below d = 1e-6 or so it is an error (22003), as it is
+ * when alpha + beta + n overflows.
  */
 PG_FUNCTION_INFO_V1(sbg_derl);
 Datum
@@ -308,12 +378,19 @@ sbg_derl(PG_FUNCTION_ARGS)
 	if (isnan(l))
 	{
 		CHECK_FOR_INTERRUPTS();
+		if (d < 1e-3)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("discounted expected residual lifetime cannot be computed for discount_rate %s",
+							float8out_internal(d)),
+					 errdetail("The hypergeometric series needs about 1 / discount_rate terms, more than allowed.")));
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("discounted expected residual lifetime cannot be computed for discount_rate %s",
-						float8out_internal(d)),
-				 errdetail("The hypergeometric series does not converge fast enough for a discount rate this small.")));
+				 errmsg("discounted expected residual lifetime cannot be computed for these model parameters"),
+				 errdetail("The hypergeometric series overflows for alpha = %s, beta = %s and periods_alive %d.",
+						   float8out_internal(alpha), float8out_internal(beta), n)));
 	}
-	PG_RETURN_FLOAT8(check_float_result(exp(specfun_lbeta(alpha, beta + n) -
-											specfun_lbeta(alpha, beta + n - 1.0) + l)));
+	PG_RETURN_FLOAT8(sbg_result(exp(sbg_log_retention(alpha, beta, n) + l),
+								"discounted expected residual lifetime",
+								params, n, d));
 }

@@ -1,0 +1,92 @@
+/*-------------------------------------------------------------------------
+ *
+ * model_value.c
+ *	  Constructors of the model composites from known parameters
+ *	  (DESIGN section 6): bgnbd_model, pareto_nbd_model, gamma_gamma_model
+ *	  and sbg_model. They validate each parameter as every accessor does
+ *	  (model_params), so that a model built here is one the accessors take,
+ *	  and they fill every attribute after the parameters (loglik, n,
+ *	  converged, and whatever a later version adds) with NULL: no fit ran.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+
+#include "base/checks.h"
+#include "retention.h"
+
+/*
+ * The composite of the function's declared result type whose first
+ * PG_NARGS() attributes are the float8 arguments, each checked to be a
+ * positive finite number (22023 naming the attribute), the rest NULL.
+ * The arguments are never NULL (the functions are STRICT).
+ */
+static Datum
+model_value(FunctionCallInfo fcinfo)
+{
+	TupleDesc	tupdesc;
+	Datum	   *values;
+	bool	   *nulls;
+	int			nargs = PG_NARGS();
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	tupdesc = BlessTupleDesc(tupdesc);
+	if (tupdesc->natts < nargs)
+		elog(ERROR, "model composite has %d fields, expected at least %d",
+			 tupdesc->natts, nargs);
+	values = palloc0(tupdesc->natts * sizeof(Datum));
+	nulls = palloc(tupdesc->natts * sizeof(bool));
+	for (int i = 0; i < tupdesc->natts; i++)
+	{
+		Form_pg_attribute attr = TupleDescAttr(tupdesc, i);
+
+		nulls[i] = i >= nargs;
+		if (i < nargs)
+		{
+			if (attr->atttypid != FLOAT8OID)
+				elog(ERROR, "model composite field %d is not float8", i + 1);
+			check_model_param(PG_GETARG_FLOAT8(i), NameStr(attr->attname));
+			values[i] = PG_GETARG_DATUM(i);
+		}
+	}
+	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+}
+
+/* bgnbd_model(r, alpha, a, b): a BG/NBD model with these parameters. */
+PG_FUNCTION_INFO_V1(bgnbd_model);
+Datum
+bgnbd_model(PG_FUNCTION_ARGS)
+{
+	return model_value(fcinfo);
+}
+
+/* pareto_nbd_model(r, alpha, s, beta): a Pareto/NBD model. */
+PG_FUNCTION_INFO_V1(pareto_nbd_model);
+Datum
+pareto_nbd_model(PG_FUNCTION_ARGS)
+{
+	return model_value(fcinfo);
+}
+
+/* gamma_gamma_model(p, q, v): a Gamma-Gamma spend model. */
+PG_FUNCTION_INFO_V1(gamma_gamma_model);
+Datum
+gamma_gamma_model(PG_FUNCTION_ARGS)
+{
+	return model_value(fcinfo);
+}
+
+/* sbg_model(alpha, beta): a shifted-beta-geometric retention model. */
+PG_FUNCTION_INFO_V1(sbg_model);
+Datum
+sbg_model(PG_FUNCTION_ARGS)
+{
+	return model_value(fcinfo);
+}
