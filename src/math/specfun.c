@@ -149,6 +149,13 @@ specfun_log1mexp(double x)
 	return x > -M_LN2 ? log(-expm1(x)) : log1p(-exp(x));
 }
 
+/* log(1 + exp(x)) without overflow. */
+double
+specfun_log1pexp(double x)
+{
+	return x > 0.0 ? x + log1p(exp(-x)) : log1p(exp(x));
+}
+
 /*
  * expm1(x l) / x, continuous at x = 0 where it is l: the factor
  * (1 - q^x) / x that appears wherever a model has "a - 1" or "s - 1" in a

@@ -29,6 +29,7 @@ extern double specfun_digamma(double x);
 extern double specfun_lbeta(double a, double b);
 extern double specfun_logsumexp(double x, double y);
 extern double specfun_log1mexp(double x);
+extern double specfun_log1pexp(double x);
 extern double specfun_expm1_ratio(double x, double l);
 extern double specfun_log_hyp2f1(double a, double b, double c, double z,
 								 int *sign);

@@ -26,19 +26,15 @@
 #include "math/optim.h"
 #include "math/specfun.h"
 #include "models/bgnbd.h"
+#include "models/btyd.h"
 #include "models/fit.h"
+#include "models/fit_state.h"
+#include "models/model_value.h"
 #include "retention.h"
 
 #define BGNBD_NPARAMS	4
 
 static const char *const bgnbd_names[BGNBD_NPARAMS] = {"r", "alpha", "a", "b"};
-
-/* What the objective needs: the rows and the penalty. */
-typedef struct BgnbdProblem
-{
-	const FitRows *rows;
-	double		penalizer;
-} BgnbdProblem;
 
 /*
  * Sum over the rows of weight * log L (the likelihood of FHL 2005, in log space),
@@ -50,8 +46,9 @@ typedef struct BgnbdProblem
  * per distinct x. NaN when a cancel is pending (optim_cancel_pending).
  */
 static double
-bgnbd_loglik(const FitRows *rows, const double *params, double *grad)
+bgnbd_loglik(const void *data, const double *params, double *grad)
 {
+	const FitRows *rows = (const FitRows *) data;
 	double		r = params[0];
 	double		alpha = params[1];
 	double		a = params[2];
@@ -143,79 +140,35 @@ bgnbd_loglik(const FitRows *rows, const double *params, double *grad)
 	return sum;
 }
 
-/*
- * Objective on log-parameters: the mean negative log-likelihood per
- * customer plus penalizer * (r^2 + alpha^2 + a^2 + b^2).
- */
-static double
-bgnbd_objective(int n, const double *theta, double *grad, void *arg)
-{
-	BgnbdProblem *problem = (BgnbdProblem *) arg;
-	double		params[BGNBD_NPARAMS];
-	double		g[BGNBD_NPARAMS];
-	double		total = (double) problem->rows->customers;
-	double		penalty = 0.0;
-	double		ll;
-
-	for (int i = 0; i < BGNBD_NPARAMS; i++)
-	{
-		params[i] = exp(theta[i]);
-		penalty += params[i] * params[i];
-	}
-	ll = bgnbd_loglik(problem->rows, params, grad != NULL ? g : NULL);
-	if (isnan(ll))
-		return NAN;				/* a cancel: g was not filled */
-	if (grad != NULL)
-		for (int i = 0; i < BGNBD_NPARAMS; i++)
-			grad[i] = -g[i] * params[i] / total +
-				2.0 * problem->penalizer * params[i] * params[i];
-	return -ll / total + problem->penalizer * penalty;
-}
+/* BG/NBD for the fit driver. */
+static const FitModel bgnbd_model_spec = {
+	.nparams = BGNBD_NPARAMS,
+	.loglik = bgnbd_loglik,
+	.has_gradient = true,
+	.counts_customers = true,
+};
 
 /*
  * bgnbd_fit(frequency, recency, t [, penalizer]) final function: the
- * maximum-likelihood (r, alpha, a, b) by L-BFGS on log-parameters from a
- * fixed start, the log-likelihood there (without the penalty), the number
- * of customers and whether the optimiser converged to an interior optimum
- * (optim_is_minimum confirms it). NULL on empty input. Without any repeat
- * purchase the likelihood has no maximum: converged is false.
+ * maximum-likelihood (r, alpha, a, b) by L-BFGS on log-parameters from
+ * r = a = b = 1 and alpha for the observed purchase rate, through the fit
+ * driver (fit.c): the log-likelihood there (without the penalty), the
+ * number of customers and whether the fit converged to a verified interior
+ * optimum. NULL on empty input. Without any repeat purchase the likelihood
+ * has no maximum: converged is false.
  */
 PG_FUNCTION_INFO_V1(bgnbd_fit_final);
 Datum
 bgnbd_fit_final(PG_FUNCTION_ARGS)
 {
 	FitRows    *rows = fit_rows(fcinfo, FIT_BTYD);
-	BgnbdProblem problem;
-	OptimResult result;
 	double		theta[BGNBD_NPARAMS];
-	double		params[BGNBD_NPARAMS];
-	double		sum_t;
-	double		sum_x;
-	double		loglik;
-	bool		converged;
+	bool		repeat;
 
 	if (rows == NULL)
 		PG_RETURN_NULL();
-	btyd_weighted_sums(rows, &sum_x, &sum_t);
-	/* start: r = a = b = 1 and alpha for a mean rate near the observed one */
-	theta[0] = 0.0;
-	theta[1] = log(sum_t / (sum_x + (double) rows->customers));
-	theta[2] = 0.0;
-	theta[3] = 0.0;
-
-	problem.rows = rows;
-	problem.penalizer = rows->penalizer;
-	optim_minimize(bgnbd_objective, &problem, BGNBD_NPARAMS, theta,
-				   FIT_LOG_BOUND, OPTIM_GRADIENT, &result);
-
-	converged = fit_params(theta, BGNBD_NPARAMS, params) &&
-		result.converged && sum_x > 0.0 &&
-		optim_is_minimum(bgnbd_objective, &problem, BGNBD_NPARAMS, theta,
-						 OPTIM_GRADIENT);
-	loglik = bgnbd_loglik(rows, params, NULL);
-	CHECK_FOR_INTERRUPTS();
-	PG_RETURN_DATUM(fit_result(fcinfo, params, BGNBD_NPARAMS, loglik,
-							   rows->customers, converged));
+	btyd_fit_start(rows, theta, &repeat);
+	PG_RETURN_DATUM(fit_rows_final(fcinfo, &bgnbd_model_spec, rows, theta, repeat));
 }
 
 /* Names of the inputs of the accessors, for the detail of their errors. */
@@ -329,13 +282,6 @@ bgnbd_log_dead_odds(const double *params, double x, double tx, double t)
 		(r + x) * log1p((t - tx) / (alpha + tx));
 }
 
-/* log(1 + exp(x)) without overflow. */
-static double
-log1pexp(double x)
-{
-	return x > 0.0 ? x + log1p(exp(-x)) : log1p(exp(x));
-}
-
 /*
  * Conditional expected purchases in (t, t + horizon] (FHL 2005 eq. 10);
  * with frequency = recency = t = 0 it is the new customer's E[X(horizon)]
@@ -376,7 +322,7 @@ bgnbd_expected(const double *params, double x, double tx, double t,
 	if (numerator <= 0.0)
 		return 0.0;
 	return bgnbd_result(exp(log(numerator) -
-							log1pexp(bgnbd_log_dead_odds(params, x, tx, t))),
+							specfun_log1pexp(bgnbd_log_dead_odds(params, x, tx, t))),
 						"expected purchases", params, horizon, x, tx, t);
 }
 
@@ -451,13 +397,12 @@ bgnbd_p_alive(PG_FUNCTION_ARGS)
 	if (!bgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
 		PG_RETURN_NULL();
 	btyd_check_summary(x, tx, t);
-	PG_RETURN_FLOAT8(bgnbd_result(exp(-log1pexp(bgnbd_log_dead_odds(params, x, tx, t))),
+	PG_RETURN_FLOAT8(bgnbd_result(exp(-specfun_log1pexp(bgnbd_log_dead_odds(params, x, tx, t))),
 								  "probability alive", params, NAN, x, tx, t));
 }
 
 /*
- * bgnbd_prob_purchases(bgnbd, n, horizon): P(X(horizon) = n) for a new
- * customer (FHL 2005 eq. 8):
+ * P(X(horizon) = n) of a new customer, n >= 0 (FHL 2005 eq. 8):
  *   B(a, b + n) / B(a, b) NB(n)
  *   + [n > 0] B(a + 1, b + n - 1) / B(a, b) P(NB >= n),
  * NB the negative binomial with Gamma(r + j) / (Gamma(r) j!) p^r q^j,
@@ -465,38 +410,24 @@ bgnbd_p_alive(PG_FUNCTION_ARGS)
  * incomplete beta function P(NB >= n) = I_q(n, r) (A&S 26.5.26 with the
  * roles of the binomial's), a continued fraction whose cost does not
  * depend on the horizon; log NB(n) = r log p + n log q - log n - log B(r,
- * n) for n > 0 avoids the difference of two large log-gammas.
+ * n) for n > 0 avoids the difference of two large log-gammas. NaN when
+ * the incomplete beta function does not converge.
  */
-PG_FUNCTION_INFO_V1(bgnbd_prob_purchases);
-Datum
-bgnbd_prob_purchases(PG_FUNCTION_ARGS)
+static double
+bgnbd_pmf(const double *params, int32 n, double horizon)
 {
-	double		params[BGNBD_NPARAMS];
-	int32		n = PG_GETARG_INT32(1);
-	double		horizon = check_horizon(PG_GETARG_FLOAT8(2));
-	double		r;
-	double		alpha;
-	double		a;
-	double		b;
+	double		r = params[0];
+	double		alpha = params[1];
+	double		a = params[2];
+	double		b = params[3];
 	double		log_p;
 	double		log_q;
 	double		lbeta_ab;
 	double		log_pmf_n;
 	double		result;
 
-	if (!bgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
-		PG_RETURN_NULL();
-	if (n < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("n must not be negative"),
-				 errdetail("n is %d.", n)));
-	r = params[0];
-	alpha = params[1];
-	a = params[2];
-	b = params[3];
 	if (horizon == 0.0)
-		PG_RETURN_FLOAT8(n == 0 ? 1.0 : 0.0);
+		return n == 0 ? 1.0 : 0.0;
 	log_p = -log1p(horizon / alpha);
 	log_q = -log1p(alpha / horizon);
 	lbeta_ab = specfun_lbeta(a, b);
@@ -511,16 +442,42 @@ bgnbd_prob_purchases(PG_FUNCTION_ARGS)
 		double		tail = specfun_betainc((double) n, r, exp(log_q), exp(log_p));
 
 		if (isnan(tail))
-		{
-			CHECK_FOR_INTERRUPTS();
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("purchase probability cannot be computed for these model parameters"),
-					 errdetail("The incomplete beta function I_q(n, r) does not converge for n = %d, r = %s and q = %s.",
-							   n, float8out_internal(r),
-							   float8out_internal(exp(log_q)))));
-		}
+			return NAN;
 		result += exp(specfun_lbeta(a + 1.0, b + (n - 1.0)) - lbeta_ab) * tail;
+	}
+	return result;
+}
+
+/*
+ * bgnbd_prob_purchases(bgnbd, n, horizon): bgnbd_pmf, checked. NULL when
+ * the model has a NULL parameter; 22003 where it cannot be computed.
+ */
+PG_FUNCTION_INFO_V1(bgnbd_prob_purchases);
+Datum
+bgnbd_prob_purchases(PG_FUNCTION_ARGS)
+{
+	double		params[BGNBD_NPARAMS];
+	int32		n = PG_GETARG_INT32(1);
+	double		horizon = check_horizon(PG_GETARG_FLOAT8(2));
+	double		result;
+
+	if (!bgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+		PG_RETURN_NULL();
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("n must not be negative"),
+				 errdetail("n is %d.", n)));
+	result = bgnbd_pmf(params, n, horizon);
+	if (isnan(result))
+	{
+		CHECK_FOR_INTERRUPTS();
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("purchase probability cannot be computed for these model parameters"),
+				 errdetail("The incomplete beta function I_q(n, r) does not converge for n = %d, r = %s and q = %s.",
+						   n, float8out_internal(params[0]),
+						   float8out_internal(horizon / (params[1] + horizon)))));
 	}
 	PG_RETURN_FLOAT8(bgnbd_result(result, "purchase probability", params,
 								  horizon, n, NAN, NAN));

@@ -18,7 +18,7 @@
 #include "base/checks.h"
 #include "base/time_unit.h"
 #include "models/bgnbd.h"
-#include "models/fit.h"
+#include "models/btyd.h"
 #include "models/gamma_gamma.h"
 #include "retention.h"
 

@@ -1,44 +1,59 @@
 /*-------------------------------------------------------------------------
  *
  * fit.h
- *	  The shared state of the model-fitting aggregates: customer rows
- *	  compressed into distinct rows with weights.
+ *	  The one fit driver (fit.c): maximum likelihood on log-parameters
+ *	  with an optional L2 penalty, for every model. A model supplies its
+ *	  log-likelihood (and its gradient where it has one) and a start; the
+ *	  driver runs the optimiser, checks that the result is an interior
+ *	  optimum and builds the fitted model composite.
  *
  *-------------------------------------------------------------------------
  */
 #ifndef RETENTION_FIT_H
 #define RETENTION_FIT_H
 
-#include "access/htup.h"
 #include "fmgr.h"
 
-/* What the rows of a state hold. */
-typedef enum FitKind
+#include "math/optim.h"
+
+/*
+ * The weighted log-likelihood of a model's data at its natural
+ * parameters, and, when grad is not NULL, its gradient in them. NaN when a
+ * cancel is pending (optim_cancel_pending) or the value cannot be
+ * evaluated there. It runs inside the optimiser: no ereport, palloc or
+ * CHECK_FOR_INTERRUPTS.
+ */
+typedef double (*fit_loglik) (const void *data, const double *params,
+							  double *grad);
+
+/* A model as the driver sees it: one static const per model. */
+typedef struct FitModel
 {
-	FIT_BTYD = 1,				/* (frequency, recency, t) for BG/NBD, Pareto/NBD */
-	FIT_SPEND = 2				/* (frequency, monetary_value, 0) for Gamma-Gamma */
-} FitKind;
+	int			nparams;
+	fit_loglik	loglik;
+	bool		has_gradient;	/* else the optimiser is derivative-free */
+	int			polish_runs;	/* optimiser restarts from its own result */
+	bool		may_fail;		/* loglik may be NaN near an optimum: check
+								 * that its neighbourhood evaluates */
+	bool		counts_customers;	/* the composite has n */
+} FitModel;
 
-#define FIT_KEY_VALUES	3
-
-/* The distinct rows of a state, sorted, for a model to fit. */
-typedef struct FitRows
+/* What the driver fits: a model, its data and the objective's weights. */
+typedef struct FitProblem
 {
-	int64		nrows;			/* distinct rows */
-	int64		customers;		/* sum of the weights */
-	double		penalizer;		/* 0 without one */
-	double	   *values[FIT_KEY_VALUES];	/* column j of row i: values[j][i] */
-	double	   *weight;			/* customers with that row */
-} FitRows;
+	const FitModel *model;
+	const void *data;
+	double		customers;		/* the log-likelihood is a mean over them */
+	double		penalizer;		/* times the sum of squared parameters */
+} FitProblem;
 
-extern FitRows *fit_rows(FunctionCallInfo fcinfo, FitKind kind);
-extern void btyd_check_summary(int32 frequency, double recency, double t);
-extern void btyd_weighted_sums(const FitRows *rows, double *sum_frequency, double *sum_t);
-extern bool model_params(HeapTupleHeader model, int n,
-						 const char *const *names, double *params);
-extern bool fit_params(const double *theta, int n, double *params);
-extern Datum fit_result(FunctionCallInfo fcinfo, const double *params, int n,
-						double loglik, int64 customers, bool converged);
+/* The driver's answer. */
+typedef struct FitOutcome
+{
+	double		params[OPTIM_MAX_PARAMS];
+	double		loglik;			/* without the penalty, at params */
+	bool		converged;		/* an interior optimum, verified */
+} FitOutcome;
 
 /*
  * Log-parameters of a fit live in [-FIT_LOG_BOUND, FIT_LOG_BOUND]; a fitted
@@ -47,5 +62,15 @@ extern Datum fit_result(FunctionCallInfo fcinfo, const double *params, int n,
  */
 #define FIT_LOG_BOUND		30.0
 #define FIT_LOG_IDENTIFIED	18.42
+
+extern void fit_maximize(const FitProblem *problem, double *theta,
+						 FitOutcome *outcome);
+extern Datum fit_result(FunctionCallInfo fcinfo, const FitModel *model,
+						const FitOutcome *outcome, int64 customers);
+
+struct FitRows;
+extern Datum fit_rows_final(FunctionCallInfo fcinfo, const FitModel *model,
+							const struct FitRows *rows, double *theta,
+							bool identified);
 
 #endif							/* RETENTION_FIT_H */

@@ -25,19 +25,16 @@
 #include "base/checks.h"
 #include "math/optim.h"
 #include "math/specfun.h"
+#include "models/btyd.h"
 #include "models/fit.h"
+#include "models/fit_state.h"
+#include "models/model_value.h"
 #include "models/gamma_gamma.h"
 #include "retention.h"
 
 #define GG_NPARAMS	3
 
 static const char *const gg_names[GG_NPARAMS] = {"p", "q", "v"};
-
-typedef struct GammaGammaProblem
-{
-	const FitRows *rows;
-	double		penalizer;
-} GammaGammaProblem;
 
 /*
  * Sum over the rows of weight * log f(zbar | p, q, v, x), the marginal
@@ -49,8 +46,9 @@ typedef struct GammaGammaProblem
  * when a cancel is pending (optim_cancel_pending).
  */
 static double
-gamma_gamma_loglik(const FitRows *rows, const double *params, double *grad)
+gamma_gamma_loglik(const void *data, const double *params, double *grad)
 {
+	const FitRows *rows = (const FitRows *) data;
 	double		p = params[0];
 	double		q = params[1];
 	double		v = params[2];
@@ -104,41 +102,20 @@ gamma_gamma_loglik(const FitRows *rows, const double *params, double *grad)
 	return sum;
 }
 
-/*
- * Objective on log-parameters: the mean negative log-likelihood per repeat
- * customer plus penalizer * (p^2 + q^2 + v^2).
- */
-static double
-gamma_gamma_objective(int n, const double *theta, double *grad, void *arg)
-{
-	GammaGammaProblem *problem = (GammaGammaProblem *) arg;
-	double		params[GG_NPARAMS];
-	double		g[GG_NPARAMS];
-	double		total = (double) problem->rows->customers;
-	double		penalty = 0.0;
-	double		ll;
-
-	for (int i = 0; i < GG_NPARAMS; i++)
-	{
-		params[i] = exp(theta[i]);
-		penalty += params[i] * params[i];
-	}
-	ll = gamma_gamma_loglik(problem->rows, params, grad != NULL ? g : NULL);
-	if (isnan(ll))
-		return NAN;				/* a cancel: g was not filled */
-	if (grad != NULL)
-		for (int i = 0; i < GG_NPARAMS; i++)
-			grad[i] = -g[i] * params[i] / total +
-				2.0 * problem->penalizer * params[i] * params[i];
-	return -ll / total + problem->penalizer * penalty;
-}
+/* Gamma-Gamma for the fit driver. */
+static const FitModel gamma_gamma_model_spec = {
+	.nparams = GG_NPARAMS,
+	.loglik = gamma_gamma_loglik,
+	.has_gradient = true,
+	.counts_customers = true,
+};
 
 /*
  * gamma_gamma_fit(frequency, monetary_value [, penalizer]) final function:
  * maximum-likelihood (p, q, v) over the repeat customers, by L-BFGS on
  * log-parameters from p = q = 1, v = mean spend; the log-likelihood
  * (without the penalty), the number of repeat customers and whether the fit
- * converged to an interior optimum (optim_is_minimum confirms it). NULL
+ * converged to a verified interior optimum (the fit driver, fit.c). NULL
  * when there is no repeat customer.
  */
 PG_FUNCTION_INFO_V1(gamma_gamma_fit_final);
@@ -146,13 +123,8 @@ Datum
 gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 {
 	FitRows    *rows = fit_rows(fcinfo, FIT_SPEND);
-	GammaGammaProblem problem;
-	OptimResult result;
 	double		theta[GG_NPARAMS];
-	double		params[GG_NPARAMS];
 	double		sum_m = 0.0;
-	double		loglik;
-	bool		converged;
 
 	if (rows == NULL)
 		PG_RETURN_NULL();
@@ -161,19 +133,7 @@ gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 	theta[0] = 0.0;
 	theta[1] = 0.0;
 	theta[2] = log(sum_m / (double) rows->customers);
-
-	problem.rows = rows;
-	problem.penalizer = rows->penalizer;
-	optim_minimize(gamma_gamma_objective, &problem, GG_NPARAMS, theta,
-				   FIT_LOG_BOUND, OPTIM_GRADIENT, &result);
-
-	converged = fit_params(theta, GG_NPARAMS, params) && result.converged &&
-		optim_is_minimum(gamma_gamma_objective, &problem, GG_NPARAMS, theta,
-						 OPTIM_GRADIENT);
-	loglik = gamma_gamma_loglik(rows, params, NULL);
-	CHECK_FOR_INTERRUPTS();
-	PG_RETURN_DATUM(fit_result(fcinfo, params, GG_NPARAMS, loglik,
-							   rows->customers, converged));
+	PG_RETURN_DATUM(fit_rows_final(fcinfo, &gamma_gamma_model_spec, rows, theta, true));
 }
 
 /* The gamma_gamma composite's parameters; false when one is NULL. */
@@ -209,11 +169,7 @@ gamma_gamma_spend(const double *params, int32 frequency, double monetary_value)
 	double		d;
 	double		inputs[5] = {p, q, v, x, monetary_value};
 
-	if (frequency < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("frequency must be a non-negative integer"),
-				 errdetail("frequency is %d.", frequency)));
+	btyd_check_frequency(frequency);
 	check_finite(monetary_value, "monetary_value");
 	if (frequency > 0 && monetary_value < 0.0)
 		ereport(ERROR,

@@ -1,12 +1,15 @@
 /*-------------------------------------------------------------------------
  *
  * model_value.c
- *	  Constructors of the model composites from known parameters
- *	  (DESIGN section 6): bgnbd_model, pareto_nbd_model, gamma_gamma_model
- *	  and sbg_model. They validate each parameter as every accessor does
- *	  (model_params), so that a model built here is one the accessors take,
- *	  and they fill every attribute after the parameters (loglik, n,
- *	  converged, and whatever a later version adds) with NULL: no fit ran.
+ *	  The model composites (bgnbd, pareto_nbd, gamma_gamma, sbg) as values:
+ *	  reading their parameters for an accessor (model_params), and the
+ *	  constructors from known parameters (DESIGN section 6): bgnbd_model,
+ *	  pareto_nbd_model, gamma_gamma_model and sbg_model. The constructors
+ *	  validate each parameter as every accessor does, so that a model built
+ *	  here is one the accessors take, and fill every attribute after the
+ *	  parameters (loglik, n, converged, and whatever a later version adds)
+ *	  with NULL: no fit ran. Fitted composites come from the fit driver
+ *	  (fit_result in fit.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -14,12 +17,38 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
+#include "executor/executor.h"
 #include "fmgr.h"
-#include "funcapi.h"
 #include "utils/builtins.h"
 
 #include "base/checks.h"
+#include "base/composite.h"
+#include "models/model_value.h"
 #include "retention.h"
+
+/*
+ * The first n float8 fields of a model composite (bgnbd, pareto_nbd,
+ * gamma_gamma, sbg) into params; false when one is NULL (a model whose fit
+ * failed), else each must be finite and positive (error 22023 naming the
+ * field, whose names the caller gives).
+ */
+bool
+model_params(HeapTupleHeader model, int n, const char *const *names,
+			 double *params)
+{
+	for (int i = 0; i < n; i++)
+	{
+		bool		isnull;
+		Datum		d = GetAttributeByNum(model, (AttrNumber) (i + 1), &isnull);
+
+		if (isnull)
+			return false;
+		params[i] = DatumGetFloat8(d);
+		check_model_param(params[i], names[i]);
+	}
+	return true;
+}
+
 
 /*
  * The composite of the function's declared result type whose first
@@ -30,14 +59,13 @@
 static Datum
 model_value(FunctionCallInfo fcinfo)
 {
-	TupleDesc	tupdesc;
+	TupleDesc	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
 	Datum	   *values;
 	bool	   *nulls;
 	int			nargs = PG_NARGS();
 
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "return type must be a row type");
-	tupdesc = BlessTupleDesc(tupdesc);
+	if (tupdesc == NULL)
+		fcinfo->flinfo->fn_extra = tupdesc = composite_result_desc(fcinfo);
 	if (tupdesc->natts < nargs)
 		elog(ERROR, "model composite has %d fields, expected at least %d",
 			 tupdesc->natts, nargs);
@@ -56,7 +84,7 @@ model_value(FunctionCallInfo fcinfo)
 			values[i] = PG_GETARG_DATUM(i);
 		}
 	}
-	return HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
+	return composite_result(fcinfo, tupdesc->natts, values, nulls);
 }
 
 /* bgnbd_model(r, alpha, a, b): a BG/NBD model with these parameters. */

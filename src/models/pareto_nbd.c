@@ -23,7 +23,10 @@
 #include "base/checks.h"
 #include "math/optim.h"
 #include "math/specfun.h"
+#include "models/btyd.h"
 #include "models/fit.h"
+#include "models/fit_state.h"
+#include "models/model_value.h"
 #include "retention.h"
 
 #define PNBD_NPARAMS	4
@@ -36,14 +39,6 @@ static const char *const pnbd_names[PNBD_NPARAMS] = {"r", "alpha", "s", "beta"};
  * for millions; a point needing more is unacceptable to the optimiser.
  */
 #define PNBD_FIT_MAX_TERMS	100000L
-
-/* Log-scale step around a fitted optimum that must stay evaluable. */
-#define PNBD_PROBE_STEP		0.5
-
-typedef struct ParetoNbdProblem
-{
-	const FitRows *rows;
-} ParetoNbdProblem;
 
 /*
  * The two log-terms of the likelihood bracket of Fader & Hardie (2005),
@@ -124,86 +119,51 @@ pareto_nbd_loglik(const FitRows *rows, const double *params, long max_terms)
 	return sum;
 }
 
-/* Objective on log-parameters: mean negative log-likelihood per customer. */
+/* The log-likelihood of a fit's rows within the fit's series budget. */
 static double
-pareto_nbd_objective(int n, const double *theta, double *grad, void *arg)
+pareto_nbd_fit_loglik(const void *data, const double *params, double *grad)
 {
-	ParetoNbdProblem *problem = (ParetoNbdProblem *) arg;
-	double		params[PNBD_NPARAMS];
-
 	Assert(grad == NULL);
-	for (int i = 0; i < PNBD_NPARAMS; i++)
-		params[i] = exp(theta[i]);
-	return -pareto_nbd_loglik(problem->rows, params, PNBD_FIT_MAX_TERMS) /
-		(double) problem->rows->customers;
+	return pareto_nbd_loglik((const FitRows *) data, params, PNBD_FIT_MAX_TERMS);
 }
+
+/*
+ * Pareto/NBD for the fit driver: derivative-free (the gradient would need
+ * derivatives of 2F1 in its parameters), polished by one restart, and its
+ * series may not converge, so the neighbourhood of an optimum must
+ * evaluate (an optimum pressed against the series budget, alpha / beta
+ * running off as with homogeneous lifetimes, is not known to be one).
+ */
+static const FitModel pareto_nbd_model_spec = {
+	.nparams = PNBD_NPARAMS,
+	.loglik = pareto_nbd_fit_loglik,
+	.has_gradient = false,
+	.polish_runs = 1,
+	.may_fail = true,
+	.counts_customers = true,
+};
 
 /*
  * pareto_nbd_fit(frequency, recency, t) final function: maximum-likelihood
  * (r, alpha, s, beta) by BOBYQA (derivative-free: the gradient would need
  * derivatives of 2F1 in its parameters) on log-parameters from a fixed
- * start, restarted once from its result to polish it; the log-likelihood,
- * the number of customers and whether it converged to an interior optimum
- * (optim_is_minimum confirms it). NULL on empty input.
+ * start, restarted once from its result to polish it (the fit driver,
+ * fit.c); the log-likelihood, the number of customers and whether it
+ * converged to a verified interior optimum. NULL on empty input.
  */
 PG_FUNCTION_INFO_V1(pareto_nbd_fit_final);
 Datum
 pareto_nbd_fit_final(PG_FUNCTION_ARGS)
 {
 	FitRows    *rows = fit_rows(fcinfo, FIT_BTYD);
-	ParetoNbdProblem problem;
-	OptimResult result;
 	double		theta[PNBD_NPARAMS];
-	double		params[PNBD_NPARAMS];
-	double		sum_t;
-	double		sum_x;
-	double		loglik;
-	bool		converged;
+	bool		repeat;
 
 	if (rows == NULL)
 		PG_RETURN_NULL();
-	btyd_weighted_sums(rows, &sum_x, &sum_t);
 	/* start: r = s = 1, alpha for the observed rate, beta = mean age */
-	theta[0] = 0.0;
-	theta[1] = log(sum_t / (sum_x + (double) rows->customers));
-	theta[2] = 0.0;
-	theta[3] = log(sum_t / (double) rows->customers);
-
-	problem.rows = rows;
-	optim_minimize(pareto_nbd_objective, &problem, PNBD_NPARAMS, theta,
-				   FIT_LOG_BOUND, OPTIM_DERIVATIVE_FREE, &result);
-	if (result.converged)
-		optim_minimize(pareto_nbd_objective, &problem, PNBD_NPARAMS, theta,
-					   FIT_LOG_BOUND, OPTIM_DERIVATIVE_FREE, &result);
-
-	converged = fit_params(theta, PNBD_NPARAMS, params) && result.converged &&
-		sum_x > 0.0 &&
-		optim_is_minimum(pareto_nbd_objective, &problem, PNBD_NPARAMS, theta,
-						 OPTIM_DERIVATIVE_FREE);
-
-	/*
-	 * An optimum must have a neighbourhood where the likelihood can be
-	 * evaluated; one pressed against the series budget (alpha / beta running
-	 * off, as with homogeneous lifetimes where s and beta grow without
-	 * bound) is not known to be one.
-	 */
-	for (int i = 0; i < PNBD_NPARAMS && converged; i++)
-	{
-		double		probe[PNBD_NPARAMS];
-
-		memcpy(probe, theta, sizeof(probe));
-		for (int sign = -1; sign <= 1 && converged; sign += 2)
-		{
-			probe[i] = theta[i] + sign * PNBD_PROBE_STEP;
-			if (!isfinite(pareto_nbd_objective(PNBD_NPARAMS, probe, NULL, &problem)))
-				converged = false;
-			CHECK_FOR_INTERRUPTS();
-		}
-	}
-	loglik = pareto_nbd_loglik(rows, params, SPECFUN_MAX_TERMS);
-	CHECK_FOR_INTERRUPTS();
-	PG_RETURN_DATUM(fit_result(fcinfo, params, PNBD_NPARAMS, loglik,
-							   rows->customers, converged));
+	theta[3] = log(btyd_fit_start(rows, theta, &repeat));
+	PG_RETURN_DATUM(fit_rows_final(fcinfo, &pareto_nbd_model_spec, rows, theta, repeat));
 }
 
 /* Names of the inputs of the accessors, for the detail of their errors. */

@@ -30,6 +30,7 @@
 #include "math/optim.h"
 #include "math/specfun.h"
 #include "models/fit.h"
+#include "models/model_value.h"
 #include "retention.h"
 
 #define SBG_NPARAMS	2
@@ -37,11 +38,11 @@
 static const char *const sbg_names[SBG_NPARAMS] = {"alpha", "beta"};
 
 /* Survivor counts n_0 .. n_{periods} of one cohort. */
-typedef struct SbgProblem
+typedef struct SbgData
 {
 	int			periods;
 	const int64 *survivors;
-} SbgProblem;
+} SbgData;
 
 /*
  * log-likelihood of the survivor counts (Fader & Hardie 2007):
@@ -50,8 +51,9 @@ typedef struct SbgProblem
  * pending (optim_cancel_pending).
  */
 static double
-sbg_loglik(const SbgProblem *problem, const double *params, double *grad)
+sbg_loglik(const void *data, const double *params, double *grad)
 {
+	const SbgData *cohort = (const SbgData *) data;
 	double		alpha = params[0];
 	double		beta = params[1];
 	double		lbeta_ab = specfun_lbeta(alpha, beta);
@@ -62,11 +64,11 @@ sbg_loglik(const SbgProblem *problem, const double *params, double *grad)
 	double		sum = 0.0;
 	double		ga = 0.0;
 	double		gb = 0.0;
-	int			n = problem->periods;
+	int			n = cohort->periods;
 
 	for (int t = 1; t <= n; t++)
 	{
-		double		lost = (double) (problem->survivors[t - 1] - problem->survivors[t]);
+		double		lost = (double) (cohort->survivors[t - 1] - cohort->survivors[t]);
 
 		if (t % OPTIM_CANCEL_INTERVAL == 0 && optim_cancel_pending())
 			return NAN;
@@ -81,9 +83,9 @@ sbg_loglik(const SbgProblem *problem, const double *params, double *grad)
 			gb += lost * (specfun_digamma(beta + t - 1.0) - psi_abt - psi_b + psi_ab);
 		}
 	}
-	if (problem->survivors[n] > 0)
+	if (cohort->survivors[n] > 0)
 	{
-		double		left = (double) problem->survivors[n];
+		double		left = (double) cohort->survivors[n];
 
 		sum += left * (specfun_lbeta(alpha, beta + n) - lbeta_ab);
 		if (grad != NULL)
@@ -102,22 +104,13 @@ sbg_loglik(const SbgProblem *problem, const double *params, double *grad)
 	return sum;
 }
 
-/* Objective on log-parameters: negative log-likelihood per customer. */
-static double
-sbg_objective(int n, const double *theta, double *grad, void *arg)
-{
-	SbgProblem *problem = (SbgProblem *) arg;
-	double		params[SBG_NPARAMS] = {exp(theta[0]), exp(theta[1])};
-	double		total = (double) problem->survivors[0];
-	double		ll = sbg_loglik(problem, params, grad);
-
-	if (isnan(ll))
-		return NAN;				/* a cancel: grad was not filled */
-	if (grad != NULL)
-		for (int i = 0; i < SBG_NPARAMS; i++)
-			grad[i] = -grad[i] * params[i] / total;
-	return -ll / total;
-}
+/* The sBG model for the fit driver; a cohort has no customer count. */
+static const FitModel sbg_model_spec = {
+	.nparams = SBG_NPARAMS,
+	.loglik = sbg_loglik,
+	.has_gradient = true,
+	.counts_customers = false,
+};
 
 /*
  * The maximum log-likelihood of the homogeneous limit of sBG, one churn
@@ -168,12 +161,10 @@ sbg_fit(PG_FUNCTION_ARGS)
 	bool	   *elem_nulls;
 	int			nelems;
 	int64	   *survivors;
-	SbgProblem	problem;
-	OptimResult result;
+	SbgData		data;
+	FitProblem	problem;
+	FitOutcome	outcome;
 	double		theta[SBG_NPARAMS] = {0.0, 0.0};
-	double		params[SBG_NPARAMS];
-	double		loglik;
-	bool		converged;
 
 	if (ARR_NDIM(array) > 1)
 		sbg_bad_survivors("survivors must be a one-dimensional array",
@@ -202,10 +193,13 @@ sbg_fit(PG_FUNCTION_ARGS)
 		sbg_bad_survivors("the first survivor count must be positive",
 						  "Element 1 is 0.");
 
-	problem.periods = nelems - 1;
-	problem.survivors = survivors;
-	optim_minimize(sbg_objective, &problem, SBG_NPARAMS, theta,
-				   FIT_LOG_BOUND, OPTIM_GRADIENT, &result);
+	data.periods = nelems - 1;
+	data.survivors = survivors;
+	problem.model = &sbg_model_spec;
+	problem.data = &data;
+	problem.customers = (double) survivors[0];
+	problem.penalizer = 0.0;
+	fit_maximize(&problem, theta, &outcome);
 
 	/*
 	 * Identified only with churn, renewals and at least two periods, and
@@ -213,14 +207,10 @@ sbg_fit(PG_FUNCTION_ARGS)
 	 * -> infinity: where that limit is the supremum (a geometric cohort, or
 	 * retention falling with time) the optimiser stops somewhere on the way.
 	 */
-	converged = fit_params(theta, SBG_NPARAMS, params) && result.converged &&
+	outcome.converged = outcome.converged &&
 		survivors[nelems - 1] < survivors[0] && survivors[1] > 0 && nelems >= 3 &&
-		optim_is_minimum(sbg_objective, &problem, SBG_NPARAMS, theta,
-						 OPTIM_GRADIENT);
-	loglik = sbg_loglik(&problem, params, NULL);
-	CHECK_FOR_INTERRUPTS();
-	converged = converged && loglik > sbg_geometric_loglik(survivors, nelems - 1);
-	PG_RETURN_DATUM(fit_result(fcinfo, params, SBG_NPARAMS, loglik, -1, converged));
+		outcome.loglik > sbg_geometric_loglik(survivors, nelems - 1);
+	PG_RETURN_DATUM(fit_result(fcinfo, &sbg_model_spec, &outcome, 0));
 }
 
 /* A period number t >= minimum. */

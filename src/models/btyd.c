@@ -1,0 +1,73 @@
+/*-------------------------------------------------------------------------
+ *
+ * btyd.c
+ *	  Checks of the customer summary the buy-till-you-die models share
+ *	  (btyd.h): frequency x (repeat purchases), recency t_x (time of the
+ *	  last one) and t (age), all measured from the first purchase.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "utils/float.h"
+
+#include "base/checks.h"
+#include "models/btyd.h"
+#include "retention.h"
+
+/* A frequency must not be negative (22023 naming it). */
+int32
+btyd_check_frequency(int32 frequency)
+{
+	if (frequency < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("frequency must be a non-negative integer"),
+				 errdetail("frequency is %d.", frequency)));
+	return frequency;
+}
+
+/* A frequency given as float8 must be a whole number from 0 to INT_MAX. */
+int32
+btyd_frequency_from_float8(double frequency)
+{
+	check_finite(frequency, "frequency");
+	if (frequency != floor(frequency) || frequency < 0.0 || frequency > PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("frequency must be a non-negative integer"),
+				 errdetail("frequency is %s.", float8out_internal(frequency))));
+	return (int32) frequency;
+}
+
+/*
+ * Check one customer summary (frequency x, recency t_x, age T) as the
+ * buy-till-you-die models define it: x >= 0, 0 <= t_x <= T, T > 0, and
+ * t_x = 0 when x = 0; error 22023 naming the value otherwise.
+ */
+void
+btyd_check_summary(int32 frequency, double recency, double t)
+{
+	btyd_check_frequency(frequency);
+	check_nonnegative(recency, "recency");
+	check_finite(t, "t");
+	if (t <= 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("t must be positive"),
+				 errdetail("t is %s.", float8out_internal(t))));
+	if (recency > t)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("recency must not exceed t"),
+				 errdetail("recency is %s and t is %s.",
+						   float8out_internal(recency), float8out_internal(t))));
+	if (frequency == 0 && recency != 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("recency must be 0 when frequency is 0"),
+				 errdetail("recency is %s with frequency 0.",
+						   float8out_internal(recency))));
+}

@@ -1,0 +1,555 @@
+/*-------------------------------------------------------------------------
+ *
+ * fit_state.c
+ *	  The shared state of the model-fitting aggregates (bgnbd_fit,
+ *	  pareto_nbd_fit, gamma_gamma_fit): customer rows compressed into
+ *	  distinct rows with weights, so a fit costs per distinct customer
+ *	  history, not per customer. Transition, combine, serialize and
+ *	  deserialize functions, and the sorted rows the final functions fit.
+ *
+ * The state is a hash table keyed by the exact float8 values of a row
+ * (-0 is stored as 0), allocated in the aggregate's memory context. The
+ * final functions read the rows sorted, so a fit does the same arithmetic
+ * in the same order whatever the input order or parallel plan: fits are
+ * bit-for-bit deterministic.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "common/int.h"
+#include "fmgr.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+#include "base/checks.h"
+#include "base/codec.h"
+#include "base/keyed_hash.h"
+#include "models/btyd.h"
+#include "models/fit_state.h"
+#include "retention.h"
+
+typedef struct FitKey
+{
+	double		v[FIT_KEY_VALUES];
+} FitKey;
+
+typedef struct FitEntry
+{
+	FitKey		key;
+	int64		weight;
+	char		status;			/* used by simplehash */
+} FitEntry;
+
+#define SH_PREFIX		fitrows
+#define SH_ELEMENT_TYPE	FitEntry
+#define SH_KEY_TYPE		FitKey
+#define SH_KEY			key
+#define SH_HASH_KEY(tb, k)	((uint32) keyed_hash_bytes(keyed_hash_process_seed(), &(k), sizeof(FitKey)))
+#define SH_EQUAL(tb, a, b)	(memcmp(&(a), &(b), sizeof(FitKey)) == 0)
+#define SH_SCOPE		static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+typedef struct FitState
+{
+	FitKind		kind;
+	bool		has_penalizer;
+	double		penalizer;
+	int64		customers;		/* sum of the weights */
+	fitrows_hash *rows;
+} FitState;
+
+/* Serialized form (after the version byte): this header, then per row FIT_KEY_VALUES float8 and an int64. */
+#define FIT_FORMAT_VERSION	2
+#define FIT_HEADER_SIZE		(2 + sizeof(double) + 2 * sizeof(int64))
+#define FIT_ROW_SIZE		(FIT_KEY_VALUES * sizeof(double) + sizeof(int64))
+
+/* Initial hash table size: small, as most groups of a GROUP BY are. */
+#define FIT_INITIAL_ROWS	64
+
+#ifdef USE_ASSERT_CHECKING
+/*
+ * The weights are positive and add up to the customer count. It walks the
+ * whole table, so it runs after combine and deserialize, not after each row
+ * (fit_state_add keeps the weights positive there by construction).
+ */
+static void
+AssertCheckFitState(FitState *state)
+{
+	fitrows_iterator it;
+	FitEntry   *entry;
+	int64		total = 0;
+
+	Assert(state->kind == FIT_BTYD || state->kind == FIT_SPEND);
+	fitrows_start_iterate(state->rows, &it);
+	while ((entry = fitrows_iterate(state->rows, &it)) != NULL)
+	{
+		Assert(entry->weight > 0);
+		for (int j = 0; j < FIT_KEY_VALUES; j++)
+			Assert(isfinite(entry->key.v[j]));
+		total += entry->weight;
+	}
+	Assert(total == state->customers);
+}
+#else
+#define AssertCheckFitState(state) ((void) 0)
+#endif
+
+/* A new, empty state in context. */
+static FitState *
+fit_state_new(MemoryContext context, FitKind kind)
+{
+	FitState   *state = MemoryContextAllocZero(context, sizeof(FitState));
+
+	state->kind = kind;
+	state->rows = fitrows_create(context, FIT_INITIAL_ROWS, NULL);
+	return state;
+}
+
+/* Add weight customers with the row key. */
+static void
+fit_state_add(FitState *state, FitKey *key, int64 weight)
+{
+	FitEntry   *entry;
+	bool		found;
+
+	for (int j = 0; j < FIT_KEY_VALUES; j++)
+		if (key->v[j] == 0.0)
+			key->v[j] = 0.0;	/* -0 and 0 are one row */
+	if (pg_add_s64_overflow(state->customers, weight, &state->customers))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many customers in one fit")));
+	entry = fitrows_insert(state->rows, *key, &found);
+	entry->weight = found ? entry->weight + weight : weight;
+}
+
+/* The penalizer of a row: the same for every row of a fit, finite, >= 0. */
+static void
+fit_state_set_penalizer(FitState *state, double penalizer)
+{
+	check_nonnegative(penalizer, "penalizer");
+	if (state->has_penalizer && state->penalizer != penalizer)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("penalizer must be the same for every row of a fit"),
+				 errdetail("penalizer is %s, and %s in an earlier row.",
+						   float8out_internal(penalizer),
+						   float8out_internal(state->penalizer))));
+	state->has_penalizer = true;
+	state->penalizer = penalizer;
+}
+
+/*
+ * A NULL penalizer is an error 22004, not a row to skip: skipping every row
+ * would turn the fit into a silent NULL. argno is the penalizer's argument.
+ */
+static void
+fit_check_penalizer_not_null(FunctionCallInfo fcinfo, int argno)
+{
+	if (PG_NARGS() > argno && PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("penalizer must not be NULL"),
+				 errhint("Use penalizer 0 for no penalty.")));
+}
+
+/*
+ * The start of a BG/NBD or Pareto/NBD fit, in log-parameters: r and the
+ * third and fourth parameters 1, alpha for a purchase rate near the
+ * observed one. Returns the mean age of the customers (Pareto/NBD starts
+ * beta there) and sets *repeat whether anyone made a repeat purchase,
+ * without which neither model has a maximum.
+ */
+double
+btyd_fit_start(const FitRows *rows, double *theta, bool *repeat)
+{
+	double		sum_frequency = 0.0;
+	double		sum_t = 0.0;
+
+	for (int64 i = 0; i < rows->nrows; i++)
+	{
+		sum_frequency += rows->weight[i] * rows->values[0][i];
+		sum_t += rows->weight[i] * rows->values[2][i];
+	}
+	theta[0] = 0.0;
+	theta[1] = log(sum_t / (sum_frequency + (double) rows->customers));
+	theta[2] = 0.0;
+	theta[3] = 0.0;
+	*repeat = sum_frequency > 0.0;
+	return sum_t / (double) rows->customers;
+}
+
+/* The aggregate state of fcinfo's first argument, created on first use. */
+static FitState *
+fit_state_get(FunctionCallInfo fcinfo, FitKind kind)
+{
+	MemoryContext aggcontext;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "fit transition function called in non-aggregate context");
+	if (!PG_ARGISNULL(0))
+		return (FitState *) PG_GETARG_POINTER(0);
+	return fit_state_new(aggcontext, kind);
+}
+
+/*
+ * Transition of bgnbd_fit and pareto_nbd_fit: (state, frequency, recency,
+ * t [, penalizer]). A row with a NULL frequency, recency or t is skipped; a
+ * NULL penalizer is error 22004; a bad summary is error 22023 naming the
+ * value. float8_frequency says whether frequency arrives as float8 (then it
+ * must be a whole number).
+ */
+static Datum
+btyd_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
+{
+	FitState   *state = fit_state_get(fcinfo, FIT_BTYD);
+	FitKey		key;
+	int32		frequency;
+
+	fit_check_penalizer_not_null(fcinfo, 4);
+	for (int i = 1; i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i))
+			PG_RETURN_POINTER(state);
+	frequency = float8_frequency ?
+		btyd_frequency_from_float8(PG_GETARG_FLOAT8(1)) : PG_GETARG_INT32(1);
+	key.v[0] = frequency;
+	key.v[1] = PG_GETARG_FLOAT8(2);
+	key.v[2] = PG_GETARG_FLOAT8(3);
+
+	/*
+	 * A customer observed for no time (first purchase on the as_of day:
+	 * x = 0, t_x = 0, T = 0) has likelihood 1 under both models, so it
+	 * carries no information: skip it rather than fail the fit, so that a
+	 * scheduled refresh over live orders works on days with new customers.
+	 */
+	if (frequency == 0 && key.v[1] == 0.0 && key.v[2] == 0.0)
+		PG_RETURN_POINTER(state);
+	btyd_check_summary(frequency, key.v[1], key.v[2]);
+	if (PG_NARGS() > 4)
+		fit_state_set_penalizer(state, PG_GETARG_FLOAT8(4));
+	fit_state_add(state, &key, 1);
+	PG_RETURN_POINTER(state);
+}
+
+PG_FUNCTION_INFO_V1(btyd_fit_trans);
+Datum
+btyd_fit_trans(PG_FUNCTION_ARGS)
+{
+	return btyd_fit_trans_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(btyd_fit_trans_float8);
+Datum
+btyd_fit_trans_float8(PG_FUNCTION_ARGS)
+{
+	return btyd_fit_trans_common(fcinfo, true);
+}
+
+/*
+ * Transition of gamma_gamma_fit: (state, frequency, monetary_value
+ * [, penalizer]). A row with a NULL frequency or monetary_value is skipped;
+ * a NULL penalizer is error 22004. Rows with frequency 0 carry no spend
+ * information and are skipped (their monetary_value is not looked at); a
+ * repeat customer needs a positive, finite monetary_value.
+ */
+static Datum
+spend_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
+{
+	FitState   *state = fit_state_get(fcinfo, FIT_SPEND);
+	FitKey		key;
+	int32		frequency;
+	double		monetary_value;
+
+	fit_check_penalizer_not_null(fcinfo, 3);
+	for (int i = 1; i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i))
+			PG_RETURN_POINTER(state);
+	frequency = float8_frequency ?
+		btyd_frequency_from_float8(PG_GETARG_FLOAT8(1)) :
+		btyd_check_frequency(PG_GETARG_INT32(1));
+	if (PG_NARGS() > 3)
+		fit_state_set_penalizer(state, PG_GETARG_FLOAT8(3));
+	if (frequency == 0)
+		PG_RETURN_POINTER(state);
+	monetary_value = PG_GETARG_FLOAT8(2);
+	check_finite(monetary_value, "monetary_value");
+	if (monetary_value <= 0.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("monetary_value must be positive for a customer with repeat purchases"),
+				 errdetail("monetary_value is %s with frequency %d.",
+						   float8out_internal(monetary_value), frequency),
+				 errhint("The Gamma-Gamma model needs positive spend; leave such customers out, e.g. WHERE monetary_value > 0.")));
+	key.v[0] = frequency;
+	key.v[1] = monetary_value;
+	key.v[2] = 0.0;
+	fit_state_add(state, &key, 1);
+	PG_RETURN_POINTER(state);
+}
+
+PG_FUNCTION_INFO_V1(spend_fit_trans);
+Datum
+spend_fit_trans(PG_FUNCTION_ARGS)
+{
+	return spend_fit_trans_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(spend_fit_trans_float8);
+Datum
+spend_fit_trans_float8(PG_FUNCTION_ARGS)
+{
+	return spend_fit_trans_common(fcinfo, true);
+}
+
+/* Add every row of src to dst, which must be of the same kind and penalizer. */
+static void
+fit_state_merge(FitState *dst, FitState *src)
+{
+	fitrows_iterator it;
+	FitEntry   *entry;
+
+	if (dst->kind != src->kind)
+		elog(ERROR, "cannot combine fit states of different kinds");
+	if (src->has_penalizer)
+		fit_state_set_penalizer(dst, src->penalizer);
+	fitrows_start_iterate(src->rows, &it);
+	while ((entry = fitrows_iterate(src->rows, &it)) != NULL)
+		fit_state_add(dst, &entry->key, entry->weight);
+}
+
+/*
+ * Combine function of every fit aggregate: all four NULL cases; a state
+ * built elsewhere is copied into the aggregate context.
+ */
+PG_FUNCTION_INFO_V1(fit_combine);
+Datum
+fit_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	FitState   *left;
+	FitState   *right;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "fit_combine called in non-aggregate context");
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
+	right = (FitState *) PG_GETARG_POINTER(1);
+	if (PG_ARGISNULL(0))
+		left = fit_state_new(aggcontext, right->kind);
+	else
+		left = (FitState *) PG_GETARG_POINTER(0);
+	fit_state_merge(left, right);
+	AssertCheckFitState(left);
+	PG_RETURN_POINTER(left);
+}
+
+/*
+ * Serialize function of every fit aggregate, through the state codec
+ * (codec.h), format FIT_FORMAT_VERSION: kind and penalizer flag (1 byte
+ * each), penalizer (float8), customers and rows (int64), then per row
+ * FIT_KEY_VALUES float8 and the weight (int64).
+ */
+PG_FUNCTION_INFO_V1(fit_serialize);
+Datum
+fit_serialize(PG_FUNCTION_ARGS)
+{
+	FitState   *state = (FitState *) PG_GETARG_POINTER(0);
+	Size		size = add_size(FIT_HEADER_SIZE,
+								mul_size(state->rows->members, FIT_ROW_SIZE));
+	int64		nrows = state->rows->members;
+	StringInfoData buf;
+	fitrows_iterator it;
+	FitEntry   *entry;
+
+	if (size > MaxAllocSize - VARHDRSZ - 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("fit state is too large to serialize"),
+				 errdetail("It has " INT64_FORMAT " distinct rows.", nrows)));
+	codec_begin_write(&buf, FIT_FORMAT_VERSION);
+	enlargeStringInfo(&buf, (int) size);
+	pq_sendbyte(&buf, state->kind);
+	pq_sendbyte(&buf, state->has_penalizer ? 1 : 0);
+	pq_sendfloat8(&buf, state->penalizer);
+	pq_sendint64(&buf, state->customers);
+	pq_sendint64(&buf, nrows);
+	fitrows_start_iterate(state->rows, &it);
+	while ((entry = fitrows_iterate(state->rows, &it)) != NULL)
+	{
+		for (int j = 0; j < FIT_KEY_VALUES; j++)
+			pq_sendfloat8(&buf, entry->key.v[j]);
+		pq_sendint64(&buf, entry->weight);
+	}
+	PG_RETURN_BYTEA_P(codec_end_write(&buf));
+}
+
+/*
+ * Whether a row (finite, non-negative values) is one the transition
+ * functions store: frequency a whole number up to INT_MAX, no -0; for
+ * BG/NBD and Pareto/NBD 0 <= recency <= t, t > 0 and recency 0 when
+ * frequency is 0 (btyd_check_summary); for Gamma-Gamma frequency >= 1,
+ * monetary_value > 0 and a 0 third value.
+ */
+static bool
+fit_row_valid(FitKind kind, const FitKey *key)
+{
+	double		frequency = key->v[0];
+
+	for (int j = 0; j < FIT_KEY_VALUES; j++)
+		if (signbit(key->v[j]))
+			return false;
+	if (frequency != floor(frequency) || frequency > PG_INT32_MAX)
+		return false;
+	if (kind == FIT_BTYD)
+		return key->v[2] > 0.0 && key->v[1] <= key->v[2] &&
+			(frequency > 0.0 || key->v[1] == 0.0);
+	return frequency >= 1.0 && key->v[1] > 0.0 && key->v[2] == 0.0;
+}
+
+/*
+ * Deserialize function of every fit aggregate: checks the version, the
+ * kind, the row count against the length, every value and weight, and
+ * that the weights add up.
+ */
+PG_FUNCTION_INFO_V1(fit_deserialize);
+Datum
+fit_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
+	MemoryContext aggcontext;
+	StateReader r;
+	FitState   *state;
+	uint8		kind;
+	uint8		has_penalizer;
+	double		penalizer;
+	int64		customers;
+	int64		nrows;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "fit_deserialize called in non-aggregate context");
+	codec_begin_read(&r, bytes, FIT_FORMAT_VERSION, "fit");
+	kind = codec_read_uint8(&r);
+	if (kind != FIT_BTYD && kind != FIT_SPEND)
+		codec_corrupt(&r, "an unknown kind");
+	has_penalizer = codec_read_uint8(&r);
+	if (has_penalizer > 1)
+		codec_corrupt(&r, "an invalid penalizer flag");
+	penalizer = codec_read_float8(&r);
+	if (!isfinite(penalizer) || penalizer < 0.0)
+		codec_corrupt(&r, "an invalid penalizer");
+	customers = codec_read_int64(&r);
+	nrows = codec_read_int64(&r);
+	if (nrows < 0)
+		codec_corrupt(&r, "a negative row count");
+	codec_check_count(&r, (uint64) nrows, FIT_ROW_SIZE);
+
+	state = fit_state_new(aggcontext, (FitKind) kind);
+	state->has_penalizer = has_penalizer;
+	state->penalizer = has_penalizer ? penalizer : 0.0;
+	for (int64 i = 0; i < nrows; i++)
+	{
+		FitKey		key;
+		int64		weight;
+		bool		found;
+		FitEntry   *entry;
+
+		for (int j = 0; j < FIT_KEY_VALUES; j++)
+		{
+			key.v[j] = codec_read_float8(&r);
+			if (!isfinite(key.v[j]) || key.v[j] < 0.0)
+				codec_corrupt(&r, "a row value that is not a finite non-negative number");
+		}
+		weight = codec_read_int64(&r);
+		if (!fit_row_valid((FitKind) kind, &key))
+			codec_corrupt(&r, "a row the transition functions never store");
+		if (weight <= 0)
+			codec_corrupt(&r, "a row weight that is not positive");
+		entry = fitrows_insert(state->rows, key, &found);
+		if (found)
+			codec_corrupt(&r, "a row twice");
+		entry->weight = weight;
+		if (pg_add_s64_overflow(state->customers, weight, &state->customers))
+			codec_corrupt(&r, "weights that overflow");
+	}
+	codec_end_read(&r);
+	if (state->customers != customers)
+		codec_corrupt(&r, "weights that do not add up to its customer count");
+	AssertCheckFitState(state);
+	PG_RETURN_POINTER(state);
+}
+
+/* Order of rows for fit_rows: by the values, lexicographically. */
+static int
+fit_entry_cmp(const void *a, const void *b)
+{
+	const FitEntry *ea = *(const FitEntry *const *) a;
+	const FitEntry *eb = *(const FitEntry *const *) b;
+
+	for (int j = 0; j < FIT_KEY_VALUES; j++)
+	{
+		if (ea->key.v[j] < eb->key.v[j])
+			return -1;
+		if (ea->key.v[j] > eb->key.v[j])
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * For a final function: the rows of the state in fcinfo's first argument,
+ * sorted, in the current memory context; NULL when there is no state or no
+ * row (empty input, or only skipped rows). The state is not modified.
+ */
+FitRows *
+fit_rows(FunctionCallInfo fcinfo, FitKind kind)
+{
+	FitState   *state;
+	FitRows    *rows;
+	FitEntry  **entries;
+	fitrows_iterator it;
+	FitEntry   *entry;
+	int64		n = 0;
+
+	if (PG_ARGISNULL(0))
+		return NULL;
+	state = (FitState *) PG_GETARG_POINTER(0);
+	if (state->kind != kind)
+		elog(ERROR, "fit state of the wrong kind");
+	if (state->rows->members == 0)
+		return NULL;
+
+	rows = palloc(sizeof(FitRows));
+	rows->nrows = state->rows->members;
+	rows->customers = state->customers;
+	rows->penalizer = state->has_penalizer ? state->penalizer : 0.0;
+	entries = palloc_extended(mul_size(rows->nrows, sizeof(FitEntry *)),
+							  MCXT_ALLOC_HUGE);
+	fitrows_start_iterate(state->rows, &it);
+	while ((entry = fitrows_iterate(state->rows, &it)) != NULL)
+		entries[n++] = entry;
+	Assert(n == rows->nrows);
+	qsort(entries, n, sizeof(FitEntry *), fit_entry_cmp);
+
+	for (int j = 0; j < FIT_KEY_VALUES; j++)
+		rows->values[j] = palloc_extended(mul_size(n, sizeof(double)),
+										  MCXT_ALLOC_HUGE);
+	rows->weight = palloc_extended(mul_size(n, sizeof(double)), MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < n; i++)
+	{
+		for (int j = 0; j < FIT_KEY_VALUES; j++)
+			rows->values[j][i] = entries[i]->key.v[j];
+		rows->weight[i] = (double) entries[i]->weight;
+	}
+	pfree(entries);
+	return rows;
+}

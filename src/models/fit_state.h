@@ -1,0 +1,36 @@
+/*-------------------------------------------------------------------------
+ *
+ * fit_state.h
+ *	  The shared state of the model-fitting aggregates: customer rows
+ *	  compressed into distinct rows with weights (fit_state.c).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RETENTION_FIT_STATE_H
+#define RETENTION_FIT_STATE_H
+
+#include "fmgr.h"
+
+/* What the rows of a state hold. */
+typedef enum FitKind
+{
+	FIT_BTYD = 1,				/* (frequency, recency, t) for BG/NBD, Pareto/NBD */
+	FIT_SPEND = 2				/* (frequency, monetary_value, 0) for Gamma-Gamma */
+} FitKind;
+
+#define FIT_KEY_VALUES	3
+
+/* The distinct rows of a state, sorted, for a model to fit. */
+typedef struct FitRows
+{
+	int64		nrows;			/* distinct rows */
+	int64		customers;		/* sum of the weights */
+	double		penalizer;		/* 0 without one */
+	double	   *values[FIT_KEY_VALUES];	/* column j of row i: values[j][i] */
+	double	   *weight;			/* customers with that row */
+} FitRows;
+
+extern FitRows *fit_rows(FunctionCallInfo fcinfo, FitKind kind);
+extern double btyd_fit_start(const FitRows *rows, double *theta, bool *repeat);
+
+#endif							/* RETENTION_FIT_STATE_H */
