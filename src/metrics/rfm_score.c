@@ -98,7 +98,10 @@ numeric_item_cmp(const void *a, const void *b)
  * volatile one such as random() or nextval() gives another value each
  * time): values/nulls get R, F, M from the rfm composite (one argument) or
  * from three arguments, and *bins the bins argument when there is one
- * (bins_arg >= 0). The values live until the next fetch.
+ * (bins_arg >= 0). A fetch may re-read the row into the window's slot and
+ * free the tuple an earlier fetch returned a pointer into, so the by-reference
+ * value (monetary, or the rfm composite it lies in) is fetched last: the
+ * values live until the next fetch.
  */
 static void
 read_row(WindowObject winobj, bool composite, int bins_arg, int64 row,
@@ -107,6 +110,9 @@ read_row(WindowObject winobj, bool composite, int bins_arg, int64 row,
 	bool		isnull;
 	bool		isout;
 
+	if (bins_arg >= 0)
+		*bins = DatumGetInt32(WinGetFuncArgInPartition(winobj, bins_arg, row, WINDOW_SEEK_HEAD,
+													   false, bins_null, &isout));
 	if (composite)
 	{
 		Datum		rfm = WinGetFuncArgInPartition(winobj, 0, row, WINDOW_SEEK_HEAD,
@@ -130,9 +136,6 @@ read_row(WindowObject winobj, bool composite, int bins_arg, int64 row,
 		for (int c = 0; c < 3; c++)
 			values[c] = WinGetFuncArgInPartition(winobj, c, row, WINDOW_SEEK_HEAD,
 												 false, &nulls[c], &isout);
-	if (bins_arg >= 0)
-		*bins = DatumGetInt32(WinGetFuncArgInPartition(winobj, bins_arg, row, WINDOW_SEEK_HEAD,
-													   false, bins_null, &isout));
 }
 
 /*
