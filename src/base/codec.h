@@ -44,6 +44,10 @@ extern void codec_write_numeric(StringInfo buf, Numeric value);
 extern Numeric codec_read_numeric(StateReader *reader);
 extern void codec_check_count(StateReader *reader, uint64 count, Size min_size);
 extern void codec_end_read(StateReader *reader);
+extern char *codec_text_out(bytea *bytes);
+extern bytea *codec_text_in(const char *text, const char *type_name);
+extern bytea *codec_recv_bytes(StringInfo buf);
+extern bytea *codec_send_bytes(bytea *bytes);
 extern void codec_corrupt(const StateReader *reader, const char *problem) pg_attribute_noreturn();
 
 #endif							/* RETENTION_CODEC_H */
