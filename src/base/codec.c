@@ -46,65 +46,6 @@ codec_begin_read(StateReader *reader, bytea *bytes, uint8 version,
 		codec_corrupt(reader, "an unknown format version");
 }
 
-/* The next len bytes of the state, in place; corrupt if fewer are left. */
-const char *
-codec_read_bytes(StateReader *reader, Size len)
-{
-	const char *p;
-
-	if (len > reader->len - reader->cursor)
-		codec_corrupt(reader, "fewer bytes than its fields need");
-	p = reader->data + reader->cursor;
-	reader->cursor += len;
-	return p;
-}
-
-uint8
-codec_read_uint8(StateReader *reader)
-{
-	return (uint8) *codec_read_bytes(reader, 1);
-}
-
-int16
-codec_read_int16(StateReader *reader)
-{
-	uint16		n;
-
-	memcpy(&n, codec_read_bytes(reader, sizeof(n)), sizeof(n));
-	return (int16) pg_ntoh16(n);
-}
-
-int32
-codec_read_int32(StateReader *reader)
-{
-	uint32		n;
-
-	memcpy(&n, codec_read_bytes(reader, sizeof(n)), sizeof(n));
-	return (int32) pg_ntoh32(n);
-}
-
-int64
-codec_read_int64(StateReader *reader)
-{
-	uint64		n;
-
-	memcpy(&n, codec_read_bytes(reader, sizeof(n)), sizeof(n));
-	return (int64) pg_ntoh64(n);
-}
-
-double
-codec_read_float8(StateReader *reader)
-{
-	union
-	{
-		int64		i;
-		double		d;
-	}			swap;
-
-	swap.i = codec_read_int64(reader);
-	return swap.d;
-}
-
 /*
  * numeric_send's sign words of a finite number and largest display scale
  * (numeric.c's NUMERIC_POS, NUMERIC_NEG and NUMERIC_DSCALE_MASK, which no
