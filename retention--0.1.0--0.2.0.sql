@@ -39,3 +39,213 @@ COMMENT ON FUNCTION sbg_model(float8, float8) IS
 'a shifted-beta-geometric retention model with known parameters alpha, beta (each a positive finite number); loglik and converged are NULL';
 
 -- end of section 6
+-- 9. Incremental refresh: storable, mergeable per-customer states
+-- (DESIGN section 9, doc/incremental.md)
+
+CREATE TYPE rfm_state;
+
+CREATE FUNCTION rfm_state_in(cstring)
+RETURNS rfm_state
+AS 'MODULE_PATHNAME', 'rfm_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_state_out(rfm_state)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'stored_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_state_recv(internal)
+RETURNS rfm_state
+AS 'MODULE_PATHNAME', 'rfm_state_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_state_send(rfm_state)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'stored_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE rfm_state (
+    INPUT = rfm_state_in,
+    OUTPUT = rfm_state_out,
+    RECEIVE = rfm_state_recv,
+    SEND = rfm_state_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE rfm_state IS
+'storable, mergeable partial rfm state of one customer''s orders (rfm_partial, rfm_rollup, rfm_merge; read with rfm(state, as_of))';
+COMMENT ON FUNCTION rfm_state_in(cstring) IS 'rfm_state input function: the hexadecimal text form, checked';
+COMMENT ON FUNCTION rfm_state_out(rfm_state) IS 'rfm_state output function: the hexadecimal text form';
+COMMENT ON FUNCTION rfm_state_recv(internal) IS 'rfm_state binary input function, checked';
+COMMENT ON FUNCTION rfm_state_send(rfm_state) IS 'rfm_state binary output function';
+
+-- The support functions are not STRICT: rows with a NULL and NULL states
+-- are skipped, and a group with no row gives NULL. rfm_merge and
+-- btyd_merge are not STRICT either: a NULL side is no orders.
+CREATE FUNCTION rfm_partial_trans(internal, date, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_partial_trans_numeric'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION rfm_partial_trans(internal, date, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_partial_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION rfm_rollup_trans(internal, rfm_state)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_rollup_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION rfm_partial_final(internal)
+RETURNS rfm_state
+AS 'MODULE_PATHNAME', 'rfm_partial_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_partial_trans(internal, date, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_partial_trans(internal, date, float8) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_rollup_trans(internal, rfm_state) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_partial_final(internal) IS 'aggregate final function';
+
+CREATE AGGREGATE rfm_partial(order_at date, amount numeric) (
+    SFUNC = rfm_partial_trans, STYPE = internal, SSPACE = 96,
+    FINALFUNC = rfm_partial_final, COMBINEFUNC = rfm_combine,
+    SERIALFUNC = rfm_serialize, DESERIALFUNC = rfm_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE rfm_partial(order_at date, amount float8) (
+    SFUNC = rfm_partial_trans, STYPE = internal, SSPACE = 96,
+    FINALFUNC = rfm_partial_final, COMBINEFUNC = rfm_combine,
+    SERIALFUNC = rfm_serialize, DESERIALFUNC = rfm_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE rfm_rollup(rfm_state) (
+    SFUNC = rfm_rollup_trans, STYPE = internal, SSPACE = 96,
+    FINALFUNC = rfm_partial_final, COMBINEFUNC = rfm_combine,
+    SERIALFUNC = rfm_serialize, DESERIALFUNC = rfm_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE rfm_partial(date, numeric) IS
+'storable partial rfm state of a customer''s orders, exact numeric sum; roll up with rfm_rollup or rfm_merge, read with rfm(state, as_of)';
+COMMENT ON AGGREGATE rfm_partial(date, float8) IS
+'storable partial rfm state of a customer''s orders, exact float8 sum; roll up with rfm_rollup or rfm_merge, read with rfm(state, as_of)';
+COMMENT ON AGGREGATE rfm_rollup(rfm_state) IS
+'merges partial rfm states of any split of one customer''s orders into the state of all of them';
+
+CREATE FUNCTION rfm_merge(a rfm_state, b rfm_state)
+RETURNS rfm_state
+AS 'MODULE_PATHNAME', 'rfm_merge'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_merge(rfm_state, rfm_state) IS
+'the rfm state of the orders of both states (not STRICT: a NULL side is no orders); numeric and float8 states do not mix';
+
+CREATE FUNCTION rfm(state rfm_state, as_of date)
+RETURNS rfm
+AS 'MODULE_PATHNAME', 'rfm_of_state'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm(rfm_state, date) IS
+'rfm of a state''s orders at as_of, exactly what the rfm aggregate gives over them; as_of before the state''s latest order is an error';
+
+CREATE TYPE btyd_state;
+
+CREATE FUNCTION btyd_state_in(cstring)
+RETURNS btyd_state
+AS 'MODULE_PATHNAME', 'btyd_state_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION btyd_state_out(btyd_state)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'stored_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION btyd_state_recv(internal)
+RETURNS btyd_state
+AS 'MODULE_PATHNAME', 'btyd_state_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION btyd_state_send(btyd_state)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'stored_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE btyd_state (
+    INPUT = btyd_state_in,
+    OUTPUT = btyd_state_out,
+    RECEIVE = btyd_state_recv,
+    SEND = btyd_state_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE btyd_state IS
+'storable, mergeable partial btyd_summary state of one customer''s orders (btyd_partial, btyd_rollup, btyd_merge; read with btyd_summary(state, as_of, unit))';
+COMMENT ON FUNCTION btyd_state_in(cstring) IS 'btyd_state input function: the hexadecimal text form, checked';
+COMMENT ON FUNCTION btyd_state_out(btyd_state) IS 'btyd_state output function: the hexadecimal text form';
+COMMENT ON FUNCTION btyd_state_recv(internal) IS 'btyd_state binary input function, checked';
+COMMENT ON FUNCTION btyd_state_send(btyd_state) IS 'btyd_state binary output function';
+
+-- not STRICT, as rfm_partial_trans (above)
+CREATE FUNCTION btyd_partial_trans(internal, date, numeric)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_partial_trans_numeric'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION btyd_partial_trans(internal, date, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_partial_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION btyd_rollup_trans(internal, btyd_state)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_rollup_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION btyd_partial_final(internal)
+RETURNS btyd_state
+AS 'MODULE_PATHNAME', 'btyd_partial_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_partial_trans(internal, date, numeric) IS 'aggregate transition function';
+COMMENT ON FUNCTION btyd_partial_trans(internal, date, float8) IS 'aggregate transition function';
+COMMENT ON FUNCTION btyd_rollup_trans(internal, btyd_state) IS 'aggregate transition function';
+COMMENT ON FUNCTION btyd_partial_final(internal) IS 'aggregate final function';
+
+CREATE AGGREGATE btyd_partial(order_at date, amount numeric) (
+    SFUNC = btyd_partial_trans, STYPE = internal,
+    FINALFUNC = btyd_partial_final, COMBINEFUNC = btyd_summary_combine,
+    SERIALFUNC = btyd_summary_serialize, DESERIALFUNC = btyd_summary_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE btyd_partial(order_at date, amount float8) (
+    SFUNC = btyd_partial_trans, STYPE = internal,
+    FINALFUNC = btyd_partial_final, COMBINEFUNC = btyd_summary_combine,
+    SERIALFUNC = btyd_summary_serialize, DESERIALFUNC = btyd_summary_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE btyd_rollup(btyd_state) (
+    SFUNC = btyd_rollup_trans, STYPE = internal,
+    FINALFUNC = btyd_partial_final, COMBINEFUNC = btyd_summary_combine,
+    SERIALFUNC = btyd_summary_serialize, DESERIALFUNC = btyd_summary_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE btyd_partial(date, numeric) IS
+'storable partial btyd_summary state of a customer''s orders; roll up with btyd_rollup or btyd_merge, read with btyd_summary(state, as_of, unit)';
+COMMENT ON AGGREGATE btyd_partial(date, float8) IS
+'storable partial btyd_summary state of a customer''s orders; roll up with btyd_rollup or btyd_merge, read with btyd_summary(state, as_of, unit)';
+COMMENT ON AGGREGATE btyd_rollup(btyd_state) IS
+'merges partial btyd states of any split of one customer''s orders (same-day purchases merge) into the state of all of them';
+
+CREATE FUNCTION btyd_merge(a btyd_state, b btyd_state)
+RETURNS btyd_state
+AS 'MODULE_PATHNAME', 'btyd_merge'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_merge(btyd_state, btyd_state) IS
+'the btyd state of the orders of both states, same-day purchases merged (not STRICT: a NULL side is no orders)';
+
+CREATE FUNCTION btyd_summary(state btyd_state, as_of date, unit time_unit)
+RETURNS btyd_summary
+AS 'MODULE_PATHNAME', 'btyd_summary_of_state'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_summary(btyd_state, date, time_unit) IS
+'btyd_summary of a state''s orders at as_of in unit, exactly what the btyd_summary aggregate gives over them; as_of before the state''s latest order is an error';
+
+-- end of section 9

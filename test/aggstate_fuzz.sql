@@ -111,7 +111,27 @@ INSERT INTO fuzz_samples (agg, rows_query) VALUES
           timestamptz '2024-03-01 00:00+00', 'month'::time_unit FROM generate_series(1, 20) AS g$$),
 ('btyd_summary(timestamptz,float8,timestamptz,time_unit)',
  $$SELECT timestamptz '2024-01-01 06:00+00' + (g * 13 % 40) * interval '1 day', g::float8,
-          timestamptz '2024-02-01 00:00+00', 'day'::time_unit FROM generate_series(1, 12) AS g$$);
+          timestamptz '2024-02-01 00:00+00', 'day'::time_unit FROM generate_series(1, 12) AS g$$),
+-- the storable partial states (doc/incremental.md): rfm_partial with
+-- refunds, a numeric sum too large for the scaled int64 and float8
+-- amounts; rfm_rollup and btyd_rollup of monthly states; btyd_partial
+-- with a day list moved out of the state and same-day orders
+('rfm_partial(date,numeric)',
+ $$SELECT date '2024-01-01' + g * 5, CASE WHEN g % 4 = 0 THEN -g * 1.5 ELSE g * 12.25 END FROM generate_series(1, 9) AS g$$),
+('rfm_partial(date,numeric)',
+ $$SELECT date '2024-01-01' + g, 1e30 * g + 0.001 FROM generate_series(1, 3) AS g$$),
+('rfm_partial(date,float8)',
+ $$SELECT date '2024-01-01' + g % 7, g * 0.1::float8 FROM generate_series(1, 8) AS g$$),
+('rfm_rollup(rfm_state)',
+ $$SELECT rfm_partial(date '2024-01-01' + g * 11, g * 3.75) FROM generate_series(1, 20) AS g
+   GROUP BY date_trunc('month', date '2024-01-01' + g * 11)$$),
+('btyd_partial(date,numeric)',
+ $$SELECT date '2024-01-01' + (g * 7 % 50), g * 3.25 FROM generate_series(1, 30) AS g$$),
+('btyd_partial(date,float8)',
+ $$SELECT date '2024-01-01' + g % 5, g * 0.5::float8 FROM generate_series(1, 6) AS g$$),
+('btyd_rollup(btyd_state)',
+ $$SELECT btyd_partial(date '2024-01-01' + g * 3 % 70, g::float8) FROM generate_series(1, 25) AS g
+   GROUP BY g % 3$$);
 
 -- a fit runs an optimizer (a Pareto/NBD one with hypergeometric series
 -- per row): only a share of the accepted fit states is finalized

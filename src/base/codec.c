@@ -46,65 +46,6 @@ codec_begin_read(StateReader *reader, bytea *bytes, uint8 version,
 		codec_corrupt(reader, "an unknown format version");
 }
 
-/* The next len bytes of the state, in place; corrupt if fewer are left. */
-const char *
-codec_read_bytes(StateReader *reader, Size len)
-{
-	const char *p;
-
-	if (len > reader->len - reader->cursor)
-		codec_corrupt(reader, "fewer bytes than its fields need");
-	p = reader->data + reader->cursor;
-	reader->cursor += len;
-	return p;
-}
-
-uint8
-codec_read_uint8(StateReader *reader)
-{
-	return (uint8) *codec_read_bytes(reader, 1);
-}
-
-int16
-codec_read_int16(StateReader *reader)
-{
-	uint16		n;
-
-	memcpy(&n, codec_read_bytes(reader, sizeof(n)), sizeof(n));
-	return (int16) pg_ntoh16(n);
-}
-
-int32
-codec_read_int32(StateReader *reader)
-{
-	uint32		n;
-
-	memcpy(&n, codec_read_bytes(reader, sizeof(n)), sizeof(n));
-	return (int32) pg_ntoh32(n);
-}
-
-int64
-codec_read_int64(StateReader *reader)
-{
-	uint64		n;
-
-	memcpy(&n, codec_read_bytes(reader, sizeof(n)), sizeof(n));
-	return (int64) pg_ntoh64(n);
-}
-
-double
-codec_read_float8(StateReader *reader)
-{
-	union
-	{
-		int64		i;
-		double		d;
-	}			swap;
-
-	swap.i = codec_read_int64(reader);
-	return swap.d;
-}
-
 /*
  * numeric_send's sign words of a finite number and largest display scale
  * (numeric.c's NUMERIC_POS, NUMERIC_NEG and NUMERIC_DSCALE_MASK, which no
@@ -191,6 +132,103 @@ codec_end_read(StateReader *reader)
 {
 	if (reader->cursor != reader->len)
 		codec_corrupt(reader, "trailing bytes");
+}
+
+/*
+ * The text form of a stored state: its serialized bytes in lower-case
+ * hexadecimal, two digits a byte (so text and binary forms hold the same
+ * versioned bytes).
+ */
+char *
+codec_text_out(bytea *bytes)
+{
+	static const char digits[] = "0123456789abcdef";
+	const uint8 *data = (const uint8 *) VARDATA_ANY(bytes);
+	Size		len = VARSIZE_ANY_EXHDR(bytes);
+	char	   *text = palloc(mul_size(len, 2) + 1);
+
+	for (Size i = 0; i < len; i++)
+	{
+		text[2 * i] = digits[data[i] >> 4];
+		text[2 * i + 1] = digits[data[i] & 15];
+	}
+	text[2 * len] = '\0';
+	return text;
+}
+
+/* The value of a hexadecimal digit, or -1. */
+static inline int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * The bytes of a state's text form (codec_text_out). Anything but pairs of
+ * hexadecimal digits is 22P02; the caller checks the bytes themselves
+ * through the codec.
+ */
+bytea *
+codec_text_in(const char *text, const char *type_name)
+{
+	Size		len = strlen(text);
+	bytea	   *bytes;
+	uint8	   *data;
+
+	if (len == 0 || len % 2 != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type %s", type_name),
+				 errdetail("The value has %zu characters; it needs a positive, even number of hexadecimal digits.", len)));
+	bytes = palloc(VARHDRSZ + len / 2);
+	SET_VARSIZE(bytes, VARHDRSZ + len / 2);
+	data = (uint8 *) VARDATA(bytes);
+	for (Size i = 0; i < len; i += 2)
+	{
+		int			hi = hex_value(text[i]);
+		int			lo = hex_value(text[i + 1]);
+
+		if (hi < 0 || lo < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid input syntax for type %s", type_name),
+					 errdetail("Character %zu is not a hexadecimal digit.", hi < 0 ? i + 1 : i + 2)));
+		data[i / 2] = (uint8) (hi << 4 | lo);
+	}
+	return bytes;
+}
+
+/*
+ * The rest of a binary-input message (a type's receive function) as a
+ * bytea, for the codec to check.
+ */
+bytea *
+codec_recv_bytes(StringInfo buf)
+{
+	Size		len = buf->len - buf->cursor;
+	bytea	   *bytes = palloc(VARHDRSZ + len);
+
+	SET_VARSIZE(bytes, VARHDRSZ + len);
+	memcpy(VARDATA(bytes), buf->data + buf->cursor, len);
+	buf->cursor = buf->len;
+	return bytes;
+}
+
+/* The binary-output message of a stored state: its bytes. */
+bytea *
+codec_send_bytes(bytea *bytes)
+{
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbytes(&buf, VARDATA_ANY(bytes), VARSIZE_ANY_EXHDR(bytes));
+	return pq_endtypsend(&buf);
 }
 
 /* A serialized state that fails a check: an error, never a crash. */

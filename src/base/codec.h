@@ -18,6 +18,7 @@
 
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "port/pg_bswap.h"
 #include "utils/numeric.h"
 
 /* Reads one serialized state; every read checks what is left. */
@@ -34,16 +35,78 @@ extern bytea *codec_end_write(StringInfo buf);
 
 extern void codec_begin_read(StateReader *reader, bytea *bytes, uint8 version,
 							 const char *state_name);
-extern uint8 codec_read_uint8(StateReader *reader);
-extern int16 codec_read_int16(StateReader *reader);
-extern int32 codec_read_int32(StateReader *reader);
-extern int64 codec_read_int64(StateReader *reader);
-extern double codec_read_float8(StateReader *reader);
-extern const char *codec_read_bytes(StateReader *reader, Size len);
 extern void codec_write_numeric(StringInfo buf, Numeric value);
 extern Numeric codec_read_numeric(StateReader *reader);
 extern void codec_check_count(StateReader *reader, uint64 count, Size min_size);
 extern void codec_end_read(StateReader *reader);
+extern char *codec_text_out(bytea *bytes);
+extern bytea *codec_text_in(const char *text, const char *type_name);
+extern bytea *codec_recv_bytes(StringInfo buf);
+extern bytea *codec_send_bytes(bytea *bytes);
 extern void codec_corrupt(const StateReader *reader, const char *problem) pg_attribute_noreturn();
+
+/*
+ * The readers are inline: a stored state (rfm_state) is read once per row
+ * of a query, and a call per field would cost more than the reading.
+ */
+
+/* The next len bytes of the state, in place; corrupt if fewer are left. */
+static inline const char *
+codec_read_bytes(StateReader *reader, Size len)
+{
+	const char *p;
+
+	if (unlikely(len > reader->len - reader->cursor))
+		codec_corrupt(reader, "fewer bytes than its fields need");
+	p = reader->data + reader->cursor;
+	reader->cursor += len;
+	return p;
+}
+
+static inline uint8
+codec_read_uint8(StateReader *reader)
+{
+	return (uint8) *codec_read_bytes(reader, 1);
+}
+
+static inline int16
+codec_read_int16(StateReader *reader)
+{
+	uint16		n;
+
+	memcpy(&n, codec_read_bytes(reader, sizeof(n)), sizeof(n));
+	return (int16) pg_ntoh16(n);
+}
+
+static inline int32
+codec_read_int32(StateReader *reader)
+{
+	uint32		n;
+
+	memcpy(&n, codec_read_bytes(reader, sizeof(n)), sizeof(n));
+	return (int32) pg_ntoh32(n);
+}
+
+static inline int64
+codec_read_int64(StateReader *reader)
+{
+	uint64		n;
+
+	memcpy(&n, codec_read_bytes(reader, sizeof(n)), sizeof(n));
+	return (int64) pg_ntoh64(n);
+}
+
+static inline double
+codec_read_float8(StateReader *reader)
+{
+	union
+	{
+		int64		i;
+		double		d;
+	}			swap;
+
+	swap.i = codec_read_int64(reader);
+	return swap.d;
+}
 
 #endif							/* RETENTION_CODEC_H */

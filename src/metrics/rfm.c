@@ -38,30 +38,10 @@
 #include "base/composite.h"
 #include "base/exactsum.h"
 #include "base/scaled.h"
+#include "metrics/rfm.h"
 #include "retention.h"
 
-#define RFM_STATE_VERSION	3
-
-/* State kinds: the type of the order times and of the amounts */
-#define RFM_DATE			'd'
-#define RFM_TIMESTAMPTZ		't'
-#define RFM_NUMERIC			'n'
-#define RFM_FLOAT8			'f'
-
-typedef struct RfmState
-{
-	int64		as_of;			/* snapshot: days (date) or microseconds */
-	int64		first;			/* first order; only if frequency > 0 */
-	int64		last;			/* last order; only if frequency > 0 */
-	int64		frequency;		/* orders: rows with amount >= 0 */
-	int64		rows;			/* rows kept: orders and refunds */
-	int64		isum;			/* numeric: the amounts that fit, times 10^iscale */
-	ExactSum	fsum;			/* float8: the exact sum */
-	Numeric		nsum;			/* numeric: the amounts that did not fit, or NULL */
-	int32		iscale;			/* numeric: display scale of isum */
-	char		time_kind;		/* RFM_DATE or RFM_TIMESTAMPTZ */
-	char		amount_kind;	/* RFM_NUMERIC or RFM_FLOAT8 */
-} RfmState;
+#define RFM_STATE_VERSION	4
 
 /*
  * A finite time in the range of its type, as every row's order_at and
@@ -79,11 +59,13 @@ time_in_range(int64 t, char time_kind)
  * What is wrong with a state, or NULL when it is sound. Deserialize reports
  * it as an error; trans and combine assert it.
  */
-static const char *
+const char *
 rfm_state_problem(const RfmState *state)
 {
 	if (state->time_kind != RFM_DATE && state->time_kind != RFM_TIMESTAMPTZ)
 		return "an unknown time kind";
+	if (state->partial && state->time_kind != RFM_DATE)
+		return "a partial state of timestamps";
 	if (!time_in_range(state->as_of, state->time_kind) ||
 		(state->frequency > 0 && (!time_in_range(state->first, state->time_kind) ||
 								  !time_in_range(state->last, state->time_kind))))
@@ -94,6 +76,8 @@ rfm_state_problem(const RfmState *state)
 		return "negative counts";
 	if (state->frequency > 0 && !(state->first <= state->last && state->last <= state->as_of))
 		return "order times out of order";
+	if (state->partial && state->rows == 0)
+		return "no rows";
 	if (state->iscale < 0 || state->iscale > SCALED_MAX_DIGITS)
 		return "a scale out of range";
 	if (state->amount_kind == RFM_FLOAT8 && (state->isum != 0 || state->nsum != NULL))
@@ -172,14 +156,17 @@ current_as_of(FunctionCallInfo fcinfo, char time_kind)
 	return *cached;
 }
 
-static RfmState *
-new_state(MemoryContext aggcontext, char time_kind, char amount_kind, int64 as_of)
+/* A new, empty state in `context`; a partial one has no as_of yet. */
+RfmState *
+rfm_state_new(MemoryContext context, char time_kind, char amount_kind, int64 as_of,
+			  bool partial)
 {
-	RfmState   *state = MemoryContextAllocZero(aggcontext, sizeof(RfmState));
+	RfmState   *state = MemoryContextAllocZero(context, sizeof(RfmState));
 
 	state->time_kind = time_kind;
 	state->amount_kind = amount_kind;
 	state->as_of = as_of;
+	state->partial = partial;
 	return state;
 }
 
@@ -272,16 +259,17 @@ add_numeric(RfmState *state, Datum amount, MemoryContext aggcontext)
 }
 
 /*
- * The transition of all eight rfm aggregates: (order_at, amount [, as_of]).
+ * The transition of all eight rfm aggregates: (order_at, amount [, as_of]),
+ * and of rfm_partial (order_at, amount), whose as_of is its latest row.
  * Rows with a NULL argument are skipped; rows after as_of are ignored.
  * Inlined into each entry point, so the kinds are constants there.
  */
 static pg_attribute_always_inline Datum
-rfm_trans_common(FunctionCallInfo fcinfo, char time_kind, char amount_kind)
+rfm_trans_common(FunctionCallInfo fcinfo, char time_kind, char amount_kind, bool partial)
 {
 	MemoryContext aggcontext;
 	RfmState   *state = PG_ARGISNULL(0) ? NULL : (RfmState *) PG_GETARG_POINTER(0);
-	bool		explicit_as_of = PG_NARGS() > 3;
+	bool		explicit_as_of = !partial && PG_NARGS() > 3;
 	int64		order_at;
 	int64		as_of;
 	bool		is_order;
@@ -296,7 +284,15 @@ rfm_trans_common(FunctionCallInfo fcinfo, char time_kind, char amount_kind)
 		PG_RETURN_POINTER(state);
 	}
 
-	if (time_kind == RFM_DATE)
+	if (partial)
+	{
+		order_at = PG_GETARG_DATEADT(1);
+		check_finite_time(order_at, time_kind, "order_at");
+		as_of = state == NULL || order_at > state->as_of ? order_at : state->as_of;
+		if (state != NULL)
+			state->as_of = as_of;
+	}
+	else if (time_kind == RFM_DATE)
 	{
 		order_at = PG_GETARG_DATEADT(1);
 		as_of = explicit_as_of ? PG_GETARG_DATEADT(3) : current_as_of(fcinfo, time_kind);
@@ -310,7 +306,7 @@ rfm_trans_common(FunctionCallInfo fcinfo, char time_kind, char amount_kind)
 	if (state == NULL)
 	{
 		check_finite_time(as_of, time_kind, "as_of");
-		state = new_state(aggcontext, time_kind, amount_kind, as_of);
+		state = rfm_state_new(aggcontext, time_kind, amount_kind, as_of, partial);
 	}
 	else
 		check_same_as_of(state->as_of, as_of, time_kind);
@@ -346,40 +342,72 @@ PG_FUNCTION_INFO_V1(rfm_trans_date_numeric);
 Datum
 rfm_trans_date_numeric(PG_FUNCTION_ARGS)
 {
-	return rfm_trans_common(fcinfo, RFM_DATE, RFM_NUMERIC);
+	return rfm_trans_common(fcinfo, RFM_DATE, RFM_NUMERIC, false);
 }
 
 PG_FUNCTION_INFO_V1(rfm_trans_date_float8);
 Datum
 rfm_trans_date_float8(PG_FUNCTION_ARGS)
 {
-	return rfm_trans_common(fcinfo, RFM_DATE, RFM_FLOAT8);
+	return rfm_trans_common(fcinfo, RFM_DATE, RFM_FLOAT8, false);
 }
 
 PG_FUNCTION_INFO_V1(rfm_trans_timestamptz_numeric);
 Datum
 rfm_trans_timestamptz_numeric(PG_FUNCTION_ARGS)
 {
-	return rfm_trans_common(fcinfo, RFM_TIMESTAMPTZ, RFM_NUMERIC);
+	return rfm_trans_common(fcinfo, RFM_TIMESTAMPTZ, RFM_NUMERIC, false);
 }
 
 PG_FUNCTION_INFO_V1(rfm_trans_timestamptz_float8);
 Datum
 rfm_trans_timestamptz_float8(PG_FUNCTION_ARGS)
 {
-	return rfm_trans_common(fcinfo, RFM_TIMESTAMPTZ, RFM_FLOAT8);
+	return rfm_trans_common(fcinfo, RFM_TIMESTAMPTZ, RFM_FLOAT8, false);
+}
+
+/*
+ * rfm_partial_trans(internal, date, numeric|float8): transition of the
+ * rfm_partial aggregates, whose state's as_of is its latest row.
+ */
+PG_FUNCTION_INFO_V1(rfm_partial_trans_numeric);
+Datum
+rfm_partial_trans_numeric(PG_FUNCTION_ARGS)
+{
+	return rfm_trans_common(fcinfo, RFM_DATE, RFM_NUMERIC, true);
+}
+
+PG_FUNCTION_INFO_V1(rfm_partial_trans_float8);
+Datum
+rfm_partial_trans_float8(PG_FUNCTION_ARGS)
+{
+	return rfm_trans_common(fcinfo, RFM_DATE, RFM_FLOAT8, true);
 }
 
 /*
  * Merges src into dst (which lives in aggcontext). Both must have the same
  * as_of: a group that sees two snapshots is an error wherever it is split.
+ * Partial states keep the later of their latest rows. A numeric state and
+ * a float8 one do not merge (22023): the sum of one is exact in numeric,
+ * of the other exact in binary, and no result is both.
  */
-static void
-merge_states(RfmState *dst, const RfmState *src, MemoryContext aggcontext)
+void
+rfm_state_merge(RfmState *dst, const RfmState *src, MemoryContext aggcontext)
 {
-	if (dst->time_kind != src->time_kind || dst->amount_kind != src->amount_kind)
+	if (dst->time_kind != src->time_kind || dst->partial != src->partial)
 		elog(ERROR, "cannot combine rfm states of different kinds");
-	check_same_as_of(dst->as_of, src->as_of, dst->time_kind);
+	if (dst->amount_kind != src->amount_kind)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cannot merge an rfm state of numeric amounts with one of float8 amounts"),
+				 errdetail("The states were built from amounts of type %s and %s.",
+						   dst->amount_kind == RFM_NUMERIC ? "numeric" : "float8",
+						   src->amount_kind == RFM_NUMERIC ? "numeric" : "float8"),
+				 errhint("Build every partial state from the same amount type.")));
+	if (dst->partial)
+		dst->as_of = Max(dst->as_of, src->as_of);
+	else
+		check_same_as_of(dst->as_of, src->as_of, dst->time_kind);
 
 	if (src->frequency > 0)
 	{
@@ -426,30 +454,27 @@ rfm_combine(PG_FUNCTION_ARGS)
 	}
 	src = (RfmState *) PG_GETARG_POINTER(1);
 	if (PG_ARGISNULL(0))
-		dst = new_state(aggcontext, src->time_kind, src->amount_kind, src->as_of);
+		dst = rfm_state_new(aggcontext, src->time_kind, src->amount_kind, src->as_of,
+							src->partial);
 	else
 		dst = (RfmState *) PG_GETARG_POINTER(0);
-	merge_states(dst, src, aggcontext);
+	rfm_state_merge(dst, src, aggcontext);
 
 	AssertCheckRfmState(dst);
 	PG_RETURN_POINTER(dst);
 }
 
 /*
- * rfm_serialize(internal) returns bytea: aggregate serialize function.
- * Format version 2: version, kinds, scale, the six int64 fields, the
- * float8 sum (exactsum_send: first chunk, count, chunks), then the numeric
- * accumulator in numeric_send form if there is one.
+ * The serialized form of a state, which is also the stored form of
+ * rfm_state. Format version 4: version, kinds, scale, the six int64
+ * fields, the float8 sum (exactsum_send: first chunk, count, chunks), the
+ * numeric accumulator in numeric_send form if there is one, then the
+ * partial flag.
  */
-PG_FUNCTION_INFO_V1(rfm_serialize);
-Datum
-rfm_serialize(PG_FUNCTION_ARGS)
+bytea *
+rfm_state_write(const RfmState *state)
 {
-	RfmState   *state = (RfmState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
-
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "rfm_serialize called in non-aggregate context");
 
 	codec_begin_write(&buf, RFM_STATE_VERSION);
 	pq_sendbyte(&buf, state->time_kind);
@@ -465,24 +490,21 @@ rfm_serialize(PG_FUNCTION_ARGS)
 	pq_sendbyte(&buf, state->nsum != NULL);
 	if (state->nsum != NULL)
 		codec_write_numeric(&buf, state->nsum);
-	PG_RETURN_BYTEA_P(codec_end_write(&buf));
+	pq_sendbyte(&buf, state->partial);
+	return codec_end_write(&buf);
 }
 
 /*
- * rfm_deserialize(bytea, internal) returns internal: aggregate deserialize
- * function. Every length and field is checked; bad bytes are an error.
+ * The state that rfm_state_write wrote, in the current memory context.
+ * Every length and field is checked; bad bytes are an error (22P03).
  */
-PG_FUNCTION_INFO_V1(rfm_deserialize);
-Datum
-rfm_deserialize(PG_FUNCTION_ARGS)
+RfmState *
+rfm_state_read(bytea *bytes)
 {
-	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
 	StateReader reader;
 	RfmState   *state;
 	const char *problem;
-
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "rfm_deserialize called in non-aggregate context");
+	uint8		partial;
 
 	codec_begin_read(&reader, bytes, RFM_STATE_VERSION, "rfm");
 	state = palloc0(sizeof(RfmState));
@@ -506,10 +528,37 @@ rfm_deserialize(PG_FUNCTION_ARGS)
 		default:
 			codec_corrupt(&reader, "an invalid numeric flag");
 	}
+	partial = codec_read_uint8(&reader);
+	if (partial > 1)
+		codec_corrupt(&reader, "an invalid partial flag");
+	state->partial = partial;
 	codec_end_read(&reader);
 	if ((problem = rfm_state_problem(state)) != NULL)
 		codec_corrupt(&reader, problem);
-	PG_RETURN_POINTER(state);
+	return state;
+}
+
+/* rfm_serialize(internal) returns bytea: aggregate serialize function. */
+PG_FUNCTION_INFO_V1(rfm_serialize);
+Datum
+rfm_serialize(PG_FUNCTION_ARGS)
+{
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "rfm_serialize called in non-aggregate context");
+	PG_RETURN_BYTEA_P(rfm_state_write((RfmState *) PG_GETARG_POINTER(0)));
+}
+
+/*
+ * rfm_deserialize(bytea, internal) returns internal: aggregate deserialize
+ * function. Every length and field is checked; bad bytes are an error.
+ */
+PG_FUNCTION_INFO_V1(rfm_deserialize);
+Datum
+rfm_deserialize(PG_FUNCTION_ARGS)
+{
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "rfm_deserialize called in non-aggregate context");
+	PG_RETURN_POINTER(rfm_state_read(PG_GETARG_BYTEA_PP(0)));
 }
 
 /*
@@ -539,11 +588,23 @@ Datum
 rfm_final(PG_FUNCTION_ARGS)
 {
 	RfmState   *state = PG_ARGISNULL(0) ? NULL : (RfmState *) PG_GETARG_POINTER(0);
-	Datum		values[4];
-	bool		nulls[4] = {false, false, false, false};
 
 	if (state == NULL || state->rows == 0)
 		PG_RETURN_NULL();
+	return rfm_state_result(fcinfo, state);
+}
+
+/*
+ * The rfm composite of a state with rows, at its as_of; recency and tenure
+ * are NULL when the kept rows are all refunds.
+ */
+Datum
+rfm_state_result(FunctionCallInfo fcinfo, const RfmState *state)
+{
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+
+	Assert(state->rows > 0);
 
 	if (state->frequency > 0)
 	{
@@ -563,5 +624,19 @@ rfm_final(PG_FUNCTION_ARGS)
 			sum = numeric_add_opt_error(sum, state->nsum, NULL);
 		values[2] = NumericGetDatum(sum);
 	}
-	PG_RETURN_DATUM(composite_result(fcinfo, 4, values, nulls));
+	return composite_result(fcinfo, 4, values, nulls);
+}
+
+/*
+ * rfm_partial_final(internal) returns rfm_state: the final function of
+ * rfm_partial and rfm_rollup, the stored form of the state; NULL for a
+ * group with no row.
+ */
+PG_FUNCTION_INFO_V1(rfm_partial_final);
+Datum
+rfm_partial_final(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_BYTEA_P(rfm_state_write((RfmState *) PG_GETARG_POINTER(0)));
 }

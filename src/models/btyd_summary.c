@@ -54,35 +54,14 @@
 #include "base/exactsum.h"
 #include "base/scaled.h"
 #include "base/time_unit.h"
+#include "models/btyd_summary.h"
 #include "retention.h"
-
-/* Purchase days held inside the state before the list moves out of it. */
-#define BTYD_INLINE_DAYS	8
 
 /* The most list entries one allocation can hold. */
 #define BTYD_MAX_DAYS		((int32) (MaxAllocSize / sizeof(int32)))
 
 /* First byte of the serialized state; bump on any layout change. */
-#define BTYD_STATE_VERSION	3
-
-/*
- * One customer's aggregation state. days[] holds k (days before as_of) of
- * every purchase seen, possibly repeated; first_day is their maximum, -1
- * before the first purchase. first_sum is the total of the orders on
- * first_day, repeat_sum that of all the others.
- */
-typedef struct BtydState
-{
-	int64		as_of;			/* DateADT or TimestampTz, as given */
-	ExactSum	first_sum;
-	ExactSum	repeat_sum;
-	int32		first_day;
-	int32		ndays;			/* entries used in days[] */
-	int32		maxdays;		/* entries allocated in days[] */
-	uint8		unit;			/* a TimeUnit: day, week or month */
-	int32	   *days;			/* inline_days or an allocation */
-	int32		inline_days[BTYD_INLINE_DAYS];
-} BtydState;
+#define BTYD_STATE_VERSION	4
 
 #ifdef USE_ASSERT_CHECKING
 /* The invariants every function leaves the state in. */
@@ -107,17 +86,24 @@ AssertCheckBtydState(const BtydState *state)
 	Assert(exactsum_problem(&state->repeat_sum) == NULL);
 	Assert(state->ndays > 0 ||
 		   (exactsum_is_zero(&state->first_sum) && exactsum_is_zero(&state->repeat_sum)));
+	Assert(!state->partial || (state->as_of == BTYD_PARTIAL_ANCHOR && state->ndays > 0 &&
+							   state->unit == TIME_UNIT_DAY));
 }
 #else
 #define AssertCheckBtydState(state) ((void) 0)
 #endif
 
-/* A new, empty state in the given context. */
-static BtydState *
-state_create(MemoryContext context, int64 as_of, uint8 unit)
+/*
+ * A new, empty state in the given context. A partial state (btyd_partial)
+ * counts days back from BTYD_PARTIAL_ANCHOR, so its days never move.
+ */
+BtydState *
+btyd_state_create(MemoryContext context, int64 as_of, uint8 unit, bool partial)
 {
 	BtydState  *state = MemoryContextAlloc(context, sizeof(BtydState));
 
+	state->partial = partial;
+	state->latest = 0;
 	state->as_of = as_of;
 	exactsum_init(&state->first_sum);
 	exactsum_init(&state->repeat_sum);
@@ -286,7 +272,7 @@ trans_common(FunctionCallInfo fcinfo, BtydState *state, int64 as_of, uint8 unit,
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		elog(ERROR, "btyd_summary_trans called in non-aggregate context");
 	if (state == NULL)
-		state = state_create(aggcontext, as_of, unit);
+		state = btyd_state_create(aggcontext, as_of, unit, false);
 	else
 		check_same_group(state, as_of, unit);
 	if (k >= 0)
@@ -441,9 +427,23 @@ btyd_summary_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(left);
 	}
 	if (left == NULL)
-		left = state_create(aggcontext, right->as_of, right->unit);
-	else
-		check_same_group(left, right->as_of, right->unit);
+		left = btyd_state_create(aggcontext, right->as_of, right->unit, right->partial);
+	btyd_state_merge(left, right, aggcontext);
+	PG_RETURN_POINTER(left);
+}
+
+/*
+ * Merges right into left (in `context`): the same as_of and unit (22023
+ * otherwise); purchases on the same day merge into one.
+ */
+void
+btyd_state_merge(BtydState *left, const BtydState *right, MemoryContext aggcontext)
+{
+	if (left->partial != right->partial)
+		elog(ERROR, "cannot combine btyd_summary states of different kinds");
+	check_same_group(left, right->as_of, right->unit);
+	if (left->partial)
+		left->latest = Max(left->latest, right->latest);
 
 	if (right->first_day > left->first_day)
 	{
@@ -466,70 +466,79 @@ btyd_summary_combine(PG_FUNCTION_ARGS)
 	for (int32 i = 0; i < right->ndays; i++)
 		state_add_day(left, right->days[i], aggcontext);
 	AssertCheckBtydState(left);
-	PG_RETURN_POINTER(left);
 }
 
 /*
- * btyd_summary_serialize(internal) returns bytea
- *
- * Layout (network byte order), format version 2: version byte, unit
- * byte, as_of int64, first_day int32, ndays int32, ndays int32 days, then
- * first_sum and repeat_sum (exactsum_send: first chunk, count, chunks).
+ * The serialized form of a state, which is also the stored form of
+ * btyd_state. Layout (network byte order), format version 4: version
+ * byte, unit byte, partial byte, as_of int64, latest int64, first_day
+ * int32, ndays int32, ndays int32 days, then first_sum and repeat_sum
+ * (exactsum_send: first chunk, count, chunks).
  */
-PG_FUNCTION_INFO_V1(btyd_summary_serialize);
-Datum
-btyd_summary_serialize(PG_FUNCTION_ARGS)
+bytea *
+btyd_state_write(const BtydState *state)
 {
-	BtydState  *state = (BtydState *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "btyd_summary_serialize called in non-aggregate context");
 	codec_begin_write(&buf, BTYD_STATE_VERSION);
 	pq_sendbyte(&buf, state->unit);
+	pq_sendbyte(&buf, state->partial);
 	pq_sendint64(&buf, state->as_of);
+	pq_sendint64(&buf, state->latest);
 	pq_sendint32(&buf, state->first_day);
 	pq_sendint32(&buf, state->ndays);
 	for (int32 i = 0; i < state->ndays; i++)
 		pq_sendint32(&buf, state->days[i]);
 	exactsum_send(&buf, &state->first_sum);
 	exactsum_send(&buf, &state->repeat_sum);
-	PG_RETURN_BYTEA_P(codec_end_write(&buf));
+	return codec_end_write(&buf);
 }
 
 /*
- * btyd_summary_deserialize(bytea, internal) returns internal
- *
- * Rebuilds a state in the current memory context, checking the version,
- * every length and every invariant of the state.
+ * The state btyd_state_write wrote, rebuilt in the current memory context,
+ * checking the version, every length and every invariant of the state.
  */
-PG_FUNCTION_INFO_V1(btyd_summary_deserialize);
-Datum
-btyd_summary_deserialize(PG_FUNCTION_ARGS)
+BtydState *
+btyd_state_read(bytea *bytes)
 {
-	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
 	StateReader reader;
 	BtydState  *state;
 	uint8		unit;
+	uint8		partial;
 	int64		as_of;
+	int64		latest;
 	int32		first_day;
 	int32		ndays;
 	int32		max = -1;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "btyd_summary_deserialize called in non-aggregate context");
 	codec_begin_read(&reader, bytes, BTYD_STATE_VERSION, "btyd_summary");
 	unit = codec_read_uint8(&reader);
 	if (unit != TIME_UNIT_DAY && unit != TIME_UNIT_WEEK && unit != TIME_UNIT_MONTH)
 		codec_corrupt(&reader, "an unknown unit");
+	partial = codec_read_uint8(&reader);
+	if (partial > 1)
+		codec_corrupt(&reader, "an invalid partial flag");
 	as_of = codec_read_int64(&reader);
+	latest = codec_read_int64(&reader);
 	first_day = codec_read_int32(&reader);
 	ndays = codec_read_int32(&reader);
 	if (ndays < 0 || ndays > BTYD_MAX_DAYS)
 		codec_corrupt(&reader, "an invalid day count");
 	codec_check_count(&reader, (uint64) ndays, sizeof(int32));
+	if (partial)
+	{
+		/* a partial state: its days count back from the anchor, latest is a day */
+		if (as_of != BTYD_PARTIAL_ANCHOR || unit != TIME_UNIT_DAY || ndays == 0)
+			codec_corrupt(&reader, "an invalid partial state header");
+		if (latest < (int64) BTYD_PARTIAL_ANCHOR - PG_INT32_MAX || latest > BTYD_PARTIAL_ANCHOR ||
+			!IS_VALID_DATE((DateADT) latest))
+			codec_corrupt(&reader, "a latest order out of range");
+	}
+	else if (latest != 0)
+		codec_corrupt(&reader, "a latest order in a complete state");
 
-	state = state_create(CurrentMemoryContext, as_of, unit);
+	state = btyd_state_create(CurrentMemoryContext, as_of, unit, partial);
+	state->latest = latest;
 	if (ndays > BTYD_INLINE_DAYS)
 	{
 		state->days = palloc(ndays * sizeof(int32));
@@ -541,11 +550,15 @@ btyd_summary_deserialize(PG_FUNCTION_ARGS)
 
 		if (k < 0)
 			codec_corrupt(&reader, "a negative day");
+		if (partial && k < BTYD_PARTIAL_ANCHOR - latest)
+			codec_corrupt(&reader, "a purchase after its latest order");
 		state->days[i] = k;
 		max = Max(max, k);
 	}
 	if (max != first_day)
 		codec_corrupt(&reader, "a first day that is not its earliest purchase");
+	if (partial && (int64) BTYD_PARTIAL_ANCHOR - first_day < -(int64) POSTGRES_EPOCH_JDATE)
+		codec_corrupt(&reader, "a purchase before the first valid date");
 	exactsum_recv(&reader, &state->first_sum);
 	exactsum_recv(&reader, &state->repeat_sum);
 	if (ndays == 0 && (!exactsum_is_zero(&state->first_sum) || !exactsum_is_zero(&state->repeat_sum)))
@@ -554,27 +567,39 @@ btyd_summary_deserialize(PG_FUNCTION_ARGS)
 	state->ndays = ndays;
 	codec_end_read(&reader);
 	AssertCheckBtydState(state);
-	PG_RETURN_POINTER(state);
+	return state;
+}
+
+/* btyd_summary_serialize(internal) returns bytea */
+PG_FUNCTION_INFO_V1(btyd_summary_serialize);
+Datum
+btyd_summary_serialize(PG_FUNCTION_ARGS)
+{
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "btyd_summary_serialize called in non-aggregate context");
+	PG_RETURN_BYTEA_P(btyd_state_write((BtydState *) PG_GETARG_POINTER(0)));
+}
+
+/* btyd_summary_deserialize(bytea, internal) returns internal */
+PG_FUNCTION_INFO_V1(btyd_summary_deserialize);
+Datum
+btyd_summary_deserialize(PG_FUNCTION_ARGS)
+{
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "btyd_summary_deserialize called in non-aggregate context");
+	PG_RETURN_POINTER(btyd_state_read(PG_GETARG_BYTEA_PP(0)));
 }
 
 /*
  * btyd_summary_final(internal) returns btyd_summary
  *
  * The summary of the state; NULL when no order fell on or before as_of.
- * The state is not changed: the days are counted in a copy.
  */
 PG_FUNCTION_INFO_V1(btyd_summary_final);
 Datum
 btyd_summary_final(PG_FUNCTION_ARGS)
 {
 	BtydState  *state;
-	int32		stack_days[BTYD_INLINE_DAYS * 8];
-	int32	   *days;
-	int32		ndistinct;
-	int32		last_day;
-	double		u;
-	Datum		values[4];
-	bool		nulls[4] = {false, false, false, false};
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
@@ -582,21 +607,113 @@ btyd_summary_final(PG_FUNCTION_ARGS)
 	if (state->ndays == 0)
 		PG_RETURN_NULL();
 	AssertCheckBtydState(state);
+	return btyd_state_result(fcinfo, state, 0, (TimeUnit) state->unit);
+}
 
+/*
+ * The btyd_summary composite of a state with purchases, its days counted
+ * back from `shift` days before its as_of (every day must be >= shift), in
+ * `unit`. The state is not changed: the days are counted in a copy.
+ */
+Datum
+btyd_state_result(FunctionCallInfo fcinfo, const BtydState *state, int32 shift, TimeUnit unit)
+{
+	int32		stack_days[BTYD_INLINE_DAYS * 8];
+	int32	   *days;
+	int32		ndistinct;
+	int32		last_day;
+	int32		first_day = state->first_day - shift;
+	double		u;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+
+	Assert(state->ndays > 0);
 	days = state->ndays <= (int32) lengthof(stack_days) ? stack_days :
 		palloc(state->ndays * sizeof(int32));
 	memcpy(days, state->days, state->ndays * sizeof(int32));
 	ndistinct = sort_unique_days(days, state->ndays);
-	last_day = days[0];
+	last_day = days[0] - shift;
+	Assert(last_day >= 0);
 	Assert(days[ndistinct - 1] == state->first_day);
 
-	u = time_unit_days(state->unit);
+	u = time_unit_days(unit);
 	values[0] = Int32GetDatum(ndistinct - 1);
-	values[1] = Float8GetDatum((double) (state->first_day - last_day) / u);
-	values[2] = Float8GetDatum((double) state->first_day / u);
+	values[1] = Float8GetDatum((double) (first_day - last_day) / u);
+	values[2] = Float8GetDatum((double) first_day / u);
 	values[3] = Float8GetDatum(ndistinct > 1 ?
 							   exactsum_value(&state->repeat_sum) / (double) (ndistinct - 1) : 0.0);
 	if (days != stack_days)
 		pfree(days);
-	PG_RETURN_DATUM(composite_result(fcinfo, 4, values, nulls));
+	return composite_result(fcinfo, 4, values, nulls);
+}
+
+/*
+ * One row of btyd_partial: the state after it, counting days back from
+ * BTYD_PARTIAL_ANCHOR. A row with a NULL argument is skipped.
+ */
+static inline Datum
+partial_row(FunctionCallInfo fcinfo, bool numeric_amount)
+{
+	MemoryContext aggcontext;
+	BtydState  *state = PG_ARGISNULL(0) ? NULL : (BtydState *) PG_GETARG_POINTER(0);
+	DateADT		order_at;
+	double		amount;
+	int64		k;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "btyd_partial_trans called in non-aggregate context");
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	{
+		if (state == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(state);
+	}
+	amount = numeric_amount ? numeric_amount_value(PG_GETARG_DATUM(2)) :
+		amount_value(PG_GETARG_FLOAT8(2));
+	order_at = PG_GETARG_DATEADT(1);
+	k = date_offset(order_at, BTYD_PARTIAL_ANCHOR);
+	if (state == NULL)
+	{
+		state = btyd_state_create(aggcontext, BTYD_PARTIAL_ANCHOR, TIME_UNIT_DAY, true);
+		state->latest = order_at;
+	}
+	else
+		state->latest = Max(state->latest, order_at);
+	/* every finite date is on or before the anchor, and fewer than 2^31 days from it */
+	Assert(k >= 0 && k <= PG_INT32_MAX);
+	state_add(state, (int32) k, amount, aggcontext);
+	AssertCheckBtydState(state);
+	PG_RETURN_POINTER(state);
+}
+
+/*
+ * btyd_partial_trans(internal, date, numeric|float8) returns internal:
+ * transition of btyd_partial. Not STRICT: a row with a NULL is skipped.
+ */
+PG_FUNCTION_INFO_V1(btyd_partial_trans_numeric);
+Datum
+btyd_partial_trans_numeric(PG_FUNCTION_ARGS)
+{
+	return partial_row(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(btyd_partial_trans_float8);
+Datum
+btyd_partial_trans_float8(PG_FUNCTION_ARGS)
+{
+	return partial_row(fcinfo, false);
+}
+
+/*
+ * btyd_partial_final(internal) returns btyd_state: final function of
+ * btyd_partial and btyd_rollup, the stored form of the state; NULL for a
+ * group with no purchase.
+ */
+PG_FUNCTION_INFO_V1(btyd_partial_final);
+Datum
+btyd_partial_final(PG_FUNCTION_ARGS)
+{
+	if (PG_ARGISNULL(0) || ((BtydState *) PG_GETARG_POINTER(0))->ndays == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_BYTEA_P(btyd_state_write((BtydState *) PG_GETARG_POINTER(0)));
 }
