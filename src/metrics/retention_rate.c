@@ -79,6 +79,23 @@ check_retention_counts(int64 start_count, int64 end_count, int64 new_count)
 }
 
 /*
+ * The checked counts of a retention_rate or churn_rate call: *start and
+ * *retained = end - new; false when start is 0, where no rate exists.
+ */
+static bool
+period_counts(FunctionCallInfo fcinfo, int64 *start, int64 *retained)
+{
+	int64		start_count = PG_GETARG_INT64(0);
+	int64		end_count = PG_GETARG_INT64(1);
+	int64		new_count = PG_GETARG_INT64(2);
+
+	check_retention_counts(start_count, end_count, new_count);
+	*start = start_count;
+	*retained = end_count - new_count;
+	return start_count != 0;
+}
+
+/*
  * retention_rate(start_count, end_count, new_count) returns float8
  *
  * (E - N) / S as a fraction; NULL when S = 0, where no rate exists.
@@ -87,15 +104,12 @@ PG_FUNCTION_INFO_V1(retention_rate);
 Datum
 retention_rate(PG_FUNCTION_ARGS)
 {
-	int64		start_count = PG_GETARG_INT64(0);
-	int64		end_count = PG_GETARG_INT64(1);
-	int64		new_count = PG_GETARG_INT64(2);
+	int64		start;
+	int64		retained;
 
-	check_retention_counts(start_count, end_count, new_count);
-	if (start_count == 0)
+	if (!period_counts(fcinfo, &start, &retained))
 		PG_RETURN_NULL();
-
-	PG_RETURN_FLOAT8((double) (end_count - new_count) / (double) start_count);
+	PG_RETURN_FLOAT8((double) retained / (double) start);
 }
 
 /*
@@ -108,16 +122,12 @@ PG_FUNCTION_INFO_V1(churn_rate);
 Datum
 churn_rate(PG_FUNCTION_ARGS)
 {
-	int64		start_count = PG_GETARG_INT64(0);
-	int64		end_count = PG_GETARG_INT64(1);
-	int64		new_count = PG_GETARG_INT64(2);
+	int64		start;
+	int64		retained;
 
-	check_retention_counts(start_count, end_count, new_count);
-	if (start_count == 0)
+	if (!period_counts(fcinfo, &start, &retained))
 		PG_RETURN_NULL();
-
-	PG_RETURN_FLOAT8((double) (start_count - (end_count - new_count)) /
-					 (double) start_count);
+	PG_RETURN_FLOAT8((double) (start - retained) / (double) start);
 }
 
 /*

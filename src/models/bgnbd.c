@@ -140,10 +140,20 @@ bgnbd_loglik(const void *data, const double *params, double *grad)
 	return sum;
 }
 
+/* The start of a fit (btyd_fit_start): r = a = b = 1, alpha for the rate. */
+static bool
+bgnbd_start(const void *data, double *theta)
+{
+	double		mean_t;
+
+	return btyd_fit_start((const FitRows *) data, theta, &mean_t);
+}
+
 /* BG/NBD for the fit driver. */
 static const FitModel bgnbd_model_spec = {
 	.nparams = BGNBD_NPARAMS,
 	.loglik = bgnbd_loglik,
+	.start = bgnbd_start,
 	.has_gradient = true,
 	.counts_customers = true,
 };
@@ -161,14 +171,7 @@ PG_FUNCTION_INFO_V1(bgnbd_fit_final);
 Datum
 bgnbd_fit_final(PG_FUNCTION_ARGS)
 {
-	FitRows    *rows = fit_rows(fcinfo, FIT_BTYD);
-	double		theta[BGNBD_NPARAMS];
-	bool		repeat;
-
-	if (rows == NULL)
-		PG_RETURN_NULL();
-	btyd_fit_start(rows, theta, &repeat);
-	PG_RETURN_DATUM(fit_rows_final(fcinfo, &bgnbd_model_spec, rows, theta, repeat));
+	return fit_aggregate_final(fcinfo, &bgnbd_model_spec, FIT_BTYD);
 }
 
 /* Names of the inputs of the accessors, for the detail of their errors. */

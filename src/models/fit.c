@@ -147,23 +147,27 @@ fit_result(FunctionCallInfo fcinfo, const FitModel *model,
 }
 
 /*
- * The final step of a fit aggregate: the model fitted to the rows from the
- * log-parameters theta, as its composite; converged also needs
- * `identified`, the model's own condition for a maximum to exist (BG/NBD
- * and Pareto/NBD: some repeat purchase).
+ * The final function of a fit aggregate whose state holds rows of the
+ * given FitKind: the model fitted to the rows from its start, as its
+ * composite; NULL when the state holds no row.
  */
 Datum
-fit_rows_final(FunctionCallInfo fcinfo, const FitModel *model,
-			   const FitRows *rows, double *theta, bool identified)
+fit_aggregate_final(FunctionCallInfo fcinfo, const FitModel *model, int kind)
 {
+	FitRows    *rows = fit_rows(fcinfo, (FitKind) kind);
 	FitProblem	problem;
 	FitOutcome	outcome;
+	double		theta[OPTIM_MAX_PARAMS];
+	bool		identified;
 
+	if (rows == NULL)
+		PG_RETURN_NULL();
+	identified = model->start(rows, theta);
 	problem.model = model;
 	problem.data = rows;
 	problem.customers = (double) rows->customers;
 	problem.penalizer = rows->penalizer;
 	fit_maximize(&problem, theta, &outcome);
 	outcome.converged = outcome.converged && identified;
-	return fit_result(fcinfo, model, &outcome, rows->customers);
+	PG_RETURN_DATUM(fit_result(fcinfo, model, &outcome, rows->customers));
 }

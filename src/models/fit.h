@@ -26,11 +26,19 @@
 typedef double (*fit_loglik) (const void *data, const double *params,
 							  double *grad);
 
+/*
+ * The log-parameters a fit of the data starts from, into theta; false when
+ * the data cannot identify the model (no maximum exists: the fit then
+ * reports converged = false).
+ */
+typedef bool (*fit_start) (const void *data, double *theta);
+
 /* A model as the driver sees it: one static const per model. */
 typedef struct FitModel
 {
 	int			nparams;
 	fit_loglik	loglik;
+	fit_start	start;
 	bool		has_gradient;	/* else the optimiser is derivative-free */
 	int			polish_runs;	/* optimiser restarts from its own result */
 	bool		may_fail;		/* loglik may be NaN near an optimum: check
@@ -68,9 +76,7 @@ extern void fit_maximize(const FitProblem *problem, double *theta,
 extern Datum fit_result(FunctionCallInfo fcinfo, const FitModel *model,
 						const FitOutcome *outcome, int64 customers);
 
-struct FitRows;
-extern Datum fit_rows_final(FunctionCallInfo fcinfo, const FitModel *model,
-							const struct FitRows *rows, double *theta,
-							bool identified);
+extern Datum fit_aggregate_final(FunctionCallInfo fcinfo, const FitModel *model,
+								int kind);
 
 #endif							/* RETENTION_FIT_H */

@@ -162,12 +162,12 @@ fit_check_penalizer_not_null(FunctionCallInfo fcinfo, int argno)
 /*
  * The start of a BG/NBD or Pareto/NBD fit, in log-parameters: r and the
  * third and fourth parameters 1, alpha for a purchase rate near the
- * observed one. Returns the mean age of the customers (Pareto/NBD starts
- * beta there) and sets *repeat whether anyone made a repeat purchase,
- * without which neither model has a maximum.
+ * observed one; *mean_t is the customers' mean age (Pareto/NBD starts
+ * beta there). False when nobody made a repeat purchase: neither model
+ * has a maximum then.
  */
-double
-btyd_fit_start(const FitRows *rows, double *theta, bool *repeat)
+bool
+btyd_fit_start(const FitRows *rows, double *theta, double *mean_t)
 {
 	double		sum_frequency = 0.0;
 	double		sum_t = 0.0;
@@ -181,8 +181,8 @@ btyd_fit_start(const FitRows *rows, double *theta, bool *repeat)
 	theta[1] = log(sum_t / (sum_frequency + (double) rows->customers));
 	theta[2] = 0.0;
 	theta[3] = 0.0;
-	*repeat = sum_frequency > 0.0;
-	return sum_t / (double) rows->customers;
+	*mean_t = sum_t / (double) rows->customers;
+	return sum_frequency > 0.0;
 }
 
 /* The aggregate state of fcinfo's first argument, created on first use. */

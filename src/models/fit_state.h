@@ -31,6 +31,6 @@ typedef struct FitRows
 } FitRows;
 
 extern FitRows *fit_rows(FunctionCallInfo fcinfo, FitKind kind);
-extern double btyd_fit_start(const FitRows *rows, double *theta, bool *repeat);
+extern bool btyd_fit_start(const FitRows *rows, double *theta, double *mean_t);
 
 #endif							/* RETENTION_FIT_STATE_H */

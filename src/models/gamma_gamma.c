@@ -102,10 +102,26 @@ gamma_gamma_loglik(const void *data, const double *params, double *grad)
 	return sum;
 }
 
+/* The start of a fit: p = q = 1, v = the mean spend. */
+static bool
+gamma_gamma_start(const void *data, double *theta)
+{
+	const FitRows *rows = (const FitRows *) data;
+	double		sum_m = 0.0;
+
+	for (int64 i = 0; i < rows->nrows; i++)
+		sum_m += rows->weight[i] * rows->values[1][i];
+	theta[0] = 0.0;
+	theta[1] = 0.0;
+	theta[2] = log(sum_m / (double) rows->customers);
+	return true;
+}
+
 /* Gamma-Gamma for the fit driver. */
 static const FitModel gamma_gamma_model_spec = {
 	.nparams = GG_NPARAMS,
 	.loglik = gamma_gamma_loglik,
+	.start = gamma_gamma_start,
 	.has_gradient = true,
 	.counts_customers = true,
 };
@@ -122,18 +138,7 @@ PG_FUNCTION_INFO_V1(gamma_gamma_fit_final);
 Datum
 gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 {
-	FitRows    *rows = fit_rows(fcinfo, FIT_SPEND);
-	double		theta[GG_NPARAMS];
-	double		sum_m = 0.0;
-
-	if (rows == NULL)
-		PG_RETURN_NULL();
-	for (int64 i = 0; i < rows->nrows; i++)
-		sum_m += rows->weight[i] * rows->values[1][i];
-	theta[0] = 0.0;
-	theta[1] = 0.0;
-	theta[2] = log(sum_m / (double) rows->customers);
-	PG_RETURN_DATUM(fit_rows_final(fcinfo, &gamma_gamma_model_spec, rows, theta, true));
+	return fit_aggregate_final(fcinfo, &gamma_gamma_model_spec, FIT_SPEND);
 }
 
 /* The gamma_gamma composite's parameters; false when one is NULL. */

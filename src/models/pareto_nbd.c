@@ -127,6 +127,17 @@ pareto_nbd_fit_loglik(const void *data, const double *params, double *grad)
 	return pareto_nbd_loglik((const FitRows *) data, params, PNBD_FIT_MAX_TERMS);
 }
 
+/* The start of a fit: r = s = 1, alpha for the observed rate, beta = mean age. */
+static bool
+pareto_nbd_start(const void *data, double *theta)
+{
+	double		mean_t;
+	bool		identified = btyd_fit_start((const FitRows *) data, theta, &mean_t);
+
+	theta[3] = log(mean_t);
+	return identified;
+}
+
 /*
  * Pareto/NBD for the fit driver: derivative-free (the gradient would need
  * derivatives of 2F1 in its parameters), polished by one restart, and its
@@ -137,6 +148,7 @@ pareto_nbd_fit_loglik(const void *data, const double *params, double *grad)
 static const FitModel pareto_nbd_model_spec = {
 	.nparams = PNBD_NPARAMS,
 	.loglik = pareto_nbd_fit_loglik,
+	.start = pareto_nbd_start,
 	.has_gradient = false,
 	.polish_runs = 1,
 	.may_fail = true,
@@ -155,15 +167,7 @@ PG_FUNCTION_INFO_V1(pareto_nbd_fit_final);
 Datum
 pareto_nbd_fit_final(PG_FUNCTION_ARGS)
 {
-	FitRows    *rows = fit_rows(fcinfo, FIT_BTYD);
-	double		theta[PNBD_NPARAMS];
-	bool		repeat;
-
-	if (rows == NULL)
-		PG_RETURN_NULL();
-	/* start: r = s = 1, alpha for the observed rate, beta = mean age */
-	theta[3] = log(btyd_fit_start(rows, theta, &repeat));
-	PG_RETURN_DATUM(fit_rows_final(fcinfo, &pareto_nbd_model_spec, rows, theta, repeat));
+	return fit_aggregate_final(fcinfo, &pareto_nbd_model_spec, FIT_BTYD);
 }
 
 /* Names of the inputs of the accessors, for the detail of their errors. */

@@ -104,10 +104,20 @@ sbg_loglik(const void *data, const double *params, double *grad)
 	return sum;
 }
 
+/* The start of a fit: alpha = beta = 1. */
+static bool
+sbg_start(const void *data, double *theta)
+{
+	theta[0] = 0.0;
+	theta[1] = 0.0;
+	return true;
+}
+
 /* The sBG model for the fit driver; a cohort has no customer count. */
 static const FitModel sbg_model_spec = {
 	.nparams = SBG_NPARAMS,
 	.loglik = sbg_loglik,
+	.start = sbg_start,
 	.has_gradient = true,
 	.counts_customers = false,
 };
@@ -164,7 +174,7 @@ sbg_fit(PG_FUNCTION_ARGS)
 	SbgData		data;
 	FitProblem	problem;
 	FitOutcome	outcome;
-	double		theta[SBG_NPARAMS] = {0.0, 0.0};
+	double		theta[SBG_NPARAMS];
 
 	if (ARR_NDIM(array) > 1)
 		sbg_bad_survivors("survivors must be a one-dimensional array",
@@ -199,6 +209,7 @@ sbg_fit(PG_FUNCTION_ARGS)
 	problem.data = &data;
 	problem.customers = (double) survivors[0];
 	problem.penalizer = 0.0;
+	sbg_start(&data, theta);
 	fit_maximize(&problem, theta, &outcome);
 
 	/*
