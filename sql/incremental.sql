@@ -1,4 +1,6 @@
--- The examples of doc/incremental.md, as they read there.
+-- incremental: the examples of doc/incremental.md, as they read there
+-- (storable rfm_state and btyd_state: partial, rollup, merge, the as_of
+-- rule, numeric and float8 states, the text form); tables dropped at the end.
 CREATE TABLE orders (customer_id bigint, order_date date, amount numeric);
 INSERT INTO orders VALUES
     (1, '2024-01-05', 10.50), (1, '2024-01-05', 2.25), (1, '2024-02-10', 7.00),
@@ -45,3 +47,5 @@ SELECT rfm_partial(date '2024-01-01', 1.5);
 SELECT rfm('04646e01000000000000223e000000000000223e000000000000223e00000000000000010000000000000001000000000000000f000000000001'::rfm_state,
            date '2024-01-31');
 SELECT 'not hex'::rfm_state;
+
+DROP TABLE orders, monthly, customer_state, new_orders;

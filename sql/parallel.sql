@@ -32,7 +32,14 @@ FROM generate_series(1, 60000) AS s;
 CREATE TABLE parallel_summaries AS
 SELECT customer_id, (btyd_summary(order_at, amount, date '2024-01-01' + 273, 'week')).*
 FROM simulate_orders(8000, 3) GROUP BY customer_id;
-ANALYZE parallel_orders, parallel_subscriptions, parallel_summaries;
+-- monthly partial states per customer (DESIGN section 9), scanned in
+-- parallel by the rollups (over 16 groups of customers, so that the
+-- planner takes a partial plan)
+CREATE TABLE parallel_states AS
+SELECT customer_id, customer_id % 16 AS part, date_trunc('month', order_date) AS month,
+       rfm_partial(order_date, amount) AS rfm, btyd_partial(order_date, amount) AS btyd
+FROM parallel_orders GROUP BY customer_id, date_trunc('month', order_date);
+ANALYZE parallel_orders, parallel_subscriptions, parallel_summaries, parallel_states;
 
 CREATE TABLE parallel_cases (agg regprocedure, query text);
 INSERT INTO parallel_cases VALUES
@@ -121,7 +128,25 @@ INSERT INTO parallel_cases VALUES
    FROM (SELECT customer_id, btyd_summary(order_at, amount, timestamptz '2026-01-01', 'month') AS s FROM parallel_orders GROUP BY customer_id) AS g$$),
 ('btyd_summary(timestamptz,float8,timestamptz,time_unit)',
  $$SELECT md5(string_agg(format('%s %s %s %s %s', customer_id, (s).frequency, (s).recency, (s).t, round((s).monetary_value::numeric, 6)), ',' ORDER BY customer_id))
-   FROM (SELECT customer_id, btyd_summary(order_at, amount_f, timestamptz '2026-01-01', 'week') AS s FROM parallel_orders GROUP BY customer_id) AS g$$);
+   FROM (SELECT customer_id, btyd_summary(order_at, amount_f, timestamptz '2026-01-01', 'week') AS s FROM parallel_orders GROUP BY customer_id) AS g$$),
+('rfm_partial(date,numeric)',
+ $$SELECT md5(string_agg(customer_id || ' ' || rfm(s, date '2026-01-01')::text, ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, rfm_partial(order_date, amount) AS s FROM parallel_orders GROUP BY customer_id) AS g$$),
+('rfm_partial(date,float8)',
+ $$SELECT md5(string_agg(customer_id || ' ' || rfm(s, date '2026-01-01')::text, ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, rfm_partial(order_date, amount_f) AS s FROM parallel_orders GROUP BY customer_id) AS g$$),
+('rfm_rollup(rfm_state)',
+ $$SELECT md5(string_agg(k || ' ' || rfm(s, date '2026-01-01')::text, ',' ORDER BY k))
+   FROM (SELECT part AS k, rfm_rollup(rfm) AS s FROM parallel_states GROUP BY part) AS g$$),
+('btyd_partial(date,numeric)',
+ $$SELECT md5(string_agg(customer_id || ' ' || btyd_summary(s, date '2026-01-01', 'week')::text, ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, btyd_partial(order_date, amount) AS s FROM parallel_orders GROUP BY customer_id) AS g$$),
+('btyd_partial(date,float8)',
+ $$SELECT md5(string_agg(customer_id || ' ' || btyd_summary(s, date '2026-01-01', 'day')::text, ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, btyd_partial(order_date, amount_f) AS s FROM parallel_orders GROUP BY customer_id) AS g$$),
+('btyd_rollup(btyd_state)',
+ $$SELECT md5(string_agg(k || ' ' || btyd_summary(s, date '2026-01-01', 'month')::text, ',' ORDER BY k))
+   FROM (SELECT part AS k, btyd_rollup(btyd) AS s FROM parallel_states GROUP BY part) AS g$$);
 
 -- run a case serially and in parallel; report whether the parallel plan
 -- was partial with workers launched, and whether the answers agree
@@ -156,4 +181,4 @@ WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'retention')
   AND p.prokind = 'a' AND p.oid NOT IN (SELECT agg FROM parallel_cases)
 ORDER BY 1;
 
-DROP TABLE parallel_orders, parallel_subscriptions, parallel_summaries, parallel_cases;
+DROP TABLE parallel_orders, parallel_subscriptions, parallel_summaries, parallel_states, parallel_cases;
