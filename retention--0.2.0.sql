@@ -1280,4 +1280,72 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION net_revenue_retention(revenue_matrix, integer) IS
 'net and gross revenue retention over lag periods: over the customers paying at t - lag, their MRR at t (GRR: capped at its t - lag value) over their MRR at t - lag';
 
+-- product-analytics retention over a revenue_matrix (a user is active in a
+-- period with a cell there); see doc/product_retention.md
+CREATE FUNCTION activity_matrix_trans(internal, bigint, date, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'activity_matrix_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: the state starts NULL, NULL rows are skipped
+
+COMMENT ON FUNCTION activity_matrix_trans(internal, bigint, date, time_unit) IS 'aggregate transition function';
+
+CREATE AGGREGATE activity_matrix(user_id bigint, active_at date, unit time_unit) (
+    SFUNC = activity_matrix_trans,
+    STYPE = internal,
+    SSPACE = 8192,
+    FINALFUNC = revenue_retention_final,
+    COMBINEFUNC = cohort_retention_combine,
+    SERIALFUNC = cohort_retention_serialize,
+    DESERIALFUNC = cohort_retention_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE activity_matrix(bigint, date, time_unit) IS
+'the periods each user was active in, as a revenue_matrix whose amounts are 0, in one pass';
+
+CREATE FUNCTION bracket_retention(matrix revenue_matrix, brackets int4range[],
+    OUT cohort date, OUT bracket int4range, OUT cohort_size bigint, OUT active bigint,
+    OUT retention float8, OUT complete boolean)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'bracket_retention'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION bracket_retention(revenue_matrix, int4range[]) IS
+'per cohort (first active period) and bracket of offsets: the users active at least once in the bracket, and their share';
+
+CREATE FUNCTION recurring_retention(matrix revenue_matrix,
+    OUT period date, OUT period_offset integer, OUT base_users bigint, OUT active bigint,
+    OUT retention float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'recurring_retention'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION recurring_retention(revenue_matrix) IS
+'recurring cohorts: the users active in each period and how many of them are active k periods later';
+
+CREATE FUNCTION n_day_retention(matrix revenue_matrix, n integer)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'n_day_retention'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION n_day_retention(matrix revenue_matrix, n integer, mode text)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'n_day_retention'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION n_day_retention(revenue_matrix, integer) IS
+'day-N (period-N) retention pooled over the cohorts that have reached offset n: active exactly n periods after the first';
+COMMENT ON FUNCTION n_day_retention(revenue_matrix, integer, text) IS
+'day-N (period-N) retention pooled over the cohorts that have reached offset n; mode ''classic'' (exactly at n) or ''rolling'' (at n or later)';
+
+CREATE FUNCTION stickiness(matrix revenue_matrix,
+    OUT day date, OUT dau bigint, OUT wau bigint, OUT mau bigint,
+    OUT dau_wau float8, OUT dau_mau float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'stickiness'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION stickiness(revenue_matrix) IS
+'daily, weekly (7 days) and monthly (30 days) active users ending on each day of a matrix by day, and DAU/WAU, DAU/MAU';
+
 -- end of section 8

@@ -567,7 +567,8 @@ arg_activity(FunctionCallInfo fcinfo, bool is_tstz)
 /*
  * Transition for one row (customer_id, activity_at, period [, amount]), or
  * for revenue_retention (customer_id, period_at, amount, unit): the unit is
- * argument unit_arg, the amount (if any) amount_arg. Rows with a NULL
+ * argument unit_arg, the amount (if any) amount_arg; amount_arg -1 keeps
+ * the revenue state with every amount 0 (activity_matrix). Rows with a NULL
  * customer_id, activity_at or period are skipped; a NULL amount counts the
  * activity with no revenue.
  */
@@ -577,7 +578,7 @@ trans_row(FunctionCallInfo fcinfo, bool text_keys, bool is_tstz, int unit_arg,
 {
 	MemoryContext aggcontext;
 	CohortState *state = PG_ARGISNULL(0) ? NULL : (CohortState *) PG_GETARG_POINTER(0);
-	bool		has_amount = PG_NARGS() > amount_arg;
+	bool		has_amount = amount_arg < 0 || PG_NARGS() > amount_arg;
 	TimeUnit	unit;
 	int32		period;
 	int64		revenue = 0;
@@ -598,7 +599,7 @@ trans_row(FunctionCallInfo fcinfo, bool text_keys, bool is_tstz, int unit_arg,
 	period = time_unit_period(unit, arg_activity(fcinfo, is_tstz));
 	if (state == NULL)
 		state = state_create(aggcontext, text_keys, has_amount, unit, 0);
-	if (has_amount && !PG_ARGISNULL(amount_arg))
+	if (amount_arg >= 0 && has_amount && !PG_ARGISNULL(amount_arg))
 		revenue = state_amount(state, PG_GETARG_DATUM(amount_arg));
 
 	if (text_keys)
@@ -634,6 +635,20 @@ Datum
 revenue_retention_trans(PG_FUNCTION_ARGS)
 {
 	return trans_row(fcinfo, false, false, 4, 3);
+}
+
+/*
+ * activity_matrix_trans(internal, user_id bigint, active_at date, unit
+ *						 time_unit)
+ *
+ * The activity_matrix aggregate: revenue_retention's state and final
+ * function with every amount 0, so that a cell means "active".
+ */
+PG_FUNCTION_INFO_V1(activity_matrix_trans);
+Datum
+activity_matrix_trans(PG_FUNCTION_ARGS)
+{
+	return trans_row(fcinfo, false, false, 3, -1);
 }
 
 /*
