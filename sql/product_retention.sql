@@ -121,7 +121,8 @@ SELECT bracket_retention(m, '{empty}') FROM matrices WHERE s = 1 AND unit = 'day
 SELECT count(*) FROM recurring_retention('unit=day; 1: 0001-01-01 0, 9999-12-31 0');
 SELECT n_day_retention('unit=day; 1: 2024-01-01 0', 5) AS not_reached;
 
--- the worked examples of doc/product_retention.md
+-- the worked examples of doc/product_retention.md (ISO dates, as the doc prints them)
+SET DateStyle = ISO;
 CREATE TABLE app_events (user_id bigint, seen_on date);
 INSERT INTO app_events VALUES
     (1, '2025-03-03'), (1, '2025-03-04'), (1, '2025-03-10'), (1, '2025-03-20'),

@@ -153,7 +153,8 @@ RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
 RESET parallel_leader_participation;
 
--- the worked examples of doc/revenue.md
+-- the worked examples of doc/revenue.md (ISO dates, as the doc prints them)
+SET DateStyle = ISO;
 CREATE TABLE invoices (customer_id bigint, invoiced_on date, amount numeric);
 INSERT INTO invoices VALUES
     (1, '2025-01-05', 100), (1, '2025-02-05', 100), (1, '2025-03-05', 150), (1, '2025-04-05', 150),
@@ -165,3 +166,4 @@ SELECT revenue_retention(customer_id, invoiced_on, amount, 'month') FROM invoice
 SELECT * FROM mrr_movements((SELECT revenue_retention(customer_id, invoiced_on, amount, 'month') FROM invoices));
 SELECT period, starting_mrr, round(nrr::numeric, 4) AS nrr, round(grr::numeric, 4) AS grr
 FROM net_revenue_retention((SELECT revenue_retention(customer_id, invoiced_on, amount, 'month') FROM invoices), 1);
+

@@ -7,7 +7,7 @@
 -- could trip on. Every error is checked with its SQLSTATE.
 --
 BEGIN;
-SELECT plan(54);
+SELECT plan(62);
 
 \ir lib/setup.sql
 
@@ -76,6 +76,19 @@ SELECT is((SELECT count(*) FROM net_revenue_retention('unit=month; 1: 2024-01-01
 SELECT results_eq($$SELECT starting_mrr, nrr, grr FROM net_revenue_retention('unit=month; 1: 2024-01-01 5; 2: 2024-03-01 5', 1)$$,
                   $$VALUES (5::numeric, 0::float8, 0::float8), (0, NULL, NULL)$$,
                   'net_revenue_retention: a period nobody paid before has NULL ratios');
+
+-- product-analytics readers
+SELECT throws_ok($$SELECT * FROM stickiness('unit=week; 1: 2024-01-01 0')$$, '22023', 'stickiness needs a matrix by ''day''');
+SELECT throws_ok($$SELECT n_day_retention('unit=day; 1: 2024-01-01 0', -1)$$, '22023', 'n must not be negative');
+SELECT throws_ok($$SELECT n_day_retention('unit=day; 1: 2024-01-01 0', 1, 'bounded')$$, '22023', 'mode must be ''classic'' or ''rolling''');
+SELECT throws_ok($$SELECT * FROM bracket_retention('unit=day; 1: 2024-01-01 0', '{}')$$, '22023', 'brackets must not be empty');
+SELECT throws_ok($$SELECT * FROM bracket_retention('unit=day; 1: 2024-01-01 0', '{"[0,1)", NULL}')$$, '22004', 'brackets must not contain NULL');
+SELECT throws_ok($$SELECT * FROM bracket_retention('unit=day; 1: 2024-01-01 0', '{"(,3)"}')$$, '22023',
+                 'a bracket must be a non-empty range of offsets from 0');
+SELECT throws_ok($$SELECT * FROM bracket_retention('unit=day; 1: 2024-01-01 0', '{empty}')$$, '22023',
+                 'a bracket must be a non-empty range of offsets from 0');
+SELECT throws_ok($$SELECT * FROM recurring_retention('unit=day; 1: 0001-01-01 0, 9999-12-31 0')$$, '54000',
+                 'recurring retention would have too many cells');
 
 -- text form: every malformation is 22P02
 SELECT throws_ok($$SELECT ''::revenue_matrix$$, '22P02', 'invalid revenue_matrix value', 'text: empty');
