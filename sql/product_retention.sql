@@ -7,7 +7,7 @@ SET extra_float_digits = 0;
 
 -- activity of 25 generated tables (LCG streams: 1 to 25 users, 1 to 90
 -- days, repeated days, gaps)
-CREATE TABLE events AS
+CREATE TABLE pa_events AS
 WITH p AS (
     SELECT s, 1 + (s * 7) % 25 AS nusers, 1 + (s * 37) % 90 AS ndays, 5 + (s * 11) % 150 AS nrows
     FROM generate_series(1::bigint, 25) AS s
@@ -27,37 +27,37 @@ SELECT CASE unit
     ELSE (extract(year FROM b) - extract(year FROM a))::int END
 $$;
 
-CREATE TABLE act AS
+CREATE TABLE pa_act AS
 SELECT DISTINCT s, unit, user_id, date_trunc(unit, d)::date AS p
-FROM events, unnest(ARRAY['day', 'week', 'month', 'quarter', 'year']) AS unit;
-CREATE TABLE cohorts AS
+FROM pa_events, unnest(ARRAY['day', 'week', 'month', 'quarter', 'year']) AS unit;
+CREATE TABLE pa_cohorts AS
 SELECT s, unit, user_id, min(p) AS c, max(max(p)) OVER (PARTITION BY s, unit) AS last
-FROM act GROUP BY s, unit, user_id;
+FROM pa_act GROUP BY s, unit, user_id;
 
-CREATE TABLE matrices AS
+CREATE TABLE pa_matrices AS
 SELECT s, unit, activity_matrix(user_id, d, unit::time_unit) AS m
-FROM events, unnest(ARRAY['day', 'week', 'month', 'quarter', 'year']) AS unit GROUP BY s, unit;
+FROM pa_events, unnest(ARRAY['day', 'week', 'month', 'quarter', 'year']) AS unit GROUP BY s, unit;
 
 -- activity_matrix is revenue_retention with every amount 0
-SELECT count(*) AS matrices,
+SELECT count(*) AS pa_matrices,
        count(*) FILTER (WHERE m::text = (SELECT revenue_retention(user_id, d, 0, x.unit::time_unit)::text
-                                        FROM events AS e WHERE e.s = x.s)) AS same
-FROM matrices AS x;
+                                        FROM pa_events AS e WHERE e.s = x.s)) AS same
+FROM pa_matrices AS x;
 
 -- bracket_retention against plain SQL
-CREATE TABLE brackets AS SELECT ARRAY['[0,1)', '[1,3)', '[3,8)', '[8,)']::int4range[] AS b;
+CREATE TABLE pa_brackets AS SELECT ARRAY['[0,1)', '[1,3)', '[3,8)', '[8,)']::int4range[] AS b;
 SELECT count(*) AS rows,
        count(*) FILTER (WHERE x.s IS NULL OR r.s IS NULL OR x.cohort_size <> r.cohort_size OR x.active <> r.active
                           OR x.retention <> r.retention OR x.complete <> r.complete) AS differ
-FROM (SELECT s, unit, (bracket_retention(m, (SELECT b FROM brackets))).* FROM matrices) AS x
+FROM (SELECT s, unit, (bracket_retention(m, (SELECT b FROM pa_brackets))).* FROM pa_matrices) AS x
 FULL JOIN (
     SELECT c.s, c.unit, c.c AS cohort, br AS bracket, count(*) AS cohort_size,
-           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM act AS a WHERE a.s = c.s AND a.unit = c.unit AND a.user_id = c.user_id
+           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM pa_act AS a WHERE a.s = c.s AND a.unit = c.unit AND a.user_id = c.user_id
                                            AND off(c.unit, c.c, a.p) <@ br)) AS active,
-           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM act AS a WHERE a.s = c.s AND a.unit = c.unit AND a.user_id = c.user_id
+           count(*) FILTER (WHERE EXISTS (SELECT 1 FROM pa_act AS a WHERE a.s = c.s AND a.unit = c.unit AND a.user_id = c.user_id
                                            AND off(c.unit, c.c, a.p) <@ br))::float8 / count(*) AS retention,
            NOT upper_inf(br) AND off(c.unit, c.c, min(c.last)) >= upper(br) - 1 AS complete
-    FROM cohorts AS c, unnest((SELECT b FROM brackets)) AS br
+    FROM pa_cohorts AS c, unnest((SELECT b FROM pa_brackets)) AS br
     WHERE off(c.unit, c.c, c.last) >= lower(br)
     GROUP BY c.s, c.unit, c.c, br
 ) AS r USING (s, unit, cohort, bracket);
@@ -66,58 +66,58 @@ FULL JOIN (
 SELECT count(*) AS rows,
        count(*) FILTER (WHERE x.s IS NULL OR r.s IS NULL OR x.base_users <> r.base_users OR x.active <> r.active
                           OR x.retention <> r.retention) AS differ
-FROM (SELECT s, unit, (recurring_retention(m)).* FROM matrices) AS x
+FROM (SELECT s, unit, (recurring_retention(m)).* FROM pa_matrices) AS x
 FULL JOIN (
     SELECT b.s, b.unit, b.p AS period, k AS period_offset, b.base_users,
-           (SELECT count(*) FROM act AS a JOIN act AS a2 USING (s, unit, user_id)
+           (SELECT count(*) FROM pa_act AS a JOIN pa_act AS a2 USING (s, unit, user_id)
             WHERE a.s = b.s AND a.unit = b.unit AND a.p = b.p AND off(b.unit, a.p, a2.p) = k) AS active,
-           (SELECT count(*) FROM act AS a JOIN act AS a2 USING (s, unit, user_id)
+           (SELECT count(*) FROM pa_act AS a JOIN pa_act AS a2 USING (s, unit, user_id)
             WHERE a.s = b.s AND a.unit = b.unit AND a.p = b.p AND off(b.unit, a.p, a2.p) = k)::float8 / b.base_users AS retention
     FROM (SELECT s, unit, p, count(*) AS base_users, min(last) AS last
-          FROM act JOIN (SELECT DISTINCT s, unit, last FROM cohorts) AS l USING (s, unit) GROUP BY s, unit, p) AS b,
+          FROM pa_act JOIN (SELECT DISTINCT s, unit, last FROM pa_cohorts) AS l USING (s, unit) GROUP BY s, unit, p) AS b,
          generate_series(0, off(b.unit, b.p, b.last)) AS k
 ) AS r USING (s, unit, period, period_offset);
 
 -- n_day_retention against plain SQL, classic and rolling, n = 0 .. 40
 SELECT mode, count(*) AS cases, count(x) AS not_null,
        count(*) FILTER (WHERE x IS DISTINCT FROM r) AS differ
-FROM matrices AS mm, unnest(ARRAY['classic', 'rolling']) AS mode, generate_series(0, 40) AS n,
+FROM pa_matrices AS mm, unnest(ARRAY['classic', 'rolling']) AS mode, generate_series(0, 40) AS n,
 LATERAL (SELECT n_day_retention(mm.m, n, mode) AS x) AS a,
 LATERAL (
-    SELECT (count(*) FILTER (WHERE EXISTS (SELECT 1 FROM act AS a WHERE a.s = c.s AND a.unit = c.unit AND a.user_id = c.user_id
+    SELECT (count(*) FILTER (WHERE EXISTS (SELECT 1 FROM pa_act AS a WHERE a.s = c.s AND a.unit = c.unit AND a.user_id = c.user_id
                                           AND CASE mode WHEN 'classic' THEN off(c.unit, c.c, a.p) = n
                                                         ELSE off(c.unit, c.c, a.p) >= n END)))::float8
            / nullif(count(*), 0) AS r
-    FROM cohorts AS c WHERE c.s = mm.s AND c.unit = mm.unit AND off(c.unit, c.c, c.last) >= n
+    FROM pa_cohorts AS c WHERE c.s = mm.s AND c.unit = mm.unit AND off(c.unit, c.c, c.last) >= n
 ) AS b
 GROUP BY mode ORDER BY mode;
 SELECT count(*) FILTER (WHERE n_day_retention(m, 3) IS DISTINCT FROM n_day_retention(m, 3, 'classic')) AS default_is_classic
-FROM matrices;
+FROM pa_matrices;
 
 -- stickiness against plain SQL
 SELECT count(*) AS rows,
        count(*) FILTER (WHERE x.s IS NULL OR r.s IS NULL OR x.dau <> r.dau OR x.wau <> r.wau OR x.mau <> r.mau
                           OR x.dau_wau IS DISTINCT FROM r.dau_wau OR x.dau_mau IS DISTINCT FROM r.dau_mau) AS differ
-FROM (SELECT s, (stickiness(m)).* FROM matrices WHERE unit = 'day') AS x
+FROM (SELECT s, (stickiness(m)).* FROM pa_matrices WHERE unit = 'day') AS x
 FULL JOIN (
     SELECT t.s, t.day, dau, wau, mau, dau::float8 / nullif(wau, 0) AS dau_wau, dau::float8 / nullif(mau, 0) AS dau_mau
     FROM (SELECT s, gs::date AS day
-          FROM (SELECT s, min(d) AS f, max(d) AS l FROM events GROUP BY s) AS b, generate_series(f, l, '1 day') AS gs) AS t,
+          FROM (SELECT s, min(d) AS f, max(d) AS l FROM pa_events GROUP BY s) AS b, generate_series(f, l, '1 day') AS gs) AS t,
     LATERAL (SELECT count(DISTINCT user_id) FILTER (WHERE e.d = t.day) AS dau,
                     count(DISTINCT user_id) FILTER (WHERE e.d > t.day - 7) AS wau,
                     count(DISTINCT user_id) AS mau
-             FROM events AS e WHERE e.s = t.s AND e.d > t.day - 30 AND e.d <= t.day) AS c
+             FROM pa_events AS e WHERE e.s = t.s AND e.d > t.day - 30 AND e.d <= t.day) AS c
 ) AS r USING (s, day);
 
 -- errors
-SELECT stickiness(m) FROM matrices WHERE s = 1 AND unit = 'week';
-SELECT n_day_retention(m, -1) FROM matrices WHERE s = 1 AND unit = 'day';
-SELECT n_day_retention(m, 1, 'bounded') FROM matrices WHERE s = 1 AND unit = 'day';
-SELECT bracket_retention(m, '{}') FROM matrices WHERE s = 1 AND unit = 'day';
-SELECT bracket_retention(m, '{"[0,1)", NULL}') FROM matrices WHERE s = 1 AND unit = 'day';
-SELECT bracket_retention(m, '{"(,3)"}') FROM matrices WHERE s = 1 AND unit = 'day';
-SELECT bracket_retention(m, '{"[-1,3)"}') FROM matrices WHERE s = 1 AND unit = 'day';
-SELECT bracket_retention(m, '{empty}') FROM matrices WHERE s = 1 AND unit = 'day';
+SELECT stickiness(m) FROM pa_matrices WHERE s = 1 AND unit = 'week';
+SELECT n_day_retention(m, -1) FROM pa_matrices WHERE s = 1 AND unit = 'day';
+SELECT n_day_retention(m, 1, 'bounded') FROM pa_matrices WHERE s = 1 AND unit = 'day';
+SELECT bracket_retention(m, '{}') FROM pa_matrices WHERE s = 1 AND unit = 'day';
+SELECT bracket_retention(m, '{"[0,1)", NULL}') FROM pa_matrices WHERE s = 1 AND unit = 'day';
+SELECT bracket_retention(m, '{"(,3)"}') FROM pa_matrices WHERE s = 1 AND unit = 'day';
+SELECT bracket_retention(m, '{"[-1,3)"}') FROM pa_matrices WHERE s = 1 AND unit = 'day';
+SELECT bracket_retention(m, '{empty}') FROM pa_matrices WHERE s = 1 AND unit = 'day';
 SELECT count(*) FROM recurring_retention('unit=day; 1: 0001-01-01 0, 9999-12-31 0');
 SELECT n_day_retention('unit=day; 1: 2024-01-01 0', 5) AS not_reached;
 
@@ -134,3 +134,6 @@ SELECT * FROM bracket_retention((SELECT m FROM app), '{"[0,1)", "[1,4)", "[4,15)
 SELECT n_day_retention(m, 1) AS day_1, n_day_retention(m, 1, 'rolling') AS day_1_unbounded FROM app;
 SELECT * FROM recurring_retention((SELECT activity_matrix(user_id, seen_on, 'week') FROM app_events));
 SELECT * FROM stickiness((SELECT m FROM app)) WHERE day IN ('2025-03-05', '2025-03-10', '2025-03-20');
+
+DROP TABLE pa_events, pa_act, pa_cohorts, pa_matrices, pa_brackets, app_events, app;
+DROP FUNCTION off(text, date, date);

@@ -167,3 +167,6 @@ SELECT * FROM mrr_movements((SELECT revenue_retention(customer_id, invoiced_on, 
 SELECT period, starting_mrr, round(nrr::numeric, 4) AS nrr, round(grr::numeric, 4) AS grr
 FROM net_revenue_retention((SELECT revenue_retention(customer_id, invoiced_on, amount, 'month') FROM invoices), 1);
 
+
+DROP TABLE gen, matrices, sent, received, big, serial, invoices;
+DROP FUNCTION ref_spine(text), ref_movements(text), ref_nrr(text, int);
