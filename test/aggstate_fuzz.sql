@@ -72,6 +72,13 @@ INSERT INTO fuzz_samples (agg, rows_query) VALUES
 ('cohort_retention(text,timestamptz,time_unit,numeric)',
  $$SELECT 'c' || (g % 3), timestamptz '2023-01-01 00:00+00' + (g * 67 % 800) * interval '1 day', 'quarter'::time_unit,
           g * 0.001 FROM generate_series(1, 10) AS g$$),
+-- revenue_retention: cohort_retention's state with amounts, in its own
+-- argument order (refunds, a NULL amount, several decimals)
+('revenue_retention(bigint,date,numeric,time_unit)',
+ $$SELECT (g % 5)::bigint, date '2023-01-01' + (g * 47 % 700),
+          CASE WHEN g % 7 = 0 THEN NULL ELSE g * 2.25 - 20 END, 'month'::time_unit FROM generate_series(1, 25) AS g$$),
+('activity_matrix(bigint,date,time_unit)',
+ $$SELECT (g % 4)::bigint, date '2024-01-01' + (g * 13 % 90), 'day'::time_unit FROM generate_series(1, 20) AS g$$),
 -- the fits (bgnbd_fit, pareto_nbd_fit, gamma_gamma_fit): weighted distinct
 -- rows, with and without a penalizer, repeated rows (weights above 1)
 ('bgnbd_fit(integer,float8,float8)',
@@ -160,7 +167,7 @@ FROM fuzz_samples AS s, retention_test.fuzz_deserialize(s.agg, s.rows_query, 100
 -- state is a hash table serialized in table order, which a rebuilt table
 -- may change (cohort_retention's tables each hash under their own secret
 -- key, so a rebuilt table has another order)
-SELECT ok(round_trip AND (bytes_identical OR agg ~ '^((bgnbd|pareto_nbd|gamma_gamma)_fit|cohort_retention)\('),
+SELECT ok(round_trip AND (bytes_identical OR agg ~ '^((bgnbd|pareto_nbd|gamma_gamma)_fit|(cohort|revenue)_retention|activity_matrix)\('),
           agg || ': deserialize(serialize(state)) re-serializes to '
           || CASE WHEN bytes_identical THEN 'the same ' ELSE '' END
           || state_bytes || ' bytes and finalizes to the same result')

@@ -7,6 +7,7 @@
 # terminal (no X needed):
 #   doc/img/cohort_heatmap.png  monthly cohort retention, cohort x month offset
 #   doc/img/segments.png        share of customers and of revenue per RFM segment
+#   doc/img/mrr_movements.png   monthly revenue movements (mrr_movements) and MRR
 # Leaves no server running. The data are deterministic, so a rerun gives the
 # same pictures. It rebuilds the private tree that tools/test.sh uses, so do
 # not run the two at once in one checkout.
@@ -38,6 +39,11 @@ export_tsv "SELECT dense_rank() OVER (ORDER BY cohort) - 1, to_char(cohort, 'YYY
 export_tsv "SELECT segment, round(100.0 * count(*) / sum(count(*)) OVER (), 1),
                    round(100 * sum((rfm).monetary) / sum(sum((rfm).monetary)) OVER (), 1)
             FROM rfm_june GROUP BY segment ORDER BY 3 DESC" "$WORK/segments.tsv"
+# month, new, expansion, reactivation, contraction, churned, mrr (the
+# demo's orders as monthly revenue)
+export_tsv "SELECT to_char(period, 'YYYY-MM'), new, expansion, reactivation, contraction, churned, mrr
+            FROM mrr_movements((SELECT revenue_retention(customer_id, order_date, amount, 'month') FROM orders))
+            ORDER BY period" "$WORK/mrr.tsv"
 ncohorts=$(wc -l <"$WORK/cohorts.tsv")
 
 mkdir -p "$ROOT/doc/img"
@@ -80,5 +86,26 @@ set key top right
 set rmargin 10
 plot "$WORK/segments.tsv" using 2:xtic(1) title "% of customers" linecolor rgb "#6baed6", \
      "" using 3 title "% of revenue" linecolor rgb "#08306b"
+
+reset
+set datafile separator "\t"
+set output "$ROOT/doc/img/mrr_movements.png"
+set title "Monthly revenue movements (mrr_movements) and revenue of paying customers (demo data)" noenhanced
+set ylabel "movement"
+set y2label "MRR"
+set ytics nomirror
+set y2tics
+set grid ytics
+set xzeroaxis linewidth 1.5
+set style fill solid 0.9 noborder
+set boxwidth 0.8
+set xtics rotate by -45 scale 0 nomirror
+set key top left
+plot "$WORK/mrr.tsv" using 0:(\$2 + \$3 + \$4):xtic(1) with boxes title "reactivation" linecolor rgb "#74c476", \
+     "" using 0:(\$2 + \$3) with boxes title "expansion" linecolor rgb "#31a354", \
+     "" using 0:2 with boxes title "new" linecolor rgb "#006d2c", \
+     "" using 0:(-\$5 - \$6) with boxes title "churned" linecolor rgb "#de2d26", \
+     "" using 0:(-\$5) with boxes title "contraction" linecolor rgb "#fc9272", \
+     "" using 0:7 axes x1y2 with linespoints title "MRR (right axis)" linecolor rgb "#08306b" linewidth 2 pointtype 7
 GNUPLOT
 ls -l "$ROOT"/doc/img/*.png >&2

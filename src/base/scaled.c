@@ -266,3 +266,82 @@ scaled_to_numeric(int64 value, int scale)
 	}
 #endif
 }
+
+/*
+ * Parse a plain decimal "-123.45" (what numeric_out prints for a finite
+ * value) into units of 10^-scale: *units = -12345, *scale = 2. False for
+ * anything else (NaN, Infinity, an exponent), a nonzero digit beyond
+ * SCALED_MAX_DIGITS decimals (zeros there are dropped: a division
+ * such as 22 / 100.0 prints 20 decimals) or a value that does not fit in
+ * int64.
+ */
+bool
+scaled_parse_decimal(const char *str, int64 *units, int *scale)
+{
+	const char *p = str;
+	bool		negative = false;
+	bool		digits = false;
+	uint64		magnitude = 0;
+	int			decimals = -1;
+
+	if (*p == '-')
+	{
+		negative = true;
+		p++;
+	}
+	for (; *p; p++)
+	{
+		if (*p == '.' && decimals < 0)
+		{
+			decimals = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9')
+			return false;
+		/* zeros after the last decimal kept do not change the value */
+		if (decimals == SCALED_MAX_DIGITS)
+		{
+			if (p[strspn(p, "0")] != '\0')
+				return false;
+			break;
+		}
+		digits = true;
+		if (magnitude > (PG_UINT64_MAX - 9) / 10)
+			return false;
+		magnitude = magnitude * 10 + (*p - '0');
+		if (decimals >= 0)
+			decimals++;
+	}
+	if (!digits || magnitude > (uint64) PG_INT64_MAX + (negative ? 1 : 0))
+		return false;
+	*units = negative ? (int64) (0 - magnitude) : (int64) magnitude;
+	*scale = decimals < 0 ? 0 : decimals;
+	return true;
+}
+
+/* Append units of 10^-scale as a plain decimal with exactly `scale` digits. */
+void
+scaled_append_decimal(StringInfo out, int64 units, int scale)
+{
+	uint64		magnitude = units < 0 ? (uint64) 0 - (uint64) units : (uint64) units;
+	char		digits[32];
+	int			n;
+
+	n = snprintf(digits, sizeof(digits), UINT64_FORMAT, magnitude);
+	if (units < 0)
+		appendStringInfoChar(out, '-');
+	if (n <= scale)
+	{
+		appendStringInfoString(out, "0.");
+		for (int i = n; i < scale; i++)
+			appendStringInfoChar(out, '0');
+		appendStringInfoString(out, digits);
+		return;
+	}
+	appendBinaryStringInfo(out, digits, n - scale);
+	if (scale > 0)
+	{
+		appendStringInfoChar(out, '.');
+		appendStringInfoString(out, digits + n - scale);
+	}
+}

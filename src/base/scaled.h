@@ -11,6 +11,7 @@
 #ifndef RETENTION_SCALED_H
 #define RETENTION_SCALED_H
 
+#include "lib/stringinfo.h"
 #include "utils/numeric.h"
 
 /* The most decimal digits (and so the largest scale) a scaled int64 holds. */
@@ -42,6 +43,8 @@ extern bool scaled_rescale(int64 *value, int from_scale, int to_scale);
 extern Numeric scaled_to_numeric(int64 value, int scale);
 extern double scaled_numeric_to_double(Datum num);
 extern Numeric scaled_double_to_numeric(double value);
+extern bool scaled_parse_decimal(const char *str, int64 *units, int *scale);
+extern void scaled_append_decimal(StringInfo out, int64 units, int scale);
 
 /* Digit i (0-based) of parts, which need not be aligned. */
 static inline int

@@ -44,6 +44,7 @@
 #include "base/scaled.h"
 #include "base/time_unit.h"
 #include "metrics/cohort_matrix.h"
+#include "metrics/revenue_matrix.h"
 #include "retention.h"
 
 #define COHORT_STATE_VERSION	2
@@ -564,16 +565,20 @@ arg_activity(FunctionCallInfo fcinfo, bool is_tstz)
 }
 
 /*
- * Transition for one row (customer_id, activity_at, period [, amount]).
- * Rows with a NULL customer_id, activity_at or period are skipped; a NULL
- * amount counts the activity with no revenue.
+ * Transition for one row (customer_id, activity_at, period [, amount]), or
+ * for revenue_retention (customer_id, period_at, amount, unit): the unit is
+ * argument unit_arg, the amount (if any) amount_arg; amount_arg -1 keeps
+ * the revenue state with every amount 0 (activity_matrix). Rows with a NULL
+ * customer_id, activity_at or period are skipped; a NULL amount counts the
+ * activity with no revenue.
  */
 static Datum
-cohort_trans_common(FunctionCallInfo fcinfo, bool text_keys, bool is_tstz)
+trans_row(FunctionCallInfo fcinfo, bool text_keys, bool is_tstz, int unit_arg,
+		  int amount_arg)
 {
 	MemoryContext aggcontext;
 	CohortState *state = PG_ARGISNULL(0) ? NULL : (CohortState *) PG_GETARG_POINTER(0);
-	bool		has_amount = PG_NARGS() > 4;
+	bool		has_amount = amount_arg < 0 || PG_NARGS() > amount_arg;
 	TimeUnit	unit;
 	int32		period;
 	int64		revenue = 0;
@@ -583,19 +588,19 @@ cohort_trans_common(FunctionCallInfo fcinfo, bool text_keys, bool is_tstz)
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		elog(ERROR, "cohort_retention_trans called in non-aggregate context");
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(unit_arg))
 	{
 		if (state == NULL)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(state);
 	}
 
-	unit = arg_unit(state, PG_GETARG_DATUM(3));
+	unit = arg_unit(state, PG_GETARG_DATUM(unit_arg));
 	period = time_unit_period(unit, arg_activity(fcinfo, is_tstz));
 	if (state == NULL)
 		state = state_create(aggcontext, text_keys, has_amount, unit, 0);
-	if (has_amount && !PG_ARGISNULL(4))
-		revenue = state_amount(state, PG_GETARG_DATUM(4));
+	if (amount_arg >= 0 && has_amount && !PG_ARGISNULL(amount_arg))
+		revenue = state_amount(state, PG_GETARG_DATUM(amount_arg));
 
 	if (text_keys)
 	{
@@ -609,6 +614,41 @@ cohort_trans_common(FunctionCallInfo fcinfo, bool text_keys, bool is_tstz)
 	customer_add(state, customer, fresh, period, revenue);
 	AssertCheckCohortCustomer(state, customer);
 	PG_RETURN_POINTER(state);
+}
+
+/* cohort_retention's rows: (customer_id, activity_at, period [, amount]). */
+static inline Datum
+cohort_trans_common(FunctionCallInfo fcinfo, bool text_keys, bool is_tstz)
+{
+	return trans_row(fcinfo, text_keys, is_tstz, 3, 4);
+}
+
+/*
+ * revenue_retention_trans(internal, customer_id bigint, period_at date,
+ *						   amount numeric, unit time_unit)
+ *
+ * The revenue_retention aggregate keeps the state of cohort_retention with
+ * amounts; only its argument order and final function differ.
+ */
+PG_FUNCTION_INFO_V1(revenue_retention_trans);
+Datum
+revenue_retention_trans(PG_FUNCTION_ARGS)
+{
+	return trans_row(fcinfo, false, false, 4, 3);
+}
+
+/*
+ * activity_matrix_trans(internal, user_id bigint, active_at date, unit
+ *						 time_unit)
+ *
+ * The activity_matrix aggregate: revenue_retention's state and final
+ * function with every amount 0, so that a cell means "active".
+ */
+PG_FUNCTION_INFO_V1(activity_matrix_trans);
+Datum
+activity_matrix_trans(PG_FUNCTION_ARGS)
+{
+	return trans_row(fcinfo, false, false, 3, -1);
 }
 
 /*
@@ -1080,4 +1120,44 @@ cohort_retention_final(PG_FUNCTION_ARGS)
 #endif
 	pfree(slots);
 	PG_RETURN_POINTER(matrix);
+}
+
+/*
+ * revenue_retention_final(internal) returns revenue_matrix
+ *
+ * Hands every customer's periods and summed revenue to revenue_matrix_build
+ * (which orders them by id); the size limit is checked before anything is
+ * allocated. NULL when no row was aggregated.
+ */
+PG_FUNCTION_INFO_V1(revenue_retention_final);
+Datum
+revenue_retention_final(PG_FUNCTION_ARGS)
+{
+	CohortState *state = PG_ARGISNULL(0) ? NULL : (CohortState *) PG_GETARG_POINTER(0);
+	cohort_hash_iterator it;
+	CohortCustomer *customer;
+	RevenueCustomer *customers;
+	uint64		ncells = 0;
+	int32		n = 0;
+
+	if (state == NULL || state->customers->members == 0)
+		PG_RETURN_NULL();
+	if (state->text_keys || !state->has_revenue)
+		elog(ERROR, "revenue_retention_final called with a cohort_retention state");
+	cohort_hash_start_iterate(state->customers, &it);
+	while ((customer = cohort_hash_iterate(state->customers, &it)) != NULL)
+		ncells += customer->set.spill->n;
+	revenue_matrix_check_limit(state->unit, state->customers->members, ncells);
+
+	customers = palloc(sizeof(RevenueCustomer) * state->customers->members);
+	cohort_hash_start_iterate(state->customers, &it);
+	while ((customer = cohort_hash_iterate(state->customers, &it)) != NULL)
+	{
+		customers[n].id = (int64) customer->key;
+		customers[n].n = customer->set.spill->n;
+		customers[n].periods = customer->set.spill->periods;
+		customers[n].amounts = spill_revenue(customer->set.spill);
+		n++;
+	}
+	PG_RETURN_POINTER(revenue_matrix_build(state->unit, state->revenue_scale, n, customers));
 }

@@ -40,85 +40,6 @@
 #include "retention.h"
 
 /*
- * Parse a plain decimal "-123.45" (what numeric_out prints for a finite
- * value) into units of 10^-scale: *units = -12345, *scale = 2. False for
- * anything else (NaN, Infinity, an exponent), a nonzero digit beyond
- * COHORT_MAX_REVENUE_SCALE decimals (zeros there are dropped: a division
- * such as 22 / 100.0 prints 20 decimals) or a value that does not fit in
- * int64.
- */
-static bool
-cohort_parse_decimal(const char *str, int64 *units, int *scale)
-{
-	const char *p = str;
-	bool		negative = false;
-	bool		digits = false;
-	uint64		magnitude = 0;
-	int			decimals = -1;
-
-	if (*p == '-')
-	{
-		negative = true;
-		p++;
-	}
-	for (; *p; p++)
-	{
-		if (*p == '.' && decimals < 0)
-		{
-			decimals = 0;
-			continue;
-		}
-		if (*p < '0' || *p > '9')
-			return false;
-		/* zeros after the last decimal kept do not change the value */
-		if (decimals == COHORT_MAX_REVENUE_SCALE)
-		{
-			if (p[strspn(p, "0")] != '\0')
-				return false;
-			break;
-		}
-		digits = true;
-		if (magnitude > (PG_UINT64_MAX - 9) / 10)
-			return false;
-		magnitude = magnitude * 10 + (*p - '0');
-		if (decimals >= 0)
-			decimals++;
-	}
-	if (!digits || magnitude > (uint64) PG_INT64_MAX + (negative ? 1 : 0))
-		return false;
-	*units = negative ? (int64) (0 - magnitude) : (int64) magnitude;
-	*scale = decimals < 0 ? 0 : decimals;
-	return true;
-}
-
-/* Append units of 10^-scale as a plain decimal with exactly `scale` digits. */
-static void
-append_decimal(StringInfo out, int64 units, int scale)
-{
-	uint64		magnitude = units < 0 ? (uint64) 0 - (uint64) units : (uint64) units;
-	char		digits[32];
-	int			n;
-
-	n = snprintf(digits, sizeof(digits), UINT64_FORMAT, magnitude);
-	if (units < 0)
-		appendStringInfoChar(out, '-');
-	if (n <= scale)
-	{
-		appendStringInfoString(out, "0.");
-		for (int i = n; i < scale; i++)
-			appendStringInfoChar(out, '0');
-		appendStringInfoString(out, digits);
-		return;
-	}
-	appendBinaryStringInfo(out, digits, n - scale);
-	if (scale > 0)
-	{
-		appendStringInfoChar(out, '.');
-		appendStringInfoString(out, digits + n - scale);
-	}
-}
-
-/*
  * Cells per count (active, rolling or revenue) of a matrix with these
  * cohorts: the sum of their lengths. The header must have passed
  * check_header (so every length is positive).
@@ -361,7 +282,7 @@ cohort_matrix_out(PG_FUNCTION_ARGS)
 			{
 				if (k)
 					appendStringInfoString(&out, ", ");
-				append_decimal(&out, cells[2 * len + k], matrix->revenue_scale);
+				scaled_append_decimal(&out, cells[2 * len + k], matrix->revenue_scale);
 			}
 			appendStringInfoChar(&out, ']');
 		}
@@ -515,12 +436,12 @@ json_array(JsonbContainer *object, const char *key, const char *where, int32 *le
 	return v->val.binary.data;
 }
 
-/* A JSON number as units of 10^-scale (see cohort_parse_decimal). */
+/* A JSON number as units of 10^-scale (see scaled_parse_decimal). */
 static void
 json_decimal(JsonbValue *v, const char *what, int64 *units, int *scale)
 {
 	if (v == NULL || v->type != jbvNumeric ||
-		!cohort_parse_decimal(DatumGetCString(DirectFunctionCall1(numeric_out,
+		!scaled_parse_decimal(DatumGetCString(DirectFunctionCall1(numeric_out,
 																  NumericGetDatum(v->val.numeric))),
 							  units, scale))
 		SYNTAX_ERROR("%s must be a number of at most %d decimals that fits in bigint.",
