@@ -129,6 +129,10 @@ INSERT INTO parallel_cases VALUES
 ('btyd_summary(timestamptz,float8,timestamptz,time_unit)',
  $$SELECT md5(string_agg(format('%s %s %s %s %s', customer_id, (s).frequency, (s).recency, (s).t, round((s).monetary_value::numeric, 6)), ',' ORDER BY customer_id))
    FROM (SELECT customer_id, btyd_summary(order_at, amount_f, timestamptz '2026-01-01', 'week') AS s FROM parallel_orders GROUP BY customer_id) AS g$$),
+('revenue_retention(bigint,date,numeric,time_unit)',
+ $$SELECT md5(revenue_retention(customer_id, order_date, amount, 'month')::text) FROM parallel_orders$$),
+('activity_matrix(bigint,date,time_unit)',
+ $$SELECT md5(activity_matrix(customer_id, order_date, 'week')::text) FROM parallel_orders$$),
 ('rfm_partial(date,numeric)',
  $$SELECT md5(string_agg(customer_id || ' ' || rfm(s, date '2026-01-01')::text, ',' ORDER BY customer_id))
    FROM (SELECT customer_id, rfm_partial(order_date, amount) AS s FROM parallel_orders GROUP BY customer_id) AS g$$),
