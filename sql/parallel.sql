@@ -123,6 +123,15 @@ INSERT INTO parallel_cases VALUES
  $$SELECT md5(string_agg(format('%s %s %s %s %s', customer_id, (s).frequency, (s).recency, (s).t, round((s).monetary_value::numeric, 6)), ',' ORDER BY customer_id))
    FROM (SELECT customer_id, btyd_summary(order_at, amount_f, timestamptz '2026-01-01', 'week') AS s FROM parallel_orders GROUP BY customer_id) AS g$$);
 
+-- survival (section 8): durations in days, and in fractions of a day
+INSERT INTO parallel_cases VALUES
+('kaplan_meier(date,date,date)',
+ $$SELECT kaplan_meier(started_at, ended_at, date '2024-09-01')::text FROM parallel_subscriptions$$),
+('kaplan_meier(float8,boolean)',
+ $$SELECT kaplan_meier(abs(amount_f) / 7, customer_id % 3 = 0)::text FROM parallel_orders$$),
+('logrank_test(float8,boolean,text)',
+ $$SELECT logrank_test(abs(amount_f), customer_id % 3 = 0, (customer_id % 4)::text)::text FROM parallel_orders$$);
+
 -- run a case serially and in parallel; report whether the parallel plan
 -- was partial with workers launched, and whether the answers agree
 CREATE FUNCTION pg_temp.run_parallel_case(query text, OUT partial boolean, OUT launched boolean, OUT same boolean)

@@ -2,7 +2,8 @@
  *
  * specfun.h
  *	  Special functions for the probabilistic models: log-gamma, digamma,
- *	  log-beta, log-sum-exp and the Gauss hypergeometric function 2F1.
+ *	  log-beta, log-sum-exp, the Gauss hypergeometric function 2F1 and the
+ *	  regularized incomplete gamma function.
  *
  * None of these raises an error or allocates memory, so they may run inside
  * an optimiser callback (see optim.c): failure is a NaN result, which the
@@ -32,5 +33,6 @@ extern double specfun_log_hyp2f1_limited(double a, double b, double c,
 										 double z, long max_terms, int *sign);
 extern double specfun_log_hyp3f2_12(double a, double b, double c, double z,
 									int *sign);
+extern double specfun_gamma_q(double a, double x);
 
 #endif							/* RETENTION_SPECFUN_H */
