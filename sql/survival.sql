@@ -116,7 +116,7 @@ SELECT count(*) AS segments,
 FROM (SELECT grp, kaplan_meier(duration, event) AS c FROM survival_lcg GROUP BY grp) AS g;
 
 -- R's median: the first time S(t) <= 0.5; on a flat stretch at exactly 0.5,
--- the midpoint of the stretch (to the next event, or the last time)
+-- the midpoint of its start and the next drop of S (its start when S never drops again)
 SELECT km_median('[[1, 1, 0], [2, 1, 0], [3, 1, 0], [4, 1, 0]]') AS flat_to_next_event,
        km_median('[[1, 1, 0], [2, 1, 0], [3, 0, 1], [4, 1, 0]]') AS flat_over_a_censoring,
        km_median('[[1, 1, 0], [5, 1, 0], [7, 0, 2]]') AS flat_to_the_end,

@@ -41,7 +41,7 @@
 /* qnorm(0.975), the 95% two-sided normal quantile, as R computes it */
 #define KM_Z95			1.959963984540054
 
-/* R's quantile.survfit tolerance: sqrt(.Machine$double.eps) */
+/* R's tolerance for the median: sqrt(.Machine$double.eps) */
 #define KM_QUANTILE_TOL 1.4901161193847656e-08
 
 /* Size of a curve of n times; error 54000 past the 1 GB value limit. */
@@ -490,13 +490,12 @@ km_survival(PG_FUNCTION_ARGS)
 /*
  * km_median(km_curve) returns float8
  *
- * The median survival time as R's survival package reports it (findq in
- * quantile.survfit, which print.survfit uses): over the distribution
- * F = 1 - S at the times where it changes (and F = 0 at time 0), the first
- * time where F >= 0.5; when F equals 0.5 within sqrt(DBL_EPSILON) on a
- * flat stretch, the midpoint of that stretch's start and the next change
- * (or the curve's last time if there is none). NULL when S never reaches
- * 0.5.
+ * The median survival time as R's survival package prints it (minmin in
+ * survmean, the "median" of print.survfit and summary(fit)$table): the
+ * first time where S(t) < 0.5 + sqrt(DBL_EPSILON); when S there equals 0.5
+ * within that tolerance (a flat stretch at exactly one half), the midpoint
+ * of that time and the next time S drops, or that time itself when S never
+ * drops again. NULL when S never reaches 0.5.
  */
 PG_FUNCTION_INFO_V1(km_median);
 Datum
@@ -504,40 +503,27 @@ km_median(PG_FUNCTION_ARGS)
 {
 	KmCurve    *curve = getarg_curve(fcinfo, 0);
 	KmStep		step = {km_curve_subjects(curve), 1.0, 0.0};
-	double	   *x = palloc(sizeof(double) * ((Size) curve->ntimes + 1));
-	double	   *y = palloc(sizeof(double) * ((Size) curve->ntimes + 1));
-	int32		n = 1;
-	int32		i1 = -1;
-	int32		i2 = -1;
-	const double p = 0.5;
+	int32		first = -1;
+	double		first_survival = 0.0;
 
-	/* the points where F changes, as R's duplicated(y) keeps them */
-	x[0] = 0.0;
-	y[0] = 0.0;
 	for (int32 i = 0; i < curve->ntimes; i++)
 	{
-		double		f;
-
 		km_step(curve, i, &step);
 		step.at_risk -= km_curve_events(curve)[i] + km_curve_censored(curve)[i];
-		f = 1.0 - step.survival;
-		if (f != y[n - 1])
+		if (first < 0)
 		{
-			x[n] = curve->times[i];
-			y[n] = f;
-			n++;
+			if (step.survival < 0.5 + KM_QUANTILE_TOL)
+			{
+				if (fabs(step.survival - 0.5) >= KM_QUANTILE_TOL)
+					PG_RETURN_FLOAT8(curve->times[i]);
+				first = i;
+				first_survival = step.survival;
+			}
 		}
+		else if (step.survival < first_survival)
+			PG_RETURN_FLOAT8((curve->times[first] + curve->times[i]) / 2.0);
 	}
-	if (y[n - 1] < p)
+	if (first < 0)
 		PG_RETURN_NULL();
-	for (int32 k = 0; k < n; k++)
-	{
-		if (i1 < 0 && y[k] + KM_QUANTILE_TOL >= p)
-			i1 = k;
-		if (i2 < 0 && y[k] - KM_QUANTILE_TOL >= p)
-			i2 = k;
-	}
-	if (fabs(p - y[n - 1]) < KM_QUANTILE_TOL)
-		PG_RETURN_FLOAT8((x[i1] + curve->times[curve->ntimes - 1]) / 2.0);
-	PG_RETURN_FLOAT8((x[i1] + x[i2]) / 2.0);
+	PG_RETURN_FLOAT8(curve->times[first]);
 }
