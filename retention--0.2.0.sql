@@ -1317,13 +1317,13 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: a group without rows has a N
 COMMENT ON FUNCTION kaplan_meier_trans(internal, float8, boolean) IS 'aggregate transition function';
 COMMENT ON FUNCTION kaplan_meier_trans(internal, date, date, date) IS 'aggregate transition function';
 COMMENT ON FUNCTION kaplan_meier_combine(internal, internal) IS 'aggregate combine function';
-COMMENT ON FUNCTION kaplan_meier_serialize(internal) IS 'aggregate serialization function';
-COMMENT ON FUNCTION kaplan_meier_deserialize(bytea, internal) IS 'aggregate deserialization function';
+COMMENT ON FUNCTION kaplan_meier_serialize(internal) IS 'aggregate serial function';
+COMMENT ON FUNCTION kaplan_meier_deserialize(bytea, internal) IS 'aggregate deserial function';
 COMMENT ON FUNCTION kaplan_meier_final(internal) IS 'aggregate final function';
 COMMENT ON FUNCTION logrank_test_trans(internal, float8, boolean, text) IS 'aggregate transition function';
 COMMENT ON FUNCTION logrank_test_combine(internal, internal) IS 'aggregate combine function';
-COMMENT ON FUNCTION logrank_test_serialize(internal) IS 'aggregate serialization function';
-COMMENT ON FUNCTION logrank_test_deserialize(bytea, internal) IS 'aggregate deserialization function';
+COMMENT ON FUNCTION logrank_test_serialize(internal) IS 'aggregate serial function';
+COMMENT ON FUNCTION logrank_test_deserialize(bytea, internal) IS 'aggregate deserial function';
 COMMENT ON FUNCTION logrank_test_final(internal) IS 'aggregate final function';
 
 -- aggregates

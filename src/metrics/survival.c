@@ -95,7 +95,7 @@ add_count(int64 a, int64 b)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("bigint out of range"),
-				 errdetail("The number of subjects at one time overflows bigint.")));
+				 errdetail("The number of subjects overflows bigint.")));
 	return sum;
 }
 
@@ -135,6 +135,8 @@ dense_grow(KmCounts *counts, int32 t)
 void
 km_counts_add(KmCounts *counts, double time, int64 events, int64 censored)
 {
+	/* the subjects at risk at the first time must fit in bigint */
+	counts->subjects = add_count(add_count(counts->subjects, events), censored);
 	if (time < KM_DENSE_LIMIT && time == floor(time))
 	{
 		int32		t = (int32) time;
@@ -268,47 +270,41 @@ km_counts_sorted(const KmCounts *counts, double **times, int64 **events, int64 *
 }
 
 /*
- * Write the counts: their number (int64), then per time the time (float8),
- * events and censored (int64), in no particular order.
+ * Write the counts: their number (int64), then per time in increasing
+ * order the time (float8), events and censored (int64); sorted, so that a
+ * state always has the same bytes whatever its hash table's order.
  */
 void
 km_counts_write(const KmCounts *counts, StringInfo buf)
 {
-	pq_sendint64(buf, counts->ntimes);
-	for (int32 t = 0; t < counts->dense_cap; t++)
-		if (counts->dense[2 * t] != 0 || counts->dense[2 * t + 1] != 0)
-		{
-			pq_sendfloat8(buf, (double) t);
-			pq_sendint64(buf, counts->dense[2 * t]);
-			pq_sendint64(buf, counts->dense[2 * t + 1]);
-		}
-	if (counts->sparse)
+	double	   *times;
+	int64	   *events;
+	int64	   *censored;
+	int32		n = km_counts_sorted(counts, &times, &events, &censored);
+
+	pq_sendint64(buf, n);
+	for (int32 i = 0; i < n; i++)
 	{
-		km_hash_iterator it;
-		KmSparse   *entry;
-
-		km_hash_start_iterate(counts->sparse, &it);
-		while ((entry = km_hash_iterate(counts->sparse, &it)) != NULL)
-		{
-			double		time;
-
-			memcpy(&time, &entry->key, sizeof(time));
-			pq_sendfloat8(buf, time);
-			pq_sendint64(buf, entry->events);
-			pq_sendint64(buf, entry->censored);
-		}
+		pq_sendfloat8(buf, times[i]);
+		pq_sendint64(buf, events[i]);
+		pq_sendint64(buf, censored[i]);
 	}
+	pfree(times);
+	pfree(events);
+	pfree(censored);
 }
 
 /*
  * Read counts written by km_counts_write into empty counts; every value is
- * checked (a finite time >= 0 seen once, counts >= 0 and not both 0), and a
- * bad one is the codec's corrupt-state error.
+ * checked (finite times >= 0 in increasing order, counts >= 0 and not both
+ * 0), and a bad one is the codec's corrupt-state error.
  */
 void
 km_counts_read(KmCounts *counts, StateReader *reader)
 {
 	int64		n = codec_read_int64(reader);
+	double		previous = 0.0;
+	int64		subjects = 0;
 
 	if (n < 0 || n > KM_MAX_TIMES)
 		codec_corrupt(reader, "an invalid number of times");
@@ -318,15 +314,18 @@ km_counts_read(KmCounts *counts, StateReader *reader)
 		double		time = codec_read_float8(reader);
 		int64		events = codec_read_int64(reader);
 		int64		censored = codec_read_int64(reader);
-		int64		before = counts->ntimes;
 
 		CHECK_FOR_INTERRUPTS();
 		if (isnan(time) || isinf(time) || time < 0 || events < 0 || censored < 0 ||
 			(events == 0 && censored == 0))
 			codec_corrupt(reader, "an invalid time or count");
+		if (i > 0 && time <= previous)
+			codec_corrupt(reader, "times out of order");
+		if (pg_add_s64_overflow(subjects, events, &subjects) ||
+			pg_add_s64_overflow(subjects, censored, &subjects))
+			codec_corrupt(reader, "more subjects than bigint holds");
+		previous = time;
 		km_counts_add(counts, time, events, censored);
-		if (counts->ntimes != before + 1)
-			codec_corrupt(reader, "a time twice");
 	}
 }
 

@@ -32,6 +32,7 @@ typedef struct KmCounts
 	int64	   *dense;			/* [2 * t]: events at t, [2 * t + 1]: censored */
 	int32		dense_cap;		/* times 0 .. dense_cap - 1 */
 	int64		ntimes;			/* distinct times held */
+	int64		subjects;		/* events and censorings, all times */
 	struct km_hash_hash *sparse;	/* the other times; NULL until one comes */
 	KeyedHashSeed seed;
 } KmCounts;
