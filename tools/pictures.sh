@@ -7,6 +7,8 @@
 # terminal (no X needed):
 #   doc/img/cohort_heatmap.png  monthly cohort retention, cohort x month offset
 #   doc/img/segments.png        share of customers and of revenue per RFM segment
+#   doc/img/survival.png        Kaplan-Meier customer lifetimes by acquisition
+#                               half-year, with their 95% bands
 # Leaves no server running. The data are deterministic, so a rerun gives the
 # same pictures. It rebuilds the private tree that tools/test.sh uses, so do
 # not run the two at once in one checkout.
@@ -39,6 +41,15 @@ export_tsv "SELECT segment, round(100.0 * count(*) / sum(count(*)) OVER (), 1),
                    round(100 * sum((rfm).monetary) / sum(sum((rfm).monetary)) OVER (), 1)
             FROM rfm_june GROUP BY segment ORDER BY 3 DESC" "$WORK/segments.tsv"
 ncohorts=$(wc -l <"$WORK/cohorts.tsv")
+# per acquisition half-year: the step curve from (0, 1) and the band, one
+# block per group separated by two blank lines (gnuplot's index)
+for g in '2024 H1' '2024 H2' '2025 H1'; do
+    export_tsv "SELECT 0, 1, 1, 1 UNION ALL
+                SELECT t.\"time\", t.survival, coalesce(t.lower_95, t.survival), coalesce(t.upper_95, t.survival)
+                FROM lifetime_curves AS c, km_table(c.curve) AS t WHERE c.acquired = '$g'" "$WORK/km.tsv"
+    cat "$WORK/km.tsv" >>"$WORK/survival.tsv"
+    printf '\n\n' >>"$WORK/survival.tsv"
+done
 
 mkdir -p "$ROOT/doc/img"
 say "plotting into doc/img/"
@@ -80,5 +91,20 @@ set key top right
 set rmargin 10
 plot "$WORK/segments.tsv" using 2:xtic(1) title "% of customers" linecolor rgb "#6baed6", \
      "" using 3 title "% of revenue" linecolor rgb "#08306b"
+
+reset
+set datafile separator "\t"
+set output "$ROOT/doc/img/survival.png"
+set title "Customer lifetimes by acquisition half-year: Kaplan-Meier with 95% log-log bands (demo data)"
+set xlabel "days from first to last order (lapsed: no order in 90 days before 2025-06-30)"
+set ylabel "share of customers still active"
+set yrange [0:1]
+set xrange [0:*]
+set grid
+set key top right
+set style fill transparent solid 0.2 noborder
+plot for [i=0:2] "$WORK/survival.tsv" index i using 1:3:4 with filledcurves notitle linecolor i + 1, \
+     for [i=0:2] "$WORK/survival.tsv" index i using 1:2 with steps linewidth 2 linecolor i + 1 \
+         title word("2024-H1 2024-H2 2025-H1", i + 1)
 GNUPLOT
 ls -l "$ROOT"/doc/img/*.png >&2
