@@ -7,7 +7,7 @@
 -- error with its SQLSTATE, and the documented NULLs.
 --
 BEGIN;
-SELECT plan(45);
+SELECT plan(47);
 
 \ir lib/setup.sql
 
@@ -82,6 +82,24 @@ SELECT throws_ok($$SELECT '[[1, 1, 0], [1, 1, 0]]'::km_curve$$, '22P02', 'invali
 
 -- km_survival
 SELECT throws_ok($$SELECT km_survival('[[1, 1, 1]]', 'NaN')$$, '22023', 't must be a number');
+
+-- kaplan_meier_deserialize_subject_overflow (found by aggstate_fuzz): a
+-- state of two times with 2^62 events each was read, and the sum of
+-- subjects then overflowed in a combine (22003, not the corrupt-state
+-- error). The state: version 1, the number of times (int64), then per time
+-- the time (float8), events and censored (int64).
+CREATE EXTENSION retention_test;
+SELECT is(retention_test.deserialize_final('kaplan_meier(float8,boolean)',
+          '\x01' || '\x0000000000000002'::bytea
+          || '\x3ff0000000000000'::bytea || '\x0000000000000003'::bytea || '\x0000000000000000'::bytea
+          || '\x4000000000000000'::bytea || '\x0000000000000000'::bytea || '\x0000000000000001'::bytea),
+          '[[1, 3, 0], [2, 0, 1]]', 'kaplan_meier_deserialize_subject_overflow: an intact state finalizes');
+SELECT throws_ok(format('SELECT retention_test.deserialize_final(%L, %L)', 'kaplan_meier(float8,boolean)',
+          '\x01' || '\x0000000000000002'::bytea
+          || '\x3ff0000000000000'::bytea || '\x4000000000000000'::bytea || '\x0000000000000000'::bytea
+          || '\x4000000000000000'::bytea || '\x4000000000000000'::bytea || '\x0000000000000000'::bytea),
+          '22P03', 'invalid serialized kaplan_meier state',
+          'kaplan_meier_deserialize_subject_overflow: 2^63 subjects is a corrupt state');
 
 SELECT * FROM finish();
 ROLLBACK;
