@@ -174,6 +174,7 @@ km_curve_out(PG_FUNCTION_ARGS)
 			 errdetail(__VA_ARGS__), \
 			 errhint("A km_curve reads as a JSON array of [time, events, censored] triples, such as [[1, 2, 0], [2.5, 0, 1]].")))
 
+/* Past the JSON white space at p. */
 static const char *
 skip_space(const char *p)
 {

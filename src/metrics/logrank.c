@@ -26,6 +26,7 @@
 #include "miscadmin.h"
 #include "utils/builtins.h"
 
+#include "base/checks.h"
 #include "base/codec.h"
 #include "base/composite.h"
 #include "math/specfun.h"
@@ -36,7 +37,8 @@
 
 /*
  * The test keeps a k x k variance and updates it at every event time, so
- * the groups are limited; a group is found by a scan from the last one hit.
+ * the groups are limited; a group is found by a scan from the last one hit
+ * (no hash on user keys is needed for so few).
  */
 #define LOGRANK_MAX_GROUPS		100
 
@@ -133,7 +135,7 @@ logrank_test_trans(PG_FUNCTION_ARGS)
 	duration = PG_GETARG_FLOAT8(1);
 	event = PG_GETARG_BOOL(2);
 	grp = PG_GETARG_TEXT_PP(3);
-	km_check_time(duration, "duration");
+	check_nonnegative(duration, "duration");
 	km_counts_add(state_group(state, VARDATA_ANY(grp), VARSIZE_ANY_EXHDR(grp), NULL),
 				  duration, event ? 1 : 0, event ? 0 : 1);
 	PG_RETURN_POINTER(state);

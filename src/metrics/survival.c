@@ -64,16 +64,6 @@ typedef struct KmSparse
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
-/*
- * A time must be a finite number >= 0; error 22023 naming the argument
- * otherwise.
- */
-void
-km_check_time(double time, const char *argname)
-{
-	check_nonnegative(time, argname);
-}
-
 /* Empty counts allocated in context. */
 KmCounts *
 km_counts_create(MemoryContext context)
@@ -129,8 +119,8 @@ dense_grow(KmCounts *counts, int32 t)
 }
 
 /*
- * Add events and censorings (both >= 0, not both 0) at a time already
- * checked by km_check_time.
+ * Add events and censorings (both >= 0, not both 0) at a finite time >= 0
+ * (checked by the caller).
  */
 void
 km_counts_add(KmCounts *counts, double time, int64 events, int64 censored)
@@ -196,6 +186,7 @@ km_counts_merge(KmCounts *into, const KmCounts *from)
 	}
 }
 
+/* qsort order of float8 times (no NaN among them). */
 static int
 compare_times(const void *a, const void *b)
 {
@@ -394,7 +385,7 @@ kaplan_meier_trans(PG_FUNCTION_ARGS)
 		km_null_error("event", "Use coalesce(event, false) when a null event means the subscription is still active.");
 	duration = PG_GETARG_FLOAT8(1);
 	event = PG_GETARG_BOOL(2);
-	km_check_time(duration, "duration");
+	check_nonnegative(duration, "duration");
 	km_counts_add(counts, duration, event ? 1 : 0, event ? 0 : 1);
 	PG_RETURN_POINTER(counts);
 }

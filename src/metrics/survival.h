@@ -74,7 +74,6 @@ extern void km_counts_write(const KmCounts *counts, StringInfo buf);
 extern void km_counts_read(KmCounts *counts, StateReader *reader);
 extern int32 km_counts_sorted(const KmCounts *counts, double **times, int64 **events,
 							  int64 **censored);
-extern void km_check_time(double time, const char *argname);
 
 extern KmCurve *km_curve_alloc(int32 ntimes);
 extern void km_curve_check(const KmCurve *curve, Size size, int sqlstate);
