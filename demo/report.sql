@@ -160,3 +160,27 @@ SELECT coalesce(may, '(new in June)') AS "May segment", count(*) AS customers,
 FROM (SELECT may, june, count(*) OVER (PARTITION BY may, june) AS n FROM migration) AS m
 GROUP BY may
 ORDER BY may IS NULL, customers DESC;
+
+-- customer lifetimes: first order to last order, a customer lapsed when
+-- no order came in the 90 days before 2025-06-30 (censored otherwise)
+CREATE TABLE lifetimes AS
+SELECT customer_id,
+       CASE WHEN min(order_date) < '2024-07-01' THEN '2024 H1'
+            WHEN min(order_date) < '2025-01-01' THEN '2024 H2' ELSE '2025 H1' END AS acquired,
+       min(order_date) AS started_at,
+       CASE WHEN max(order_date) < date '2025-06-30' - 90 THEN max(order_date) END AS ended_at
+FROM orders GROUP BY customer_id;
+CREATE TABLE lifetime_curves AS
+SELECT acquired, kaplan_meier(started_at, ended_at, date '2025-06-30') AS curve
+FROM lifetimes GROUP BY acquired;
+
+\echo
+\echo '== Customer lifetimes: Kaplan-Meier by acquisition half-year'
+\echo '   (a customer has lapsed after 90 days without an order; days from the first to the last order)'
+SELECT acquired, km_median(curve) AS "median days",
+       round(km_survival(curve, 90)::numeric, 3) AS "S(90 days)",
+       round(km_survival(curve, 365)::numeric, 3) AS "S(365 days)"
+FROM lifetime_curves ORDER BY acquired;
+SELECT round(chisq::numeric, 2) AS chisq, df, round(p_value::numeric, 4) AS p_value
+FROM (SELECT (logrank_test((coalesce(ended_at, date '2025-06-30') - started_at)::float8,
+                           ended_at IS NOT NULL, acquired)).* FROM lifetimes) AS r;

@@ -152,6 +152,15 @@ INSERT INTO parallel_cases VALUES
  $$SELECT md5(string_agg(k || ' ' || btyd_summary(s, date '2026-01-01', 'month')::text, ',' ORDER BY k))
    FROM (SELECT part AS k, btyd_rollup(btyd) AS s FROM parallel_states GROUP BY part) AS g$$);
 
+-- survival (section 8): durations in days, and in fractions of a day
+INSERT INTO parallel_cases VALUES
+('kaplan_meier(date,date,date)',
+ $$SELECT kaplan_meier(started_at, ended_at, date '2024-09-01')::text FROM parallel_subscriptions$$),
+('kaplan_meier(float8,boolean)',
+ $$SELECT kaplan_meier(abs(amount_f) / 7, customer_id % 3 = 0)::text FROM parallel_orders$$),
+('logrank_test(float8,boolean,text)',
+ $$SELECT logrank_test(abs(amount_f), customer_id % 3 = 0, (customer_id % 4)::text)::text FROM parallel_orders$$);
+
 -- run a case serially and in parallel; report whether the parallel plan
 -- was partial with workers launched, and whether the answers agree
 CREATE FUNCTION pg_temp.run_parallel_case(query text, OUT partial boolean, OUT launched boolean, OUT same boolean)

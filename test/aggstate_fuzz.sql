@@ -139,6 +139,18 @@ INSERT INTO fuzz_samples (agg, rows_query) VALUES
 ('btyd_rollup(btyd_state)',
  $$SELECT btyd_partial(date '2024-01-01' + g * 3 % 70, g::float8) FROM generate_series(1, 25) AS g
    GROUP BY g % 3$$);
+-- survival: whole-day times (the dense array), fractional and large times
+-- (the hash table), subscriptions still running, three groups
+INSERT INTO fuzz_samples (agg, rows_query) VALUES
+('kaplan_meier(float8,boolean)',
+ $$SELECT CASE WHEN g % 3 = 0 THEN g * 0.375 ELSE (g % 7)::float8 END + CASE WHEN g = 5 THEN 1e6 ELSE 0 END,
+          g % 2 = 0 FROM generate_series(1, 20) AS g$$),
+('kaplan_meier(date,date,date)',
+ $$SELECT date '2024-01-01' + g * 5, CASE WHEN g % 3 = 0 THEN NULL ELSE date '2024-01-01' + g * 5 + g * 11 % 90 END,
+          date '2024-06-01' FROM generate_series(1, 20) AS g$$),
+('logrank_test(float8,boolean,text)',
+ $$SELECT (g * 7 % 30)::float8 / CASE WHEN g % 4 = 0 THEN 2 ELSE 1 END, g % 3 <> 0, 'plan ' || (g % 3)
+   FROM generate_series(1, 24) AS g$$);
 
 -- a fit runs an optimizer (a Pareto/NBD one with hypergeometric series
 -- per row): only a share of the accepted fit states is finalized

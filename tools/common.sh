@@ -15,6 +15,7 @@ PACKAGES=(
     postgresql-$PGVER-pgtap libtap-parser-sourcehandler-pgtap-perl
     libipc-run-perl
     postgresql-$PGVER-cron python3-psycopg2 python3-mpmath gnuplot-nox
+    r-base-core r-cran-survival
     libnlopt-dev
     git unzip dpkg-dev debhelper postgresql-server-dev-all
 )

@@ -8,6 +8,8 @@
 #   doc/img/cohort_heatmap.png  monthly cohort retention, cohort x month offset
 #   doc/img/segments.png        share of customers and of revenue per RFM segment
 #   doc/img/mrr_movements.png   monthly revenue movements (mrr_movements) and MRR
+#   doc/img/survival.png        Kaplan-Meier customer lifetimes by acquisition
+#                               half-year, with their 95% bands
 # Leaves no server running. The data are deterministic, so a rerun gives the
 # same pictures. It rebuilds the private tree that tools/test.sh uses, so do
 # not run the two at once in one checkout.
@@ -45,6 +47,15 @@ export_tsv "SELECT to_char(period, 'YYYY-MM'), new, expansion, reactivation, con
             FROM mrr_movements((SELECT revenue_retention(customer_id, order_date, amount, 'month') FROM orders))
             ORDER BY period" "$WORK/mrr.tsv"
 ncohorts=$(wc -l <"$WORK/cohorts.tsv")
+# per acquisition half-year: the step curve from (0, 1) and the band, one
+# block per group separated by two blank lines (gnuplot's index)
+for g in '2024 H1' '2024 H2' '2025 H1'; do
+    export_tsv "SELECT 0, 1, 1, 1 UNION ALL
+                SELECT t.\"time\", t.survival, coalesce(t.lower_95, t.survival), coalesce(t.upper_95, t.survival)
+                FROM lifetime_curves AS c, km_table(c.curve) AS t WHERE c.acquired = '$g'" "$WORK/km.tsv"
+    cat "$WORK/km.tsv" >>"$WORK/survival.tsv"
+    printf '\n\n' >>"$WORK/survival.tsv"
+done
 
 mkdir -p "$ROOT/doc/img"
 say "plotting into doc/img/"
@@ -107,5 +118,17 @@ plot "$WORK/mrr.tsv" using 0:(\$2 + \$3 + \$4):xtic(1) with boxes title "reactiv
      "" using 0:(-\$5 - \$6) with boxes title "churned" linecolor rgb "#de2d26", \
      "" using 0:(-\$5) with boxes title "contraction" linecolor rgb "#fc9272", \
      "" using 0:7 axes x1y2 with linespoints title "MRR (right axis)" linecolor rgb "#08306b" linewidth 2 pointtype 7
+set output "$ROOT/doc/img/survival.png"
+set title "Customer lifetimes by acquisition half-year: Kaplan-Meier with 95% log-log bands (demo data)"
+set xlabel "days from first to last order (lapsed: no order in 90 days before 2025-06-30)"
+set ylabel "share of customers still active"
+set yrange [0:1]
+set xrange [0:*]
+set grid
+set key top right
+set style fill transparent solid 0.2 noborder
+plot for [i=0:2] "$WORK/survival.tsv" index i using 1:3:4 with filledcurves notitle linecolor i + 1, \
+     for [i=0:2] "$WORK/survival.tsv" index i using 1:2 with steps linewidth 2 linecolor i + 1 \
+         title word("2024-H1 2024-H2 2025-H1", i + 1)
 GNUPLOT
 ls -l "$ROOT"/doc/img/*.png >&2

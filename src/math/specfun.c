@@ -610,3 +610,68 @@ specfun_log_hyp2f1_integral(double a, double b, double c, double q, double z,
 		return NAN;
 	return log(sum);
 }
+
+/*
+ * The regularized upper incomplete gamma function Q(a, x) = Gamma(a, x) /
+ * Gamma(a) for a > 0, x >= 0 (NaN otherwise): the chi-square survival
+ * function is Q(df / 2, chisq / 2). As in Numerical Recipes (Press et al.
+ * 2007, sec. 6.2): the series of P = 1 - Q when x < a + 1, Lentz's
+ * continued fraction of Q otherwise, so that neither form subtracts from 1
+ * where the other is small; both converge to DBL_EPSILON relative error.
+ */
+double
+specfun_gamma_q(double a, double x)
+{
+	double		log_prefix;
+
+	if (isnan(a) || isnan(x) || a <= 0.0 || x < 0.0 || isinf(a))
+		return NAN;
+	if (x == 0.0)
+		return 1.0;
+	if (isinf(x))
+		return 0.0;
+	log_prefix = a * log(x) - x - specfun_lgamma(a);
+	if (x < a + 1.0)
+	{
+		/* P(a, x) = e^-x x^a / Gamma(a + 1) sum_k x^k / ((a + 1)...(a + k)) */
+		double		term = 1.0 / a;
+		double		sum = term;
+
+		for (int k = 1; k < 100000; k++)
+		{
+			term *= x / (a + k);
+			sum += term;
+			if (fabs(term) < fabs(sum) * DBL_EPSILON)
+				return 1.0 - sum * exp(log_prefix);
+		}
+		return NAN;
+	}
+	else
+	{
+		/* Q(a, x) = e^-x x^a / Gamma(a) * 1 / (x + 1 - a - 1 (1 - a) / (x + 3 - a - ...)) */
+		double		b = x + 1.0 - a;
+		double		c = 1.0 / DBL_MIN;
+		double		d = 1.0 / b;
+		double		h = d;
+
+		for (int k = 1; k < 100000; k++)
+		{
+			double		an = -k * (k - a);
+			double		delta;
+
+			b += 2.0;
+			d = an * d + b;
+			if (fabs(d) < DBL_MIN)
+				d = DBL_MIN;
+			c = b + an / c;
+			if (fabs(c) < DBL_MIN)
+				c = DBL_MIN;
+			d = 1.0 / d;
+			delta = d * c;
+			h *= delta;
+			if (fabs(delta - 1.0) < DBL_EPSILON)
+				return exp(log_prefix) * h;
+		}
+		return NAN;
+	}
+}

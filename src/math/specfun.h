@@ -2,8 +2,9 @@
  *
  * specfun.h
  *	  Special functions for the probabilistic models: log-gamma, digamma,
- *	  log-beta, log-sum-exp, the Gauss hypergeometric function 2F1 and
- *	  the incomplete beta function.
+ *	  log-beta, log-sum-exp, the Gauss hypergeometric function 2F1, the
+ *	  incomplete beta function and the regularized incomplete gamma
+ *	  function.
  *
  * None of these raises an error or allocates memory, so they may run inside
  * an optimiser callback (see optim.c): failure is a NaN result, which the
@@ -40,5 +41,6 @@ extern double specfun_log_hyp3f2_12(double a, double b, double c, double z,
 extern double specfun_betainc(double a, double b, double x, double y);
 extern double specfun_log_hyp2f1_integral(double a, double b, double c,
 										  double q, double z, long max_terms);
+extern double specfun_gamma_q(double a, double x);
 
 #endif							/* RETENTION_SPECFUN_H */

@@ -23,7 +23,8 @@ my $rc = $node->psql('postgres', '',
 is($rc, 0, 'demo/report.sql runs to the end');
 is($err, '', 'no error, warning or notice on stderr');
 for my $section ('== Orders', '== RFM segments', '== Cohort retention', 'pooled over the cohorts',
-	'== BG/NBD', '== The ten most valuable', '== Stored breaks', '== Segment migration')
+	'== BG/NBD', '== The ten most valuable', '== Stored breaks', '== Segment migration',
+	'== Customer lifetimes')
 {
 	like($out, qr/\Q$section\E/, "prints section '$section'");
 }
