@@ -168,11 +168,11 @@ fi
 # no crash. The whole suite under valgrind takes hours of CPU
 # (doc/reliability.md) and is run by hand.
 VALGRIND_CI_TESTS=(catalog retention_rate segment rfm retention_counts clv_example cltv btyd_summary
-                   gamma_gamma sbg clv_btyd survival
+                   gamma_gamma sbg clv_btyd
                    test/rfm_hostile.sql test/segment_hostile.sql test/retention_hostile.sql
                    test/cltv_hostile.sql test/btyd_hostile.sql test/cohort_hostile.sql
                    test/models_hostile.sql test/aggstate_corrupt.sql test/models_convergence.sql
-                   test/rfm_score_window.sql test/exact_sums.sql test/models_accessors.sql
+                   test/rfm_score_window.sql test/exact_sums.sql test/models_accessors.sql test/models_sweep.sql
                    incremental test/incremental_hostile.sql test/revenue_hostile.sql
                    survival test/survival_hostile.sql)
 if runs valgrind; then

@@ -138,7 +138,8 @@ if [ ${#tests[@]} -gt 0 ] && ! (cd "$BUILD" && "$(dirname "$("$SYS_PG_CONFIG" --
 if [ ${#taps[@]} -gt 0 ]; then
     "$SERVER/bin/psql" -X -q -h "$VG_DIR" -U postgres -d postgres -c 'CREATE DATABASE retention_tap'
     "$SERVER/bin/psql" -X -q -h "$VG_DIR" -U postgres -d retention_tap \
-        -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION retention'
+        -c 'CREATE EXTENSION pgtap' -c 'CREATE EXTENSION retention' \
+        -c 'ALTER DATABASE retention_tap SET retention_test.sweep_sample = 40'
     # from the snapshot in $BUILD: psql reads a file as it goes, and the
     # worktree may change during a long run
     (cd "$BUILD" && PGHOST=$VG_DIR PGUSER=postgres pg_prove -v -d retention_tap "${taps[@]}") \
