@@ -718,3 +718,16 @@ COMMENT ON AGGREGATE btyd_holdout(timestamptz, float8, timestamptz, timestamptz,
 'calibration/holdout split of one customer''s orders, days being 24-hour windows back from each end: btyd_summary as of calibration_end, holdout purchase days in (calibration_end, holdout_end], their mean value per purchase day, the holdout length; NULL for a customer first seen after calibration_end';
 
 -- end of section 6a
+
+-- simulate_orders with staggered acquisition (DESIGN section 5a)
+CREATE FUNCTION simulate_orders(customers integer, seed integer,
+                                r float8, alpha float8, a float8, b float8,
+                                p float8, q float8, v float8,
+                                start date, days integer, acquisition_days integer)
+RETURNS TABLE (customer_id bigint, order_at date, amount numeric)
+AS 'MODULE_PATHNAME', 'simulate_orders_staggered'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE  -- the rows are a function of the arguments (own PRNG)
+ROWS 100000;
+
+COMMENT ON FUNCTION simulate_orders(integer, integer, float8, float8, float8, float8, float8, float8, float8, date, integer, integer) IS
+'synthetic orders of a BG/NBD purchase process with Gamma-Gamma spend and staggered acquisition: first purchases uniform over the first acquisition_days days from start, all observed to start + days; deterministic for a seed';

@@ -796,6 +796,18 @@ COMMENT ON FUNCTION simulate_orders(integer, integer, float8, float8, float8, fl
 COMMENT ON FUNCTION simulate_orders(integer, integer) IS
 'synthetic orders with the CDNOW estimates (r 0.243, alpha 4.414, a 0.793, b 2.426 per week; p 6.25, q 3.74, v 15.44) from 2024-01-01 over 273 days (39 weeks); deterministic for a seed';
 
+CREATE FUNCTION simulate_orders(customers integer, seed integer,
+                                r float8, alpha float8, a float8, b float8,
+                                p float8, q float8, v float8,
+                                start date, days integer, acquisition_days integer)
+RETURNS TABLE (customer_id bigint, order_at date, amount numeric)
+AS 'MODULE_PATHNAME', 'simulate_orders_staggered'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE  -- the rows are a function of the arguments (own PRNG)
+ROWS 100000;
+
+COMMENT ON FUNCTION simulate_orders(integer, integer, float8, float8, float8, float8, float8, float8, float8, date, integer, integer) IS
+'synthetic orders of a BG/NBD purchase process with Gamma-Gamma spend and staggered acquisition: first purchases uniform over the first acquisition_days days from start, all observed to start + days; deterministic for a seed';
+
 CREATE FUNCTION btyd_summary_trans(internal, date, numeric, date, time_unit)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'btyd_summary_trans_date_numeric'
