@@ -405,6 +405,22 @@ simulate_orders_common(FunctionCallInfo fcinfo, int32 customers, int32 seed,
 	SRF_RETURN_NEXT(funcctx, order_row(funcctx->tuple_desc, st->id, day, cents));
 }
 
+/* The model parameters r, alpha, a, b, p, q, v: arguments 2 to 8. */
+static SimulateParams
+params_of(FunctionCallInfo fcinfo)
+{
+	SimulateParams m;
+
+	m.r = PG_GETARG_FLOAT8(2);
+	m.alpha = PG_GETARG_FLOAT8(3);
+	m.a = PG_GETARG_FLOAT8(4);
+	m.b = PG_GETARG_FLOAT8(5);
+	m.p = PG_GETARG_FLOAT8(6);
+	m.q = PG_GETARG_FLOAT8(7);
+	m.v = PG_GETARG_FLOAT8(8);
+	return m;
+}
+
 /*
  * simulate_orders(customers integer, seed integer, r, alpha, a, b, p, q,
  * v float8, start date, days integer) returns table (customer_id bigint,
@@ -418,15 +434,8 @@ PG_FUNCTION_INFO_V1(simulate_orders);
 Datum
 simulate_orders(PG_FUNCTION_ARGS)
 {
-	SimulateParams m;
+	SimulateParams m = params_of(fcinfo);
 
-	m.r = PG_GETARG_FLOAT8(2);
-	m.alpha = PG_GETARG_FLOAT8(3);
-	m.a = PG_GETARG_FLOAT8(4);
-	m.b = PG_GETARG_FLOAT8(5);
-	m.p = PG_GETARG_FLOAT8(6);
-	m.q = PG_GETARG_FLOAT8(7);
-	m.v = PG_GETARG_FLOAT8(8);
 	return simulate_orders_common(fcinfo, PG_GETARG_INT32(0), PG_GETARG_INT32(1), &m,
 								  PG_GETARG_DATEADT(9), PG_GETARG_INT32(10), 1);
 }
@@ -446,15 +455,8 @@ PG_FUNCTION_INFO_V1(simulate_orders_staggered);
 Datum
 simulate_orders_staggered(PG_FUNCTION_ARGS)
 {
-	SimulateParams m;
+	SimulateParams m = params_of(fcinfo);
 
-	m.r = PG_GETARG_FLOAT8(2);
-	m.alpha = PG_GETARG_FLOAT8(3);
-	m.a = PG_GETARG_FLOAT8(4);
-	m.b = PG_GETARG_FLOAT8(5);
-	m.p = PG_GETARG_FLOAT8(6);
-	m.q = PG_GETARG_FLOAT8(7);
-	m.v = PG_GETARG_FLOAT8(8);
 	return simulate_orders_common(fcinfo, PG_GETARG_INT32(0), PG_GETARG_INT32(1), &m,
 								  PG_GETARG_DATEADT(9), PG_GETARG_INT32(10), PG_GETARG_INT32(11));
 }

@@ -7,7 +7,8 @@
 # mean per purchase day, which the reference also computes, and equals
 # lifetimes' mean of raw rows for every customer with at most one order per
 # holdout day (the documented difference, doc/btyd_summary.md). Skips when
-# the data file is absent.
+# the data file is absent. The file is loaded with \copy, one line a row,
+# and split in SQL, as doc/loading.md does.
 use strict;
 use warnings;
 use IPC::Run;
@@ -19,16 +20,6 @@ my $root = $ENV{RETENTION_ROOT} or die "RETENTION_ROOT is not set";
 my $data = "$root/../shared/data/CDNOW_master.txt";
 plan skip_all => "reference data $data is absent" unless -r $data;
 
-# The transactions as COPY text: customer, date, dollars.
-my @lines = split /\r?\n/, slurp_file($data);
-shift @lines;
-my $orders = join('', map {
-	my $l = $_;
-	$l =~ s/^\s+//;
-	my @f = split /\s+/, $l;
-	"$f[0]\t$f[1]\t$f[3]\n"
-} grep { /\S/ } @lines);
-
 my ($stdout, $stderr);
 IPC::Run::run([ 'python3', "$root/test/btyd_holdout_reference.py", $data, '19970930', '19980630' ],
 	'>', \$stdout, '2>', \$stderr)
@@ -39,9 +30,12 @@ $node->init;
 $node->start;
 $node->safe_psql('postgres', 'CREATE EXTENSION retention');
 $node->safe_psql('postgres', <<"SQL");
-CREATE TABLE cdnow (id integer, order_date date, dollars numeric);
-COPY cdnow FROM STDIN;
-$orders\\.
+CREATE TABLE cdnow_raw (line text);
+\\copy cdnow_raw FROM '$data'
+CREATE TABLE cdnow AS
+SELECT f[1]::integer AS id, to_date(f[2], 'YYYYMMDD') AS order_date, f[4]::numeric AS dollars
+FROM (SELECT regexp_split_to_array(btrim(line), '\\s+') AS f FROM cdnow_raw
+      WHERE btrim(line) ~ '^\\d') AS s;
 CREATE TABLE lifetimes (id integer, frequency_cal integer, recency_cal float8, t_cal float8,
   monetary_value_cal float8, frequency_holdout integer, monetary_value_holdout float8,
   duration_holdout float8, mean_per_day float8);
