@@ -1321,13 +1321,13 @@ CREATE AGGREGATE btyd_holdout(order_at timestamptz, amount float8, calibration_e
 );
 
 COMMENT ON AGGREGATE btyd_holdout(date, numeric, date, date, time_unit) IS
-'calibration/holdout split of one customer''s orders: btyd_summary as of calibration_end, holdout purchase days in (calibration_end, holdout_end], their mean value per purchase day, the holdout length; NULL for a customer first seen after calibration_end';
+'calibration/holdout split of a customer''s orders: btyd_summary as of calibration_end, then purchase days in (calibration_end, holdout_end], their mean value, the holdout length; NULL if first seen after calibration_end';
 COMMENT ON AGGREGATE btyd_holdout(date, float8, date, date, time_unit) IS
-'calibration/holdout split of one customer''s orders: btyd_summary as of calibration_end, holdout purchase days in (calibration_end, holdout_end], their mean value per purchase day, the holdout length; NULL for a customer first seen after calibration_end';
+'calibration/holdout split of a customer''s orders: btyd_summary as of calibration_end, then purchase days in (calibration_end, holdout_end], their mean value, the holdout length; NULL if first seen after calibration_end';
 COMMENT ON AGGREGATE btyd_holdout(timestamptz, numeric, timestamptz, timestamptz, time_unit) IS
-'calibration/holdout split of one customer''s orders, days being 24-hour windows back from each end: btyd_summary as of calibration_end, holdout purchase days in (calibration_end, holdout_end], their mean value per purchase day, the holdout length; NULL for a customer first seen after calibration_end';
+'calibration/holdout split of a customer''s orders, days being 24-hour windows: btyd_summary as of calibration_end, then purchase days in (calibration_end, holdout_end], their mean value, the holdout length; NULL if first seen later';
 COMMENT ON AGGREGATE btyd_holdout(timestamptz, float8, timestamptz, timestamptz, time_unit) IS
-'calibration/holdout split of one customer''s orders, days being 24-hour windows back from each end: btyd_summary as of calibration_end, holdout purchase days in (calibration_end, holdout_end], their mean value per purchase day, the holdout length; NULL for a customer first seen after calibration_end';
+'calibration/holdout split of a customer''s orders, days being 24-hour windows: btyd_summary as of calibration_end, then purchase days in (calibration_end, holdout_end], their mean value, the holdout length; NULL if first seen later';
 
 -- end of section 6a
 
