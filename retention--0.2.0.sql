@@ -796,6 +796,18 @@ COMMENT ON FUNCTION simulate_orders(integer, integer, float8, float8, float8, fl
 COMMENT ON FUNCTION simulate_orders(integer, integer) IS
 'synthetic orders with the CDNOW estimates (r 0.243, alpha 4.414, a 0.793, b 2.426 per week; p 6.25, q 3.74, v 15.44) from 2024-01-01 over 273 days (39 weeks); deterministic for a seed';
 
+CREATE FUNCTION simulate_orders(customers integer, seed integer,
+                                r float8, alpha float8, a float8, b float8,
+                                p float8, q float8, v float8,
+                                start date, days integer, acquisition_days integer)
+RETURNS TABLE (customer_id bigint, order_at date, amount numeric)
+AS 'MODULE_PATHNAME', 'simulate_orders_staggered'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE  -- the rows are a function of the arguments (own PRNG)
+ROWS 100000;
+
+COMMENT ON FUNCTION simulate_orders(integer, integer, float8, float8, float8, float8, float8, float8, float8, date, integer, integer) IS
+'synthetic orders of a BG/NBD purchase process with Gamma-Gamma spend and staggered acquisition: first purchases uniform over the first acquisition_days days from start, all observed to start + days; deterministic for a seed';
+
 CREATE FUNCTION btyd_summary_trans(internal, date, numeric, date, time_unit)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'btyd_summary_trans_date_numeric'
@@ -1191,6 +1203,133 @@ COMMENT ON AGGREGATE gamma_gamma_fit(float8, float8, float8) IS
 
 
 -- 6. Model validation and uncertainty
+
+-- 6a. btyd_holdout: the calibration/holdout split of a model check
+
+CREATE TYPE btyd_holdout AS (
+    frequency_cal integer,
+    recency_cal float8,
+    t_cal float8,
+    monetary_value_cal float8,
+    frequency_holdout integer,
+    monetary_value_holdout float8,
+    duration_holdout float8
+);
+
+COMMENT ON TYPE btyd_holdout IS
+'one customer''s calibration/holdout split: btyd_summary as of calibration_end, then the purchase days in (calibration_end, holdout_end], their mean value per purchase day and the holdout length, in the unit asked for';
+
+CREATE FUNCTION btyd_holdout_trans(internal, date, numeric, date, date, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_holdout_trans_date_numeric'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped
+
+CREATE FUNCTION btyd_holdout_trans(internal, date, float8, date, date, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_holdout_trans_date_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped
+
+CREATE FUNCTION btyd_holdout_trans(internal, timestamptz, numeric, timestamptz, timestamptz, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_holdout_trans_timestamptz_numeric'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped; 24-hour days, no TimeZone
+
+CREATE FUNCTION btyd_holdout_trans(internal, timestamptz, float8, timestamptz, timestamptz, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_holdout_trans_timestamptz_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped; 24-hour days, no TimeZone
+
+CREATE FUNCTION btyd_holdout_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_holdout_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: either partial state may be NULL
+
+CREATE FUNCTION btyd_holdout_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'btyd_holdout_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION btyd_holdout_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_holdout_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION btyd_holdout_final(internal)
+RETURNS btyd_holdout
+AS 'MODULE_PATHNAME', 'btyd_holdout_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_holdout_trans(internal, date, numeric, date, date, time_unit) IS
+'aggregate transition function';
+COMMENT ON FUNCTION btyd_holdout_trans(internal, date, float8, date, date, time_unit) IS
+'aggregate transition function';
+COMMENT ON FUNCTION btyd_holdout_trans(internal, timestamptz, numeric, timestamptz, timestamptz, time_unit) IS
+'aggregate transition function';
+COMMENT ON FUNCTION btyd_holdout_trans(internal, timestamptz, float8, timestamptz, timestamptz, time_unit) IS
+'aggregate transition function';
+COMMENT ON FUNCTION btyd_holdout_combine(internal, internal) IS
+'aggregate combine function';
+COMMENT ON FUNCTION btyd_holdout_serialize(internal) IS
+'aggregate serial function';
+COMMENT ON FUNCTION btyd_holdout_deserialize(bytea, internal) IS
+'aggregate deserial function';
+COMMENT ON FUNCTION btyd_holdout_final(internal) IS
+'aggregate final function';
+
+CREATE AGGREGATE btyd_holdout(order_at date, amount numeric, calibration_end date, holdout_end date, unit time_unit) (
+    SFUNC = btyd_holdout_trans,
+    STYPE = internal,
+    SSPACE = 144,
+    FINALFUNC = btyd_holdout_final,
+    COMBINEFUNC = btyd_holdout_combine,
+    SERIALFUNC = btyd_holdout_serialize,
+    DESERIALFUNC = btyd_holdout_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE btyd_holdout(order_at date, amount float8, calibration_end date, holdout_end date, unit time_unit) (
+    SFUNC = btyd_holdout_trans,
+    STYPE = internal,
+    SSPACE = 144,
+    FINALFUNC = btyd_holdout_final,
+    COMBINEFUNC = btyd_holdout_combine,
+    SERIALFUNC = btyd_holdout_serialize,
+    DESERIALFUNC = btyd_holdout_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE btyd_holdout(order_at timestamptz, amount numeric, calibration_end timestamptz, holdout_end timestamptz, unit time_unit) (
+    SFUNC = btyd_holdout_trans,
+    STYPE = internal,
+    SSPACE = 144,
+    FINALFUNC = btyd_holdout_final,
+    COMBINEFUNC = btyd_holdout_combine,
+    SERIALFUNC = btyd_holdout_serialize,
+    DESERIALFUNC = btyd_holdout_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE btyd_holdout(order_at timestamptz, amount float8, calibration_end timestamptz, holdout_end timestamptz, unit time_unit) (
+    SFUNC = btyd_holdout_trans,
+    STYPE = internal,
+    SSPACE = 144,
+    FINALFUNC = btyd_holdout_final,
+    COMBINEFUNC = btyd_holdout_combine,
+    SERIALFUNC = btyd_holdout_serialize,
+    DESERIALFUNC = btyd_holdout_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE btyd_holdout(date, numeric, date, date, time_unit) IS
+'calibration/holdout split of a customer''s orders: btyd_summary as of calibration_end, then purchase days in (calibration_end, holdout_end], their mean value, the holdout length; NULL if first seen after calibration_end';
+COMMENT ON AGGREGATE btyd_holdout(date, float8, date, date, time_unit) IS
+'calibration/holdout split of a customer''s orders: btyd_summary as of calibration_end, then purchase days in (calibration_end, holdout_end], their mean value, the holdout length; NULL if first seen after calibration_end';
+COMMENT ON AGGREGATE btyd_holdout(timestamptz, numeric, timestamptz, timestamptz, time_unit) IS
+'calibration/holdout split of a customer''s orders, days being 24-hour windows: btyd_summary as of calibration_end, then purchase days in (calibration_end, holdout_end], their mean value, the holdout length; NULL if first seen later';
+COMMENT ON AGGREGATE btyd_holdout(timestamptz, float8, timestamptz, timestamptz, time_unit) IS
+'calibration/holdout split of a customer''s orders, days being 24-hour windows: btyd_summary as of calibration_end, then purchase days in (calibration_end, holdout_end], their mean value, the holdout length; NULL if first seen later';
+
+-- end of section 6a
 
 CREATE FUNCTION bgnbd_model(r float8, alpha float8, a float8, b float8)
 RETURNS bgnbd

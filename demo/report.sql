@@ -2,8 +2,9 @@
 -- simulated orders of demo/orders.sql (18 monthly cohorts, January 2024 to
 -- June 2025). In order: RFM segments with their revenue, the cohort
 -- retention triangle, the BG/NBD and Gamma-Gamma fits, the ten most
--- valuable customers, and month-over-month segment migration with stored
--- rfm_breaks. test/t/041_demo.pl runs it and checks the tables it leaves.
+-- valuable customers, month-over-month segment migration with stored
+-- rfm_breaks, customer lifetimes, and a calibration/holdout check of the
+-- BG/NBD model. test/t/041_demo.pl runs it and checks the tables it leaves.
 \set ON_ERROR_STOP 1
 \pset footer off
 \pset null ''
@@ -184,3 +185,26 @@ FROM lifetime_curves ORDER BY acquired;
 SELECT round(chisq::numeric, 2) AS chisq, df, round(p_value::numeric, 4) AS p_value
 FROM (SELECT (logrank_test((coalesce(ended_at, date '2025-06-30') - started_at)::float8,
                            ended_at IS NOT NULL, acquired)).* FROM lifetimes) AS r;
+
+-- model check on purchases the fit did not see (doc/validation.md):
+-- calibrate on the orders to 2025-03-31, compare the BG/NBD predictions for
+-- the 13 weeks to 2025-06-30 with the purchase days that came, by the number
+-- of repeat purchases in the calibration period (7 or more pooled); the
+-- customers acquired in the holdout have no split and are left out
+CREATE TABLE holdout_split AS
+SELECT customer_id, (btyd_holdout(order_date, amount, date '2025-03-31', date '2025-06-30', 'week')).*
+FROM orders GROUP BY customer_id;
+CREATE TABLE holdout_check AS
+WITH m AS (SELECT bgnbd_fit(frequency_cal, recency_cal, t_cal) AS bg FROM holdout_split)
+SELECT least(frequency_cal, 7) AS x_cal, count(*) AS customers,
+       avg(frequency_holdout) AS actual,
+       avg(bgnbd_expected_purchases(m.bg, duration_holdout, frequency_cal, recency_cal, t_cal)) AS predicted
+FROM holdout_split, m WHERE frequency_cal IS NOT NULL
+GROUP BY least(frequency_cal, 7);
+
+\echo
+\echo '== Model check: BG/NBD fitted on the orders to 2025-03-31, predicting the 13 weeks to 2025-06-30'
+\echo '   (mean purchase days per customer in the holdout, by repeat purchases to March)'
+SELECT CASE WHEN x_cal = 7 THEN '7+' ELSE x_cal::text END AS "repeats to March", customers,
+       round(actual, 3) AS actual, round(predicted::numeric, 3) AS predicted
+FROM holdout_check ORDER BY x_cal;

@@ -129,6 +129,18 @@ INSERT INTO parallel_cases VALUES
 ('btyd_summary(timestamptz,float8,timestamptz,time_unit)',
  $$SELECT md5(string_agg(format('%s %s %s %s %s', customer_id, (s).frequency, (s).recency, (s).t, round((s).monetary_value::numeric, 6)), ',' ORDER BY customer_id))
    FROM (SELECT customer_id, btyd_summary(order_at, amount_f, timestamptz '2026-01-01', 'week') AS s FROM parallel_orders GROUP BY customer_id) AS g$$),
+('btyd_holdout(date,numeric,date,date,time_unit)',
+ $$SELECT md5(string_agg(customer_id || ' ' || h::text, ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, btyd_holdout(order_date, amount, date '2025-03-01', date '2025-10-31', 'week') AS h FROM parallel_orders GROUP BY customer_id) AS g$$),
+('btyd_holdout(date,float8,date,date,time_unit)',
+ $$SELECT md5(string_agg(format('%s %s %s', customer_id, (h).frequency_holdout, round((h).monetary_value_holdout::numeric, 6)), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, btyd_holdout(order_date, amount_f, date '2025-03-01', date '2025-10-31', 'day') AS h FROM parallel_orders GROUP BY customer_id) AS g$$),
+('btyd_holdout(timestamptz,numeric,timestamptz,timestamptz,time_unit)',
+ $$SELECT md5(string_agg(customer_id || ' ' || h::text, ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, btyd_holdout(order_at, amount, timestamptz '2025-03-01 06:00', timestamptz '2025-10-31', 'month') AS h FROM parallel_orders GROUP BY customer_id) AS g$$),
+('btyd_holdout(timestamptz,float8,timestamptz,timestamptz,time_unit)',
+ $$SELECT md5(string_agg(format('%s %s %s %s', customer_id, (h).frequency_cal, (h).frequency_holdout, round((h).monetary_value_holdout::numeric, 6)), ',' ORDER BY customer_id))
+   FROM (SELECT customer_id, btyd_holdout(order_at, amount_f, timestamptz '2025-03-01', timestamptz '2025-10-31 12:00', 'week') AS h FROM parallel_orders GROUP BY customer_id) AS g$$),
 ('revenue_retention(bigint,date,numeric,time_unit)',
  $$SELECT md5(revenue_retention(customer_id, order_date, amount, 'month')::text) FROM parallel_orders$$),
 ('activity_matrix(bigint,date,time_unit)',

@@ -119,6 +119,19 @@ INSERT INTO fuzz_samples (agg, rows_query) VALUES
 ('btyd_summary(timestamptz,float8,timestamptz,time_unit)',
  $$SELECT timestamptz '2024-01-01 06:00+00' + (g * 13 % 40) * interval '1 day', g::float8,
           timestamptz '2024-02-01 00:00+00', 'day'::time_unit FROM generate_series(1, 12) AS g$$),
+-- btyd_holdout: both parts, a calibration day list moved out of the
+-- state, same-day orders, orders after holdout_end, a customer without
+-- holdout purchases (float8) and timestamptz ends within a day
+('btyd_holdout(date,numeric,date,date,time_unit)',
+ $$SELECT date '2024-01-01' + (g * 7 % 80), g * 3.25, date '2024-02-10', date '2024-03-10', 'week'::time_unit FROM generate_series(1, 30) AS g$$),
+('btyd_holdout(date,float8,date,date,time_unit)',
+ $$SELECT date '2024-01-01' + g % 5, g * 0.5::float8, date '2024-01-10', date '2024-01-20', 'day'::time_unit FROM generate_series(1, 6) AS g$$),
+('btyd_holdout(timestamptz,numeric,timestamptz,timestamptz,time_unit)',
+ $$SELECT timestamptz '2024-01-01 00:00+00' + (g * 29 % 90) * interval '1 day', g * 1.5,
+          timestamptz '2024-02-01 06:00+00', timestamptz '2024-03-01 00:00+00', 'month'::time_unit FROM generate_series(1, 20) AS g$$),
+('btyd_holdout(timestamptz,float8,timestamptz,timestamptz,time_unit)',
+ $$SELECT timestamptz '2024-01-01 06:00+00' + (g * 13 % 40) * interval '1 day', g::float8,
+          timestamptz '2024-01-20 00:00+00', timestamptz '2024-01-30 18:00+00', 'day'::time_unit FROM generate_series(1, 12) AS g$$),
 -- the storable partial states (doc/incremental.md): rfm_partial with
 -- refunds, a numeric sum too large for the scaled int64 and float8
 -- amounts; rfm_rollup and btyd_rollup of monthly states; btyd_partial

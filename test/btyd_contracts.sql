@@ -55,7 +55,7 @@ SELECT throws_ok($$SELECT * FROM simulate_orders(-5, 1)$$, '22023', 'customers m
 SELECT throws_ok($$SELECT * FROM simulate_orders(1, 1, 0.2, 4, 0.8, 2.4, 6, 3.7, 15, '2024-01-01', -1)$$,
                  '22023', 'days must not be negative');
 SELECT throws_ok($$SELECT * FROM simulate_orders(1, 1, -0.2, 4, 0.8, 2.4, 6, 3.7, 15, '2024-01-01', 10)$$,
-                 '22023', 'r must be greater than 0');
+                 '22023', 'model parameter r must be positive');
 SELECT throws_ok($$SELECT * FROM simulate_orders(1, 1, 0.2, 4, 0.8, 2.4, 6, 3.7, 'NaN', '2024-01-01', 10)$$,
                  '22023', 'v must be a finite number');
 SELECT throws_ok($$SELECT * FROM simulate_orders(1, 1, 0.2, 4, 0.8, 2.4, 6, 3.7, 15, '-infinity', 10)$$,

@@ -70,11 +70,11 @@ SELECT is((SELECT count(*) FROM simulate_orders(NULL, 1)), 0::bigint, 'simulate_
 SELECT is((SELECT count(*) FROM simulate_orders(3, 1, NULL, 1, 1, 1, 1, 1, 1, '2024-01-01', 10)), 0::bigint, 'simulate_orders: a NULL parameter gives no rows');
 SELECT is((SELECT count(*) FROM simulate_orders(0, 1)), 0::bigint, 'simulate_orders: zero customers give no rows');
 SELECT throws_ok('SELECT * FROM simulate_orders(-2147483648, 1)', '22023', 'customers must not be negative');
-SELECT throws_ok($$SELECT * FROM simulate_orders(3, 1, 1, 0, 1, 1, 1, 1, 1, '2024-01-01', 10)$$, '22023', 'alpha must be greater than 0');
-SELECT throws_ok($$SELECT * FROM simulate_orders(3, 1, 1, 1, -1, 1, 1, 1, 1, '2024-01-01', 10)$$, '22023', 'a must be greater than 0');
+SELECT throws_ok($$SELECT * FROM simulate_orders(3, 1, 1, 0, 1, 1, 1, 1, 1, '2024-01-01', 10)$$, '22023', 'model parameter alpha must be positive');
+SELECT throws_ok($$SELECT * FROM simulate_orders(3, 1, 1, 1, -1, 1, 1, 1, 1, '2024-01-01', 10)$$, '22023', 'model parameter a must be positive');
 SELECT throws_ok($$SELECT * FROM simulate_orders(3, 1, 1, 1, 1, 'NaN', 1, 1, 1, '2024-01-01', 10)$$, '22023', 'b must be a finite number');
 SELECT throws_ok($$SELECT * FROM simulate_orders(3, 1, 1, 1, 1, 1, 'Infinity', 1, 1, '2024-01-01', 10)$$, '22023', 'p must be a finite number');
-SELECT throws_ok($$SELECT * FROM simulate_orders(3, 1, 1, 1, 1, 1, 1, '-4.9e-324', 1, '2024-01-01', 10)$$, '22023', 'q must be greater than 0');
+SELECT throws_ok($$SELECT * FROM simulate_orders(3, 1, 1, 1, 1, 1, 1, '-4.9e-324', 1, '2024-01-01', 10)$$, '22023', 'model parameter q must be positive');
 SELECT throws_ok($$SELECT * FROM simulate_orders(3, 1, 1, 1, 1, 1, 1, 1, '-Infinity', '2024-01-01', 10)$$, '22023', 'v must be a finite number');
 SELECT throws_ok($$SELECT * FROM simulate_orders(3, 1, 1, 1, 1, 1, 1, 1, 1, 'infinity', 10)$$, '22023', 'start must be a finite date');
 SELECT throws_ok($$SELECT * FROM simulate_orders(3, 1, 1, 1, 1, 1, 1, 1, 1, '2024-01-01', -1)$$, '22023', 'days must not be negative');

@@ -10,6 +10,8 @@
 #   doc/img/mrr_movements.png   monthly revenue movements (mrr_movements) and MRR
 #   doc/img/survival.png        Kaplan-Meier customer lifetimes by acquisition
 #                               half-year, with their 95% bands
+#   doc/img/holdout.png         BG/NBD predicted and actual holdout purchases by
+#                               calibration repeat purchases (doc/validation.md)
 # Leaves no server running. The data are deterministic, so a rerun gives the
 # same pictures. It rebuilds the private tree that tools/test.sh uses, so do
 # not run the two at once in one checkout.
@@ -56,6 +58,11 @@ for g in '2024 H1' '2024 H2' '2025 H1'; do
     cat "$WORK/km.tsv" >>"$WORK/survival.tsv"
     printf '\n\n' >>"$WORK/survival.tsv"
 done
+
+# repeat purchases to March (7 = 7 or more), actual and predicted mean
+# purchase days in the 13 holdout weeks (the demo's holdout_check)
+export_tsv "SELECT CASE WHEN x_cal = 7 THEN '7+' ELSE x_cal::text END, round(actual, 4), round(predicted::numeric, 4)
+            FROM holdout_check ORDER BY x_cal" "$WORK/holdout.tsv"
 
 mkdir -p "$ROOT/doc/img"
 say "plotting into doc/img/"
@@ -130,5 +137,22 @@ set style fill transparent solid 0.2 noborder
 plot for [i=0:2] "$WORK/survival.tsv" index i using 1:3:4 with filledcurves notitle linecolor i + 1, \
      for [i=0:2] "$WORK/survival.tsv" index i using 1:2 with steps linewidth 2 linecolor i + 1 \
          title word("2024-H1 2024-H2 2025-H1", i + 1)
+
+reset
+set datafile separator "\t"
+set output "$ROOT/doc/img/holdout.png"
+set title "BG/NBD fitted on orders to 2025-03-31: predicted and actual purchases in the 13 weeks after (demo data)"
+set xlabel "repeat purchases in the calibration period"
+set ylabel "mean purchase days per customer in the holdout"
+set yrange [0:*]
+set grid ytics
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.9 border -1
+set boxwidth 0.9
+set xtics scale 0 nomirror
+set key top left
+plot "$WORK/holdout.tsv" using 2:xtic(1) title "actual" linecolor rgb "#6baed6", \
+     "" using 3 title "predicted (bgnbd_expected_purchases)" noenhanced linecolor rgb "#08306b"
 GNUPLOT
 ls -l "$ROOT"/doc/img/*.png >&2

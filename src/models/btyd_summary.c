@@ -210,6 +210,13 @@ state_add(BtydState *state, int32 k, double amount, MemoryContext context)
 	state_add_day(state, k, context);
 }
 
+/* btyd_state_add: state_add for the other aggregates over purchase days. */
+void
+btyd_state_add(BtydState *state, int32 k, double amount, MemoryContext context)
+{
+	state_add(state, k, amount, context);
+}
+
 /* An amount must be a finite number (NaN and infinity are 22023). */
 static inline double
 amount_value(double amount)
@@ -234,8 +241,8 @@ static const double exact_powers_of_ten[] = {
  * text round trip and the allocations of numeric_float8, which gets every
  * other number. NaN and infinity are 22023.
  */
-static double
-numeric_amount_value(Datum datum)
+double
+btyd_numeric_amount(Datum datum)
 {
 	NumericParts parts;
 	uint64		mantissa = 0;
@@ -287,8 +294,8 @@ trans_common(FunctionCallInfo fcinfo, BtydState *state, int64 as_of, uint8 unit,
 }
 
 /* Days from a date order to a date as_of; both must be finite. */
-static inline int64
-date_offset(DateADT order_at, DateADT as_of)
+int64
+btyd_date_offset(DateADT order_at, DateADT as_of)
 {
 	if (unlikely(DATE_NOT_FINITE(order_at)))
 		ereport(ERROR,
@@ -306,8 +313,8 @@ date_offset(DateADT order_at, DateADT as_of)
 }
 
 /* Whole 24-hour days from a timestamptz order to as_of, -1 when after it. */
-static inline int64
-timestamptz_offset(TimestampTz order_at, TimestampTz as_of)
+int64
+btyd_timestamptz_offset(TimestampTz order_at, TimestampTz as_of)
 {
 	int64		usecs;
 
@@ -355,17 +362,17 @@ trans_row(FunctionCallInfo fcinfo, bool timestamptz_orders, bool numeric_amount)
 		PG_RETURN_POINTER(state);
 	}
 	unit = time_unit_check_btyd(time_unit_of(PG_GETARG_DATUM(4)));
-	amount = numeric_amount ? numeric_amount_value(PG_GETARG_DATUM(2)) :
+	amount = numeric_amount ? btyd_numeric_amount(PG_GETARG_DATUM(2)) :
 		amount_value(PG_GETARG_FLOAT8(2));
 	if (timestamptz_orders)
 	{
 		as_of = PG_GETARG_TIMESTAMPTZ(3);
-		k = timestamptz_offset(PG_GETARG_TIMESTAMPTZ(1), as_of);
+		k = btyd_timestamptz_offset(PG_GETARG_TIMESTAMPTZ(1), as_of);
 	}
 	else
 	{
 		as_of = PG_GETARG_DATEADT(3);
-		k = date_offset(PG_GETARG_DATEADT(1), as_of);
+		k = btyd_date_offset(PG_GETARG_DATEADT(1), as_of);
 	}
 	PG_RETURN_POINTER(trans_common(fcinfo, state, as_of, unit, k, amount));
 }
@@ -481,17 +488,27 @@ btyd_state_write(const BtydState *state)
 	StringInfoData buf;
 
 	codec_begin_write(&buf, BTYD_STATE_VERSION);
-	pq_sendbyte(&buf, state->unit);
-	pq_sendbyte(&buf, state->partial);
-	pq_sendint64(&buf, state->as_of);
-	pq_sendint64(&buf, state->latest);
-	pq_sendint32(&buf, state->first_day);
-	pq_sendint32(&buf, state->ndays);
-	for (int32 i = 0; i < state->ndays; i++)
-		pq_sendint32(&buf, state->days[i]);
-	exactsum_send(&buf, &state->first_sum);
-	exactsum_send(&buf, &state->repeat_sum);
+	btyd_state_send_fields(&buf, state);
 	return codec_end_write(&buf);
+}
+
+/*
+ * The fields of a state after the version byte: btyd_state_write's body,
+ * which a state holding BtydStates (btyd_holdout) writes in its own.
+ */
+void
+btyd_state_send_fields(StringInfo buf, const BtydState *state)
+{
+	pq_sendbyte(buf, state->unit);
+	pq_sendbyte(buf, state->partial);
+	pq_sendint64(buf, state->as_of);
+	pq_sendint64(buf, state->latest);
+	pq_sendint32(buf, state->first_day);
+	pq_sendint32(buf, state->ndays);
+	for (int32 i = 0; i < state->ndays; i++)
+		pq_sendint32(buf, state->days[i]);
+	exactsum_send(buf, &state->first_sum);
+	exactsum_send(buf, &state->repeat_sum);
 }
 
 /*
@@ -503,6 +520,21 @@ btyd_state_read(bytea *bytes)
 {
 	StateReader reader;
 	BtydState  *state;
+
+	codec_begin_read(&reader, bytes, BTYD_STATE_VERSION, "btyd_summary");
+	state = btyd_state_recv_fields(&reader);
+	codec_end_read(&reader);
+	return state;
+}
+
+/*
+ * The fields btyd_state_send_fields wrote, rebuilt in the current memory context
+ * and checked as btyd_state_read checks them; the reader goes on after them.
+ */
+BtydState *
+btyd_state_recv_fields(StateReader *reader)
+{
+	BtydState  *state;
 	uint8		unit;
 	uint8		partial;
 	int64		as_of;
@@ -511,31 +543,30 @@ btyd_state_read(bytea *bytes)
 	int32		ndays;
 	int32		max = -1;
 
-	codec_begin_read(&reader, bytes, BTYD_STATE_VERSION, "btyd_summary");
-	unit = codec_read_uint8(&reader);
+	unit = codec_read_uint8(reader);
 	if (unit != TIME_UNIT_DAY && unit != TIME_UNIT_WEEK && unit != TIME_UNIT_MONTH)
-		codec_corrupt(&reader, "an unknown unit");
-	partial = codec_read_uint8(&reader);
+		codec_corrupt(reader, "an unknown unit");
+	partial = codec_read_uint8(reader);
 	if (partial > 1)
-		codec_corrupt(&reader, "an invalid partial flag");
-	as_of = codec_read_int64(&reader);
-	latest = codec_read_int64(&reader);
-	first_day = codec_read_int32(&reader);
-	ndays = codec_read_int32(&reader);
+		codec_corrupt(reader, "an invalid partial flag");
+	as_of = codec_read_int64(reader);
+	latest = codec_read_int64(reader);
+	first_day = codec_read_int32(reader);
+	ndays = codec_read_int32(reader);
 	if (ndays < 0 || ndays > BTYD_MAX_DAYS)
-		codec_corrupt(&reader, "an invalid day count");
-	codec_check_count(&reader, (uint64) ndays, sizeof(int32));
+		codec_corrupt(reader, "an invalid day count");
+	codec_check_count(reader, (uint64) ndays, sizeof(int32));
 	if (partial)
 	{
 		/* a partial state: its days count back from the anchor, latest is a day */
 		if (as_of != BTYD_PARTIAL_ANCHOR || unit != TIME_UNIT_DAY || ndays == 0)
-			codec_corrupt(&reader, "an invalid partial state header");
+			codec_corrupt(reader, "an invalid partial state header");
 		if (latest < (int64) BTYD_PARTIAL_ANCHOR - PG_INT32_MAX || latest > BTYD_PARTIAL_ANCHOR ||
 			!IS_VALID_DATE((DateADT) latest))
-			codec_corrupt(&reader, "a latest order out of range");
+			codec_corrupt(reader, "a latest order out of range");
 	}
 	else if (latest != 0)
-		codec_corrupt(&reader, "a latest order in a complete state");
+		codec_corrupt(reader, "a latest order in a complete state");
 
 	state = btyd_state_create(CurrentMemoryContext, as_of, unit, partial);
 	state->latest = latest;
@@ -546,26 +577,25 @@ btyd_state_read(bytea *bytes)
 	}
 	for (int32 i = 0; i < ndays; i++)
 	{
-		int32		k = codec_read_int32(&reader);
+		int32		k = codec_read_int32(reader);
 
 		if (k < 0)
-			codec_corrupt(&reader, "a negative day");
+			codec_corrupt(reader, "a negative day");
 		if (partial && k < BTYD_PARTIAL_ANCHOR - latest)
-			codec_corrupt(&reader, "a purchase after its latest order");
+			codec_corrupt(reader, "a purchase after its latest order");
 		state->days[i] = k;
 		max = Max(max, k);
 	}
 	if (max != first_day)
-		codec_corrupt(&reader, "a first day that is not its earliest purchase");
+		codec_corrupt(reader, "a first day that is not its earliest purchase");
 	if (partial && (int64) BTYD_PARTIAL_ANCHOR - first_day < -(int64) POSTGRES_EPOCH_JDATE)
-		codec_corrupt(&reader, "a purchase before the first valid date");
-	exactsum_recv(&reader, &state->first_sum);
-	exactsum_recv(&reader, &state->repeat_sum);
+		codec_corrupt(reader, "a purchase before the first valid date");
+	exactsum_recv(reader, &state->first_sum);
+	exactsum_recv(reader, &state->repeat_sum);
 	if (ndays == 0 && (!exactsum_is_zero(&state->first_sum) || !exactsum_is_zero(&state->repeat_sum)))
-		codec_corrupt(&reader, "amounts but no purchase");
+		codec_corrupt(reader, "amounts but no purchase");
 	state->first_day = first_day;
 	state->ndays = ndays;
-	codec_end_read(&reader);
 	AssertCheckBtydState(state);
 	return state;
 }
@@ -613,10 +643,25 @@ btyd_summary_final(PG_FUNCTION_ARGS)
 /*
  * The btyd_summary composite of a state with purchases, its days counted
  * back from `shift` days before its as_of (every day must be >= shift), in
- * `unit`. The state is not changed: the days are counted in a copy.
+ * `unit`. The state is not changed.
  */
 Datum
 btyd_state_result(FunctionCallInfo fcinfo, const BtydState *state, int32 shift, TimeUnit unit)
+{
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+
+	btyd_state_values(state, shift, unit, values);
+	return composite_result(fcinfo, 4, values, nulls);
+}
+
+/*
+ * The four btyd_summary fields of a state with purchases (as
+ * btyd_state_result) into values[0 .. 3]; returns its number of distinct
+ * purchase days. The days are counted in a copy.
+ */
+int32
+btyd_state_values(const BtydState *state, int32 shift, TimeUnit unit, Datum *values)
 {
 	int32		stack_days[BTYD_INLINE_DAYS * 8];
 	int32	   *days;
@@ -624,8 +669,6 @@ btyd_state_result(FunctionCallInfo fcinfo, const BtydState *state, int32 shift, 
 	int32		last_day;
 	int32		first_day = state->first_day - shift;
 	double		u;
-	Datum		values[4];
-	bool		nulls[4] = {false, false, false, false};
 
 	Assert(state->ndays > 0);
 	days = state->ndays <= (int32) lengthof(stack_days) ? stack_days :
@@ -644,7 +687,7 @@ btyd_state_result(FunctionCallInfo fcinfo, const BtydState *state, int32 shift, 
 							   exactsum_value(&state->repeat_sum) / (double) (ndistinct - 1) : 0.0);
 	if (days != stack_days)
 		pfree(days);
-	return composite_result(fcinfo, 4, values, nulls);
+	return ndistinct;
 }
 
 /*
@@ -668,10 +711,10 @@ partial_row(FunctionCallInfo fcinfo, bool numeric_amount)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(state);
 	}
-	amount = numeric_amount ? numeric_amount_value(PG_GETARG_DATUM(2)) :
+	amount = numeric_amount ? btyd_numeric_amount(PG_GETARG_DATUM(2)) :
 		amount_value(PG_GETARG_FLOAT8(2));
 	order_at = PG_GETARG_DATEADT(1);
-	k = date_offset(order_at, BTYD_PARTIAL_ANCHOR);
+	k = btyd_date_offset(order_at, BTYD_PARTIAL_ANCHOR);
 	if (state == NULL)
 	{
 		state = btyd_state_create(aggcontext, BTYD_PARTIAL_ANCHOR, TIME_UNIT_DAY, true);

@@ -18,7 +18,9 @@
 
 #include "fmgr.h"
 #include "datatype/timestamp.h"
+#include "utils/date.h"
 
+#include "base/codec.h"
 #include "base/exactsum.h"
 #include "base/time_unit.h"
 
@@ -55,5 +57,14 @@ extern bytea *btyd_state_write(const BtydState *state);
 extern BtydState *btyd_state_read(bytea *bytes);
 extern Datum btyd_state_result(FunctionCallInfo fcinfo, const BtydState *state, int32 shift,
 							   TimeUnit unit);
+
+/* For aggregates built on purchase-day states (btyd_holdout.c). */
+extern void btyd_state_add(BtydState *state, int32 k, double amount, MemoryContext context);
+extern void btyd_state_send_fields(StringInfo buf, const BtydState *state);
+extern BtydState *btyd_state_recv_fields(StateReader *reader);
+extern int32 btyd_state_values(const BtydState *state, int32 shift, TimeUnit unit, Datum *values);
+extern double btyd_numeric_amount(Datum datum);
+extern int64 btyd_date_offset(DateADT order_at, DateADT as_of);
+extern int64 btyd_timestamptz_offset(TimestampTz order_at, TimestampTz as_of);
 
 #endif							/* RETENTION_BTYD_SUMMARY_H */

@@ -13,12 +13,16 @@
  *		p_drop ~ Beta(a, b)						dropout after a repeat purchase
  *		nu     ~ Gamma(shape q, rate v)			spend rate
  *
- * The first purchase is at time 0, on `start`. Inter-purchase times are
- * exponential with rate lambda, in continuous time; after each repeat
- * purchase the customer drops out with probability p_drop. Observation
- * ends after `days` days: repeat purchases at times t < days days give
- * orders on start + floor(t). Each order's amount is z ~ Gamma(p, rate nu)
- * rounded to the cent.
+ * The first purchase is on start + A, A = 0 for the cohort overloads and
+ * A = floor(U * acquisition_days), U uniform on (0, 1), for the staggered
+ * one. Inter-purchase times are exponential with rate lambda, in
+ * continuous time; after each repeat purchase the customer drops out with
+ * probability p_drop. Observation ends `days` days after start: repeat
+ * purchases at times t (days after the first) with A + t < days give
+ * orders on start + A + floor(t). Each order's amount is z ~ Gamma(p, rate
+ * nu) rounded to the cent. U comes from a stream of its own, so a
+ * customer's lambda, p_drop, nu and waiting times are the same draws as in
+ * the cohort overload.
  *
  * The draws come from our own generators, so a seed gives the same rows on
  * every platform and PostgreSQL version: xoshiro256** (Blackman & Vigna
@@ -205,18 +209,6 @@ beta_draw(Prng *g, double a, double b)
 	return result;
 }
 
-/* A model parameter must be a finite number above 0. */
-static inline void
-check_positive(double value, const char *argname)
-{
-	check_finite(value, argname);
-	if (unlikely(value <= 0.0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be greater than 0", argname),
-				 errdetail("%s is %s.", argname, float8out_internal(value))));
-}
-
 /*
  * One order's amount in cents: z = G_p / nu with G_p ~ Gamma(p, 1) and
  * nu = G_q / v, rounded half up to the cent; 22003 beyond int64 cents.
@@ -248,12 +240,14 @@ typedef struct SimulateStream
 	int32		customers;
 	DateADT		start;
 	int32		days;
+	int32		acquisition_days;	/* 1: every first purchase on start */
 	int64		id;				/* the current customer, 0 before the first */
 	bool		buying;			/* the current customer may buy again */
 	Prng		g;
 	double		lambda;
 	double		p_drop;
 	double		log_nu;
+	int32		first_day;		/* the current customer's first purchase - start */
 	double		time;			/* days since the current customer's first purchase */
 	int32		orders;			/* the current customer's repeat orders so far */
 } SimulateStream;
@@ -273,9 +267,10 @@ order_row(TupleDesc tupdesc, int64 id, DateADT day, int64 cents)
 
 /*
  * The next order of the stream into *day and *cents, false when every
- * customer is done. A customer's first order is on `start`; then come the
- * BG/NBD repeat purchases before start + days, after each of which the
- * customer drops out with probability p_drop.
+ * customer is done. A customer's first order is on start + first_day
+ * (drawn from the customer's acquisition stream when acquisition_days >
+ * 1); then come the BG/NBD repeat purchases before start + days, after
+ * each of which the customer drops out with probability p_drop.
  */
 static bool
 next_order(SimulateStream *st, DateADT *day, int64 *cents)
@@ -292,16 +287,25 @@ next_order(SimulateStream *st, DateADT *day, int64 *cents)
 			st->lambda = exp(log_gamma_draw(&st->g, st->m.r) - log(st->m.alpha));
 			st->p_drop = beta_draw(&st->g, st->m.a, st->m.b);
 			st->log_nu = log_gamma_draw(&st->g, st->m.q) - log(st->m.v);
+			st->first_day = 0;
+			if (st->acquisition_days > 1)
+			{
+				Prng		acquisition;
+
+				/* the acquisition stream: that of customer -id, which no customer uses */
+				prng_seed(&acquisition, st->seed, -st->id);
+				st->first_day = (int32) floor(uniform_open(&acquisition) * st->acquisition_days);
+			}
 			st->time = 0.0;
 			st->orders = 0;
 			st->buying = true;
-			*day = st->start;
+			*day = st->start + st->first_day;
 			*cents = amount_cents(&st->g, st->m.p, st->log_nu);
 			return true;
 		}
 		/* exponential waiting time, rate lambda per week, in days */
 		st->time += 7.0 * -log(uniform_open(&st->g)) / st->lambda;
-		if (!(st->time < (double) st->days))
+		if (!(st->time < (double) (st->days - st->first_day)))
 		{
 			st->buying = false;
 			continue;
@@ -314,7 +318,7 @@ next_order(SimulateStream *st, DateADT *day, int64 *cents)
 					 errdetail("Customer " INT64_FORMAT " buys at a rate of %g a week.",
 							   st->id, st->lambda),
 					 errhint("Use a larger alpha, a smaller r or fewer days.")));
-		*day = st->start + (DateADT) floor(st->time);
+		*day = st->start + st->first_day + (DateADT) floor(st->time);
 		*cents = amount_cents(&st->g, st->m.p, st->log_nu);
 		if (uniform_open(&st->g) < st->p_drop)
 			st->buying = false;
@@ -322,22 +326,23 @@ next_order(SimulateStream *st, DateADT *day, int64 *cents)
 	}
 }
 
-/* Validates the arguments of both SQL overloads. */
+/* Validates the arguments of every SQL overload. */
 static void
-check_arguments(int32 customers, const SimulateParams *m, DateADT start, int32 days)
+check_arguments(int32 customers, const SimulateParams *m, DateADT start, int32 days,
+				int32 acquisition_days)
 {
 	if (customers < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("customers must not be negative"),
 				 errdetail("customers is %d.", customers)));
-	check_positive(m->r, "r");
-	check_positive(m->alpha, "alpha");
-	check_positive(m->a, "a");
-	check_positive(m->b, "b");
-	check_positive(m->p, "p");
-	check_positive(m->q, "q");
-	check_positive(m->v, "v");
+	check_model_param(m->r, "r");
+	check_model_param(m->alpha, "alpha");
+	check_model_param(m->a, "a");
+	check_model_param(m->b, "b");
+	check_model_param(m->p, "p");
+	check_model_param(m->q, "q");
+	check_model_param(m->v, "v");
 	if (DATE_NOT_FINITE(start))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -352,17 +357,23 @@ check_arguments(int32 customers, const SimulateParams *m, DateADT start, int32 d
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("start + days is out of the date range"),
 				 errdetail("days is %d.", days)));
+	if (acquisition_days < 1 || acquisition_days > Max(days, 1))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("acquisition_days must be between 1 and days"),
+				 errdetail("acquisition_days is %d and days is %d.", acquisition_days, days)));
 }
 
 /*
- * The body of both SQL overloads: a value-per-call set-returning function
+ * The body of every SQL overload: a value-per-call set-returning function
  * that draws one order per call, in constant memory, so a caller that
  * stops early (LIMIT in the select list) stops the drawing. Customers come
  * in id order, each customer's orders in time order.
  */
 static Datum
 simulate_orders_common(FunctionCallInfo fcinfo, int32 customers, int32 seed,
-					   const SimulateParams *m, DateADT start, int32 days)
+					   const SimulateParams *m, DateADT start, int32 days,
+					   int32 acquisition_days)
 {
 	FuncCallContext *funcctx;
 	SimulateStream *st;
@@ -373,7 +384,7 @@ simulate_orders_common(FunctionCallInfo fcinfo, int32 customers, int32 seed,
 	{
 		MemoryContext oldcontext;
 
-		check_arguments(customers, m, start, days);
+		check_arguments(customers, m, start, days, acquisition_days);
 		funcctx = SRF_FIRSTCALL_INIT();
 		oldcontext = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
 		funcctx->tuple_desc = composite_result_desc(fcinfo);
@@ -383,6 +394,7 @@ simulate_orders_common(FunctionCallInfo fcinfo, int32 customers, int32 seed,
 		st->customers = customers;
 		st->start = start;
 		st->days = days;
+		st->acquisition_days = acquisition_days;
 		funcctx->user_fctx = st;
 		MemoryContextSwitchTo(oldcontext);
 	}
@@ -391,6 +403,22 @@ simulate_orders_common(FunctionCallInfo fcinfo, int32 customers, int32 seed,
 	if (!next_order(st, &day, &cents))
 		SRF_RETURN_DONE(funcctx);
 	SRF_RETURN_NEXT(funcctx, order_row(funcctx->tuple_desc, st->id, day, cents));
+}
+
+/* The model parameters r, alpha, a, b, p, q, v: arguments 2 to 8. */
+static SimulateParams
+params_of(FunctionCallInfo fcinfo)
+{
+	SimulateParams m;
+
+	m.r = PG_GETARG_FLOAT8(2);
+	m.alpha = PG_GETARG_FLOAT8(3);
+	m.a = PG_GETARG_FLOAT8(4);
+	m.b = PG_GETARG_FLOAT8(5);
+	m.p = PG_GETARG_FLOAT8(6);
+	m.q = PG_GETARG_FLOAT8(7);
+	m.v = PG_GETARG_FLOAT8(8);
+	return m;
 }
 
 /*
@@ -406,17 +434,31 @@ PG_FUNCTION_INFO_V1(simulate_orders);
 Datum
 simulate_orders(PG_FUNCTION_ARGS)
 {
-	SimulateParams m;
+	SimulateParams m = params_of(fcinfo);
 
-	m.r = PG_GETARG_FLOAT8(2);
-	m.alpha = PG_GETARG_FLOAT8(3);
-	m.a = PG_GETARG_FLOAT8(4);
-	m.b = PG_GETARG_FLOAT8(5);
-	m.p = PG_GETARG_FLOAT8(6);
-	m.q = PG_GETARG_FLOAT8(7);
-	m.v = PG_GETARG_FLOAT8(8);
 	return simulate_orders_common(fcinfo, PG_GETARG_INT32(0), PG_GETARG_INT32(1), &m,
-								  PG_GETARG_DATEADT(9), PG_GETARG_INT32(10));
+								  PG_GETARG_DATEADT(9), PG_GETARG_INT32(10), 1);
+}
+
+/*
+ * simulate_orders(customers integer, seed integer, r, alpha, a, b, p, q,
+ * v float8, start date, days integer, acquisition_days integer) returns
+ * table (customer_id bigint, order_at date, amount numeric)
+ *
+ * Staggered acquisition: customer i's first order is on start + A_i, A_i
+ * uniform on 0 .. acquisition_days - 1 (1 <= acquisition_days <= days, or
+ * 22023), and its repeat orders those of the cohort overload shifted by
+ * A_i, up to the common end start + days. acquisition_days = 1 gives the
+ * cohort overload's rows. STRICT: a NULL argument gives no rows.
+ */
+PG_FUNCTION_INFO_V1(simulate_orders_staggered);
+Datum
+simulate_orders_staggered(PG_FUNCTION_ARGS)
+{
+	SimulateParams m = params_of(fcinfo);
+
+	return simulate_orders_common(fcinfo, PG_GETARG_INT32(0), PG_GETARG_INT32(1), &m,
+								  PG_GETARG_DATEADT(9), PG_GETARG_INT32(10), PG_GETARG_INT32(11));
 }
 
 /*
@@ -434,5 +476,5 @@ simulate_orders_cdnow(PG_FUNCTION_ARGS)
 	DateADT		start = date2j(2024, 1, 1) - POSTGRES_EPOCH_JDATE;
 
 	return simulate_orders_common(fcinfo, PG_GETARG_INT32(0), PG_GETARG_INT32(1), &m,
-								  start, CDNOW_DAYS);
+								  start, CDNOW_DAYS, 1);
 }

@@ -1,7 +1,7 @@
 # Sharded Postgres with postgres_fdw: a coordinator whose orders table is
 # hash-partitioned by customer_id into foreign tables on two shard servers
 # (three instances on this machine, Unix sockets only). Checks that
-# per-customer rfm() and btyd_summary() GROUP BY customer_id are pushed down
+# per-customer rfm(), btyd_summary() and btyd_holdout() GROUP BY customer_id are pushed down
 # to the shards (partitionwise aggregate; our aggregate in the Remote SQL),
 # with results identical to a single-node run; that the pipeline summary on
 # the shards -> bgnbd_fit on the coordinator -> CLV per customer gives the
@@ -84,7 +84,8 @@ sub per_customer
 
 for my $case (
     [ 'rfm', q{rfm(order_date, amount, date '2025-01-01')} ],
-    [ 'btyd_summary', q{btyd_summary(order_date, amount, date '2025-01-01', 'week')} ])
+    [ 'btyd_summary', q{btyd_summary(order_date, amount, date '2025-01-01', 'week')} ],
+    [ 'btyd_holdout', q{btyd_holdout(order_date, amount, date '2024-09-30', date '2025-01-01', 'week')} ])
 {
     my ($name, $agg) = @$case;
     my $plan = $coord->safe_psql('postgres',

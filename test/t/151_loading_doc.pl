@@ -7,40 +7,17 @@
 # copied into the project.
 use strict;
 use warnings;
-use IPC::Run;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use lib "$ENV{RETENTION_ROOT}/test/lib";
+use DocBlocks;
 
 my $root = $ENV{RETENTION_ROOT} or die "RETENTION_ROOT is not set";
 my $data = "$root/../shared/data";
 my $have_cdnow = -r "$data/CDNOW_master.txt";
 
-# The blocks in order: { sql, expected (or undef), cdnow, line }
-my @blocks;
-my ($in_cdnow, $pending) = (0, undef);
-my @lines = split /\n/, slurp_file("$root/doc/loading.md");
-for (my $i = 0; $i < @lines; $i++)
-{
-	my $line = $lines[$i];
-	if ($line =~ /^<!-- cdnow -->/) { $in_cdnow = 1; next; }
-	if ($line =~ /^<!-- \/cdnow -->/) { $in_cdnow = 0; next; }
-	next unless $line =~ /^```(\w*)$/;
-	my ($lang, $start, @body) = ($1, $i + 1);
-	push @body, $lines[$i] while ++$i < @lines && $lines[$i] ne '```';
-	my $text = join("\n", @body) . "\n";
-	if ($lang eq 'sql')
-	{
-		$pending = { sql => $text, cdnow => $in_cdnow, line => $start };
-		push @blocks, $pending;
-	}
-	elsif ($lang eq 'text' && $pending)
-	{
-		$pending->{expected} = $text;
-	}
-	# a block of another kind between them does not belong to the query
-	$pending = undef if $lang ne 'sql';
-}
+my @blocks = doc_blocks("$root/doc/loading.md");
 ok(@blocks >= 10, scalar(@blocks) . ' SQL blocks in doc/loading.md');
 ok((grep { $_->{cdnow} } @blocks) >= 3, 'the CDNOW part has its blocks');
 
@@ -58,13 +35,7 @@ for my $block (@blocks)
 	  SKIP: { skip "$data/CDNOW_master.txt is absent", 1; }
 		next;
 	}
-	my $out = '';
-	IPC::Run::run(
-		[ 'psql', '-X', '-q', '-d', $node->connstr('loading'), '-v', 'ON_ERROR_STOP=0' ],
-		'<', \$block->{sql}, '>&', \$out,
-		init => sub { chdir($have_cdnow ? $data : $root) or die "chdir: $!" });
-	$out =~ s/^psql:<stdin>:\d+: //mg;
-	$out =~ s/\n+\z/\n/;    # psql ends a result with an empty line
+	my $out = run_doc_block($node, 'loading', $block, $have_cdnow ? $data : $root);
 	if (defined $block->{expected})
 	{
 		is($out, $block->{expected}, "$name prints what the doc shows");
