@@ -2,8 +2,10 @@
 -- simulated orders of demo/orders.sql (18 monthly cohorts, January 2024 to
 -- June 2025). In order: RFM segments with their revenue, the cohort
 -- retention triangle, the BG/NBD and Gamma-Gamma fits, the ten most
--- valuable customers, and month-over-month segment migration with stored
--- rfm_breaks. test/t/041_demo.pl runs it and checks the tables it leaves.
+-- valuable customers, month-over-month segment migration with stored
+-- rfm_breaks, customer lifetimes (Kaplan-Meier, the log-rank test), and the
+-- revenue movements with net and gross revenue retention. test/t/041_demo.pl
+-- runs it and checks the tables it leaves.
 \set ON_ERROR_STOP 1
 \pset footer off
 \pset null ''
@@ -184,3 +186,33 @@ FROM lifetime_curves ORDER BY acquired;
 SELECT round(chisq::numeric, 2) AS chisq, df, round(p_value::numeric, 4) AS p_value
 FROM (SELECT (logrank_test((coalesce(ended_at, date '2025-06-30') - started_at)::float8,
                            ended_at IS NOT NULL, acquired)).* FROM lifetimes) AS r;
+
+-- Revenue retention (doc/revenue.md): each customer's revenue per month in
+-- one pass, the MRR waterfall and net and gross revenue retention. A shop's
+-- customers do not order every month, so a month without an order is churn
+-- and the next order a reactivation; a subscription business reads the
+-- same columns as plan changes and cancellations.
+CREATE TABLE revenue AS
+SELECT revenue_retention(customer_id, order_date, amount, 'month') AS matrix FROM orders;
+CREATE TABLE mrr AS
+SELECT m.* FROM revenue, mrr_movements(matrix) AS m;
+CREATE TABLE nrr AS
+SELECT l.lag, n.* FROM revenue, (VALUES (1), (12)) AS l(lag), net_revenue_retention(matrix, l.lag) AS n;
+
+\echo
+\echo '== Monthly revenue movements (mrr_movements): mrr = last month''s mrr + new + expansion'
+\echo '   + reactivation - contraction - churned'
+SELECT to_char(period, 'YYYY-MM') AS month, customers, mrr, new, expansion, contraction, churned, reactivation
+FROM mrr ORDER BY period;
+
+\echo
+\echo '== Net and gross revenue retention (net_revenue_retention), % of the revenue of the'
+\echo '   customers who paid 1 and 12 months before'
+SELECT to_char(period, 'YYYY-MM') AS month,
+       max(starting_mrr) FILTER (WHERE lag = 1) AS "paid 1m before",
+       max(round(100 * nrr::numeric, 1)) FILTER (WHERE lag = 1) AS "NRR 1m",
+       max(round(100 * grr::numeric, 1)) FILTER (WHERE lag = 1) AS "GRR 1m",
+       max(starting_mrr) FILTER (WHERE lag = 12) AS "paid 12m before",
+       max(round(100 * nrr::numeric, 1)) FILTER (WHERE lag = 12) AS "NRR 12m",
+       max(round(100 * grr::numeric, 1)) FILTER (WHERE lag = 12) AS "GRR 12m"
+FROM nrr GROUP BY period ORDER BY period;
