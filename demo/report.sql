@@ -3,8 +3,10 @@
 -- June 2025). In order: RFM segments with their revenue, the cohort
 -- retention triangle, the BG/NBD and Gamma-Gamma fits, the ten most
 -- valuable customers, month-over-month segment migration with stored
--- rfm_breaks, customer lifetimes, and a calibration/holdout check of the
--- BG/NBD model. test/t/041_demo.pl runs it and checks the tables it leaves.
+-- rfm_breaks, customer lifetimes (Kaplan-Meier, the log-rank test), a
+-- calibration/holdout check of the BG/NBD model, and the revenue movements
+-- with net and gross revenue retention. test/t/041_demo.pl runs it and
+-- checks the tables it leaves.
 \set ON_ERROR_STOP 1
 \pset footer off
 \pset null ''
@@ -208,3 +210,32 @@ GROUP BY least(frequency_cal, 7);
 SELECT CASE WHEN x_cal = 7 THEN '7+' ELSE x_cal::text END AS "repeats to March", customers,
        round(actual, 3) AS actual, round(predicted::numeric, 3) AS predicted
 FROM holdout_check ORDER BY x_cal;
+-- Revenue retention (doc/revenue.md): each customer's revenue per month in
+-- one pass, the MRR waterfall and net and gross revenue retention. A shop's
+-- customers do not order every month, so a month without an order is churn
+-- and the next order a reactivation; a subscription business reads the
+-- same columns as plan changes and cancellations.
+CREATE TABLE revenue AS
+SELECT revenue_retention(customer_id, order_date, amount, 'month') AS matrix FROM orders;
+CREATE TABLE mrr AS
+SELECT m.* FROM revenue, mrr_movements(matrix) AS m;
+CREATE TABLE nrr AS
+SELECT l.lag, n.* FROM revenue, (VALUES (1), (12)) AS l(lag), net_revenue_retention(matrix, l.lag) AS n;
+
+\echo
+\echo '== Monthly revenue movements (mrr_movements): mrr = last month''s mrr + new + expansion'
+\echo '   + reactivation - contraction - churned'
+SELECT to_char(period, 'YYYY-MM') AS month, customers, mrr, new, expansion, contraction, churned, reactivation
+FROM mrr ORDER BY period;
+
+\echo
+\echo '== Net and gross revenue retention (net_revenue_retention), % of the revenue of the'
+\echo '   customers who paid 1 and 12 months before'
+SELECT to_char(period, 'YYYY-MM') AS month,
+       max(starting_mrr) FILTER (WHERE lag = 1) AS "paid 1m before",
+       max(round(100 * nrr::numeric, 1)) FILTER (WHERE lag = 1) AS "NRR 1m",
+       max(round(100 * grr::numeric, 1)) FILTER (WHERE lag = 1) AS "GRR 1m",
+       max(starting_mrr) FILTER (WHERE lag = 12) AS "paid 12m before",
+       max(round(100 * nrr::numeric, 1)) FILTER (WHERE lag = 12) AS "NRR 12m",
+       max(round(100 * grr::numeric, 1)) FILTER (WHERE lag = 12) AS "GRR 12m"
+FROM nrr GROUP BY period ORDER BY period;

@@ -7,7 +7,7 @@
 -- could trip on. Every error is checked with its SQLSTATE.
 --
 BEGIN;
-SELECT plan(62);
+SELECT plan(69);
 
 \ir lib/setup.sql
 
@@ -45,10 +45,64 @@ SELECT throws_ok($$SELECT revenue_retention(1::bigint, '2024-01-01'::date, 'NaN'
                  'amount must be a finite number');
 SELECT throws_ok($$SELECT revenue_retention(1::bigint, '2024-01-01'::date, 'Infinity'::numeric, 'month')$$, '22023',
                  'amount must be a finite number');
-SELECT throws_ok($$SELECT revenue_retention(1::bigint, '2024-01-01'::date, 1e30, 'month')$$, '22003', NULL,
-                 'revenue_retention: an amount beyond bigint units is 22003');
+SELECT throws_ok($$SELECT revenue_retention(1::bigint, '2024-01-01'::date, 1e30, 'month')$$, '22003',
+                 'amount is out of range for revenue_retention', 'revenue_retention: an amount beyond bigint units is 22003');
 SELECT throws_ok($$SELECT revenue_retention(1::bigint, '2024-01-01'::date, 9e18::numeric, 'month') FROM generate_series(1, 2)$$,
-                 '22003', NULL, 'revenue_retention: a sum beyond bigint units is 22003');
+                 '22003', 'revenue is out of range for revenue_retention', 'revenue_retention: a sum beyond bigint units is 22003');
+-- revenue_retention_messages_name_it: the out-of-range errors of
+-- revenue_retention and activity_matrix, whose state is cohort_retention's,
+-- said "for cohort_retention" and named activity_at; they name the
+-- aggregate called and its date argument
+SELECT throws_ok($$SELECT revenue_retention(1::bigint, '2024-01-01'::date, a, 'month') FROM (VALUES (9e18::numeric), (0.1)) v(a)$$,
+                 '22003', 'revenue is out of range for revenue_retention',
+                 'revenue_retention_messages_name_it: a sum brought to more decimals');
+SELECT is(pg_temp.failure($$SELECT revenue_retention(1::bigint, '2024-01-01'::date, 1e30, 'month')$$),
+          '22003 amount is 1000000000000000000000000000000, which does not fit in a bigint count of 10^-0 units.',
+          'revenue_retention_messages_name_it: the detail names the amount');
+SELECT throws_ok($$SELECT activity_matrix(1::bigint, '10000-01-01'::date, 'year')$$, '22003',
+                 'active_at is out of range for activity_matrix', 'revenue_retention_messages_name_it: activity_matrix, a date after 9999');
+SELECT is(pg_temp.failure($$SELECT activity_matrix(1::bigint, '-infinity'::date, 'day')$$),
+          '22003 active_at is -infinity; periods cover the dates from 0001-01-01 to 9999-12-31.',
+          'revenue_retention_messages_name_it: activity_matrix, the detail names active_at');
+SELECT is(pg_temp.failure($$SELECT revenue_retention(1::bigint, '0001-12-31 BC'::date, 1, 'month')$$),
+          '22003 period_at is 0001-12-31 BC; periods cover the dates from 0001-01-01 to 9999-12-31.',
+          'revenue_retention_messages_name_it: revenue_retention, the detail names period_at');
+-- the same under a parallel plan, where the overflow happens in the
+-- leader's combine of two deserialized worker states (one partition each,
+-- partitionwise partial aggregation), which do not record the aggregate
+CREATE TABLE revenue_parts (part integer, g integer, customer_id bigint, d date, amount numeric) PARTITION BY LIST (part);
+CREATE TABLE revenue_part1 PARTITION OF revenue_parts FOR VALUES IN (1);
+CREATE TABLE revenue_part2 PARTITION OF revenue_parts FOR VALUES IN (2);
+INSERT INTO revenue_parts SELECT p, 1, i, '2024-01-01', 0 FROM generate_series(1, 2) AS p, generate_series(2, 1000) AS i;
+INSERT INTO revenue_parts VALUES (1, 1, 1, '2024-01-01', 5e18), (2, 1, 1, '2024-01-01', 5e18);
+ANALYZE revenue_parts;
+SET LOCAL parallel_setup_cost = 0;
+SET LOCAL parallel_tuple_cost = 0;
+SET LOCAL min_parallel_table_scan_size = 0;
+SET LOCAL parallel_leader_participation = off;
+SET LOCAL enable_partitionwise_aggregate = on;
+CREATE FUNCTION pg_temp.plan(query text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    line text;
+    plan text := '';
+BEGIN
+    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
+        plan := plan || line || E'\n';
+    END LOOP;
+    RETURN plan;
+END $$;
+SELECT matches(pg_temp.plan($$SELECT g, revenue_retention(customer_id, d, amount, 'month') FROM revenue_parts GROUP BY g$$),
+               'Finalize.*Gather.*Partial.*revenue_part[12].*Partial.*revenue_part[12]',
+               'revenue_retention_messages_name_it: the plan combines one partial state per partition');
+SELECT throws_ok($$SELECT g, revenue_retention(customer_id, d, amount, 'month') FROM revenue_parts GROUP BY g$$,
+                 '22003', 'revenue is out of range for revenue_retention',
+                 'revenue_retention_messages_name_it: a sum that overflows in the parallel leader''s combine');
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET parallel_leader_participation;
+RESET enable_partitionwise_aggregate;
 SELECT is(revenue_retention(1::bigint, '2024-01-01'::date, 1 / 3.0, 'month')::text,
           'unit=month; 1: 2024-01-01 0.333333333333333333',
           'revenue_retention: an amount with more than 18 decimals is rounded to 18');
@@ -56,10 +110,10 @@ SELECT throws_ok($$SELECT * FROM mrr_movements((SELECT revenue_retention(c, '202
                  '22003', 'revenue sum is out of range', 'mrr_movements: a total beyond bigint units is 22003');
 
 -- dates outside the supported years
-SELECT throws_ok($$SELECT revenue_retention(1::bigint, '10000-01-01'::date, 1.0, 'year')$$, '22003', NULL,
-                 'revenue_retention: a date after 9999 is 22003');
-SELECT throws_ok($$SELECT revenue_retention(1::bigint, 'infinity'::date, 1.0, 'day')$$, '22003', NULL,
-                 'revenue_retention: infinity is 22003');
+SELECT throws_ok($$SELECT revenue_retention(1::bigint, '10000-01-01'::date, 1.0, 'year')$$, '22003',
+                 'period_at is out of range for revenue_retention', 'revenue_retention: a date after 9999 is 22003');
+SELECT throws_ok($$SELECT revenue_retention(1::bigint, 'infinity'::date, 1.0, 'day')$$, '22003',
+                 'period_at is out of range for revenue_retention', 'revenue_retention: infinity is 22003');
 SELECT is((SELECT count(*) FROM mrr_movements((SELECT revenue_retention(c, d, 1.0, 'week')
                 FROM (VALUES (1::bigint, '0001-01-01'::date), (2, '9999-12-31')) v(c, d)))),
           ('9999-12-27'::date - '0001-01-01'::date) / 7 + 1::bigint, 'mrr_movements: every supported week');

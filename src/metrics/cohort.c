@@ -32,10 +32,12 @@
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "nodes/primnodes.h"
 #include "port/pg_bitutils.h"
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
@@ -82,11 +84,27 @@ typedef struct CohortTextKey
 	char		data[FLEXIBLE_ARRAY_MEMBER];
 } CohortTextKey;
 
+/*
+ * The aggregates that keep this state, named in their error messages with
+ * the name of their date argument.
+ */
+typedef struct CohortAggregate
+{
+	const char *name;
+	const char *date_arg;
+} CohortAggregate;
+
+static const CohortAggregate cohort_aggregate = {"cohort_retention", "activity_at"};
+static const CohortAggregate revenue_aggregate = {"revenue_retention", "period_at"};
+static const CohortAggregate activity_aggregate = {"activity_matrix", "active_at"};
+
 struct cohort_hash_hash;
 
 typedef struct CohortState
 {
 	struct cohort_hash_hash *customers;
+	const CohortAggregate *aggregate;	/* NULL when deserialized, until a
+										 * combine names it */
 	KeyedHashSeed seed;			/* this table's secret hash key */
 	MemoryContext context;
 	bool		text_keys;
@@ -196,14 +214,26 @@ spill_alloc(CohortState *state, CohortSpill *old, int32 need)
 	return spill;
 }
 
-/* Add revenue to a cell, refusing to wrap. */
+/*
+ * The name of the aggregate a state belongs to, for messages: a state
+ * that was deserialized and never combined under a known aggregate (only
+ * the test module makes one) is named by the state's own aggregate,
+ * cohort_retention.
+ */
+static inline const char *
+state_name(const CohortState *state)
+{
+	return state->aggregate ? state->aggregate->name : cohort_aggregate.name;
+}
+
+/* Add revenue to a cell of aggregate `name`'s state, refusing to wrap. */
 static inline void
-add_revenue(int64 *cell, int64 revenue)
+add_revenue(const char *name, int64 *cell, int64 revenue)
 {
 	if (unlikely(pg_add_s64_overflow(*cell, revenue, cell)))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("revenue is out of range for cohort_retention"),
+				 errmsg("revenue is out of range for %s", name),
 				 errdetail("A sum of amounts does not fit in bigint units of the amounts' smallest decimal.")));
 }
 
@@ -230,7 +260,7 @@ spill_add(CohortState *state, CohortCustomer *customer, int32 period, int64 reve
 	if (lo < spill->n && spill->periods[lo] == period)
 	{
 		if (state->has_revenue)
-			add_revenue(&spill_revenue(spill)[lo], revenue);
+			add_revenue(state_name(state), &spill_revenue(spill)[lo], revenue);
 		return;
 	}
 	if (spill->n == spill->cap)
@@ -466,7 +496,7 @@ state_rescale(CohortState *state, int scale)
 			if (!scaled_rescale(&rev[i], state->revenue_scale, scale))
 				ereport(ERROR,
 						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						 errmsg("revenue is out of range for cohort_retention"),
+						 errmsg("revenue is out of range for %s", state_name(state)),
 						 errdetail("A sum of amounts does not fit in bigint units of 10^-%d.", scale)));
 	}
 	state->revenue_scale = scale;
@@ -506,7 +536,7 @@ state_amount(CohortState *state, Datum amount)
 		if (!scaled_from_parts(&parts, COHORT_MAX_REVENUE_SCALE, &units, &scale))
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("amount is out of range for cohort_retention"),
+					 errmsg("amount is out of range for %s", state_name(state)),
 					 errdetail("amount is %s, which does not fit in a bigint count of 10^-%d units.",
 							   DatumGetCString(DirectFunctionCall1(numeric_out, amount)),
 							   Min(parts.dscale, COHORT_MAX_REVENUE_SCALE)),
@@ -517,7 +547,7 @@ state_amount(CohortState *state, Datum amount)
 	else if (!scaled_rescale(&units, scale, state->revenue_scale))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("amount is out of range for cohort_retention"),
+				 errmsg("amount is out of range for %s", state_name(state)),
 				 errdetail("amount does not fit in bigint units of 10^-%d.",
 						   state->revenue_scale)));
 	return units;
@@ -538,9 +568,12 @@ arg_unit(const CohortState *state, Datum period)
 	return unit;
 }
 
-/* The activity date of a row: the date itself, or a timestamptz's date in the session TimeZone. */
+/*
+ * The activity date of a row of `aggregate`: the date itself, or a
+ * timestamptz's date in the session TimeZone.
+ */
 static DateADT
-arg_activity(FunctionCallInfo fcinfo, bool is_tstz)
+arg_activity(FunctionCallInfo fcinfo, bool is_tstz, const CohortAggregate *aggregate)
 {
 	DateADT		date;
 	static DateADT min_date = 0;
@@ -558,8 +591,8 @@ arg_activity(FunctionCallInfo fcinfo, bool is_tstz)
 	if (date < min_date || date > max_date)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("activity_at is out of range for cohort_retention"),
-				 errdetail("activity_at is %s; cohorts cover the dates from 0001-01-01 to 9999-12-31.",
+				 errmsg("%s is out of range for %s", aggregate->date_arg, aggregate->name),
+				 errdetail("%s is %s; periods cover the dates from 0001-01-01 to 9999-12-31.", aggregate->date_arg,
 						   DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(date))))));
 	return date;
 }
@@ -570,11 +603,11 @@ arg_activity(FunctionCallInfo fcinfo, bool is_tstz)
  * argument unit_arg, the amount (if any) amount_arg; amount_arg -1 keeps
  * the revenue state with every amount 0 (activity_matrix). Rows with a NULL
  * customer_id, activity_at or period are skipped; a NULL amount counts the
- * activity with no revenue.
+ * activity with no revenue. Errors name `aggregate`.
  */
 static Datum
-trans_row(FunctionCallInfo fcinfo, bool text_keys, bool is_tstz, int unit_arg,
-		  int amount_arg)
+trans_row(FunctionCallInfo fcinfo, const CohortAggregate *aggregate, bool text_keys,
+		  bool is_tstz, int unit_arg, int amount_arg)
 {
 	MemoryContext aggcontext;
 	CohortState *state = PG_ARGISNULL(0) ? NULL : (CohortState *) PG_GETARG_POINTER(0);
@@ -596,9 +629,12 @@ trans_row(FunctionCallInfo fcinfo, bool text_keys, bool is_tstz, int unit_arg,
 	}
 
 	unit = arg_unit(state, PG_GETARG_DATUM(unit_arg));
-	period = time_unit_period(unit, arg_activity(fcinfo, is_tstz));
+	period = time_unit_period(unit, arg_activity(fcinfo, is_tstz, aggregate));
 	if (state == NULL)
+	{
 		state = state_create(aggcontext, text_keys, has_amount, unit, 0);
+		state->aggregate = aggregate;
+	}
 	if (amount_arg >= 0 && has_amount && !PG_ARGISNULL(amount_arg))
 		revenue = state_amount(state, PG_GETARG_DATUM(amount_arg));
 
@@ -620,7 +656,7 @@ trans_row(FunctionCallInfo fcinfo, bool text_keys, bool is_tstz, int unit_arg,
 static inline Datum
 cohort_trans_common(FunctionCallInfo fcinfo, bool text_keys, bool is_tstz)
 {
-	return trans_row(fcinfo, text_keys, is_tstz, 3, 4);
+	return trans_row(fcinfo, &cohort_aggregate, text_keys, is_tstz, 3, 4);
 }
 
 /*
@@ -634,7 +670,7 @@ PG_FUNCTION_INFO_V1(revenue_retention_trans);
 Datum
 revenue_retention_trans(PG_FUNCTION_ARGS)
 {
-	return trans_row(fcinfo, false, false, 4, 3);
+	return trans_row(fcinfo, &revenue_aggregate, false, false, 4, 3);
 }
 
 /*
@@ -648,7 +684,7 @@ PG_FUNCTION_INFO_V1(activity_matrix_trans);
 Datum
 activity_matrix_trans(PG_FUNCTION_ARGS)
 {
-	return trans_row(fcinfo, false, false, 3, -1);
+	return trans_row(fcinfo, &activity_aggregate, false, false, 3, -1);
 }
 
 /*
@@ -753,7 +789,7 @@ state_merge(CohortState *into, CohortState *from)
 					if (!scaled_rescale(&revenue, from->revenue_scale, into->revenue_scale))
 						ereport(ERROR,
 								(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-								 errmsg("revenue is out of range for cohort_retention"),
+								 errmsg("revenue is out of range for %s", state_name(into)),
 								 errdetail("A sum of amounts does not fit in bigint units of 10^-%d.",
 										   into->revenue_scale)));
 				}
@@ -762,6 +798,25 @@ state_merge(CohortState *into, CohortState *from)
 			}
 		}
 	}
+}
+
+/*
+ * The aggregate a combine call belongs to (the leader combines deserialized
+ * states, which do not record it), or NULL when the call has no Aggref.
+ */
+static const CohortAggregate *
+aggregate_of_call(FunctionCallInfo fcinfo)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+	char	   *name = aggref ? get_func_name(aggref->aggfnoid) : NULL;
+
+	if (name == NULL)
+		return NULL;
+	if (strcmp(name, revenue_aggregate.name) == 0)
+		return &revenue_aggregate;
+	if (strcmp(name, activity_aggregate.name) == 0)
+		return &activity_aggregate;
+	return &cohort_aggregate;
 }
 
 /*
@@ -789,6 +844,8 @@ cohort_retention_combine(PG_FUNCTION_ARGS)
 	if (left == NULL)
 		left = state_create(aggcontext, right->text_keys, right->has_revenue, right->unit,
 							right->customers->members);
+	if (left->aggregate == NULL)
+		left->aggregate = right->aggregate ? right->aggregate : aggregate_of_call(fcinfo);
 	state_merge(left, right);
 	AssertCheckCohortState(left);
 	PG_RETURN_POINTER(left);
@@ -829,7 +886,7 @@ cohort_retention_serialize(PG_FUNCTION_ARGS)
 	if (size > MaxAllocSize - VARHDRSZ - 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("cohort_retention state is too large to pass between parallel workers"),
+				 errmsg("%s state is too large to pass between parallel workers", state_name(state)),
 				 errdetail("The state of " UINT64_FORMAT " customers needs " UINT64_FORMAT " bytes.",
 						   count, size),
 				 errhint("Set max_parallel_workers_per_gather to 0 for this query.")));
@@ -1092,7 +1149,7 @@ cohort_retention_final(PG_FUNCTION_ARGS)
 			{
 				active[spill->periods[i] - first]++;
 				if (state->has_revenue)
-					add_revenue(&active[2 * len + spill->periods[i] - first],
+					add_revenue(cohort_aggregate.name, &active[2 * len + spill->periods[i] - first],
 								spill_revenue(spill)[i]);
 			}
 		}

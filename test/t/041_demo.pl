@@ -24,7 +24,8 @@ is($rc, 0, 'demo/report.sql runs to the end');
 is($err, '', 'no error, warning or notice on stderr');
 for my $section ('== Orders', '== RFM segments', '== Cohort retention', 'pooled over the cohorts',
 	'== BG/NBD', '== The ten most valuable', '== Stored breaks', '== Segment migration',
-	'== Customer lifetimes', '== Model check')
+	'== Customer lifetimes', '== Model check', '== Monthly revenue movements',
+	'== Net and gross revenue retention')
 {
 	like($out, qr/\Q$section\E/, "prints section '$section'");
 }
@@ -100,6 +101,59 @@ is($node->safe_psql('postgres', q{
 	                                    AND customer_id IN (SELECT customer_id FROM orders WHERE order_date <= date '2025-03-31'))
 	FROM holdout_check}),
 	"$acquired_by_march|8|t|t|t", 'holdout check: the customers acquired by March, 8 classes, predictions within 15 % of the actual purchase days');
+# Revenue retention against the mrr-playbook in plain SQL (doc/revenue.md):
+# a spine of every customer and month from January 2024 to June 2025, the
+# customer's MRR the month's order total when it is > 0 (else 0), and each
+# change of MRR put in its column by comparing with the month before.
+$node->safe_psql('postgres', q{
+	CREATE TABLE playbook AS
+	SELECT c.customer_id, m.month,
+	       coalesce(greatest(t.total, 0), 0) AS mrr,
+	       coalesce(lag(greatest(t.total, 0)) OVER w, 0) AS before,
+	       count(*) FILTER (WHERE t.total > 0) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS paid_before
+	FROM (SELECT DISTINCT customer_id FROM orders) AS c
+	CROSS JOIN generate_series(date '2024-01-01', date '2025-06-01', interval '1 month') AS m(month)
+	LEFT JOIN (SELECT customer_id, date_trunc('month', order_date) AS month, sum(amount) AS total
+	           FROM orders GROUP BY 1, 2) AS t USING (customer_id, month)
+	WINDOW w AS (PARTITION BY c.customer_id ORDER BY m.month)});
+is($node->safe_psql('postgres', q{
+	WITH expected AS (
+	    SELECT month::date AS period, count(*) FILTER (WHERE mrr > 0) AS customers, sum(mrr) AS mrr,
+	           coalesce(sum(mrr) FILTER (WHERE mrr > 0 AND paid_before = 0), 0) AS new,
+	           coalesce(sum(mrr - before) FILTER (WHERE before > 0 AND mrr > before), 0) AS expansion,
+	           coalesce(sum(before - mrr) FILTER (WHERE mrr > 0 AND before > mrr), 0) AS contraction,
+	           coalesce(sum(before) FILTER (WHERE mrr = 0 AND before > 0), 0) AS churned,
+	           coalesce(sum(mrr) FILTER (WHERE mrr > 0 AND before = 0 AND paid_before > 0), 0) AS reactivation
+	    FROM playbook GROUP BY month)
+	SELECT count(*), count(*) FILTER (WHERE (e.customers, e.mrr, e.new, e.expansion, e.contraction, e.churned, e.reactivation)
+	                                      = (m.customers, m.mrr, m.new, m.expansion, m.contraction, m.churned, m.reactivation)),
+	       sum(m.new) = (SELECT sum(mrr) FROM playbook WHERE mrr > 0 AND paid_before = 0),
+	       bool_and(m.churned > 0 AND m.reactivation > 0) FILTER (WHERE m.period >= '2024-03-01')
+	FROM expected AS e FULL JOIN mrr AS m USING (period)}),
+	'18|18|t|t',
+	'MRR movements: 18 months, every column equal to the plain-SQL playbook, churn and reactivation in every month from March 2024');
+is($node->safe_psql('postgres', q{
+	SELECT count(*) FILTER (WHERE mrr <> coalesce(prev, 0) + new + expansion + reactivation - contraction - churned)
+	FROM (SELECT *, lag(mrr) OVER (ORDER BY period) AS prev FROM mrr) AS m}),
+	'0', 'MRR movements: mrr(t) = mrr(t - 1) + new + expansion + reactivation - contraction - churned, exactly');
+
+is($node->safe_psql('postgres', q{
+	WITH expected AS (
+	    SELECT l.lag, cur.month::date AS period, sum(base.mrr) AS starting_mrr,
+	           sum(cur.mrr)::float8 / sum(base.mrr)::float8 AS nrr,
+	           sum(least(cur.mrr, base.mrr))::float8 / sum(base.mrr)::float8 AS grr
+	    FROM (VALUES (1), (12)) AS l(lag)
+	    JOIN playbook AS cur ON cur.month >= date '2024-01-01' + make_interval(months => l.lag)
+	    JOIN playbook AS base ON base.customer_id = cur.customer_id
+	                         AND base.month = cur.month - make_interval(months => l.lag) AND base.mrr > 0
+	    GROUP BY l.lag, cur.month)
+	SELECT count(*) FILTER (WHERE lag = 1), count(*) FILTER (WHERE lag = 12),
+	       count(*) FILTER (WHERE e.starting_mrr = n.starting_mrr AND abs(e.nrr - n.nrr) <= 1e-12 * e.nrr
+	                              AND abs(e.grr - n.grr) <= 1e-12 * e.grr),
+	       bool_and(n.grr <= 1 AND n.grr <= n.nrr AND n.grr > 0)
+	FROM expected AS e FULL JOIN nrr AS n USING (lag, period)}),
+	'17|6|23|t',
+	'NRR and GRR at lags 1 and 12 equal the plain-SQL sums over the customers paying lag months before');
 
 $node->stop;
 done_testing();
