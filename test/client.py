@@ -303,7 +303,7 @@ def main():
     ok(bg.converged and bg.n == 400, "bgnbd: converged over the 400 customers", bg)
     cur.execute("""SELECT customer_id, frequency, recency, t, bgnbd_p_alive(%s, frequency, recency, t)
                    FROM summaries ORDER BY customer_id""", (psycopg2.extensions.AsIs(
-                       "ROW(%r, %r, %r, %r, NULL, NULL, NULL)::bgnbd" % (bg.r, bg.alpha, bg.a, bg.b)),))
+                       "ROW(%r, %r, %r, %r, NULL, NULL, NULL, NULL)::bgnbd" % (bg.r, bg.alpha, bg.a, bg.b)),))
     bad = []
     for cid, x, tx, t, p_alive in cur.fetchall():
         # Fader, Hardie & Lee (2005), equation (11), evaluated on the client from the decoded parameters
