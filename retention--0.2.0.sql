@@ -923,13 +923,13 @@ CREATE TYPE sbg AS (alpha float8, beta float8, loglik float8, converged boolean,
                     covariance float8[]);
 
 COMMENT ON TYPE bgnbd IS
-'a fitted BG/NBD purchase model: parameters r, alpha (in the time unit of the data), a, b, the log-likelihood, the number of customers and whether the fit converged, and the covariance matrix of the parameters (k x k float8[], NULL when unknown)';
+'a fitted BG/NBD purchase model: parameters r, alpha (in the time unit of the data), a, b, the log-likelihood, the number of customers and whether the fit converged, and the k x k covariance of the parameters (NULL if unknown)';
 COMMENT ON TYPE pareto_nbd IS
-'a fitted Pareto/NBD purchase model: parameters r, alpha, s, beta (alpha and beta in the time unit of the data), the log-likelihood, the number of customers and whether the fit converged, and the covariance matrix of the parameters (k x k float8[], NULL when unknown)';
+'a fitted Pareto/NBD purchase model: parameters r, alpha, s, beta (alpha and beta in the time unit of the data), the log-likelihood, the number of customers, whether the fit converged and the k x k covariance of the parameters (NULL if unknown)';
 COMMENT ON TYPE gamma_gamma IS
-'a fitted Gamma-Gamma spend model: parameters p, q, v (v in currency), the log-likelihood, the number of repeat customers and whether the fit converged, and the covariance matrix of the parameters (k x k float8[], NULL when unknown)';
+'a fitted Gamma-Gamma spend model: parameters p, q, v (v in currency), the log-likelihood, the number of repeat customers and whether the fit converged, and the k x k covariance of the parameters (NULL if unknown)';
 COMMENT ON TYPE sbg IS
-'a fitted shifted-beta-geometric retention model: parameters alpha, beta, the log-likelihood and whether the fit converged, and the covariance matrix of the parameters (k x k float8[], NULL when unknown)';
+'a fitted shifted-beta-geometric retention model: parameters alpha, beta, the log-likelihood and whether the fit converged, and the k x k covariance of the parameters (NULL if unknown)';
 
 CREATE FUNCTION bgnbd_expected_purchases(model bgnbd, horizon float8,
                                          frequency integer, recency float8, t float8)
