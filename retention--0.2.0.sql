@@ -1198,22 +1198,22 @@ COMMENT ON AGGREGATE gamma_gamma_fit(float8, float8, float8) IS
 
 CREATE FUNCTION bgnbd_model(r float8, alpha float8, a float8, b float8)
 RETURNS bgnbd
-AS 'MODULE_PATHNAME', 'bgnbd_model'
+AS 'MODULE_PATHNAME', 'model_value'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION pareto_nbd_model(r float8, alpha float8, s float8, beta float8)
 RETURNS pareto_nbd
-AS 'MODULE_PATHNAME', 'pareto_nbd_model'
+AS 'MODULE_PATHNAME', 'model_value'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION gamma_gamma_model(p float8, q float8, v float8)
 RETURNS gamma_gamma
-AS 'MODULE_PATHNAME', 'gamma_gamma_model'
+AS 'MODULE_PATHNAME', 'model_value'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION sbg_model(alpha float8, beta float8)
 RETURNS sbg
-AS 'MODULE_PATHNAME', 'sbg_model'
+AS 'MODULE_PATHNAME', 'model_value'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION bgnbd_model(float8, float8, float8, float8) IS

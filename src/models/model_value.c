@@ -5,7 +5,8 @@
  *	  reading their parameters for an accessor (model_params) and their
  *	  covariance (model_covariance), and the
  *	  constructors from known parameters (DESIGN section 6): bgnbd_model,
- *	  pareto_nbd_model, gamma_gamma_model and sbg_model. The constructors
+ *	  pareto_nbd_model, gamma_gamma_model and sbg_model, one C function
+ *	  (model_value). The constructors
  *	  validate each parameter as every accessor does, so that a model built
  *	  here is one the accessors take, and fill every attribute after the
  *	  parameters (loglik, n, converged, and whatever a later version adds)
@@ -110,13 +111,17 @@ model_covariance(HeapTupleHeader model, int n, double *cov)
 }
 
 /*
- * The composite of the function's declared result type whose first
- * PG_NARGS() attributes are the float8 arguments, each checked to be a
- * positive finite number (22023 naming the attribute), the rest NULL.
- * The arguments are never NULL (the functions are STRICT).
+ * bgnbd_model(r, alpha, a, b), pareto_nbd_model(r, alpha, s, beta),
+ * gamma_gamma_model(p, q, v) and sbg_model(alpha, beta): one C function
+ * for the four constructors. The composite of the function's declared
+ * result type whose first PG_NARGS() attributes are the float8 arguments,
+ * each checked to be a positive finite number (22023 naming the
+ * attribute), the rest NULL. The arguments are never NULL (the functions
+ * are STRICT).
  */
-static Datum
-model_value(FunctionCallInfo fcinfo)
+PG_FUNCTION_INFO_V1(model_value);
+Datum
+model_value(PG_FUNCTION_ARGS)
 {
 	TupleDesc	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
 	Datum	   *values;
@@ -144,36 +149,4 @@ model_value(FunctionCallInfo fcinfo)
 		}
 	}
 	return composite_result(fcinfo, tupdesc->natts, values, nulls);
-}
-
-/* bgnbd_model(r, alpha, a, b): a BG/NBD model with these parameters. */
-PG_FUNCTION_INFO_V1(bgnbd_model);
-Datum
-bgnbd_model(PG_FUNCTION_ARGS)
-{
-	return model_value(fcinfo);
-}
-
-/* pareto_nbd_model(r, alpha, s, beta): a Pareto/NBD model. */
-PG_FUNCTION_INFO_V1(pareto_nbd_model);
-Datum
-pareto_nbd_model(PG_FUNCTION_ARGS)
-{
-	return model_value(fcinfo);
-}
-
-/* gamma_gamma_model(p, q, v): a Gamma-Gamma spend model. */
-PG_FUNCTION_INFO_V1(gamma_gamma_model);
-Datum
-gamma_gamma_model(PG_FUNCTION_ARGS)
-{
-	return model_value(fcinfo);
-}
-
-/* sbg_model(alpha, beta): a shifted-beta-geometric retention model. */
-PG_FUNCTION_INFO_V1(sbg_model);
-Datum
-sbg_model(PG_FUNCTION_ARGS)
-{
-	return model_value(fcinfo);
 }
