@@ -3,8 +3,8 @@
 
     covariance_reference.py MODEL FILE PENALIZER PARAM...
 
-MODEL is bgnbd, gamma_gamma or sbg. FILE holds the data, one row a line,
-comma-separated, with a header line: for bgnbd columns frequency, recency, T
+MODEL is bgnbd, pareto_nbd, gamma_gamma or sbg. FILE holds the data, one row a line,
+comma-separated, with a header line: for bgnbd and pareto_nbd columns frequency, recency, T
 (cdnow_customers_summary.csv: ID,frequency,recency,T), for gamma_gamma "...,x,...,zbar" read by
 column name (customers with x = 0 are left out, as the fit leaves them
 out), for sbg one survivor count a line. PENALIZER is the fit's L2
@@ -14,7 +14,9 @@ lifetimes' penalty on the mean. PARAM are the fitted parameters (the point
 at which the Hessian is taken).
 
 The log-likelihood is written from the papers in mpmath at 40 digits:
-BG/NBD from Fader, Hardie & Lee (2005) eq. 6, Gamma-Gamma from Fader &
+BG/NBD from Fader, Hardie & Lee (2005) eq. 6, Pareto/NBD from Fader &
+Hardie (2005, "A note on deriving the Pareto/NBD model", eq. 22 with A_0 by
+mpmath's hyp2f1), Gamma-Gamma from Fader &
 Hardie (2013) (the density of the mean spend), sBG from Fader & Hardie
 (2007). Its Hessian in the natural parameters is taken by central finite
 differences of the log-likelihood itself (second differences with a
@@ -53,6 +55,24 @@ def bgnbd_loglik(rows, params):
         if x > 0:
             term += mp.exp(mp.log(mp.beta(a + 1, b + x - 1)) - lb_ab) * (alpha + tx) ** (-(r + x))
         total += w * (head + mp.log(term))
+    return total
+
+
+def pareto_nbd_loglik(rows, params):
+    r, alpha, s, beta = params
+    total = mp.mpf(0)
+    for (x, tx, t), w in rows:
+        rsx = r + s + x
+        if alpha >= beta:
+            big, b2 = alpha, s + 1
+        else:
+            big, b2 = beta, r + x
+        z = abs(alpha - beta)
+        a0 = (mp.hyp2f1(rsx, b2, rsx + 1, z / (big + tx)) / (big + tx) ** rsx
+              - mp.hyp2f1(rsx, b2, rsx + 1, z / (big + t)) / (big + t) ** rsx)
+        bracket = 1 / ((alpha + t) ** (r + x) * (beta + t) ** s) + s / rsx * a0
+        total += w * (mp.loggamma(r + x) - mp.loggamma(r) + r * mp.log(alpha)
+                      + s * mp.log(beta) + mp.log(bracket))
     return total
 
 
@@ -97,6 +117,7 @@ def sbg_loglik(survivors, params):
 
 MODELS = {
     'bgnbd': (bgnbd_rows, bgnbd_loglik, ['r', 'alpha', 'a', 'b']),
+    'pareto_nbd': (bgnbd_rows, pareto_nbd_loglik, ['r', 'alpha', 's', 'beta']),
     'gamma_gamma': (gamma_gamma_rows, gamma_gamma_loglik, ['p', 'q', 'v']),
     'sbg': (sbg_rows, sbg_loglik, ['alpha', 'beta']),
 }

@@ -9,7 +9,7 @@
 -- test/cltv_interval_coverage.sql.
 --
 BEGIN;
-SELECT plan(43);
+SELECT plan(44);
 \ir lib/setup.sql
 
 CREATE TEMP TABLE customers AS
@@ -42,6 +42,11 @@ SELECT is((SELECT string_agg(parameter, ',') FROM fits, LATERAL (
                SELECT * FROM bgnbd_params(bg) UNION ALL SELECT * FROM pareto_nbd_params(pn)
                UNION ALL SELECT * FROM gamma_gamma_params(gg) UNION ALL SELECT * FROM sbg_params(sb)) AS p),
           'r,alpha,a,b,r,alpha,s,beta,p,q,v,alpha,beta', 'the tables name the parameters in order');
+SELECT ok((SELECT bg::text::bgnbd = bg AND (bg::text::bgnbd).covariance = (bg).covariance
+                  AND (pn::text::pareto_nbd).covariance = (pn).covariance
+                  AND (gg::text::gamma_gamma).covariance = (gg).covariance
+                  AND (sb::text::sbg).covariance = (sb).covariance FROM fits),
+          'the text form keeps the covariance exactly');
 -- a penalizer changes the objective, so the covariance
 SELECT ok((SELECT (bgnbd_fit(x, tx, t, 0.1)).covariance <> (SELECT (bg).covariance FROM fits) FROM customers),
           'bgnbd_fit with a penalizer: the covariance of the penalised objective');
