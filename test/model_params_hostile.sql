@@ -9,7 +9,7 @@
 -- test/cltv_interval_coverage.sql.
 --
 BEGIN;
-SELECT plan(44);
+SELECT plan(46);
 \ir lib/setup.sql
 
 CREATE TEMP TABLE customers AS
@@ -121,6 +121,13 @@ SELECT ok((SELECT i95.lower < i90.lower AND i90.upper < i95.upper
            FROM fits, LATERAL cltv_interval(bg, gg, 2, 30, 38, 25, 12, 0.01, 'week', 0.9) AS i90,
                 LATERAL cltv_interval(bg, gg, 2, 30, 38, 25, 12, 0.01, 'week', 0.95) AS i95),
           'cltv_interval: a higher level gives a wider interval');
+SELECT ok((SELECT i.lower = i.estimate AND i.upper = i.estimate
+           FROM fits, LATERAL cltv_interval(bg, gg, 2, 30, 38, 25, 12, 0.01, 'week', 1e-300) AS i),
+          'cltv_interval: a level near 0 gives the point interval (z = 0)');
+SELECT ok((SELECT 0 < i.lower AND i.lower < i95.lower AND i95.upper < i.upper AND i.upper < 'Infinity'
+           FROM fits, LATERAL cltv_interval(bg, gg, 2, 30, 38, 25, 12, 0.01, 'week', 0.9999999999999999) AS i,
+                LATERAL cltv_interval(bg, gg, 2, 30, 38, 25, 12, 0.01, 'week', 0.95) AS i95),
+          'cltv_interval: the largest level below 1 gives a finite, wider interval (z = 8.2)');
 SELECT is((SELECT row(i.*)::text FROM fits, LATERAL cltv_interval(bg, gg, 2, 30, 38, 25, 0, 0.01, 'week', 0.9) AS i),
           '(0,0,0)', 'cltv_interval: months 0 gives (0, 0, 0)');
 SELECT is((SELECT row(i.estimate = cltv(bgnbd_model(0.243, 4.414, 0.793, 2.426), gg, 2, 30, 38, 25, 12, 0.01, 'week'),

@@ -191,16 +191,16 @@ cltv_btyd(PG_FUNCTION_ARGS)
 
 /*
  * The standard normal quantile z with P(Z > z) = q, 0 < q <= 0.5: Newton's
- * method on log Q(z) - log q, Q(z) = erfc(z / sqrt 2) / 2, from z = 0.
- * log Q is concave and decreasing, so the first step overshoots the root
- * and the steps after it fall back to it monotonically; q >= 1e-17 (what
- * a level below 1 in float8 allows) keeps z below 9, where erfc is
- * accurate.
+ * method on log Q(z) - log q, Q(z) = erfc(z / sqrt 2) / 2, from
+ * z = sqrt(-2 log q), which lies above the root (Q(z) <= exp(-z^2 / 2) / 2
+ * for z >= 0). log Q is concave and decreasing, so the steps fall to the
+ * root monotonically from there, never past it; q >= 1e-17 (what a level
+ * below 1 in float8 allows) keeps z below 9, where erfc is accurate.
  */
 static double
 clv_normal_upper_quantile(double q)
 {
-	double		z = 0.0;
+	double		z = sqrt(-2.0 * log(q));
 
 	for (int k = 0; k < 100; k++)
 	{
