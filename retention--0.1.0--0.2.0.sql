@@ -10,34 +10,99 @@
 
 -- 6. Model validation and uncertainty
 
+-- the fitted models carry their covariance (a trailing attribute: values
+-- stored by 0.1.0 read with covariance NULL)
+ALTER TYPE bgnbd ADD ATTRIBUTE covariance float8[];
+ALTER TYPE pareto_nbd ADD ATTRIBUTE covariance float8[];
+ALTER TYPE gamma_gamma ADD ATTRIBUTE covariance float8[];
+ALTER TYPE sbg ADD ATTRIBUTE covariance float8[];
+COMMENT ON TYPE bgnbd IS
+'a fitted BG/NBD purchase model: parameters r, alpha (in the time unit of the data), a, b, the log-likelihood, the number of customers and whether the fit converged, and the k x k covariance of the parameters (NULL if unknown)';
+COMMENT ON TYPE pareto_nbd IS
+'a fitted Pareto/NBD purchase model: parameters r, alpha, s, beta (alpha and beta in the time unit of the data), the log-likelihood, the number of customers, whether the fit converged and the k x k covariance of the parameters (NULL if unknown)';
+COMMENT ON TYPE gamma_gamma IS
+'a fitted Gamma-Gamma spend model: parameters p, q, v (v in currency), the log-likelihood, the number of repeat customers and whether the fit converged, and the k x k covariance of the parameters (NULL if unknown)';
+COMMENT ON TYPE sbg IS
+'a fitted shifted-beta-geometric retention model: parameters alpha, beta, the log-likelihood and whether the fit converged, and the k x k covariance of the parameters (NULL if unknown)';
+
 CREATE FUNCTION bgnbd_model(r float8, alpha float8, a float8, b float8)
 RETURNS bgnbd
-AS 'MODULE_PATHNAME', 'bgnbd_model'
+AS 'MODULE_PATHNAME', 'model_value'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION pareto_nbd_model(r float8, alpha float8, s float8, beta float8)
 RETURNS pareto_nbd
-AS 'MODULE_PATHNAME', 'pareto_nbd_model'
+AS 'MODULE_PATHNAME', 'model_value'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION gamma_gamma_model(p float8, q float8, v float8)
 RETURNS gamma_gamma
-AS 'MODULE_PATHNAME', 'gamma_gamma_model'
+AS 'MODULE_PATHNAME', 'model_value'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION sbg_model(alpha float8, beta float8)
 RETURNS sbg
-AS 'MODULE_PATHNAME', 'sbg_model'
+AS 'MODULE_PATHNAME', 'model_value'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION bgnbd_model(float8, float8, float8, float8) IS
-'a BG/NBD model with known parameters r, alpha, a, b (each a positive finite number); loglik, n and converged are NULL';
+'a BG/NBD model with known parameters r, alpha, a, b (each a positive finite number); loglik, n, converged and covariance are NULL';
 COMMENT ON FUNCTION pareto_nbd_model(float8, float8, float8, float8) IS
-'a Pareto/NBD model with known parameters r, alpha, s, beta (each a positive finite number); loglik, n and converged are NULL';
+'a Pareto/NBD model with known parameters r, alpha, s, beta (each a positive finite number); loglik, n, converged and covariance are NULL';
 COMMENT ON FUNCTION gamma_gamma_model(float8, float8, float8) IS
-'a Gamma-Gamma spend model with known parameters p, q, v (each a positive finite number); loglik, n and converged are NULL';
+'a Gamma-Gamma spend model with known parameters p, q, v (each a positive finite number); loglik, n, converged and covariance are NULL';
 COMMENT ON FUNCTION sbg_model(float8, float8) IS
-'a shifted-beta-geometric retention model with known parameters alpha, beta (each a positive finite number); loglik and converged are NULL';
+'a shifted-beta-geometric retention model with known parameters alpha, beta (each a positive finite number); loglik, converged and covariance are NULL';
+
+-- parameter uncertainty: the fits' covariance (doc/uncertainty.md)
+
+CREATE FUNCTION bgnbd_params(model bgnbd,
+                             OUT parameter text, OUT estimate float8, OUT std_error float8,
+                             OUT lower_95 float8, OUT upper_95 float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'model_params_table'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+
+CREATE FUNCTION pareto_nbd_params(model pareto_nbd,
+                                  OUT parameter text, OUT estimate float8, OUT std_error float8,
+                                  OUT lower_95 float8, OUT upper_95 float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'model_params_table'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+
+CREATE FUNCTION gamma_gamma_params(model gamma_gamma,
+                                   OUT parameter text, OUT estimate float8, OUT std_error float8,
+                                   OUT lower_95 float8, OUT upper_95 float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'model_params_table'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 3;
+
+CREATE FUNCTION sbg_params(model sbg,
+                           OUT parameter text, OUT estimate float8, OUT std_error float8,
+                           OUT lower_95 float8, OUT upper_95 float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'model_params_table'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 2;
+
+CREATE FUNCTION cltv_interval(purchases bgnbd, spend gamma_gamma, frequency integer,
+                              recency float8, t float8, monetary_value float8,
+                              months integer, discount_rate float8, unit time_unit,
+                              level float8,
+                              OUT estimate float8, OUT lower float8, OUT upper float8)
+RETURNS record
+AS 'MODULE_PATHNAME', 'cltv_interval'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION bgnbd_params(bgnbd) IS
+'BG/NBD parameters with standard errors from the fit''s covariance and 95% intervals estimate +- 1.96 standard errors (NULL without a covariance)';
+COMMENT ON FUNCTION pareto_nbd_params(pareto_nbd) IS
+'Pareto/NBD parameters with standard errors from the fit''s covariance and 95% intervals estimate +- 1.96 standard errors (NULL without a covariance)';
+COMMENT ON FUNCTION gamma_gamma_params(gamma_gamma) IS
+'Gamma-Gamma parameters with standard errors from the fit''s covariance and 95% intervals estimate +- 1.96 standard errors (NULL without a covariance)';
+COMMENT ON FUNCTION sbg_params(sbg) IS
+'sBG parameters with standard errors from the fit''s covariance and 95% intervals estimate +- 1.96 standard errors (NULL without a covariance)';
+COMMENT ON FUNCTION cltv_interval(bgnbd, gamma_gamma, integer, float8, float8, float8, integer, float8, time_unit, float8) IS
+'cltv with a confidence interval at level from both models'' parameter covariances (taken as independent), by the delta method on the log scale; lower and upper NULL when a model has no covariance';
 
 -- end of section 6
 

@@ -8,6 +8,7 @@
 #   bash bench/clv.sh [customers]      (default 1000000; PG* variables pick the server)
 #   BENCH_PARETO=1 bash bench/clv.sh   also times pareto_nbd_fit (slow: a fit costs
 #                                      seconds per 10k distinct histories)
+#   BENCH_SUMMARY_ONLY=1 bash bench/clv.sh   only builds bench_summary (bench/covariance.sh)
 #
 # The summaries are drawn from hashes, not from simulate_orders: 45% of the
 # customers never come back, the others buy 1 + floor(3 u^-0.9) repeat
@@ -49,6 +50,7 @@ SELECT i AS customer_id, frequency,
 FROM d;
 VACUUM ANALYZE bench_summary;
 SQL
+[ "${BENCH_SUMMARY_ONLY:-0}" = 1 ] && exit 0
 
 # median of $runs execution times (ms) of a query, from EXPLAIN ANALYZE
 median_ms() {

@@ -9,8 +9,8 @@
 SET extra_float_digits = 0;
 CREATE TABLE bg_models (name text, m bgnbd);
 INSERT INTO bg_models VALUES
-    ('cdnow', ROW(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL)),
-    ('a above 1', ROW(1.5, 12, 2.5, 4, NULL, NULL, NULL));
+    ('cdnow', ROW(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL, NULL)),
+    ('a above 1', ROW(1.5, 12, 2.5, 4, NULL, NULL, NULL, NULL));
 
 -- P(alive): 1 at frequency 0; 1 / (1 + a / (b + x - 1) ((alpha + T) / (alpha + t_x))^(r + x)) otherwise
 SELECT name, x, tx, bgnbd_p_alive(m, x, tx, 38) AS p_alive,
@@ -149,8 +149,8 @@ SELECT bgnbd_fit(frequency, recency, t, -1) FROM bg_customers;
 SELECT bgnbd_expected_purchases(m, -1) FROM bg_models WHERE name = 'cdnow';
 SELECT bgnbd_expected_purchases(m, 1, 2, 5, 4) FROM bg_models WHERE name = 'cdnow';
 SELECT bgnbd_prob_purchases(m, -1, 1) FROM bg_models WHERE name = 'cdnow';
-SELECT bgnbd_p_alive(ROW(0.2, 0, 1, 1, NULL, NULL, NULL)::bgnbd, 1, 1, 2);
-SELECT bgnbd_p_alive(ROW(0.2, NULL, 1, 1, NULL, NULL, NULL)::bgnbd, 1, 1, 2) IS NULL AS null_parameter_gives_null;
+SELECT bgnbd_p_alive(ROW(0.2, 0, 1, 1, NULL, NULL, NULL, NULL)::bgnbd, 1, 1, 2);
+SELECT bgnbd_p_alive(ROW(0.2, NULL, 1, 1, NULL, NULL, NULL, NULL)::bgnbd, 1, 1, 2) IS NULL AS null_parameter_gives_null;
 
 DROP TABLE bg_models, bg_customers, bg_fit;
 DROP FUNCTION bg_integral(bgnbd, float8, integer, float8), bg_loglik(float8, float8, float8, float8),

@@ -6,8 +6,8 @@
 --
 SET extra_float_digits = 0;
 CREATE TABLE clv_models AS
-SELECT ROW(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL)::bgnbd AS bg,
-       ROW(6.25, 3.74, 15.44, NULL, NULL, NULL)::gamma_gamma AS gg;
+SELECT ROW(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL, NULL)::bgnbd AS bg,
+       ROW(6.25, 3.74, 15.44, NULL, NULL, NULL, NULL)::gamma_gamma AS gg;
 
 SELECT x, tx, months, d, round(cltv(bg, gg, x, tx, 38, m, months, d, 'week')::numeric, 6) AS clv,
        abs(cltv(bg, gg, x, tx, 38, m, months, d, 'week')
@@ -21,10 +21,10 @@ ORDER BY x, months, d;
 -- the same customer in days: alpha scales with the unit; a 'day' month is
 -- 30 days, a 'week' month 4.345 weeks = 30.415 days, so the value in days is
 -- a little lower (each month is 1.4% shorter)
-SELECT cltv(ROW(0.243, 4.414 * 7, 0.793, 2.426, NULL, NULL, NULL)::bgnbd, gg, 2, 30 * 7, 38 * 7, 25, 12, 0.01, 'day')
+SELECT cltv(ROW(0.243, 4.414 * 7, 0.793, 2.426, NULL, NULL, NULL, NULL)::bgnbd, gg, 2, 30 * 7, 38 * 7, 25, 12, 0.01, 'day')
        / cltv(bg, gg, 2, 30, 38, 25, 12, 0.01, 'week') BETWEEN 30 / 30.415 AND 1 AS days_slightly_below_weeks,
-       cltv(ROW(0.243, 4.414 * 7, 0.793, 2.426, NULL, NULL, NULL)::bgnbd, gg, 2, 210, 266, 25, 12, 0.01, 'day')
-       = cltv(ROW(0.243, 4.414 * 7 / 30, 0.793, 2.426, NULL, NULL, NULL)::bgnbd, gg, 2, 7, 266 / 30.0, 25, 12, 0.01, 'month') AS days_equal_months
+       cltv(ROW(0.243, 4.414 * 7, 0.793, 2.426, NULL, NULL, NULL, NULL)::bgnbd, gg, 2, 210, 266, 25, 12, 0.01, 'day')
+       = cltv(ROW(0.243, 4.414 * 7 / 30, 0.793, 2.426, NULL, NULL, NULL, NULL)::bgnbd, gg, 2, 7, 266 / 30.0, 25, 12, 0.01, 'month') AS days_equal_months
 FROM clv_models;
 
 SELECT cltv(bg, gg, 2, 30, 38, 25, 12, 0.01, 'year') FROM clv_models;

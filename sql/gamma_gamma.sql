@@ -6,8 +6,8 @@
 --
 SET extra_float_digits = 0;
 -- E[Z | x, zbar] = p (v + x zbar) / (p x + q - 1); x = 0 gives p v / (q - 1)
-SELECT x, m, gamma_gamma_expected_spend(ROW(6, 4, 15, NULL, NULL, NULL)::gamma_gamma, x, m) AS spend,
-       gamma_gamma_expected_spend(ROW(6, 4, 15, NULL, NULL, NULL)::gamma_gamma, x, m)
+SELECT x, m, gamma_gamma_expected_spend(ROW(6, 4, 15, NULL, NULL, NULL, NULL)::gamma_gamma, x, m) AS spend,
+       gamma_gamma_expected_spend(ROW(6, 4, 15, NULL, NULL, NULL, NULL)::gamma_gamma, x, m)
        = CASE WHEN x = 0 THEN 6 * 15 / 3.0 ELSE 6 * (15 + x * m) / (6 * x + 3.0) END AS matches
 FROM (VALUES (0, 0::float8), (1, 30), (2, 15), (10, 100), (0, 99)) AS c(x, m) ORDER BY x, m;
 
@@ -37,7 +37,7 @@ SELECT gamma_gamma_fit(2, -5);
 SELECT gamma_gamma_fit(2, 'Infinity');
 SELECT gamma_gamma_fit(-1, 5);
 SELECT gamma_gamma_fit(2.5::float8, 5);
-SELECT gamma_gamma_expected_spend(ROW(1, 0.5, 15, NULL, NULL, NULL)::gamma_gamma, 0, 0);
-SELECT gamma_gamma_expected_spend(ROW(6, 4, 15, NULL, NULL, NULL)::gamma_gamma, 2, -1);
+SELECT gamma_gamma_expected_spend(ROW(1, 0.5, 15, NULL, NULL, NULL, NULL)::gamma_gamma, 0, 0);
+SELECT gamma_gamma_expected_spend(ROW(6, 4, 15, NULL, NULL, NULL, NULL)::gamma_gamma, 2, -1);
 
 DROP TABLE gg_customers, gg_fit;

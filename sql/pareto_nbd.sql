@@ -9,9 +9,9 @@
 SET extra_float_digits = 0;
 CREATE TABLE pn_models (name text, m pareto_nbd);
 INSERT INTO pn_models VALUES
-    ('cdnow', ROW(0.5533, 10.578, 0.6062, 11.667, NULL, NULL, NULL)),
-    ('alpha above beta', ROW(1.2, 30, 2.5, 4, NULL, NULL, NULL)),
-    ('s = 1', ROW(0.8, 8, 1, 9, NULL, NULL, NULL));
+    ('cdnow', ROW(0.5533, 10.578, 0.6062, 11.667, NULL, NULL, NULL, NULL)),
+    ('alpha above beta', ROW(1.2, 30, 2.5, 4, NULL, NULL, NULL, NULL)),
+    ('s = 1', ROW(0.8, 8, 1, 9, NULL, NULL, NULL, NULL));
 
 -- the bracket of the likelihood: (alpha + T)^-(r + x) (beta + T)^-s
 -- + s * integral_{t_x}^{T} (alpha + y)^-(r + x) (beta + y)^-(s + 1) dy
@@ -39,8 +39,8 @@ SELECT name, x, h, round(pareto_nbd_expected_purchases(m, h, x, tx, 38)::numeric
 FROM pn_models, (VALUES (0, 0::float8), (4, 30)) AS c(x, tx), unnest(ARRAY[0, 1, 52, 520]::float8[]) AS h
 ORDER BY name, x, h;
 -- continuous in s through 1
-SELECT abs(pareto_nbd_expected_purchases(ROW(0.8, 8, 1 + 1e-9, 9, NULL, NULL, NULL)::pareto_nbd, 52, 2, 20, 38)
-           - pareto_nbd_expected_purchases(ROW(0.8, 8, 1, 9, NULL, NULL, NULL)::pareto_nbd, 52, 2, 20, 38)) < 1e-7 AS continuous_at_s_1;
+SELECT abs(pareto_nbd_expected_purchases(ROW(0.8, 8, 1 + 1e-9, 9, NULL, NULL, NULL, NULL)::pareto_nbd, 52, 2, 20, 38)
+           - pareto_nbd_expected_purchases(ROW(0.8, 8, 1, 9, NULL, NULL, NULL, NULL)::pareto_nbd, 52, 2, 20, 38)) < 1e-7 AS continuous_at_s_1;
 
 -- heavy buyers: finite, P(alive) in [0, 1]
 SELECT x, pareto_nbd_p_alive(m, x, 30, 39) BETWEEN 0 AND 1 AS p_alive_ok,
@@ -108,7 +108,7 @@ SELECT pareto_nbd_fit(2, 5, 4);
 SELECT pareto_nbd_fit(-2, 0, 4);
 SELECT pareto_nbd_p_alive(m, 1, 'NaN', 4) FROM pn_models WHERE name = 'cdnow';
 SELECT pareto_nbd_expected_purchases(m, 'Infinity', 1, 1, 4) FROM pn_models WHERE name = 'cdnow';
-SELECT pareto_nbd_p_alive(ROW(1, 1, -1, 1, NULL, NULL, NULL)::pareto_nbd, 1, 1, 4);
+SELECT pareto_nbd_p_alive(ROW(1, 1, -1, 1, NULL, NULL, NULL, NULL)::pareto_nbd, 1, 1, 4);
 
 DROP TABLE pn_models, pn_customers, pn_fit;
 DROP FUNCTION pn_alive(pareto_nbd, integer, float8, float8), pn_loglik(float8, float8, float8, float8),

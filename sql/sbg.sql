@@ -68,7 +68,7 @@ SELECT sbg_survival(m, -1) FROM sbg_cohorts WHERE segment = 'regular';
 SELECT sbg_retention(m, 0) FROM sbg_cohorts WHERE segment = 'regular';
 SELECT sbg_derl(m, 0, 1) FROM sbg_cohorts WHERE segment = 'regular';
 SELECT sbg_derl(m, 0.1, 0) FROM sbg_cohorts WHERE segment = 'regular';
-SELECT sbg_survival(ROW(-1, 1, 0, true)::sbg, 1);
-SELECT sbg_survival(ROW(NULL, 1, 0, false)::sbg, 1) IS NULL AS null_parameter_gives_null;
+SELECT sbg_survival(ROW(-1, 1, 0, true, NULL)::sbg, 1);
+SELECT sbg_survival(ROW(NULL, 1, 0, false, NULL)::sbg, 1) IS NULL AS null_parameter_gives_null;
 
 DROP TABLE sbg_cohorts;

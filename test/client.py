@@ -275,7 +275,8 @@ def main():
        and parse_float_array(text) == curve,
        "retention_curve: float8[] decodes to the pooled retention computed on the client", (curve, want))
 
-    # -- model composites: bgnbd, gamma_gamma, pareto_nbd (float8 x 4 or 3, float8, bigint, boolean), sbg
+    # -- model composites: bgnbd, gamma_gamma, pareto_nbd (float8 x 4 or 3, float8, bigint, boolean,
+    #    float8[][] covariance), sbg
     for name in ("bgnbd", "gamma_gamma", "pareto_nbd", "sbg"):
         psycopg2.extras.register_composite(name, cur)
     cur.execute("""
@@ -285,25 +286,33 @@ def main():
         FROM orders WHERE customer_id <= 400 GROUP BY customer_id""")
     cur.execute("""
         SELECT bg, bg::text, (bg).r, (bg).alpha, (bg).a, (bg).b, (bg).loglik, (bg).n, (bg).converged,
-               gg, gg::text, (gg).p, (gg).q, (gg).v, (gg).loglik, (gg).n, (gg).converged,
-               pn, pn::text, (pn).r, (pn).alpha, (pn).s, (pn).beta, (pn).loglik, (pn).n, (pn).converged
+               (bg).covariance,
+               gg, gg::text, (gg).p, (gg).q, (gg).v, (gg).loglik, (gg).n, (gg).converged, (gg).covariance,
+               pn, pn::text, (pn).r, (pn).alpha, (pn).s, (pn).beta, (pn).loglik, (pn).n, (pn).converged,
+               (pn).covariance
         FROM (SELECT bgnbd_fit(frequency, recency, t) AS bg, gamma_gamma_fit(frequency, monetary_value) AS gg,
                      pareto_nbd_fit(frequency, recency, t) AS pn FROM summaries) AS f""")
     row = cur.fetchone()
-    for (name, fields), start in ((("bgnbd", ("r", "alpha", "a", "b", "loglik", "n", "converged")), 0),
-                                  (("gamma_gamma", ("p", "q", "v", "loglik", "n", "converged")), 9),
-                                  (("pareto_nbd", ("r", "alpha", "s", "beta", "loglik", "n", "converged")), 17)):
+    for (name, fields), start in ((("bgnbd", ("r", "alpha", "a", "b", "loglik", "n", "converged", "covariance")), 0),
+                                  (("gamma_gamma", ("p", "q", "v", "loglik", "n", "converged", "covariance")), 10),
+                                  (("pareto_nbd", ("r", "alpha", "s", "beta", "loglik", "n", "converged",
+                                                   "covariance")), 19)):
         model, text, selected = row[start], row[start + 1], row[start + 2:start + 2 + len(fields)]
         h = parse_composite(text)
-        by_hand = [float(x) for x in h[:-3]] + [float(h[-3]), int(h[-2]), h[-1] == "t"]
+        k = len(fields) - 4
+        # the covariance's text form '{{a,b},{c,d}}', row by row
+        rows = h[-1][2:-2].split("},{") if h[-1] is not None else []
+        by_hand = ([float(x) for x in h[:-4]] + [float(h[-4]), int(h[-3]), h[-2] == "t"]
+                   + [[parse_float_array("{" + r + "}") for r in rows] if h[-1] is not None else None])
         ok(tuple(getattr(model, f) for f in fields) == tuple(selected) and tuple(by_hand) == tuple(selected)
-           and isinstance(selected[-2], int) and isinstance(selected[-1], bool),
+           and isinstance(selected[-3], int) and isinstance(selected[-2], bool)
+           and len(selected[-1]) == k and all(len(r) == k for r in selected[-1]),
            "%s: composite decoded both ways equals its fields selected one by one" % name, (text, selected))
     bg = row[0]
     ok(bg.converged and bg.n == 400, "bgnbd: converged over the 400 customers", bg)
     cur.execute("""SELECT customer_id, frequency, recency, t, bgnbd_p_alive(%s, frequency, recency, t)
                    FROM summaries ORDER BY customer_id""", (psycopg2.extensions.AsIs(
-                       "ROW(%r, %r, %r, %r, NULL, NULL, NULL)::bgnbd" % (bg.r, bg.alpha, bg.a, bg.b)),))
+                       "ROW(%r, %r, %r, %r, NULL, NULL, NULL, NULL)::bgnbd" % (bg.r, bg.alpha, bg.a, bg.b)),))
     bad = []
     for cid, x, tx, t, p_alive in cur.fetchall():
         # Fader, Hardie & Lee (2005), equation (11), evaluated on the client from the decoded parameters

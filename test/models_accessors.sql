@@ -9,15 +9,15 @@ SELECT plan(40);
 
 -- constructors: the composite, parameters as given, the rest NULL
 SELECT is(bgnbd_model(0.243, 4.414, 0.793, 2.426),
-          row(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL)::bgnbd, 'bgnbd_model round trip');
+          row(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL, NULL)::bgnbd, 'bgnbd_model round trip');
 SELECT is(pareto_nbd_model(0.55, 10.58, 0.61, 11.67),
-          row(0.55, 10.58, 0.61, 11.67, NULL, NULL, NULL)::pareto_nbd, 'pareto_nbd_model round trip');
+          row(0.55, 10.58, 0.61, 11.67, NULL, NULL, NULL, NULL)::pareto_nbd, 'pareto_nbd_model round trip');
 SELECT is(gamma_gamma_model(6.25, 3.74, 15.44),
-          row(6.25, 3.74, 15.44, NULL, NULL, NULL)::gamma_gamma, 'gamma_gamma_model round trip');
-SELECT is(sbg_model(0.704, 1.182), row(0.704, 1.182, NULL, NULL)::sbg, 'sbg_model round trip');
+          row(6.25, 3.74, 15.44, NULL, NULL, NULL, NULL)::gamma_gamma, 'gamma_gamma_model round trip');
+SELECT is(sbg_model(0.704, 1.182), row(0.704, 1.182, NULL, NULL, NULL)::sbg, 'sbg_model round trip');
 SELECT is((bgnbd_model(1, 2, 3, 4)).converged, NULL, 'a constructed model has converged NULL');
 SELECT is(bgnbd_p_alive(bgnbd_model(0.243, 4.414, 0.793, 2.426), 2, 30.43, 38.86),
-          bgnbd_p_alive(row(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL)::bgnbd, 2, 30.43, 38.86),
+          bgnbd_p_alive(row(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL, NULL)::bgnbd, 2, 30.43, 38.86),
           'accessors take a constructed model as the composite');
 SELECT throws_ok($$SELECT bgnbd_model(0, 1, 1, 1)$$, '22023',
                  'model parameter r must be positive', 'bgnbd_model r = 0');
@@ -38,9 +38,9 @@ SELECT throws_ok($$SELECT sbg_model('NaN', 1)$$, '22023',
 SELECT is(bgnbd_model(NULL, 1, 1, 1), NULL, 'constructors are strict');
 
 -- every accessor checks a model built by record input the same way
-SELECT throws_ok($$SELECT sbg_survival(row('NaN', 1, NULL, NULL)::sbg, 1)$$, '22023',
+SELECT throws_ok($$SELECT sbg_survival(row('NaN', 1, NULL, NULL, NULL)::sbg, 1)$$, '22023',
                  'alpha must be a finite number', 'sbg_survival validates its model');
-SELECT throws_ok($$SELECT gamma_gamma_expected_spend(row(1, 2, 0, NULL, NULL, NULL)::gamma_gamma, 1, 1)$$,
+SELECT throws_ok($$SELECT gamma_gamma_expected_spend(row(1, 2, 0, NULL, NULL, NULL, NULL)::gamma_gamma, 1, 1)$$,
                  '22023', 'model parameter v must be positive', 'gamma_gamma_expected_spend validates its model');
 
 -- issue 12 item 2: limits that exist are computed

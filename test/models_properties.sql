@@ -16,10 +16,10 @@ SELECT plan(27);
 SET LOCAL statement_timeout = '20s';
 
 CREATE TEMP TABLE models AS
-SELECT ROW(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL)::bgnbd AS bg,
-       ROW(0.553, 10.578, 0.606, 11.667, NULL, NULL, NULL)::pareto_nbd AS pn,
-       ROW(6.25, 3.74, 15.44, NULL, NULL, NULL)::gamma_gamma AS gg,
-       ROW(0.704, 1.182, NULL, NULL)::sbg AS sb;
+SELECT ROW(0.243, 4.414, 0.793, 2.426, NULL, NULL, NULL, NULL)::bgnbd AS bg,
+       ROW(0.553, 10.578, 0.606, 11.667, NULL, NULL, NULL, NULL)::pareto_nbd AS pn,
+       ROW(6.25, 3.74, 15.44, NULL, NULL, NULL, NULL)::gamma_gamma AS gg,
+       ROW(0.704, 1.182, NULL, NULL, NULL)::sbg AS sb;
 
 -- 3,000 histories: t in (1, 79] weeks, a third with frequency 0, recency <= t
 CREATE TEMP TABLE history AS
@@ -129,7 +129,7 @@ CREATE TEMP TABLE sbgs AS
 SELECT 0 AS j, sb FROM models
 UNION ALL
 SELECT j, ROW(0.05 + ((hashint8extended(j, 6) & 2147483647) % 5000) / 1000.0,
-              0.05 + ((hashint8extended(j, 7) & 2147483647) % 5000) / 1000.0, NULL, NULL)::sbg
+              0.05 + ((hashint8extended(j, 7) & 2147483647) % 5000) / 1000.0, NULL, NULL, NULL)::sbg
 FROM generate_series(1, 200) AS j;
 
 CREATE TEMP TABLE curves AS

@@ -46,44 +46,44 @@ CREATE TEMP TABLE sweep_horizons(h float8);
 INSERT INTO sweep_horizons VALUES (0), (1e-308), (1), (1e12), (1e300);
 
 INSERT INTO sweep_calls
-SELECT 'bgnbd_expected_purchases', format('bgnbd_expected_purchases(row(%s, %s, %s, %s, NULL, NULL, NULL)::bgnbd, %s, %s, %s, %s)',
+SELECT 'bgnbd_expected_purchases', format('bgnbd_expected_purchases(row(%s, %s, %s, %s, NULL, NULL, NULL, NULL)::bgnbd, %s, %s, %s, %s)',
                                           p[1], p[2], p[3], p[4], h, x, tx, t)
 FROM sweep_models4, sweep_horizons, sweep_histories
 UNION ALL
-SELECT 'bgnbd_expected_purchases new', format('bgnbd_expected_purchases(row(%s, %s, %s, %s, NULL, NULL, NULL)::bgnbd, %s)',
+SELECT 'bgnbd_expected_purchases new', format('bgnbd_expected_purchases(row(%s, %s, %s, %s, NULL, NULL, NULL, NULL)::bgnbd, %s)',
                                               p[1], p[2], p[3], p[4], h)
 FROM sweep_models4, sweep_horizons
 UNION ALL
-SELECT 'bgnbd_p_alive', format('bgnbd_p_alive(row(%s, %s, %s, %s, NULL, NULL, NULL)::bgnbd, %s, %s, %s)',
+SELECT 'bgnbd_p_alive', format('bgnbd_p_alive(row(%s, %s, %s, %s, NULL, NULL, NULL, NULL)::bgnbd, %s, %s, %s)',
                                p[1], p[2], p[3], p[4], x, tx, t)
 FROM sweep_models4, sweep_histories
 UNION ALL
-SELECT 'bgnbd_prob_purchases', format('bgnbd_prob_purchases(row(%s, %s, %s, %s, NULL, NULL, NULL)::bgnbd, %s, %s)',
+SELECT 'bgnbd_prob_purchases', format('bgnbd_prob_purchases(row(%s, %s, %s, %s, NULL, NULL, NULL, NULL)::bgnbd, %s, %s)',
                                       p[1], p[2], p[3], p[4], n, h)
 FROM sweep_models4, sweep_horizons, (VALUES (0), (1), (1000000)) n(n)
 UNION ALL
-SELECT 'pareto_nbd_p_alive', format('pareto_nbd_p_alive(row(%s, %s, %s, %s, NULL, NULL, NULL)::pareto_nbd, %s, %s, %s)',
+SELECT 'pareto_nbd_p_alive', format('pareto_nbd_p_alive(row(%s, %s, %s, %s, NULL, NULL, NULL, NULL)::pareto_nbd, %s, %s, %s)',
                                     p[1], p[2], p[3], p[4], x, tx, t)
 FROM sweep_models4, sweep_histories
 UNION ALL
-SELECT 'pareto_nbd_expected_purchases', format('pareto_nbd_expected_purchases(row(%s, %s, %s, %s, NULL, NULL, NULL)::pareto_nbd, %s, %s, %s, %s)',
+SELECT 'pareto_nbd_expected_purchases', format('pareto_nbd_expected_purchases(row(%s, %s, %s, %s, NULL, NULL, NULL, NULL)::pareto_nbd, %s, %s, %s, %s)',
                                                p[1], p[2], p[3], p[4], h, x, tx, t)
 FROM sweep_models4, sweep_horizons, sweep_histories WHERE h IN (0, 1, 1e12)
 UNION ALL
-SELECT 'gamma_gamma_expected_spend', format('gamma_gamma_expected_spend(row(%s, %s, %s, NULL, NULL, NULL)::gamma_gamma, %s, %s)',
+SELECT 'gamma_gamma_expected_spend', format('gamma_gamma_expected_spend(row(%s, %s, %s, NULL, NULL, NULL, NULL)::gamma_gamma, %s, %s)',
                                             p.v, q.v, v.v, x, m)
 FROM sweep_values p, sweep_values q, sweep_values v, (VALUES (0, 0), (1, 1), (1000000, 1e300)) xm(x, m)
 UNION ALL
-SELECT 'sbg_survival', format('sbg_survival(row(%s, %s, NULL, NULL)::sbg, %s)', a.v, b.v, t)
+SELECT 'sbg_survival', format('sbg_survival(row(%s, %s, NULL, NULL, NULL)::sbg, %s)', a.v, b.v, t)
 FROM sweep_values a, sweep_values b, (VALUES (0), (1), (1000), (2147483647)) t(t)
 UNION ALL
-SELECT 'sbg_retention', format('sbg_retention(row(%s, %s, NULL, NULL)::sbg, %s)', a.v, b.v, t)
+SELECT 'sbg_retention', format('sbg_retention(row(%s, %s, NULL, NULL, NULL)::sbg, %s)', a.v, b.v, t)
 FROM sweep_values a, sweep_values b, (VALUES (1), (1000), (2147483647)) t(t)
 UNION ALL
-SELECT 'sbg_derl', format('sbg_derl(row(%s, %s, NULL, NULL)::sbg, %s, %s)', a.v, b.v, d, n)
+SELECT 'sbg_derl', format('sbg_derl(row(%s, %s, NULL, NULL, NULL)::sbg, %s, %s)', a.v, b.v, d, n)
 FROM sweep_values a, sweep_values b, (VALUES (1e-300), (0.1), (1e300)) d(d), (VALUES (1), (2147483647)) n(n)
 UNION ALL
-SELECT 'cltv', format('cltv(row(%s, %s, %s, %s, NULL, NULL, NULL)::bgnbd, row(6.25, 3.74, 15.44, NULL, NULL, NULL)::gamma_gamma, %s, %s, %s, 20, %s, %s, ''week'')',
+SELECT 'cltv', format('cltv(row(%s, %s, %s, %s, NULL, NULL, NULL, NULL)::bgnbd, row(6.25, 3.74, 15.44, NULL, NULL, NULL, NULL)::gamma_gamma, %s, %s, %s, 20, %s, %s, ''week'')',
                       p[1], p[2], p[3], p[4], x, tx, t, months, d)
 FROM sweep_models4, sweep_histories, (VALUES (12, 0.01), (2147483647, 0.1)) md(months, d)
 WHERE x < 1000000;

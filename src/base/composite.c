@@ -55,6 +55,22 @@ composite_result(FunctionCallInfo fcinfo, int natts, Datum *values, bool *nulls)
 }
 
 /*
+ * The number of attributes of the composite type fcinfo's function
+ * returns, through the descriptor composite_result keeps in fn_extra: a
+ * function whose type gained attributes in a later version fills what the
+ * database's version of the type has.
+ */
+int
+composite_result_natts(FunctionCallInfo fcinfo)
+{
+	TupleDesc	tupdesc = (TupleDesc) fcinfo->flinfo->fn_extra;
+
+	if (tupdesc == NULL)
+		fcinfo->flinfo->fn_extra = tupdesc = composite_result_desc(fcinfo);
+	return tupdesc->natts;
+}
+
+/*
  * Splits a value of one of our composite types into its natts fields,
  * which must have the given types; the values point into the composite.
  */

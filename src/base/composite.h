@@ -15,6 +15,7 @@
 extern TupleDesc composite_result_desc(FunctionCallInfo fcinfo);
 extern Datum composite_result(FunctionCallInfo fcinfo, int natts,
 							  Datum *values, bool *nulls);
+extern int	composite_result_natts(FunctionCallInfo fcinfo);
 extern void composite_fields(Datum composite, int natts, const Oid *types,
 							 Datum *values, bool *nulls);
 

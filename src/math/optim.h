@@ -55,6 +55,7 @@ extern void optim_minimize(optim_objective objective, void *arg, int n,
 						   double *x, double bound, OptimMethod method,
 						   OptimResult *result);
 extern bool optim_is_minimum(optim_objective objective, void *arg, int n,
-							 const double *x, OptimMethod method);
+							 const double *x, OptimMethod method,
+							 double *inverse);
 
 #endif							/* RETENTION_OPTIM_H */

@@ -174,24 +174,16 @@ bgnbd_fit_final(PG_FUNCTION_ARGS)
 	return fit_aggregate_final(fcinfo, &bgnbd_model_spec, FIT_BTYD);
 }
 
-/* Names of the inputs of the accessors, for the detail of their errors. */
-static const char *const bgnbd_input_names[] = {
-	"r", "alpha", "a", "b", "horizon", "frequency", "recency", "t"
-};
-
 /*
- * An accessor's result, checked: finite, else 22003 with the model and the
- * call's horizon, frequency, recency and t (those the call has) in the
- * detail. The result of every BG/NBD accessor goes through here.
+ * An accessor's result, checked (btyd_check_result): the result of every
+ * BG/NBD accessor goes through here.
  */
 static double
 bgnbd_result(double value, const char *quantity, const double *params,
 			 double horizon, double x, double tx, double t)
 {
-	double		inputs[8] = {params[0], params[1], params[2], params[3],
-	horizon, x, tx, t};
-
-	return check_model_result(value, quantity, 8, bgnbd_input_names, inputs);
+	return btyd_check_result(value, quantity, bgnbd_names, params, horizon,
+							 x, tx, t);
 }
 
 /*

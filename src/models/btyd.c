@@ -3,7 +3,8 @@
  * btyd.c
  *	  Checks of the customer summary the buy-till-you-die models share
  *	  (btyd.h): frequency x (repeat purchases), recency t_x (time of the
- *	  last one) and t (age), all measured from the first purchase.
+ *	  last one) and t (age), all measured from the first purchase; and the
+ *	  check of a BG/NBD or Pareto/NBD accessor's result.
  *
  *-------------------------------------------------------------------------
  */
@@ -70,4 +71,25 @@ btyd_check_summary(int32 frequency, double recency, double t)
 				 errmsg("recency must be 0 when frequency is 0"),
 				 errdetail("recency is %s with frequency 0.",
 						   float8out_internal(recency))));
+}
+
+/*
+ * An accessor's result of a four-parameter purchase model (BG/NBD,
+ * Pareto/NBD), checked: finite, else 22003 with the model's parameters
+ * (named by names) and the call's horizon, frequency, recency and t (NaN
+ * for those the call does not have) in the detail.
+ */
+double
+btyd_check_result(double value, const char *quantity,
+				  const char *const *names, const double *params,
+				  double horizon, double x, double tx, double t)
+{
+	const char *const input_names[8] = {
+		names[0], names[1], names[2], names[3],
+		"horizon", "frequency", "recency", "t"
+	};
+	double		inputs[8] = {params[0], params[1], params[2], params[3],
+	horizon, x, tx, t};
+
+	return check_model_result(value, quantity, 8, input_names, inputs);
 }

@@ -14,13 +14,27 @@
  * minimum at the result, and, for a model whose likelihood may fail to
  * evaluate, the neighbourhood of the result evaluates.
  *
+ * A converged fit also carries the covariance of its natural parameters:
+ * the inverse of the observed information, the Hessian of the objective
+ * that was minimised (penalised when a penalizer was given) times the
+ * number of customers, at the optimum. optim_is_minimum has the Hessian in
+ * the log-parameters theta at hand (central differences of the analytic
+ * gradient, or of the objective for a derivative-free model) and gives its
+ * inverse H^-1; with the Jacobian diag(params) of params = exp(theta),
+ *   Cov(params_i, params_j) = params_i params_j (H^-1)_ij / customers.
+ * (The gradient vanishes at the optimum, so this equals the inverse of the
+ * Hessian in the natural parameters.) lifetimes' summary reports the square
+ * roots of this diagonal.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include <math.h>
 
+#include "catalog/pg_type.h"
 #include "miscadmin.h"
+#include "utils/array.h"
 
 #include "base/composite.h"
 #include "models/fit.h"
@@ -94,6 +108,7 @@ fit_maximize(const FitProblem *problem, double *theta, FitOutcome *outcome)
 	int			n = model->nparams;
 	OptimMethod method = model->has_gradient ? OPTIM_GRADIENT : OPTIM_DERIVATIVE_FREE;
 	OptimResult result;
+	double		inverse[OPTIM_MAX_PARAMS * OPTIM_MAX_PARAMS];
 	bool		identified = true;
 
 	Assert(n <= OPTIM_MAX_PARAMS);
@@ -110,24 +125,56 @@ fit_maximize(const FitProblem *problem, double *theta, FitOutcome *outcome)
 			identified = false;
 	}
 	outcome->converged = identified && result.converged &&
-		optim_is_minimum(fit_objective, (void *) problem, n, theta, method) &&
+		optim_is_minimum(fit_objective, (void *) problem, n, theta, method,
+						 inverse) &&
 		(!model->may_fail || fit_neighbourhood_evaluates(problem, theta));
+	outcome->has_covariance = outcome->converged;
+	for (int i = 0; i < n && outcome->has_covariance; i++)
+		for (int j = 0; j < n; j++)
+		{
+			double		c = outcome->params[i] * outcome->params[j] *
+				inverse[i * n + j] / problem->customers;
+
+			outcome->covariance[i * n + j] = c;
+			if (!isfinite(c) || (i == j && !(c > 0.0)))
+				outcome->has_covariance = false;
+		}
 	outcome->loglik = model->loglik(problem->data, outcome->params, NULL);
 	CHECK_FOR_INTERRUPTS();
+}
+
+/* The covariance of a fit as a float8[] of nparams x nparams. */
+static Datum
+fit_covariance_array(int n, const double *covariance)
+{
+	Datum		elems[OPTIM_MAX_PARAMS * OPTIM_MAX_PARAMS];
+	int			dims[2] = {n, n};
+	int			lbs[2] = {1, 1};
+
+	for (int i = 0; i < n * n; i++)
+		elems[i] = Float8GetDatum(covariance[i]);
+	return PointerGetDatum(construct_md_array(elems, NULL, 2, dims, lbs,
+											  FLOAT8OID, sizeof(float8),
+											  FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }
 
 /*
  * The fitted model composite of the function's declared result type: the
  * parameters, loglik (NULL, and converged false, when it is not finite),
- * the customer count when the model's composite has one, converged.
+ * the customer count when the model's composite has one, converged, and
+ * the covariance of the parameters (NULL unless the fit converged with a
+ * finite, positive-definite one) when the type has that attribute: a
+ * database still on 0.1.0, whose types end at converged, gets 0.1.0's
+ * composite from this library.
  */
 Datum
 fit_result(FunctionCallInfo fcinfo, const FitModel *model,
 		   const FitOutcome *outcome, int64 customers)
 {
-	Datum		values[OPTIM_MAX_PARAMS + 3];
-	bool		nulls[OPTIM_MAX_PARAMS + 3];
+	Datum		values[OPTIM_MAX_PARAMS + 4];
+	bool		nulls[OPTIM_MAX_PARAMS + 4];
 	int			k = 0;
+	bool		converged = outcome->converged && isfinite(outcome->loglik);
 
 	for (int i = 0; i < model->nparams; i++)
 	{
@@ -142,7 +189,14 @@ fit_result(FunctionCallInfo fcinfo, const FitModel *model,
 		values[k++] = Int64GetDatum(customers);
 	}
 	nulls[k] = false;
-	values[k++] = BoolGetDatum(outcome->converged && isfinite(outcome->loglik));
+	values[k++] = BoolGetDatum(converged);
+	if (composite_result_natts(fcinfo) > k)
+	{
+		nulls[k] = !(converged && outcome->has_covariance);
+		values[k] = nulls[k] ? (Datum) 0 :
+			fit_covariance_array(model->nparams, outcome->covariance);
+		k++;
+	}
 	return composite_result(fcinfo, k, values, nulls);
 }
 

@@ -61,6 +61,9 @@ typedef struct FitOutcome
 	double		params[OPTIM_MAX_PARAMS];
 	double		loglik;			/* without the penalty, at params */
 	bool		converged;		/* an interior optimum, verified */
+	bool		has_covariance; /* covariance holds a finite matrix */
+	/* of params (row-major nparams x nparams): the inverse observed information */
+	double		covariance[OPTIM_MAX_PARAMS * OPTIM_MAX_PARAMS];
 } FitOutcome;
 
 /*

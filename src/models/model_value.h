@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * model_value.h
- *	  Reading a model composite's parameters (model_value.c).
+ *	  Reading a model composite's parameters and covariance (model_value.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -12,5 +12,6 @@
 
 extern bool model_params(HeapTupleHeader model, int n,
 						 const char *const *names, double *params);
+extern bool model_covariance(HeapTupleHeader model, int n, double *cov);
 
 #endif							/* RETENTION_MODEL_VALUE_H */

@@ -41,6 +41,34 @@ static const char *const pnbd_names[PNBD_NPARAMS] = {"r", "alpha", "s", "beta"};
 #define PNBD_FIT_MAX_TERMS	100000L
 
 /*
+ * log F(y) at y = t_x and y = T, F(y) = 2F1(r + s + x, b2; r + s + x + 1;
+ * |alpha - beta| / (big + y)), big = max(alpha, beta), b2 = s + 1 for
+ * alpha >= beta and r + x otherwise: the hypergeometric part of A_0 of
+ * Fader & Hardie (2005), with at most max_terms terms per series. False
+ * when a series does not converge or its value is not positive.
+ */
+static bool
+pareto_nbd_log_f(const double *params, double x, double tx, double t,
+				 long max_terms, double *lf_tx, double *lf_t)
+{
+	double		alpha = params[1];
+	double		beta = params[3];
+	double		rsx = params[0] + params[2] + x;
+	double		big = fmax(alpha, beta);
+	double		b2 = alpha >= beta ? params[2] + 1.0 : params[0] + x;
+	int			sign1;
+	int			sign2;
+
+	*lf_tx = specfun_log_hyp2f1_limited(rsx, b2, rsx + 1.0,
+										fabs(alpha - beta) / (big + tx),
+										max_terms, &sign1);
+	*lf_t = specfun_log_hyp2f1_limited(rsx, b2, rsx + 1.0,
+									   fabs(alpha - beta) / (big + t),
+									   max_terms, &sign2);
+	return !isnan(*lf_tx) && !isnan(*lf_t) && sign1 > 0 && sign2 > 0;
+}
+
+/*
  * The two log-terms of the likelihood bracket of Fader & Hardie (2005),
  * L = Gamma(r + x) alpha^r beta^s / Gamma(r) [e^l_t + e^l_a]:
  * l_t = log[(alpha + T)^-(r + x) (beta + T)^-s], the customer alive at T,
@@ -48,7 +76,8 @@ static const char *const pnbd_names[PNBD_NPARAMS] = {"r", "alpha", "s", "beta"};
  * A_0 = G(t_x) - G(T) and, for alpha >= beta,
  *   G(y) = 2F1(r + s + x, s + 1; r + s + x + 1; (alpha - beta) / (alpha + y))
  *          / (alpha + y)^(r + s + x),
- * for alpha < beta the same with (s + 1, alpha) and (r + x, beta) swapped.
+ * for alpha < beta the same with (s + 1, alpha) and (r + x, beta) swapped
+ * (pareto_nbd_log_f).
  * (s / (r + s + x)) A_0 = s * integral from t_x to T of
  * (alpha + y)^-(r + x) (beta + y)^-(s + 1) dy, positive. Returns false when
  * a series does not converge.
@@ -58,26 +87,17 @@ pareto_nbd_terms(const double *params, double x, double tx, double t,
 				 long max_terms, double *l_t, double *l_a)
 {
 	double		r = params[0];
-	double		alpha = params[1];
 	double		s = params[2];
-	double		beta = params[3];
 	double		rsx = r + s + x;
-	double		big = fmax(alpha, beta);
-	double		b2 = alpha >= beta ? s + 1.0 : r + x;
+	double		big = fmax(params[1], params[3]);
 	double		g_tx;
 	double		g_t;
-	int			sign1;
-	int			sign2;
 
-	*l_t = -(r + x) * log(alpha + t) - s * log(beta + t);
-	g_tx = specfun_log_hyp2f1_limited(rsx, b2, rsx + 1.0,
-									  fabs(alpha - beta) / (big + tx),
-									  max_terms, &sign1) - rsx * log(big + tx);
-	g_t = specfun_log_hyp2f1_limited(rsx, b2, rsx + 1.0,
-									 fabs(alpha - beta) / (big + t),
-									 max_terms, &sign2) - rsx * log(big + t);
-	if (isnan(g_tx) || isnan(g_t) || sign1 <= 0 || sign2 <= 0)
+	*l_t = -(r + x) * log(params[1] + t) - s * log(params[3] + t);
+	if (!pareto_nbd_log_f(params, x, tx, t, max_terms, &g_tx, &g_t))
 		return false;
+	g_tx -= rsx * log(big + tx);
+	g_t -= rsx * log(big + t);
 	/* G is decreasing, so g_t <= g_tx up to rounding */
 	*l_a = g_t >= g_tx ? -INFINITY :
 		log(s) - log(rsx) + g_tx + specfun_log1mexp(g_t - g_tx);
@@ -170,11 +190,6 @@ pareto_nbd_fit_final(PG_FUNCTION_ARGS)
 	return fit_aggregate_final(fcinfo, &pareto_nbd_model_spec, FIT_BTYD);
 }
 
-/* Names of the inputs of the accessors, for the detail of their errors. */
-static const char *const pnbd_input_names[] = {
-	"r", "alpha", "s", "beta", "horizon", "frequency", "recency", "t"
-};
-
 /*
  * log of the odds P(dead) / P(alive) = e^(l_a - l_t) of pareto_nbd_terms
  * (Fader & Hardie 2005), written without the large terms that cancel in
@@ -197,22 +212,15 @@ pareto_nbd_log_dead_odds(const double *params, double x, double tx, double t)
 	double		beta = params[3];
 	double		rsx = r + s + x;
 	double		big = fmax(alpha, beta);
-	double		b2 = alpha >= beta ? s + 1.0 : r + x;
 	double		lf_tx;
 	double		lf_t;
 	double		e;
 	double		lg;
-	int			sign1;
-	int			sign2;
 
 	/* the series need about (big + t_x) / (min(alpha, beta) + t_x) terms */
 	if (big + tx > 1e6 * (fmin(alpha, beta) + tx))
 		return NAN;
-	lf_tx = specfun_log_hyp2f1(rsx, b2, rsx + 1.0, fabs(alpha - beta) / (big + tx),
-							   &sign1);
-	lf_t = specfun_log_hyp2f1(rsx, b2, rsx + 1.0, fabs(alpha - beta) / (big + t),
-							  &sign2);
-	if (isnan(lf_tx) || isnan(lf_t) || sign1 <= 0 || sign2 <= 0)
+	if (!pareto_nbd_log_f(params, x, tx, t, SPECFUN_MAX_TERMS, &lf_tx, &lf_t))
 		return NAN;
 	if (alpha >= beta)
 		e = (r + x) * log1p((t - tx) / (alpha + tx)) +
@@ -252,20 +260,6 @@ pareto_nbd_log_alive(const double *params, int32 x, double tx, double t)
 }
 
 /*
- * An accessor's result, checked: finite, else 22003 with the model and the
- * call's arguments in the detail.
- */
-static double
-pareto_nbd_result(double value, const char *quantity, const double *params,
-				  double horizon, double x, double tx, double t)
-{
-	double		inputs[8] = {params[0], params[1], params[2], params[3],
-	horizon, x, tx, t};
-
-	return check_model_result(value, quantity, 8, pnbd_input_names, inputs);
-}
-
-/*
  * pareto_nbd_p_alive(pareto_nbd, frequency, recency, t): probability the
  * customer is still active. NULL when the model has a NULL parameter.
  */
@@ -281,8 +275,8 @@ pareto_nbd_p_alive(PG_FUNCTION_ARGS)
 	if (!model_params(PG_GETARG_HEAPTUPLEHEADER(0), PNBD_NPARAMS, pnbd_names, params))
 		PG_RETURN_NULL();
 	btyd_check_summary(x, tx, t);
-	PG_RETURN_FLOAT8(pareto_nbd_result(exp(pareto_nbd_log_alive(params, x, tx, t)),
-									   "probability alive", params, NAN, x, tx, t));
+	PG_RETURN_FLOAT8(btyd_check_result(exp(pareto_nbd_log_alive(params, x, tx, t)),
+									   "probability alive", pnbd_names, params, NAN, x, tx, t));
 }
 
 /*
@@ -323,6 +317,6 @@ pareto_nbd_expected_purchases(PG_FUNCTION_ARGS)
 	value = bracket <= 0.0 ? 0.0 :
 		exp(log(r + x) - log(alpha + t) + log(beta + t) + log(bracket) +
 			pareto_nbd_log_alive(params, x, tx, t));
-	PG_RETURN_FLOAT8(pareto_nbd_result(value, "expected purchases", params,
+	PG_RETURN_FLOAT8(btyd_check_result(value, "expected purchases", pnbd_names, params,
 									   horizon, x, tx, t));
 }

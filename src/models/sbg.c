@@ -302,6 +302,21 @@ sbg_log_survival(const double *params, int32 t)
 }
 
 /*
+ * The model (argument 0) and the period t (argument 1) of sbg_survival and
+ * sbg_retention: false when the model has a NULL parameter, else t must
+ * be at least minimum (22023).
+ */
+static bool
+sbg_model_at(FunctionCallInfo fcinfo, int32 minimum, double *params, int32 *t)
+{
+	*t = PG_GETARG_INT32(1);
+	if (!model_params(PG_GETARG_HEAPTUPLEHEADER(0), SBG_NPARAMS, sbg_names, params))
+		return false;
+	check_period(*t, minimum, "t");
+	return true;
+}
+
+/*
  * sbg_survival(sbg, t): S(t) = B(alpha, beta + t) / B(alpha, beta), the
  * share of a cohort still there after t periods (t >= 0; S(0) = 1).
  */
@@ -310,11 +325,10 @@ Datum
 sbg_survival(PG_FUNCTION_ARGS)
 {
 	double		params[SBG_NPARAMS];
-	int32		t = PG_GETARG_INT32(1);
+	int32		t;
 
-	if (!model_params(PG_GETARG_HEAPTUPLEHEADER(0), SBG_NPARAMS, sbg_names, params))
+	if (!sbg_model_at(fcinfo, 0, params, &t))
 		PG_RETURN_NULL();
-	check_period(t, 0, "t");
 	PG_RETURN_FLOAT8(sbg_result(exp(sbg_log_survival(params, t)), "survival",
 								params, t, NAN));
 }
@@ -329,11 +343,10 @@ Datum
 sbg_retention(PG_FUNCTION_ARGS)
 {
 	double		params[SBG_NPARAMS];
-	int32		t = PG_GETARG_INT32(1);
+	int32		t;
 
-	if (!model_params(PG_GETARG_HEAPTUPLEHEADER(0), SBG_NPARAMS, sbg_names, params))
+	if (!sbg_model_at(fcinfo, 1, params, &t))
 		PG_RETURN_NULL();
-	check_period(t, 1, "t");
 	PG_RETURN_FLOAT8(sbg_result(exp(sbg_log_retention(params[0], params[1], t)),
 								"retention rate", params, t, NAN));
 }

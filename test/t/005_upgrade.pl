@@ -12,7 +12,9 @@
 #    stored models what they gave before the update, and the materialized
 #    view refreshes to the same rows.
 # Also: the old install script loads against the new library (CREATE
-# EXTENSION ... VERSION validates every C function's symbol), and every C
+# EXTENSION ... VERSION validates every C function's symbol) and its fits
+# build the old composites (the library fills what the database's type
+# has); and every C
 # symbol it binds is exported by the installed retention.so (nm -D).
 use strict;
 use warnings;
@@ -163,9 +165,14 @@ my $store_sql = q{
         SELECT customer_id, rfm(order_at, amount, date '2024-09-30') AS x
         FROM orders GROUP BY customer_id;
 };
-# What the stored values read as, and what the accessors give on them.
+# What the stored values read as, and what the accessors give on them (the
+# models by their 0.1.0 attributes: 0.2.0 adds covariance, NULL on them).
 my $read_sql = q{
-    SELECT (SELECT string_agg(t::text, E'\n') FROM fits AS t)
+    SELECT (SELECT string_agg(concat_ws(',',
+                ROW((bgnbd).r, (bgnbd).alpha, (bgnbd).a, (bgnbd).b, (bgnbd).loglik, (bgnbd).n, (bgnbd).converged),
+                ROW((gamma_gamma).p, (gamma_gamma).q, (gamma_gamma).v, (gamma_gamma).loglik, (gamma_gamma).n,
+                    (gamma_gamma).converged),
+                ROW((sbg).alpha, (sbg).beta, (sbg).loglik, (sbg).converged)), E'\n') FROM fits)
         || E'\n' || (SELECT md5(string_agg(matrix::text, '')) FROM cohorts)
         || E'\n' || (SELECT string_agg(b::text, E'\n') FROM breaks AS b)
         || E'\n' || (SELECT md5(string_agg(v::text, E'\n' ORDER BY customer_id)) FROM rfm_view AS v)
@@ -204,6 +211,9 @@ for my $old (@older)
 	my $before = $node->safe_psql($db, $read_sql);
 	my ($fit_line) = split /\n/, $before;
 	is(scalar(() = $fit_line =~ /,t\)/g), 3, "$old: the three stored fits converged ($old code)");
+	is($node->safe_psql($db, q{SELECT (SELECT count(*) FROM pg_attribute WHERE attrelid = 'bgnbd'::regclass AND attnum > 0)
+	                                  || ' ' || length(bgnbd::text) - length(replace(bgnbd::text, ',', '')) FROM fits}),
+		'7 6', "$old: the new library fits a $old model with the $old type's 7 attributes");
 
 	$node->safe_psql($db, "ALTER EXTENSION retention UPDATE TO '$current'");
 	is($node->safe_psql($db, "SELECT extversion FROM pg_extension WHERE extname = 'retention'"),
@@ -224,6 +234,15 @@ for my $old (@older)
 		"update from $old: the stored models, matrix, breaks and view read as before, accessors give the same");
 	$node->safe_psql($db, 'REFRESH MATERIALIZED VIEW rfm_view');
 	is($node->safe_psql($db, $read_sql), $before, "update from $old: the materialized view refreshes to the same rows");
+	# the models stored by the old version gained a NULL covariance, and
+	# a fit in the updated database has one
+	is($node->safe_psql($db, q{
+		SELECT (bgnbd).covariance IS NULL AND (gamma_gamma).covariance IS NULL AND (sbg).covariance IS NULL
+		       AND (SELECT bool_and(std_error IS NULL AND estimate IS NOT NULL) FROM bgnbd_params(bgnbd))
+		FROM fits}), 't', "update from $old: stored models read with covariance NULL, no standard errors");
+	is($node->safe_psql($db, q{
+		SELECT array_dims((bgnbd_fit(frequency::integer, recency, t)).covariance) FROM summaries}),
+		'[1:4][1:4]', "update from $old: a new fit carries its covariance");
 	# and a new computation in the updated database agrees with the stored one
 	is($node->safe_psql($db, q{
 		SELECT (SELECT matrix::text FROM cohorts)

@@ -45,7 +45,7 @@ my $start = time;
 $node->safe_psql('postgres', q{
     SELECT sum(pareto_nbd_p_alive(m, f, r, t))
     FROM histories,
-         (SELECT row(1, sum(t) / (sum(f) + count(*)), 1, avg(t), NULL, NULL, NULL)::pareto_nbd AS m
+         (SELECT row(1, sum(t) / (sum(f) + count(*)), 1, avg(t), NULL, NULL, NULL, NULL)::pareto_nbd AS m
           FROM histories) AS start
     WHERE g % 100 < 10});
 my $evaluation = 10 * (time - $start);
