@@ -34,6 +34,7 @@
 
 #include <math.h>
 
+#include "access/htup_details.h"
 #include "common/int.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
@@ -56,11 +57,13 @@
 #define TRACKING_STATE_VERSION	1
 
 /*
- * The most periods of one call: 100,000 (274 years of days, 1,900 of
- * weeks). Each period costs one evaluation of E[X(t)] per distinct
- * first-purchase day, and a longer curve is a mistake in the call.
+ * The most periods of one call: 10,000 (27 years of days, 190 of weeks,
+ * 833 of months). A period costs an evaluation of E[X(t)] per distinct
+ * first-purchase day (fewer with the memo below), and BG/NBD's costs
+ * about t / alpha series terms, so a longer curve costs hours and is a
+ * mistake in the call.
  */
-#define TRACKING_MAX_PERIODS	100000
+#define TRACKING_MAX_PERIODS	10000
 
 /*
  * No two finite dates are more days apart than this (about 2.15e9), so a
@@ -104,6 +107,8 @@ typedef struct TrackingState
 	int32		nentries;
 	int32		maxentries;
 	TrackingEntry *entries;
+	/* the bytes of a model datum already read (not serialized), or NULL */
+	HeapTupleHeader model_datum;
 } TrackingState;
 
 static const char *const model_names[] = {NULL, "bgnbd", "pareto_nbd"};
@@ -326,24 +331,25 @@ check_finite_instant(bool timestamptz, int64 value, const char *argname)
 /*
  * Whole days from first to start: start - first for dates; for
  * timestamptz floor((start - first) / 24 h), the 24-hour windows of
- * btyd_summary. Both are finite.
+ * btyd_summary. Both are finite; valid timestamps span more microseconds
+ * than int64 holds (4714 BC to 294276 AD), so the difference of two of
+ * them may overflow: error 22008.
  */
 static inline int64
 day_offset(bool timestamptz, int64 start, int64 first)
 {
-	int64		usecs;
+	int64		diff;
 
 	if (!timestamptz)
 		return start - first;
-	/* both are finite, so the difference only overflows across 290,000 years */
-	if (unlikely(pg_sub_s64_overflow(start, first, &usecs)))
+	if (unlikely(pg_sub_s64_overflow(start, first, &diff)))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("first_purchase is too far from start"),
-				 errdetail("first_purchase is %s and start is %s.",
+				 errdetail("first_purchase is %s and start is %s; the time between them does not fit in an interval.",
 						   instant_text(true, first), instant_text(true, start))));
-	return usecs >= 0 ? usecs / USECS_PER_DAY :
-		-((-(usecs + 1)) / USECS_PER_DAY) - 1;
+	return diff >= 0 ? diff / USECS_PER_DAY :
+		-((-(diff + 1)) / USECS_PER_DAY) - 1;
 }
 
 /*
@@ -351,7 +357,8 @@ day_offset(bool timestamptz, int64 start, int64 first)
  * is skipped (a NULL model too: a fit over no rows); the rest are
  * validated before the state is touched. A model whose parameters are
  * NULL (a fit that failed) is kept, and the result is NULL, as the
- * accessors give for it.
+ * accessors give for it. A model datum with the bytes of the one read
+ * before is that model, unread.
  */
 static Datum
 trans_row(FunctionCallInfo fcinfo, uint8 model, bool timestamptz)
@@ -360,6 +367,8 @@ trans_row(FunctionCallInfo fcinfo, uint8 model, bool timestamptz)
 	MemoryContext aggcontext;
 	double		params[4] = {0.0, 0.0, 0.0, 0.0};
 	bool		params_null;
+	HeapTupleHeader tuple;
+	uint32		tuple_len;
 	int64		first;
 	int64		start;
 	int32		periods;
@@ -380,16 +389,31 @@ trans_row(FunctionCallInfo fcinfo, uint8 model, bool timestamptz)
 	start = timestamptz ? PG_GETARG_TIMESTAMPTZ(3) : PG_GETARG_DATEADT(3);
 	check_finite_instant(timestamptz, start, "start");
 	check_finite_instant(timestamptz, first, "first_purchase");
-	if (model == TRACKING_BGNBD)
-		params_null = !bgnbd_params(PG_GETARG_HEAPTUPLEHEADER(1), params);
-	else
-		params_null = !pareto_nbd_params(PG_GETARG_HEAPTUPLEHEADER(1), params);
+	tuple = PG_GETARG_HEAPTUPLEHEADER(1);
+	tuple_len = HeapTupleHeaderGetDatumLength(tuple);
 
-	if (state == NULL)
-		state = state_create(aggcontext, model, timestamptz, unit, params_null,
-							 periods, start, params);
+	/* the model of every row is usually the same datum: compare its bytes */
+	if (state != NULL && state->model_datum != NULL &&
+		HeapTupleHeaderGetDatumLength(state->model_datum) == tuple_len &&
+		memcmp(state->model_datum, tuple, tuple_len) == 0)
+		check_same_group(state, state->params_null, state->params, start, periods, unit);
 	else
-		check_same_group(state, params_null, params, start, periods, unit);
+	{
+		if (model == TRACKING_BGNBD)
+			params_null = !bgnbd_params(tuple, params);
+		else
+			params_null = !pareto_nbd_params(tuple, params);
+		if (state == NULL)
+			state = state_create(aggcontext, model, timestamptz, unit, params_null,
+								 periods, start, params);
+		else
+			check_same_group(state, params_null, params, start, periods, unit);
+		if (state->model_datum == NULL)
+		{
+			state->model_datum = MemoryContextAlloc(aggcontext, tuple_len);
+			memcpy(state->model_datum, tuple, tuple_len);
+		}
+	}
 	state_add(state, day_offset(timestamptz, start, first), 1, aggcontext);
 	AssertCheckTrackingState(state);
 	PG_RETURN_POINTER(state);
@@ -590,13 +614,44 @@ tracking_deserialize(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(state);
 }
 
-/* E[X(t)] of a new customer of the state's model, t in model units. */
-static inline double
-expected_new(const TrackingState *state, double t)
+/*
+ * E[X(t)] depends on a customer only through the whole days d = o + k u
+ * since the first purchase, so the values are kept per d in [lo, lo +
+ * span) when that range holds at most TRACKING_MEMO_MAX days (8 MB;
+ * 2,870 years of days): with first purchases on every day, a daily curve
+ * then costs one evaluation per day of the range instead of one per
+ * first-purchase day and period. A wider range (first purchases
+ * thousands of years apart) is evaluated without it.
+ */
+#define TRACKING_MEMO_MAX	(1 << 20)
+
+typedef struct TrackingMemo
 {
-	if (state->model == TRACKING_BGNBD)
-		return bgnbd_expected(state->params, 0.0, 0.0, 0.0, t);
-	return pareto_nbd_expected(state->params, 0.0, 0.0, 0.0, t);
+	int64		lo;
+	int64		span;			/* 0: no memo */
+	double	   *values;			/* NaN until computed */
+} TrackingMemo;
+
+/* E[X(days / u)] of a new customer of the state's model, days >= 1. */
+static double
+expected_new(const TrackingState *state, TrackingMemo *memo, int64 days, int64 u)
+{
+	double		t = (double) days / (double) u;
+	double	   *slot = NULL;
+
+	if (memo->span > 0)
+	{
+		Assert(days >= memo->lo && days - memo->lo < memo->span);
+		slot = &memo->values[days - memo->lo];
+		if (!isnan(*slot))
+			return *slot;
+	}
+	t = state->model == TRACKING_BGNBD ?
+		bgnbd_expected(state->params, 0.0, 0.0, 0.0, t) :
+		pareto_nbd_expected(state->params, 0.0, 0.0, 0.0, t);
+	if (slot != NULL)
+		*slot = t;
+	return t;
 }
 
 /*
@@ -604,7 +659,8 @@ expected_new(const TrackingState *state, double t)
  *
  * The curve: element k (1 .. periods) is the sum over the offsets o in
  * increasing order of count(o) E[X((o + k u) / u)] for o + k u > 0
- * (customers first seen at or after start + k units add nothing). NULL
+ * (customers first seen at or after start + k units add nothing), each
+ * E evaluated once per distinct o + k u when the range is small. NULL
  * without any row (or with only NULL arguments) and for a model with a
  * NULL parameter; 22003 where E[X(t)] cannot be computed (the accessors'
  * errors) or the sum overflows.
@@ -614,6 +670,7 @@ Datum
 tracking_final(PG_FUNCTION_ARGS)
 {
 	TrackingState *state = PG_ARGISNULL(0) ? NULL : (TrackingState *) PG_GETARG_POINTER(0);
+	TrackingMemo memo = {0, 0, NULL};
 	int64		u;
 	Datum	   *values;
 
@@ -623,6 +680,21 @@ tracking_final(PG_FUNCTION_ARGS)
 	AssertCheckTrackingState(state);
 	u = (int64) time_unit_days(state->unit);
 	values = palloc(state->periods * sizeof(Datum));
+	if (state->nentries > 0)
+	{
+		/* the days of every customer and period with an age of a day or more */
+		int64		lo = Max(1, state->entries[0].offset + u);
+		int64		hi = state->entries[state->nentries - 1].offset + state->periods * u;
+
+		if (hi >= lo && hi - lo < TRACKING_MEMO_MAX)
+		{
+			memo.lo = lo;
+			memo.span = hi - lo + 1;
+			memo.values = palloc(memo.span * sizeof(double));
+			for (int64 i = 0; i < memo.span; i++)
+				memo.values[i] = NAN;
+		}
+	}
 	for (int32 k = 1; k <= state->periods; k++)
 	{
 		double		sum = 0.0;
@@ -632,10 +704,11 @@ tracking_final(PG_FUNCTION_ARGS)
 		{
 			int64		days = state->entries[i].offset + k * u;
 
+			CHECK_FOR_INTERRUPTS();
 			if (days <= 0)
 				continue;
 			sum += (double) state->entries[i].count *
-				expected_new(state, (double) days / (double) u);
+				expected_new(state, &memo, days, u);
 		}
 		if (unlikely(isinf(sum)))
 			float_overflow_error();
