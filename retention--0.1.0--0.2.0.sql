@@ -146,11 +146,11 @@ CREATE AGGREGATE pareto_nbd_tracking(model pareto_nbd, first_purchase timestampt
 );
 
 COMMENT ON AGGREGATE bgnbd_tracking(bgnbd, date, date, integer, time_unit) IS
-'over one row per customer, the BG/NBD expected cumulative repeat purchases at start + k units, k = 1 .. periods: the sum of E[X(start + k units - first_purchase)] over the customers first seen before then (units of 1, 7 or 30 days, the unit the model was fitted in)';
+'over one row per customer, the BG/NBD expected cumulative repeat purchases at start + k units (k = 1 .. periods): the sum of E[X(start + k units - first_purchase)] over the customers first seen before then; units of 1, 7 or 30 days';
 COMMENT ON AGGREGATE bgnbd_tracking(bgnbd, timestamptz, timestamptz, integer, time_unit) IS
 'over one row per customer, the BG/NBD expected cumulative repeat purchases at start + k units, k = 1 .. periods, in whole 24-hour days as btyd_summary counts them (units of 1, 7 or 30 days, the unit the model was fitted in)';
 COMMENT ON AGGREGATE pareto_nbd_tracking(pareto_nbd, date, date, integer, time_unit) IS
-'over one row per customer, the Pareto/NBD expected cumulative repeat purchases at start + k units, k = 1 .. periods: the sum of E[X(start + k units - first_purchase)] over the customers first seen before then (units of 1, 7 or 30 days, the unit the model was fitted in)';
+'over one row per customer, the Pareto/NBD expected cumulative repeat purchases at start + k units (k = 1 .. periods): the sum of E[X(start + k units - first_purchase)] over the customers first seen before then; units of 1, 7 or 30 days';
 COMMENT ON AGGREGATE pareto_nbd_tracking(pareto_nbd, timestamptz, timestamptz, integer, time_unit) IS
 'over one row per customer, the Pareto/NBD expected cumulative repeat purchases at start + k units, k = 1 .. periods, in whole 24-hour days as btyd_summary counts them (units of 1, 7 or 30 days, the unit the model was fitted in)';
 

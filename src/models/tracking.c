@@ -663,7 +663,9 @@ expected_new(const TrackingState *state, TrackingMemo *memo, int64 days, int64 u
  * E evaluated once per distinct o + k u when the range is small. NULL
  * without any row (or with only NULL arguments) and for a model with a
  * NULL parameter; 22003 where E[X(t)] cannot be computed (the accessors'
- * errors) or the sum overflows.
+ * errors) or the sum overflows. It compacts the list of offsets, which
+ * leaves the state's meaning unchanged: a later transition or a second
+ * final call sees the same customers (FINALFUNC_MODIFY = READ_ONLY holds).
  */
 PG_FUNCTION_INFO_V1(tracking_final);
 Datum
