@@ -104,6 +104,121 @@ COMMENT ON FUNCTION sbg_params(sbg) IS
 COMMENT ON FUNCTION cltv_interval(bgnbd, gamma_gamma, integer, float8, float8, float8, integer, float8, time_unit, float8) IS
 'cltv with a confidence interval at level from both models'' parameter covariances (taken as independent), by the delta method on the log scale; lower and upper NULL when a model has no covariance';
 
+-- tracking: the expected cumulative repeat purchases of a population
+-- (bgnbd_tracking, pareto_nbd_tracking; doc/clv.md, "Tracking"). The
+-- transition functions are not STRICT: rows with a NULL argument are
+-- skipped.
+
+CREATE FUNCTION bgnbd_tracking_trans(internal, bgnbd, date, date, integer, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgnbd_tracking_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped
+
+CREATE FUNCTION bgnbd_tracking_trans(internal, bgnbd, timestamptz, timestamptz, integer, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgnbd_tracking_trans_timestamptz'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped; 24-hour days, no TimeZone
+
+CREATE FUNCTION pareto_nbd_tracking_trans(internal, pareto_nbd, date, date, integer, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'pareto_nbd_tracking_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped
+
+CREATE FUNCTION pareto_nbd_tracking_trans(internal, pareto_nbd, timestamptz, timestamptz, integer, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'pareto_nbd_tracking_trans_timestamptz'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped; 24-hour days, no TimeZone
+
+CREATE FUNCTION tracking_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'tracking_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: either partial state may be NULL
+
+CREATE FUNCTION tracking_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'tracking_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION tracking_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'tracking_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION tracking_final(internal)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'tracking_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION bgnbd_tracking_trans(internal, bgnbd, date, date, integer, time_unit) IS
+'aggregate transition function';
+COMMENT ON FUNCTION bgnbd_tracking_trans(internal, bgnbd, timestamptz, timestamptz, integer, time_unit) IS
+'aggregate transition function';
+COMMENT ON FUNCTION pareto_nbd_tracking_trans(internal, pareto_nbd, date, date, integer, time_unit) IS
+'aggregate transition function';
+COMMENT ON FUNCTION pareto_nbd_tracking_trans(internal, pareto_nbd, timestamptz, timestamptz, integer, time_unit) IS
+'aggregate transition function';
+COMMENT ON FUNCTION tracking_combine(internal, internal) IS
+'aggregate combine function';
+COMMENT ON FUNCTION tracking_serialize(internal) IS
+'aggregate serial function';
+COMMENT ON FUNCTION tracking_deserialize(bytea, internal) IS
+'aggregate deserial function';
+COMMENT ON FUNCTION tracking_final(internal) IS
+'aggregate final function';
+
+CREATE AGGREGATE bgnbd_tracking(model bgnbd, first_purchase date, start date, periods integer, unit time_unit) (
+    SFUNC = bgnbd_tracking_trans,
+    STYPE = internal,
+    SSPACE = 320,
+    FINALFUNC = tracking_final,
+    COMBINEFUNC = tracking_combine,
+    SERIALFUNC = tracking_serialize,
+    DESERIALFUNC = tracking_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE bgnbd_tracking(model bgnbd, first_purchase timestamptz, start timestamptz, periods integer, unit time_unit) (
+    SFUNC = bgnbd_tracking_trans,
+    STYPE = internal,
+    SSPACE = 320,
+    FINALFUNC = tracking_final,
+    COMBINEFUNC = tracking_combine,
+    SERIALFUNC = tracking_serialize,
+    DESERIALFUNC = tracking_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE pareto_nbd_tracking(model pareto_nbd, first_purchase date, start date, periods integer, unit time_unit) (
+    SFUNC = pareto_nbd_tracking_trans,
+    STYPE = internal,
+    SSPACE = 320,
+    FINALFUNC = tracking_final,
+    COMBINEFUNC = tracking_combine,
+    SERIALFUNC = tracking_serialize,
+    DESERIALFUNC = tracking_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE pareto_nbd_tracking(model pareto_nbd, first_purchase timestamptz, start timestamptz, periods integer, unit time_unit) (
+    SFUNC = pareto_nbd_tracking_trans,
+    STYPE = internal,
+    SSPACE = 320,
+    FINALFUNC = tracking_final,
+    COMBINEFUNC = tracking_combine,
+    SERIALFUNC = tracking_serialize,
+    DESERIALFUNC = tracking_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE bgnbd_tracking(bgnbd, date, date, integer, time_unit) IS
+'over one row per customer, the BG/NBD expected cumulative repeat purchases at start + k units (k = 1 .. periods): the sum of E[X(start + k units - first_purchase)] over the customers first seen before then; units of 1, 7 or 30 days';
+COMMENT ON AGGREGATE bgnbd_tracking(bgnbd, timestamptz, timestamptz, integer, time_unit) IS
+'over one row per customer, the BG/NBD expected cumulative repeat purchases at start + k units, k = 1 .. periods, in whole 24-hour days as btyd_summary counts them (units of 1, 7 or 30 days, the unit the model was fitted in)';
+COMMENT ON AGGREGATE pareto_nbd_tracking(pareto_nbd, date, date, integer, time_unit) IS
+'over one row per customer, the Pareto/NBD expected cumulative repeat purchases at start + k units (k = 1 .. periods): the sum of E[X(start + k units - first_purchase)] over the customers first seen before then; units of 1, 7 or 30 days';
+COMMENT ON AGGREGATE pareto_nbd_tracking(pareto_nbd, timestamptz, timestamptz, integer, time_unit) IS
+'over one row per customer, the Pareto/NBD expected cumulative repeat purchases at start + k units, k = 1 .. periods, in whole 24-hour days as btyd_summary counts them (units of 1, 7 or 30 days, the unit the model was fitted in)';
+
 -- end of section 6
 
 -- 8. Subscription retention: survival (Kaplan-Meier, the log-rank test)

@@ -173,6 +173,19 @@ INSERT INTO parallel_cases VALUES
 ('logrank_test(float8,boolean,text)',
  $$SELECT logrank_test(abs(amount_f), customer_id % 3 = 0, (customer_id % 4)::text)::text FROM parallel_orders$$);
 
+-- tracking (section 6): every order row stands for a customer here (the
+-- aggregate counts rows); the final function sums in offset order, so the
+-- parallel curve equals the serial one exactly
+INSERT INTO parallel_cases VALUES
+('bgnbd_tracking(bgnbd,date,date,integer,time_unit)',
+ $$SELECT bgnbd_tracking(bgnbd_model(0.243, 4.414, 0.793, 2.426), order_date, date '2024-06-01', 40, 'week')::text FROM parallel_orders$$),
+('bgnbd_tracking(bgnbd,timestamptz,timestamptz,integer,time_unit)',
+ $$SELECT bgnbd_tracking(bgnbd_model(0.243, 4.414, 0.793, 2.426), order_at, timestamptz '2024-06-01 12:00+00', 90, 'day')::text FROM parallel_orders$$),
+('pareto_nbd_tracking(pareto_nbd,date,date,integer,time_unit)',
+ $$SELECT pareto_nbd_tracking(pareto_nbd_model(0.55, 10.58, 0.61, 11.67), order_date, date '2024-06-01', 12, 'month')::text FROM parallel_orders$$),
+('pareto_nbd_tracking(pareto_nbd,timestamptz,timestamptz,integer,time_unit)',
+ $$SELECT pareto_nbd_tracking(pareto_nbd_model(0.55, 10.58, 0.61, 11.67), order_at, timestamptz '2024-06-01 12:00+00', 30, 'week')::text FROM parallel_orders$$);
+
 -- run a case serially and in parallel; report whether the parallel plan
 -- was partial with workers launched, and whether the answers agree
 CREATE FUNCTION pg_temp.run_parallel_case(query text, OUT partial boolean, OUT launched boolean, OUT same boolean)
@@ -196,7 +209,10 @@ BEGIN
 END
 $fn$;
 
+-- unaligned, so that a new case adds a line and leaves the others as they are
+\pset format unaligned
 SELECT agg, (pg_temp.run_parallel_case(query)).* FROM parallel_cases ORDER BY agg::text;
+\pset format aligned
 
 -- every aggregate of the extension has a case
 SELECT p.oid::regprocedure AS aggregate_without_parallel_case

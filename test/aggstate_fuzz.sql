@@ -165,6 +165,22 @@ INSERT INTO fuzz_samples (agg, rows_query) VALUES
  $$SELECT (g * 7 % 30)::float8 / CASE WHEN g % 4 = 0 THEN 2 ELSE 1 END, g % 3 <> 0, 'plan ' || (g % 3)
    FROM generate_series(1, 24) AS g$$);
 
+-- tracking: first purchases before and after start, repeated days,
+-- NULL rows, every unit, a model with a NULL parameter (a failed fit)
+INSERT INTO fuzz_samples (agg, rows_query) VALUES
+('bgnbd_tracking(bgnbd,date,date,integer,time_unit)',
+ $$SELECT bgnbd_model(0.243, 4.414, 0.793, 2.426), CASE WHEN g % 9 = 0 THEN NULL ELSE date '2024-01-01' + (g * 37 % 120) END,
+          date '2024-03-01', 12, 'week'::time_unit FROM generate_series(1, 40) AS g$$),
+('bgnbd_tracking(bgnbd,timestamptz,timestamptz,integer,time_unit)',
+ $$SELECT bgnbd_model(0.5, 30, 0.8, 2.5), timestamptz '2024-01-01 10:00+00' + g * interval '29 hours',
+          timestamptz '2024-01-20 00:00+00', 20, 'day'::time_unit FROM generate_series(1, 25) AS g$$),
+('pareto_nbd_tracking(pareto_nbd,date,date,integer,time_unit)',
+ $$SELECT pareto_nbd_model(0.55, 10.58, 0.61, 11.67), date '2023-06-01' + (g * 53 % 400), date '2024-01-01', 6, 'month'::time_unit
+   FROM generate_series(1, 30) AS g$$),
+('pareto_nbd_tracking(pareto_nbd,timestamptz,timestamptz,integer,time_unit)',
+ $$SELECT jsonb_populate_record(NULL::pareto_nbd, '{"n": 3}'), timestamptz '2024-01-01 00:00+00' + g * interval '1 day',
+          timestamptz '2024-01-05 00:00+00', 3, 'week'::time_unit FROM generate_series(1, 6) AS g$$);
+
 -- a fit runs an optimizer (a Pareto/NBD one with hypergeometric series
 -- per row): only a share of the accepted fit states is finalized
 UPDATE fuzz_samples SET final_share = CASE WHEN agg::text LIKE 'pareto_nbd_fit(%' THEN 0.01 ELSE 0.05 END

@@ -12,6 +12,8 @@
 #                               half-year, with their 95% bands
 #   doc/img/holdout.png         BG/NBD predicted and actual holdout purchases by
 #                               calibration repeat purchases (doc/validation.md)
+#   doc/img/tracking.png        cumulative repeat purchases per week: actual
+#                               (plain SQL) and the BG/NBD fit's (bgnbd_tracking)
 # Leaves no server running. The data are deterministic, so a rerun gives the
 # same pictures. It rebuilds the private tree that tools/test.sh uses, so do
 # not run the two at once in one checkout.
@@ -63,6 +65,19 @@ done
 # purchase days in the 13 holdout weeks (the demo's holdout_check)
 export_tsv "SELECT CASE WHEN x_cal = 7 THEN '7+' ELSE x_cal::text END, round(actual, 4), round(predicted::numeric, 4)
             FROM holdout_check ORDER BY x_cal" "$WORK/holdout.tsv"
+# week k, its end, expected (the demo's BG/NBD fit, bgnbd_tracking) and
+# actual cumulative repeat purchase days (plain SQL, doc/clv.md) by the
+# end of week k, from the first order to 2025-07-01
+export_tsv "WITH firsts AS (SELECT customer_id, min(order_date) AS first_purchase FROM orders GROUP BY customer_id),
+                 span AS (SELECT min(first_purchase) AS start, (date '2025-07-01' - min(first_purchase)) / 7 AS weeks FROM firsts),
+                 curve AS (SELECT bgnbd_tracking(m.bgnbd, f.first_purchase, s.start, s.weeks, 'week') AS c
+                           FROM firsts AS f, fits AS m, span AS s),
+                 repeat_days AS (SELECT DISTINCT o.customer_id, o.order_date FROM orders AS o JOIN firsts AS f USING (customer_id)
+                                 WHERE o.order_date > f.first_purchase),
+                 actual AS (SELECT (r.order_date - s.start) / 7 AS week, count(*) AS n FROM repeat_days AS r, span AS s GROUP BY 1)
+            SELECT k, to_char(s.start + 7 * k, 'YYYY-MM-DD'), round(c.c[k]::numeric, 1),
+                   (SELECT coalesce(sum(a.n), 0) FROM actual AS a WHERE a.week < k)
+            FROM span AS s, curve AS c, generate_series(1, s.weeks) AS k ORDER BY k" "$WORK/tracking.tsv"
 
 mkdir -p "$ROOT/doc/img"
 say "plotting into doc/img/"
@@ -154,5 +169,17 @@ set xtics scale 0 nomirror
 set key top left
 plot "$WORK/holdout.tsv" using 2:xtic(1) title "actual" linecolor rgb "#6baed6", \
      "" using 3 title "predicted (bgnbd_expected_purchases)" noenhanced linecolor rgb "#08306b"
+
+reset
+set datafile separator "\t"
+set output "$ROOT/doc/img/tracking.png"
+set title "Cumulative repeat purchases: actual and BG/NBD expected (bgnbd_tracking, fitted on all orders; demo data)" noenhanced
+set xlabel "week (end of)"
+set ylabel "repeat purchase days, cumulative"
+set grid
+set key top left
+set xtics rotate by -45 scale 0 nomirror
+plot "$WORK/tracking.tsv" using 1:4:xtic(int(\$1) % 8 == 0 ? stringcolumn(2) : "") with lines title "actual" linecolor rgb "#08306b" linewidth 2, \
+     "" using 1:3 with lines title "expected (BG/NBD)" linecolor rgb "#de2d26" linewidth 2 dashtype 2
 GNUPLOT
 ls -l "$ROOT"/doc/img/*.png >&2

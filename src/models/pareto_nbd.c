@@ -27,6 +27,7 @@
 #include "models/fit.h"
 #include "models/fit_state.h"
 #include "models/model_value.h"
+#include "models/pareto_nbd.h"
 #include "retention.h"
 
 #define PNBD_NPARAMS	4
@@ -279,15 +280,48 @@ pareto_nbd_p_alive(PG_FUNCTION_ARGS)
 									   "probability alive", pnbd_names, params, NAN, x, tx, t));
 }
 
+/* The pareto_nbd composite's parameters; false when one is NULL. */
+bool
+pareto_nbd_params(HeapTupleHeader model, double *params)
+{
+	return model_params(model, PNBD_NPARAMS, pnbd_names, params);
+}
+
 /*
- * pareto_nbd_expected_purchases(pareto_nbd, horizon, frequency, recency,
- * t): expected purchases in (T, T + horizon] (Fader & Hardie 2005,
- * after Schmittlein et al. 1987):
+ * Expected purchases in (T, T + horizon] of a customer with this history
+ * (Fader & Hardie 2005, after Schmittlein et al. 1987):
  *   (r + x) (beta + T) / ((alpha + T) (s - 1))
  *   [1 - ((beta + T) / (beta + T + horizon))^(s - 1)] P(alive),
  * with the bracket over (s - 1) taken to its limit log(1 + horizon /
  * (beta + T)) at s = 1; the product in log space, so that a large factor
- * meeting a small one does not overflow.
+ * meeting a small one does not overflow. With x = t_x = T = 0 it is the
+ * new customer's E[X(horizon)] = r beta / (alpha (s - 1)) [1 - (beta /
+ * (beta + horizon))^(s - 1)]. The history and horizon are checked by the
+ * caller; a result that is not finite is 22003.
+ */
+double
+pareto_nbd_expected(const double *params, double x, double tx, double t,
+					double horizon)
+{
+	double		r = params[0];
+	double		alpha = params[1];
+	double		s = params[2];
+	double		beta = params[3];
+	double		bracket;
+	double		value;
+
+	bracket = -specfun_expm1_ratio(s - 1.0, -log1p(horizon / (beta + t)));
+	value = bracket <= 0.0 ? 0.0 :
+		exp(log(r + x) - log(alpha + t) + log(beta + t) + log(bracket) +
+			pareto_nbd_log_alive(params, x, tx, t));
+	return btyd_check_result(value, "expected purchases", pnbd_names, params,
+							 horizon, x, tx, t);
+}
+
+/*
+ * pareto_nbd_expected_purchases(pareto_nbd, horizon, frequency, recency,
+ * t): expected purchases in (T, T + horizon] (pareto_nbd_expected). NULL
+ * when the model has a NULL parameter.
  */
 PG_FUNCTION_INFO_V1(pareto_nbd_expected_purchases);
 Datum
@@ -298,25 +332,10 @@ pareto_nbd_expected_purchases(PG_FUNCTION_ARGS)
 	int32		x = PG_GETARG_INT32(2);
 	double		tx = PG_GETARG_FLOAT8(3);
 	double		t = PG_GETARG_FLOAT8(4);
-	double		r;
-	double		alpha;
-	double		s;
-	double		beta;
-	double		bracket;
-	double		value;
 
 	check_nonnegative(horizon, "horizon");
-	if (!model_params(PG_GETARG_HEAPTUPLEHEADER(0), PNBD_NPARAMS, pnbd_names, params))
+	if (!pareto_nbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
 		PG_RETURN_NULL();
 	btyd_check_summary(x, tx, t);
-	r = params[0];
-	alpha = params[1];
-	s = params[2];
-	beta = params[3];
-	bracket = -specfun_expm1_ratio(s - 1.0, -log1p(horizon / (beta + t)));
-	value = bracket <= 0.0 ? 0.0 :
-		exp(log(r + x) - log(alpha + t) + log(beta + t) + log(bracket) +
-			pareto_nbd_log_alive(params, x, tx, t));
-	PG_RETURN_FLOAT8(btyd_check_result(value, "expected purchases", pnbd_names, params,
-									   horizon, x, tx, t));
+	PG_RETURN_FLOAT8(pareto_nbd_expected(params, x, tx, t, horizon));
 }
