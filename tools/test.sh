@@ -174,7 +174,8 @@ VALGRIND_CI_TESTS=(catalog retention_rate segment rfm retention_counts clv_examp
                    test/models_hostile.sql test/aggstate_corrupt.sql test/models_convergence.sql
                    test/rfm_score_window.sql test/exact_sums.sql test/models_accessors.sql
                    incremental test/incremental_hostile.sql test/revenue_hostile.sql
-                   survival test/survival_hostile.sql)
+                   survival test/survival_hostile.sql
+                   rfm_population test/rfm_population_hostile.sql)
 if runs valgrind; then
 say "== valgrind (part of the suite)"
 VALGRIND_LOGS=$LOGS/valgrind bash "$ROOT/tools/valgrind.sh" "${VALGRIND_CI_TESTS[@]}" \

@@ -388,8 +388,9 @@ population_write(RfmPopulation *pop, bool sorted)
 
 /*
  * Points r at a population's bytes and reads its header: known kinds, a
- * finite as_of, at least one customer and no more than the bytes can
- * hold. A stored value (`stored`) must list its ids in increasing order.
+ * finite as_of, no more customers than the bytes can hold. A stored value
+ * (`stored`) has at least one customer and lists its ids in increasing
+ * order.
  */
 void
 rfm_population_begin_read(RfmPopulationReader *r, bytea *bytes, bool stored)
@@ -404,7 +405,8 @@ rfm_population_begin_read(RfmPopulationReader *r, bytea *bytes, bool stored)
 	if ((problem = rfm_state_problem(&r->header)) != NULL)
 		codec_corrupt(&r->reader, problem);
 	r->count = codec_read_int64(&r->reader);
-	if (r->count <= 0 || r->count > PG_INT32_MAX)
+	/* a worker's state may have no customer (every row after as_of) */
+	if (r->count < (stored ? 1 : 0) || r->count > PG_INT32_MAX)
 		codec_corrupt(&r->reader, "an invalid customer count");
 	codec_check_count(&r->reader, (uint64) r->count, RFM_POPULATION_MIN_CUSTOMER);
 	r->done = 0;
