@@ -37,22 +37,7 @@
 SET jit = :jit;
 SET work_mem = '256MB';
 
--- median of `runs` execution times (ms) after one warm-up run; whether
--- the plan has a Partial Aggregate
-CREATE FUNCTION pg_temp.bench_ms(query text, runs integer, OUT ms float8, OUT partial boolean)
-LANGUAGE plpgsql AS $$
-DECLARE
-    plan json;
-    times float8[] := '{}';
-BEGIN
-    EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
-    partial := position('"Partial Mode": "Partial"' IN plan::text) > 0;
-    FOR i IN 1..runs LOOP
-        EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
-        times := times || (plan -> 0 ->> 'Execution Time')::float8;
-    END LOOP;
-    SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY t) INTO ms FROM unnest(times) AS t;
-END $$;
+\ir lib/rfm_pipelines.sql
 
 CREATE TEMP TABLE bench_queries (step text, query text);
 -- AMOUNT stands for the amount column: amount (numeric) or amount_f (float8)
@@ -62,35 +47,8 @@ INSERT INTO bench_queries VALUES
 ('p', $q$
 SELECT segment, count(*), sum(m)
 FROM rfm_segments((SELECT rfm_population(customer_id, order_date, AMOUNT, date '2026-01-01') FROM bench_orders))
-GROUP BY segment$q$),
-('b', $q$
-SELECT segment, count(*), sum(m) FROM (
-    SELECT CASE WHEN r <= 2 AND f <= 2 THEN 'Hibernating'
-                WHEN r <= 2 AND f <= 4 THEN 'At Risk'
-                WHEN r <= 2 THEN 'Can''t Lose Them'
-                WHEN r = 3 AND f <= 2 THEN 'About to Sleep'
-                WHEN r = 3 AND f = 3 THEN 'Need Attention'
-                WHEN r <= 4 AND f >= 4 THEN 'Loyal Customers'
-                WHEN r = 4 AND f = 1 THEN 'Promising'
-                WHEN r = 5 AND f = 1 THEN 'New Customers'
-                WHEN f <= 3 THEN 'Potential Loyalists'
-                ELSE 'Champions' END AS segment, m
-    FROM (SELECT ntile(5) OVER (ORDER BY recency_days DESC) AS r,
-                 ntile(5) OVER (ORDER BY frequency) AS f,
-                 ntile(5) OVER (ORDER BY monetary) AS m
-          FROM (SELECT customer_id,
-                       date '2026-01-01' - max(order_date) FILTER (WHERE AMOUNT >= 0) AS recency_days,
-                       count(*) FILTER (WHERE AMOUNT >= 0) AS frequency,
-                       sum(AMOUNT) AS monetary
-                FROM bench_orders WHERE order_date <= date '2026-01-01'
-                GROUP BY customer_id) AS c) AS s) AS t
-GROUP BY segment$q$),
-('c', $q$
-SELECT segment(s) AS segment, count(*), sum((s).m) FROM (
-    SELECT rfm_score(x) OVER () AS s
-    FROM (SELECT customer_id, rfm(order_date, AMOUNT, date '2026-01-01') AS x
-          FROM bench_orders GROUP BY customer_id) AS c) AS t
-GROUP BY 1$q$);
+GROUP BY segment$q$);
+INSERT INTO bench_queries SELECT * FROM bench_pipelines;
 
 CREATE TEMP TABLE bench_results (step text, amount text, workers integer, ms float8, partial boolean);
 DO $$
@@ -118,15 +76,17 @@ RESET parallel_tuple_cost;
 
 -- the pipelines agree: the population's segment counts are those of the
 -- GROUP BY form (the plain-SQL NTILE pipeline splits ties and differs)
-CREATE TEMP TABLE agree AS
-SELECT (SELECT string_agg(format('%s %s %s', segment, count, sum), ',' ORDER BY segment)
-        FROM (SELECT segment, count(*), sum(m) FROM rfm_segments((SELECT rfm_population(customer_id, order_date, amount, date '2026-01-01') FROM bench_orders))
-              GROUP BY segment) AS p)
-     = (SELECT string_agg(format('%s %s %s', segment, count, sum), ',' ORDER BY segment)
-        FROM (SELECT segment(s) AS segment, count(*), sum((s).m) FROM (
-                  SELECT rfm_score(x) OVER () AS s
-                  FROM (SELECT customer_id, rfm(order_date, amount, date '2026-01-01') AS x
-                        FROM bench_orders GROUP BY customer_id) AS c) AS t GROUP BY 1) AS g) AS same;
+CREATE TEMP TABLE agree (same boolean);
+DO $$
+DECLARE
+    p text;
+    c text;
+    totals constant text := 'SELECT string_agg(format(''%%s %%s %%s'', segment, count, sum), '','' ORDER BY segment) FROM (%s) AS x';
+BEGIN
+    EXECUTE format(totals, replace((SELECT query FROM bench_queries WHERE step = 'p'), 'AMOUNT', 'amount')) INTO p;
+    EXECUTE format(totals, replace((SELECT query FROM bench_queries WHERE step = 'c'), 'AMOUNT', 'amount')) INTO c;
+    INSERT INTO agree VALUES (p = c);
+END $$;
 
 \pset format unaligned
 \pset tuples_only on

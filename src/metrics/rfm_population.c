@@ -9,16 +9,18 @@
  * The aggregate state is one open-addressing hash table (lib/simplehash.h)
  * in the aggregate's memory context, keyed by the bigint customer id and
  * hashed with SipHash under a secret key drawn for each table
- * (base/keyed_hash.h), as cohort_retention's. Each entry holds the id and
- * the customer's RfmState (rfm.h), which the rfm aggregate's own code
- * updates (rfm_state_add_row) and merges (rfm_state_merge): one customer's
- * state in a population is the state rfm builds over the same rows, so
- * every figure is the rfm aggregate's. An entry is 112 bytes; the table is
- * a power of two of entries, grown when 90% full, so a customer takes 125
- * to 250 bytes, plus 552 bytes for a float8 sum that outgrows 2^-64 ..
- * 2^32 and the numeric accumulator of a sum that leaves bigint units.
- * Rows of one customer that arrive together (a table clustered by
- * customer) find their entry without hashing.
+ * (base/keyed_hash.h), as cohort_retention's. An entry (16 bytes) holds the
+ * id and the index of the customer in blocks of ids and RfmStates (rfm.h,
+ * 104 bytes a customer), which the rfm aggregate's own code updates
+ * (rfm_state_add_row) and merges (rfm_state_merge): one customer's state in
+ * a population is the state rfm builds over the same rows, so every figure
+ * is the rfm aggregate's. The table is a power of two of entries, grown
+ * when 90% full, so a customer takes about 122 to 140 bytes, plus 552 bytes
+ * for a float8 sum that outgrows 2^-64 .. 2^32 and the numeric accumulator
+ * of a sum that leaves bigint units; an empty population about 10 kB. The
+ * small entries keep the moves of the table's inserts cheap, and rows of
+ * one customer that arrive together (a table clustered by customer) find
+ * their state without hashing.
  *
  * The stored form (and the serialized aggregate state) goes through the
  * one codec (base/codec.h), format RFM_POPULATION_VERSION: the time and
@@ -64,13 +66,28 @@
 /* The fewest bytes a customer takes: id, frequency, rows, an empty float8 sum */
 #define RFM_POPULATION_MIN_CUSTOMER		(3 * sizeof(int64) + 2 * sizeof(int16))
 
-/* One customer: a hash table entry of 112 bytes. */
-typedef struct PopCustomer
+/*
+ * The customers' ids and states, in the order they arrived: blocks of
+ * POP_BLOCK (the first one grows to it), so a state never moves once its
+ * block is full and a population of one customer stays small.
+ */
+#define POP_BLOCK_BITS		10
+#define POP_BLOCK			(1 << POP_BLOCK_BITS)
+#define POP_FIRST_BLOCK		16
+
+typedef struct PopBlock
+{
+	int64	   *ids;
+	RfmState   *states;
+} PopBlock;
+
+/* A hash table entry of 16 bytes: a customer id and its index. */
+typedef struct PopEntry
 {
 	int64		id;
-	RfmState	state;
+	uint32		index;
 	char		status;			/* used by simplehash */
-} PopCustomer;
+} PopEntry;
 
 struct pop_hash_hash;
 
@@ -80,11 +97,17 @@ typedef struct RfmPopulation
 	KeyedHashSeed seed;			/* this table's secret hash key */
 	MemoryContext context;
 	RfmState	header;			/* an empty state of the kinds and as_of */
-	PopCustomer *last;			/* the latest insert's entry, until the next */
+	uint32		count;			/* customers */
+	uint32		first_capacity; /* of blocks[0] */
+	int			nblocks;		/* allocated */
+	int			maxblocks;		/* room in blocks[] */
+	PopBlock   *blocks;
+	RfmState   *last;			/* the latest customer's state, or NULL */
+	int64		last_id;
 } RfmPopulation;
 
 #define SH_PREFIX pop_hash
-#define SH_ELEMENT_TYPE PopCustomer
+#define SH_ELEMENT_TYPE PopEntry
 #define SH_KEY_TYPE int64
 #define SH_KEY id
 #define SH_HASH_KEY(tb, k) \
@@ -113,26 +136,97 @@ population_new(MemoryContext context, const RfmState *header, uint32 customers)
 	return pop;
 }
 
+/* Customer i's id and state. */
+static inline int64
+population_id(const RfmPopulation *pop, uint32 i)
+{
+	return pop->blocks[i >> POP_BLOCK_BITS].ids[i & (POP_BLOCK - 1)];
+}
+
+static inline RfmState *
+population_state(const RfmPopulation *pop, uint32 i)
+{
+	return &pop->blocks[i >> POP_BLOCK_BITS].states[i & (POP_BLOCK - 1)];
+}
+
 /*
- * The entry of customer id, inserted with an empty state if new (*found
- * tells which). An insert can move other entries, so only the latest
- * insert's entry is remembered.
+ * Appends customer id with an empty state; returns its index. The first
+ * block doubles up to POP_BLOCK (moving its states), later ones are
+ * allocated whole.
  */
-static inline PopCustomer *
+static uint32
+population_append(RfmPopulation *pop, int64 id)
+{
+	uint32		i = pop->count;
+	int			b = i >> POP_BLOCK_BITS;
+	PopBlock   *block;
+
+	if (i == PG_UINT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("rfm_population of more than %u customers", PG_UINT32_MAX - 1)));
+	if (b == 0 && i == pop->first_capacity)
+	{
+		uint32		cap = i == 0 ? POP_FIRST_BLOCK : 2 * i;
+
+		if (pop->maxblocks == 0)
+		{
+			pop->maxblocks = 16;
+			pop->blocks = MemoryContextAllocZero(pop->context, sizeof(PopBlock) * pop->maxblocks);
+			pop->nblocks = 1;
+		}
+		block = &pop->blocks[0];
+		if (i == 0)
+		{
+			block->ids = MemoryContextAlloc(pop->context, sizeof(int64) * cap);
+			block->states = MemoryContextAlloc(pop->context, sizeof(RfmState) * cap);
+		}
+		else
+		{
+			block->ids = repalloc(block->ids, sizeof(int64) * cap);
+			block->states = repalloc(block->states, sizeof(RfmState) * cap);
+		}
+		pop->first_capacity = cap;
+	}
+	else if (b > 0 && b == pop->nblocks)
+	{
+		if (b == pop->maxblocks)
+		{
+			pop->maxblocks *= 2;
+			pop->blocks = repalloc_huge(pop->blocks, sizeof(PopBlock) * pop->maxblocks);
+		}
+		block = &pop->blocks[b];
+		block->ids = MemoryContextAlloc(pop->context, sizeof(int64) * POP_BLOCK);
+		block->states = MemoryContextAlloc(pop->context, sizeof(RfmState) * POP_BLOCK);
+		pop->nblocks++;
+	}
+	block = &pop->blocks[b];
+	block->ids[i & (POP_BLOCK - 1)] = id;
+	block->states[i & (POP_BLOCK - 1)] = pop->header;
+	pop->count++;
+	return i;
+}
+
+/*
+ * The state of customer id, appended empty if new (*found tells which).
+ * Rows of one customer that arrive together skip the hash.
+ */
+static inline RfmState *
 population_customer(RfmPopulation *pop, int64 id, bool *found)
 {
-	PopCustomer *customer;
+	PopEntry   *entry;
 
-	if (pop->last != NULL && pop->last->id == id)
+	if (pop->last != NULL && pop->last_id == id)
 	{
 		*found = true;
 		return pop->last;
 	}
-	customer = pop_hash_insert(pop->customers, id, found);
+	entry = pop_hash_insert(pop->customers, id, found);
 	if (!*found)
-		customer->state = pop->header;
-	pop->last = customer;
-	return customer;
+		entry->index = population_append(pop, id);
+	pop->last = population_state(pop, entry->index);
+	pop->last_id = id;
+	return pop->last;
 }
 
 /* The time argument argno as an int64 of its kind: days or microseconds. */
@@ -157,7 +251,7 @@ population_trans(FunctionCallInfo fcinfo, char time_kind, char amount_kind)
 	RfmPopulation *pop = PG_ARGISNULL(0) ? NULL : (RfmPopulation *) PG_GETARG_POINTER(0);
 	int64		order_at;
 	int64		as_of;
-	PopCustomer *customer;
+	RfmState   *customer;
 	bool		found;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
@@ -189,8 +283,8 @@ population_trans(FunctionCallInfo fcinfo, char time_kind, char amount_kind)
 		PG_RETURN_POINTER(pop);
 
 	customer = population_customer(pop, PG_GETARG_INT64(1), &found);
-	rfm_state_add_row(&customer->state, order_at, PG_GETARG_DATUM(3), aggcontext);
-	Assert(rfm_state_problem(&customer->state) == NULL);
+	rfm_state_add_row(customer, order_at, PG_GETARG_DATUM(3), aggcontext);
+	Assert(rfm_state_problem(customer) == NULL);
 	PG_RETURN_POINTER(pop);
 }
 
@@ -234,24 +328,19 @@ rfm_population_trans_timestamptz_float8(PG_FUNCTION_ARGS)
 static void
 population_merge(RfmPopulation *dst, RfmPopulation *src)
 {
-	pop_hash_iterator it;
-	PopCustomer *from;
-	uint64		n = 0;
-
 	if (dst->header.time_kind != src->header.time_kind ||
 		dst->header.amount_kind != src->header.amount_kind)
 		elog(ERROR, "cannot combine rfm_population states of different kinds");
 	if (dst->header.as_of != src->header.as_of)
 		rfm_check_same_as_of(dst->header.as_of, src->header.as_of, dst->header.time_kind);
-	pop_hash_start_iterate(src->customers, &it);
-	while ((from = pop_hash_iterate(src->customers, &it)) != NULL)
+	for (uint32 i = 0; i < src->count; i++)
 	{
 		bool		found;
-		PopCustomer *to = population_customer(dst, from->id, &found);
+		RfmState   *to = population_customer(dst, population_id(src, i), &found);
 
-		if ((++n & 1023) == 0)
+		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
-		rfm_state_merge(&to->state, &from->state, dst->context);
+		rfm_state_merge(to, population_state(src, i), dst->context);
 	}
 }
 
@@ -277,7 +366,7 @@ rfm_population_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(left);
 	}
 	if (left == NULL)
-		left = population_new(aggcontext, &right->header, right->customers->members);
+		left = population_new(aggcontext, &right->header, right->count);
 	population_merge(left, right);
 	PG_RETURN_POINTER(left);
 }
@@ -324,65 +413,81 @@ check_value_size(Size have, Size more, uint64 customers)
 }
 
 /*
- * The population's bytes: its customers in the table's order, or by
- * increasing id (`sorted`, the stored form). 54000 past the size limit.
+ * At least the bytes write_customer writes for a state: exact for a
+ * numeric sum in bigint units; a numeric accumulator's numeric_send form
+ * is at most its varlena size plus 8 (header words and length), an exact
+ * float8 sum at most all its chunks.
+ */
+static inline Size
+customer_bytes_bound(const RfmState *state)
+{
+	Size		size = 3 * sizeof(int64) + (state->frequency > 0 ? 2 * sizeof(int64) : 0);
+
+	if (state->amount_kind == RFM_FLOAT8)
+		return size + 2 * sizeof(int16) + EXACTSUM_CHUNKS * sizeof(int64);
+	size += 2 + sizeof(int64);
+	if (state->nsum != NULL)
+		size += sizeof(int32) + 8 + VARSIZE(state->nsum);
+	return size;
+}
+
+/*
+ * The population's bytes: its customers in the order they came, or by
+ * increasing id (`sorted`, the stored form). 54000 past the size limit: a
+ * customer whose bound does not fit is written apart first, so the check
+ * is exact and the buffer never grows past the limit.
  */
 static bytea *
 population_write(RfmPopulation *pop, bool sorted)
 {
-	uint64		n = pop->customers->members;
-	PopCustomer **order = MemoryContextAllocHuge(CurrentMemoryContext,
-												 sizeof(PopCustomer *) * Max(n, 1));
-	pop_hash_iterator it;
-	PopCustomer *customer;
+	uint32		n = pop->count;
+	RfmSortItem *items = NULL;
 	StringInfoData buf;
 	StringInfoData one;
-	uint64		i = 0;
 
 	if (n > PG_INT32_MAX)
-		check_value_size(0, n * RFM_POPULATION_MIN_CUSTOMER, n);
-	pop_hash_start_iterate(pop->customers, &it);
-	while ((customer = pop_hash_iterate(pop->customers, &it)) != NULL)
-		order[i++] = customer;
-	Assert(i == n);
+		check_value_size(0, (Size) n * RFM_POPULATION_MIN_CUSTOMER, n);
 	if (sorted)
 	{
-		RfmSortItem *items = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(RfmSortItem) * Max(n, 1));
 		RfmSortItem *tmp = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(RfmSortItem) * Max(n, 1));
-		PopCustomer **by_id = MemoryContextAllocHuge(CurrentMemoryContext,
-													 sizeof(PopCustomer *) * Max(n, 1));
 
-		for (i = 0; i < n; i++)
+		items = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(RfmSortItem) * Max(n, 1));
+		for (uint32 i = 0; i < n; i++)
 		{
-			items[i].key = order[i]->id;
+			items[i].key = population_id(pop, i);
 			items[i].row = (int32) i;
 		}
 		rfm_sort_items(items, (int64) n, tmp);
-		for (i = 0; i < n; i++)
-			by_id[i] = order[items[i].row];
-		pfree(items);
 		pfree(tmp);
-		pfree(order);
-		order = by_id;
 	}
 
 	codec_begin_write(&buf, RFM_POPULATION_VERSION);
+	enlargeStringInfo(&buf, (int) Min((Size) n * 50 + 32, RFM_POPULATION_MAX_BYTES / 2));
 	pq_sendbyte(&buf, pop->header.time_kind);
 	pq_sendbyte(&buf, pop->header.amount_kind);
 	pq_sendint64(&buf, pop->header.as_of);
 	pq_sendint64(&buf, (int64) n);
 	initStringInfo(&one);
-	for (i = 0; i < n; i++)
+	for (uint32 i = 0; i < n; i++)
 	{
+		uint32		k = sorted ? (uint32) items[i].row : i;
+		const RfmState *state = population_state(pop, k);
+
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
+		if (likely(customer_bytes_bound(state) <= RFM_POPULATION_MAX_BYTES - buf.len))
+		{
+			write_customer(&buf, population_id(pop, k), state);
+			continue;
+		}
 		resetStringInfo(&one);
-		write_customer(&one, order[i]->id, &order[i]->state);
+		write_customer(&one, population_id(pop, k), state);
 		check_value_size(buf.len, one.len, n);
 		appendBinaryStringInfo(&buf, one.data, one.len);
 	}
 	pfree(one.data);
-	pfree(order);
+	if (items != NULL)
+		pfree(items);
 	return codec_end_write(&buf);
 }
 
@@ -499,13 +604,13 @@ population_read(bytea *bytes, MemoryContext context)
 	while (rfm_population_next(&r, &id, &state))
 	{
 		bool		found;
-		PopCustomer *customer = population_customer(pop, id, &found);
+		RfmState   *customer = population_customer(pop, id, &found);
 
 		if ((r.done & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 		if (found)
 			codec_corrupt(&r.reader, "a customer twice");
-		customer->state = state;
+		*customer = state;
 	}
 	MemoryContextSwitchTo(oldcxt);
 	return pop;
@@ -538,7 +643,7 @@ rfm_population_final(PG_FUNCTION_ARGS)
 {
 	RfmPopulation *pop = PG_ARGISNULL(0) ? NULL : (RfmPopulation *) PG_GETARG_POINTER(0);
 
-	if (pop == NULL || pop->customers->members == 0)
+	if (pop == NULL || pop->count == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_BYTEA_P(population_write(pop, true));
 }
