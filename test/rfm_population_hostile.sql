@@ -5,7 +5,7 @@
 -- infinite order times; NaN and infinite amounts (also after as_of, where
 -- rfm ignores them); sums that overflow float8; NULLs and empty input;
 -- bins and rules out of range. Expected values come from rfm over the same
--- orders.
+-- orders. The 1 GB limit of a value is checked through the test module.
 --
 -- The stored form is: version, time kind, amount kind (bytes 0-2), as_of
 -- (3-10), customer count (11-18), then per customer id, frequency, rows,
@@ -15,7 +15,7 @@
 -- customer 2 (one refund: bytes 69-102).
 --
 BEGIN;
-SELECT plan(66);
+SELECT plan(70);
 
 CREATE TEMP TABLE o (c bigint, d date, a numeric);
 INSERT INTO o VALUES (1, '2024-01-01', 10), (1, '2024-02-01', 5.5), (2, '2024-01-15', -3);
@@ -139,6 +139,19 @@ SELECT is((SELECT string_agg(customer_id || ':' || m, ',' ORDER BY customer_id) 
           'numeric sums beyond float8 score in their exact order, as the window rfm_score scores them');
 SELECT throws_ok($$SELECT rfm_breaks((SELECT p FROM huge))$$, '22003');
 SELECT throws_ok($$SELECT rfm_breaks(recency_days, frequency, monetary) FROM rfm_segments((SELECT p FROM huge))$$, '22003');
+
+-- the 1 GB limit of a value (2^30 - 2 bytes with the 4-byte header): the
+-- check itself, through the test module, with byte counts no test could
+-- allocate; doc/rfm.md's 21,474,835 customers of 50 bytes after a 23-byte
+-- start fit, one more does not
+CREATE EXTENSION retention_test;
+SELECT is(retention_test.population_size_check(1073741822 - 50, 50, 1), true, 'size limit: a value of exactly 2^30 - 2 bytes is accepted');
+SELECT throws_ok($$SELECT retention_test.population_size_check(1073741822 - 49, 50, 7)$$, '54000',
+                 'rfm_population of 7 customers exceeds the 1 GB limit of a value', 'size limit: one byte more is 54000 naming the customer count');
+SELECT is(retention_test.population_size_check(23 + 50 * 21474834::bigint, 50, 21474835), true,
+          'size limit: 21,474,835 numeric customers with orders fit');
+SELECT throws_ok($$SELECT retention_test.population_size_check(23 + 50 * 21474835::bigint, 50, 21474836)$$, '54000',
+                 'rfm_population of 21474836 customers exceeds the 1 GB limit of a value', 'size limit: the 21,474,836th does not');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -14,11 +14,28 @@
 -- hashes merged in C) gives the serial value.
 --
 BEGIN;
-SELECT plan(22);
+SELECT plan(33);
 
 \ir lib/setup.sql
 
 SET LOCAL TimeZone = 'UTC';
+
+-- contracts: the four aggregates, the readers' signatures and markings
+SELECT is_aggregate('rfm_population', ARRAY['bigint', 'date', 'numeric', 'date']);
+SELECT is_aggregate('rfm_population', ARRAY['bigint', 'date', 'double precision', 'date']);
+SELECT is_aggregate('rfm_population', ARRAY['bigint', 'timestamp with time zone', 'numeric', 'timestamp with time zone']);
+SELECT is_aggregate('rfm_population', ARRAY['bigint', 'timestamp with time zone', 'double precision', 'timestamp with time zone']);
+SELECT function_returns('rfm_population', ARRAY['bigint', 'date', 'numeric', 'date'], 'rfm_population');
+SELECT function_returns('rfm_segments', ARRAY['rfm_population', 'integer', 'jsonb'], 'setof record');
+SELECT function_returns('rfm_breaks', ARRAY['rfm_population', 'integer'], 'rfm_breaks');
+SELECT volatility_is('rfm_segments', ARRAY['rfm_population', 'integer', 'jsonb'], 'immutable');
+SELECT isnt_strict('rfm_segments', ARRAY['rfm_population', 'integer', 'jsonb'], 'rfm_segments is not STRICT: NULL rules mean none, NULL bins is an error');
+SELECT is_strict('rfm_breaks', ARRAY['rfm_population', 'integer']);
+SELECT is((SELECT string_agg(name, ',' ORDER BY ord)
+           FROM unnest((SELECT proargnames FROM pg_proc WHERE oid = 'rfm_segments(rfm_population,integer,jsonb)'::regprocedure))
+                WITH ORDINALITY AS a(name, ord)),
+          'population,bins,rules,customer_id,recency_days,frequency,monetary,tenure_days,r,f,m,code,segment',
+          'rfm_segments: arguments and result columns of DESIGN section 10');
 
 CREATE TEMP TABLE sets AS
 SELECT ds, ds % 8 AS kind,

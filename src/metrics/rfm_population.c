@@ -398,9 +398,11 @@ write_customer(StringInfo buf, int64 id, const RfmState *state)
 /*
  * A value of `have` bytes may take `more` only while it stays within
  * RFM_POPULATION_MAX_BYTES; past it, 54000 naming the customer count.
+ * Exported for the test module (test/modules/retention_test), which
+ * checks the limit with byte counts no test could allocate.
  */
-static inline void
-check_value_size(Size have, Size more, uint64 customers)
+void
+rfm_population_check_size(Size have, Size more, uint64 customers)
 {
 	if (unlikely(more > RFM_POPULATION_MAX_BYTES - have))
 		ereport(ERROR,
@@ -446,7 +448,7 @@ population_write(RfmPopulation *pop, bool sorted)
 	StringInfoData one;
 
 	if (n > PG_INT32_MAX)
-		check_value_size(0, (Size) n * RFM_POPULATION_MIN_CUSTOMER, n);
+		rfm_population_check_size(0, (Size) n * RFM_POPULATION_MIN_CUSTOMER, n);
 	if (sorted)
 	{
 		RfmSortItem *tmp = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(RfmSortItem) * Max(n, 1));
@@ -482,7 +484,7 @@ population_write(RfmPopulation *pop, bool sorted)
 		}
 		resetStringInfo(&one);
 		write_customer(&one, population_id(pop, k), state);
-		check_value_size(buf.len, one.len, n);
+		rfm_population_check_size(buf.len, one.len, n);
 		appendBinaryStringInfo(&buf, one.data, one.len);
 	}
 	pfree(one.data);

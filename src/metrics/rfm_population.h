@@ -26,5 +26,6 @@ typedef struct RfmPopulationReader
 
 extern void rfm_population_begin_read(RfmPopulationReader *r, bytea *bytes, bool stored);
 extern bool rfm_population_next(RfmPopulationReader *r, int64 *id, RfmState *state);
+extern void rfm_population_check_size(Size have, Size more, uint64 customers);
 
 #endif							/* RETENTION_RFM_POPULATION_H */
