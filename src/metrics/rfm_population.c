@@ -346,8 +346,8 @@ population_merge(RfmPopulation *dst, RfmPopulation *src)
 
 /*
  * rfm_population_combine(internal, internal) returns internal: aggregate
- * combine function. A NULL side is no rows; the left state is created in
- * aggcontext when it is NULL.
+ * combine function. A NULL side is no rows; when the left state is NULL,
+ * the right one is copied into aggcontext unless it lives there already.
  */
 PG_FUNCTION_INFO_V1(rfm_population_combine);
 Datum
@@ -366,7 +366,16 @@ rfm_population_combine(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(left);
 	}
 	if (left == NULL)
+	{
+		/*
+		 * A state that deserialize built in this aggcontext (a parallel
+		 * worker's) already is what a copy into aggcontext would be: the
+		 * leader keeps it instead of hashing its customers again.
+		 */
+		if (right->context == aggcontext)
+			PG_RETURN_POINTER(right);
 		left = population_new(aggcontext, &right->header, right->count);
+	}
 	population_merge(left, right);
 	PG_RETURN_POINTER(left);
 }
