@@ -596,7 +596,8 @@ rfm_breaks_of_columns(FunctionCallInfo fcinfo, int32 bins, double *values[3], co
 	{
 		BreaksColumn *col = &state.columns[c];
 
-		col->items = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(BreaksValue) * Max(n[c], 1));
+		col->items = MemoryContextAllocHuge(CurrentMemoryContext,
+											sizeof(BreaksValue) * Max(n[c], 1));
 		col->len = col->size = col->n = n[c];
 		for (int64 i = 0; i < n[c]; i++)
 		{

@@ -460,7 +460,8 @@ population_write(RfmPopulation *pop, bool sorted)
 		rfm_population_check_size(0, (Size) n * RFM_POPULATION_MIN_CUSTOMER, n);
 	if (sorted)
 	{
-		RfmSortItem *tmp = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(RfmSortItem) * Max(n, 1));
+		RfmSortItem *tmp = MemoryContextAllocHuge(CurrentMemoryContext,
+												  sizeof(RfmSortItem) * Max(n, 1));
 
 		items = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(RfmSortItem) * Max(n, 1));
 		for (uint32 i = 0; i < n; i++)

@@ -345,8 +345,10 @@ monetary_finish(MonetaryKeys *mk, const int32 *below, int64 rows)
 static void
 rank_columns(int64 rows, int64 *keys[3], int32 *below[3], const int64 counted[3])
 {
-	RfmSortItem *items = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(RfmSortItem) * Max(rows, 1));
-	RfmSortItem *tmp = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(RfmSortItem) * Max(rows, 1));
+	RfmSortItem *items = MemoryContextAllocHuge(CurrentMemoryContext,
+												sizeof(RfmSortItem) * Max(rows, 1));
+	RfmSortItem *tmp = MemoryContextAllocHuge(CurrentMemoryContext,
+											  sizeof(RfmSortItem) * Max(rows, 1));
 
 	for (int c = 0; c < 3; c++)
 	{
