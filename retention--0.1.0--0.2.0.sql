@@ -911,3 +911,152 @@ ROWS 100000;
 
 COMMENT ON FUNCTION simulate_orders(integer, integer, float8, float8, float8, float8, float8, float8, float8, date, integer, integer) IS
 'synthetic orders of a BG/NBD purchase process with Gamma-Gamma spend and staggered acquisition: first purchases uniform over the first acquisition_days days from start, all observed to start + days; deterministic for a seed';
+-- 10. One pass over the orders: populations (DESIGN section 10, doc/rfm.md)
+
+CREATE TYPE rfm_population;
+
+CREATE FUNCTION rfm_population_in(cstring)
+RETURNS rfm_population
+AS 'MODULE_PATHNAME', 'rfm_population_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_population_out(rfm_population)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'stored_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_population_recv(internal)
+RETURNS rfm_population
+AS 'MODULE_PATHNAME', 'rfm_population_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_population_send(rfm_population)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'stored_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE rfm_population (
+    INPUT = rfm_population_in,
+    OUTPUT = rfm_population_out,
+    RECEIVE = rfm_population_recv,
+    SEND = rfm_population_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE rfm_population IS
+'every customer''s rfm state at one as_of in one value (the rfm_population aggregate); read with rfm_segments and rfm_breaks';
+COMMENT ON FUNCTION rfm_population_in(cstring) IS 'rfm_population input function: the hexadecimal text form, checked';
+COMMENT ON FUNCTION rfm_population_out(rfm_population) IS 'rfm_population output function: the hexadecimal text form';
+COMMENT ON FUNCTION rfm_population_recv(internal) IS 'rfm_population binary input function, checked';
+COMMENT ON FUNCTION rfm_population_send(rfm_population) IS 'rfm_population binary output function';
+
+-- rfm_population aggregate support functions. The transition functions are
+-- not STRICT: they skip rows with a NULL argument themselves and keep the
+-- internal state; a population with no kept row is NULL.
+CREATE FUNCTION rfm_population_trans(internal, bigint, date, numeric, date)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_population_trans_date_numeric'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION rfm_population_trans(internal, bigint, date, float8, date)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_population_trans_date_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION rfm_population_trans(internal, bigint, timestamptz, numeric, timestamptz)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_population_trans_timestamptz_numeric'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION rfm_population_trans(internal, bigint, timestamptz, float8, timestamptz)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_population_trans_timestamptz_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- not STRICT: a NULL side is a partial state with no row
+CREATE FUNCTION rfm_population_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_population_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION rfm_population_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'rfm_population_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_population_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_population_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- not STRICT: a NULL state (no kept row) gives NULL
+CREATE FUNCTION rfm_population_final(internal)
+RETURNS rfm_population
+AS 'MODULE_PATHNAME', 'rfm_population_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_population_trans(internal, bigint, date, numeric, date) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_population_trans(internal, bigint, date, float8, date) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_population_trans(internal, bigint, timestamptz, numeric, timestamptz) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_population_trans(internal, bigint, timestamptz, float8, timestamptz) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_population_combine(internal, internal) IS 'aggregate combine function';
+COMMENT ON FUNCTION rfm_population_serialize(internal) IS 'aggregate serial function';
+COMMENT ON FUNCTION rfm_population_deserialize(bytea, internal) IS 'aggregate deserial function';
+COMMENT ON FUNCTION rfm_population_final(internal) IS 'aggregate final function';
+
+CREATE AGGREGATE rfm_population(customer_id bigint, order_at date, amount numeric, as_of date) (
+    SFUNC = rfm_population_trans, STYPE = internal,
+    FINALFUNC = rfm_population_final, COMBINEFUNC = rfm_population_combine,
+    SERIALFUNC = rfm_population_serialize, DESERIALFUNC = rfm_population_deserialize,
+    PARALLEL = SAFE);
+
+CREATE AGGREGATE rfm_population(customer_id bigint, order_at date, amount float8, as_of date) (
+    SFUNC = rfm_population_trans, STYPE = internal,
+    FINALFUNC = rfm_population_final, COMBINEFUNC = rfm_population_combine,
+    SERIALFUNC = rfm_population_serialize, DESERIALFUNC = rfm_population_deserialize,
+    PARALLEL = SAFE);
+
+CREATE AGGREGATE rfm_population(customer_id bigint, order_at timestamptz, amount numeric, as_of timestamptz) (
+    SFUNC = rfm_population_trans, STYPE = internal,
+    FINALFUNC = rfm_population_final, COMBINEFUNC = rfm_population_combine,
+    SERIALFUNC = rfm_population_serialize, DESERIALFUNC = rfm_population_deserialize,
+    PARALLEL = SAFE);
+
+CREATE AGGREGATE rfm_population(customer_id bigint, order_at timestamptz, amount float8, as_of timestamptz) (
+    SFUNC = rfm_population_trans, STYPE = internal,
+    FINALFUNC = rfm_population_final, COMBINEFUNC = rfm_population_combine,
+    SERIALFUNC = rfm_population_serialize, DESERIALFUNC = rfm_population_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE rfm_population(bigint, date, numeric, date) IS
+'every customer''s rfm as of as_of in one pass with its own hash of customers, exact numeric sums; read with rfm_segments';
+COMMENT ON AGGREGATE rfm_population(bigint, date, float8, date) IS
+'every customer''s rfm as of as_of in one pass with its own hash of customers, exact float8 sums; read with rfm_segments';
+COMMENT ON AGGREGATE rfm_population(bigint, timestamptz, numeric, timestamptz) IS
+'every customer''s rfm as of as_of (24-hour days) in one pass with its own hash of customers, exact numeric sums; read with rfm_segments';
+COMMENT ON AGGREGATE rfm_population(bigint, timestamptz, float8, timestamptz) IS
+'every customer''s rfm as of as_of (24-hour days) in one pass with its own hash of customers, exact float8 sums; read with rfm_segments';
+
+-- not STRICT: a NULL population gives no row, NULL rules mean the default
+-- map, a NULL bins is an error (as in rfm_score)
+CREATE FUNCTION rfm_segments(population rfm_population, bins integer DEFAULT 5, rules jsonb DEFAULT NULL,
+                             OUT customer_id bigint, OUT recency_days integer, OUT frequency bigint,
+                             OUT monetary numeric, OUT tenure_days integer, OUT r integer, OUT f integer,
+                             OUT m integer, OUT code text, OUT segment text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'rfm_segments'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_segments(rfm_population, integer, jsonb) IS
+'every customer of a population with rfm, window scores over the population and segment: exactly rfm + rfm_score() OVER () + segment() over the same orders';
+
+CREATE FUNCTION rfm_breaks(population rfm_population, bins integer DEFAULT 5)
+RETURNS rfm_breaks
+AS 'MODULE_PATHNAME', 'rfm_breaks_population'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_breaks(rfm_population, integer) IS
+'the cut values of the window rfm_score of a population''s customers, as the rfm_breaks aggregate gives them';
+
+-- end of section 10

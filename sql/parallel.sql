@@ -185,6 +185,18 @@ INSERT INTO parallel_cases VALUES
  $$SELECT pareto_nbd_tracking(pareto_nbd_model(0.55, 10.58, 0.61, 11.67), order_date, date '2024-06-01', 12, 'month')::text FROM parallel_orders$$),
 ('pareto_nbd_tracking(pareto_nbd,timestamptz,timestamptz,integer,time_unit)',
  $$SELECT pareto_nbd_tracking(pareto_nbd_model(0.55, 10.58, 0.61, 11.67), order_at, timestamptz '2024-06-01 12:00+00', 30, 'week')::text FROM parallel_orders$$);
+-- one pass over the orders (section 10): the workers' customer hashes
+-- merge in the combine function; the stored value lists customers by id,
+-- so equal populations have equal text
+INSERT INTO parallel_cases VALUES
+('rfm_population(bigint,date,numeric,date)',
+ $$SELECT md5(rfm_population(customer_id, order_date, amount, date '2026-01-01')::text) FROM parallel_orders$$),
+('rfm_population(bigint,date,float8,date)',
+ $$SELECT md5(rfm_population(customer_id, order_date, amount_f, date '2026-01-01')::text) FROM parallel_orders$$),
+('rfm_population(bigint,timestamptz,numeric,timestamptz)',
+ $$SELECT md5(rfm_population(customer_id, order_at, amount, timestamptz '2026-01-01 12:00')::text) FROM parallel_orders$$),
+('rfm_population(bigint,timestamptz,float8,timestamptz)',
+ $$SELECT md5(rfm_population(customer_id, order_at, amount_f, timestamptz '2025-06-01')::text) FROM parallel_orders$$);
 
 -- run a case serially and in parallel; report whether the parallel plan
 -- was partial with workers launched, and whether the answers agree

@@ -180,6 +180,23 @@ INSERT INTO fuzz_samples (agg, rows_query) VALUES
 ('pareto_nbd_tracking(pareto_nbd,timestamptz,timestamptz,integer,time_unit)',
  $$SELECT jsonb_populate_record(NULL::pareto_nbd, '{"n": 3}'), timestamptz '2024-01-01 00:00+00' + g * interval '1 day',
           timestamptz '2024-01-05 00:00+00', 3, 'week'::time_unit FROM generate_series(1, 6) AS g$$);
+-- rfm_population: several customers (refunds, a refund-only customer, a
+-- numeric sum beyond the scaled int64), a state with no customer (every
+-- row after as_of, as a parallel worker may have), timestamps, float8 sums
+INSERT INTO fuzz_samples (agg, rows_query) VALUES
+('rfm_population(bigint,date,numeric,date)',
+ $$SELECT g::bigint % 5 - 2, date '2024-01-01' + g * 3, CASE WHEN g % 5 = 0 THEN -g * 1.25 WHEN g = 7 THEN 1e30 ELSE g * 10.5 END,
+          date '2024-06-01' FROM generate_series(1, 24) AS g$$),
+('rfm_population(bigint,date,float8,date)',
+ $$SELECT g::bigint % 4, date '2024-01-01' + g % 9, g * 0.1::float8 - 0.5, date '2024-03-01' FROM generate_series(1, 16) AS g$$),
+('rfm_population(bigint,timestamptz,numeric,timestamptz)',
+ $$SELECT g::bigint % 3 * 1000000007, timestamptz '2024-01-01 00:00+00' + g * interval '17 hours', g * 2.5,
+          timestamptz '2024-02-01 00:00+00' FROM generate_series(1, 15) AS g$$),
+('rfm_population(bigint,date,numeric,date)',
+ $$SELECT g::bigint, date '2024-07-01' + g, g * 1.5, date '2024-06-01' FROM generate_series(1, 5) AS g$$),
+('rfm_population(bigint,timestamptz,float8,timestamptz)',
+ $$SELECT -g::bigint % 4, timestamptz '2024-01-01 00:00+00' + g * interval '1 day', g::float8,
+          timestamptz '2024-01-20 00:00+00' FROM generate_series(1, 12) AS g$$);
 
 -- a fit runs an optimizer (a Pareto/NBD one with hypergeometric series
 -- per row): only a share of the accepted fit states is finalized
@@ -206,9 +223,9 @@ FROM fuzz_samples AS s, retention_test.fuzz_deserialize(s.agg, s.rows_query, 100
 
 -- the same bytes again, except for the fits and cohort_retention: their
 -- state is a hash table serialized in table order, which a rebuilt table
--- may change (cohort_retention's tables each hash under their own secret
--- key, so a rebuilt table has another order)
-SELECT ok(round_trip AND (bytes_identical OR agg ~ '^((bgnbd|pareto_nbd|gamma_gamma)_fit|(cohort|revenue)_retention|activity_matrix)\('),
+-- may change (cohort_retention's and rfm_population's tables each hash
+-- under their own secret key, so a rebuilt table has another order)
+SELECT ok(round_trip AND (bytes_identical OR agg ~ '^((bgnbd|pareto_nbd|gamma_gamma)_fit|(cohort|revenue)_retention|activity_matrix|rfm_population)\('),
           agg || ': deserialize(serialize(state)) re-serializes to '
           || CASE WHEN bytes_identical THEN 'the same ' ELSE '' END
           || state_bytes || ' bytes and finalizes to the same result')

@@ -259,6 +259,30 @@ add_numeric(RfmState *state, Datum amount, MemoryContext aggcontext)
 }
 
 /*
+ * Adds a kept row (order_at on or before as_of, amount not NULL): the
+ * amount to the sum (NaN and infinity are an error), the row to the
+ * counts. Inlined into the transition, so amount_kind is a constant there.
+ */
+static pg_attribute_always_inline void
+add_kept_row(RfmState *state, char amount_kind, int64 order_at, Datum amount,
+			 MemoryContext aggcontext)
+{
+	bool		is_order;
+
+	if (amount_kind == RFM_FLOAT8)
+	{
+		double		value = DatumGetFloat8(amount);
+
+		check_finite(value, "amount");
+		exactsum_add(&state->fsum, value, aggcontext);
+		is_order = value >= 0.0;
+	}
+	else
+		is_order = add_numeric(state, amount, aggcontext);
+	add_row(state, order_at, is_order);
+}
+
+/*
  * The transition of all eight rfm aggregates: (order_at, amount [, as_of]),
  * and of rfm_partial (order_at, amount), whose as_of is its latest row.
  * Rows with a NULL argument are skipped; rows after as_of are ignored.
@@ -272,7 +296,6 @@ rfm_trans_common(FunctionCallInfo fcinfo, char time_kind, char amount_kind, bool
 	bool		explicit_as_of = !partial && PG_NARGS() > 3;
 	int64		order_at;
 	int64		as_of;
-	bool		is_order;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		elog(ERROR, "rfm_trans called in non-aggregate context");
@@ -315,22 +338,36 @@ rfm_trans_common(FunctionCallInfo fcinfo, char time_kind, char amount_kind, bool
 	if (order_at > as_of)
 		PG_RETURN_POINTER(state);
 
-	if (amount_kind == RFM_FLOAT8)
-	{
-		double		amount = PG_GETARG_FLOAT8(2);
-
-		check_finite(amount, "amount");
-		exactsum_add(&state->fsum, amount, aggcontext);
-		is_order = amount >= 0.0;
-	}
-	else
-	{
-		is_order = add_numeric(state, PG_GETARG_DATUM(2), aggcontext);
-	}
-	add_row(state, order_at, is_order);
+	add_kept_row(state, amount_kind, order_at, PG_GETARG_DATUM(2), aggcontext);
 
 	AssertCheckRfmState(state);
 	PG_RETURN_POINTER(state);
+}
+
+/*
+ * rfm_population's step for one customer's row (rfm_population.c): the
+ * row of a finite order_at on or before the state's as_of, whose amount is
+ * not NULL, joins the state as it would in rfm.
+ */
+void
+rfm_state_add_row(RfmState *state, int64 order_at, Datum amount, MemoryContext aggcontext)
+{
+	Assert(order_at <= state->as_of && !state->partial);
+	add_kept_row(state, state->amount_kind, order_at, amount, aggcontext);
+}
+
+/* The finite-time check of order_at and as_of, for rfm_population. */
+void
+rfm_check_finite_time(int64 t, char time_kind, const char *argname)
+{
+	check_finite_time(t, time_kind, argname);
+}
+
+/* The one-as_of-per-group check, for rfm_population. */
+void
+rfm_check_same_as_of(int64 as_of, int64 other, char time_kind)
+{
+	check_same_as_of(as_of, other, time_kind);
 }
 
 /*
@@ -602,9 +639,22 @@ Datum
 rfm_state_result(FunctionCallInfo fcinfo, const RfmState *state)
 {
 	Datum		values[4];
-	bool		nulls[4] = {false, false, false, false};
+	bool		nulls[4];
 
+	rfm_state_fields(state, values, nulls);
+	return composite_result(fcinfo, 4, values, nulls);
+}
+
+/*
+ * The four fields of the rfm composite of a state with rows (recency_days,
+ * frequency, monetary, tenure_days), the monetary numeric allocated in the
+ * current memory context; rfm_population's rows are read through it too.
+ */
+void
+rfm_state_fields(const RfmState *state, Datum *values, bool *nulls)
+{
 	Assert(state->rows > 0);
+	nulls[0] = nulls[1] = nulls[2] = nulls[3] = false;
 
 	if (state->frequency > 0)
 	{
@@ -624,7 +674,6 @@ rfm_state_result(FunctionCallInfo fcinfo, const RfmState *state)
 			sum = numeric_add_opt_error(sum, state->nsum, NULL);
 		values[2] = NumericGetDatum(sum);
 	}
-	return composite_result(fcinfo, 4, values, nulls);
 }
 
 /*

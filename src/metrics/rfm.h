@@ -50,5 +50,10 @@ extern void rfm_state_merge(RfmState *dst, const RfmState *src, MemoryContext co
 extern bytea *rfm_state_write(const RfmState *state);
 extern RfmState *rfm_state_read(bytea *bytes);
 extern Datum rfm_state_result(FunctionCallInfo fcinfo, const RfmState *state);
+extern void rfm_state_fields(const RfmState *state, Datum *values, bool *nulls);
+extern void rfm_state_add_row(RfmState *state, int64 order_at, Datum amount,
+							  MemoryContext aggcontext);
+extern void rfm_check_finite_time(int64 t, char time_kind, const char *argname);
+extern void rfm_check_same_as_of(int64 as_of, int64 other, char time_kind);
 
 #endif							/* RETENTION_RFM_H */

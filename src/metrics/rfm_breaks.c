@@ -542,20 +542,16 @@ column_cuts(const BreaksColumn *col, int32 bins, bool lower_is_better)
 }
 
 /*
- * rfm_breaks_final(internal) returns rfm_breaks: aggregate final function.
- * NULL for an empty group; a column with no non-NULL value gets a NULL
- * array. Compacts the state (FINALFUNC_MODIFY = READ_WRITE).
+ * The breaks of a state, compacting it; NULL when every column is empty
+ * (a column with no value gets a NULL array).
  */
-PG_FUNCTION_INFO_V1(rfm_breaks_final);
-Datum
-rfm_breaks_final(PG_FUNCTION_ARGS)
+static Datum
+state_breaks(FunctionCallInfo fcinfo, BreaksState *state)
 {
-	BreaksState *state = PG_ARGISNULL(0) ? NULL : (BreaksState *) PG_GETARG_POINTER(0);
 	Datum		arrays[3];
 	bool		nulls[3];
 
-	if (state == NULL || (state->columns[0].n == 0 && state->columns[1].n == 0 &&
-						  state->columns[2].n == 0))
+	if (state->columns[0].n == 0 && state->columns[1].n == 0 && state->columns[2].n == 0)
 		PG_RETURN_NULL();
 	for (int c = 0; c < 3; c++)
 	{
@@ -566,4 +562,49 @@ rfm_breaks_final(PG_FUNCTION_ARGS)
 		arrays[c] = nulls[c] ? (Datum) 0 : column_cuts(col, state->bins, c == 0);
 	}
 	return breaks_result(fcinfo, state->bins, arrays, nulls);
+}
+
+/*
+ * rfm_breaks_final(internal) returns rfm_breaks: aggregate final function.
+ * NULL for an empty group; a column with no non-NULL value gets a NULL
+ * array. Compacts the state (FINALFUNC_MODIFY = READ_WRITE).
+ */
+PG_FUNCTION_INFO_V1(rfm_breaks_final);
+Datum
+rfm_breaks_final(PG_FUNCTION_ARGS)
+{
+	BreaksState *state = PG_ARGISNULL(0) ? NULL : (BreaksState *) PG_GETARG_POINTER(0);
+
+	if (state == NULL)
+		PG_RETURN_NULL();
+	return state_breaks(fcinfo, state);
+}
+
+/*
+ * The rfm_breaks of a population held in arrays (rfm_population.c): per
+ * column c, n[c] values (monetary as scaled_numeric_to_double gives it,
+ * finite), the cuts the aggregate gives over the same values; NULL when
+ * every column is empty.
+ */
+Datum
+rfm_breaks_of_columns(FunctionCallInfo fcinfo, int32 bins, double *values[3], const int64 n[3])
+{
+	BreaksState state;
+
+	state.bins = rfm_check_bins(bins);
+	for (int c = 0; c < 3; c++)
+	{
+		BreaksColumn *col = &state.columns[c];
+
+		col->items = MemoryContextAllocHuge(CurrentMemoryContext,
+											sizeof(BreaksValue) * Max(n[c], 1));
+		col->len = col->size = col->n = n[c];
+		for (int64 i = 0; i < n[c]; i++)
+		{
+			col->items[i].value = values[c][i];
+			col->items[i].count = 1;
+		}
+	}
+	AssertCheckBreaksState(&state);
+	return state_breaks(fcinfo, &state);
 }

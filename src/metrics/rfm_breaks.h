@@ -28,5 +28,7 @@ typedef struct RfmBreaks
 
 extern int32 rfm_check_bins(int32 bins);
 extern void rfm_breaks_parse(Datum composite, RfmBreaks *breaks);
+extern Datum rfm_breaks_of_columns(FunctionCallInfo fcinfo, int32 bins, double *values[3],
+								   const int64 n[3]);
 
 #endif							/* RETENTION_RFM_BREAKS_H */

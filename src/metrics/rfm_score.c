@@ -39,6 +39,7 @@
 #include "base/composite.h"
 #include "base/scaled.h"
 #include "metrics/rfm_breaks.h"
+#include "metrics/rfm_score.h"
 #include "retention.h"
 
 #define RFM_DEFAULT_BINS	5
@@ -160,18 +161,11 @@ check_row_bins(ScorePartition *part, int64 row, int32 bins, bool isnull)
 				 errdetail("bins is %d in one row and %d in another.", part->bins, bins)));
 }
 
-/* A value of a column being sorted: its key and its row in the partition */
-typedef struct SortItem
-{
-	int64		key;
-	int32		row;
-} SortItem;
-
 static int
-sort_item_cmp(const void *a, const void *b)
+rfm_sort_item_cmp(const void *a, const void *b)
 {
-	int64		x = ((const SortItem *) a)->key;
-	int64		y = ((const SortItem *) b)->key;
+	int64		x = ((const RfmSortItem *) a)->key;
+	int64		y = ((const RfmSortItem *) b)->key;
 
 	return (x > y) - (x < y);
 }
@@ -179,18 +173,19 @@ sort_item_cmp(const void *a, const void *b)
 /*
  * Sorts n items by key (the order among equal keys does not matter): an
  * LSD radix sort on the key bytes that differ (a few for days, counts and
- * cents), qsort for small n. tmp holds n items.
+ * cents), qsort for small n. tmp holds n items. rfm_population sorts its
+ * customer ids with it.
  */
-static void
-sort_items(SortItem *items, int64 n, SortItem *tmp)
+void
+rfm_sort_items(RfmSortItem *items, int64 n, RfmSortItem *tmp)
 {
 	uint64		differ = 0;
-	SortItem   *from = items;
-	SortItem   *to = tmp;
+	RfmSortItem *from = items;
+	RfmSortItem *to = tmp;
 
 	if (n < 256)
 	{
-		qsort(items, n, sizeof(SortItem), sort_item_cmp);
+		qsort(items, n, sizeof(RfmSortItem), rfm_sort_item_cmp);
 		return;
 	}
 	for (int64 i = 1; i < n; i++)
@@ -220,7 +215,7 @@ sort_items(SortItem *items, int64 n, SortItem *tmp)
 		CHECK_FOR_INTERRUPTS();
 	}
 	if (from != items)
-		memcpy(items, from, sizeof(SortItem) * n);
+		memcpy(items, from, sizeof(RfmSortItem) * n);
 }
 
 /*
@@ -229,7 +224,7 @@ sort_items(SortItem *items, int64 n, SortItem *tmp)
  * and m - end above it (above is what recency counts).
  */
 static void
-count_from_sorted(const SortItem *items, int64 m, bool above, int32 *below)
+count_from_sorted(const RfmSortItem *items, int64 m, bool above, int32 *below)
 {
 	int64		j = 0;
 
@@ -342,6 +337,44 @@ monetary_finish(MonetaryKeys *mk, const int32 *below, int64 rows)
 }
 
 /*
+ * Turns each column's keys (in the values' order) into counts: for every
+ * row with below[c][row] == 0 (not NULL), how many keys of the column are
+ * below it (above it for recency), by one sort of (key, row) pairs per
+ * column. Frees the keys.
+ */
+static void
+rank_columns(int64 rows, int64 *keys[3], int32 *below[3], const int64 counted[3])
+{
+	RfmSortItem *items = MemoryContextAllocHuge(CurrentMemoryContext,
+												sizeof(RfmSortItem) * Max(rows, 1));
+	RfmSortItem *tmp = MemoryContextAllocHuge(CurrentMemoryContext,
+											  sizeof(RfmSortItem) * Max(rows, 1));
+
+	for (int c = 0; c < 3; c++)
+	{
+		int64		m = 0;
+
+		for (int64 row = 0; row < rows; row++)
+			if (below[c][row] == 0)
+			{
+				items[m].key = keys[c][row];
+				items[m].row = (int32) row;
+				m++;
+			}
+		if (m != counted[c])
+			elog(ERROR, "rfm_score counted %lld values but found %lld",
+				 (long long) counted[c], (long long) m);
+		rfm_sort_items(items, m, tmp);
+		/* recency: lower is better, so it counts the values above */
+		count_from_sorted(items, m, c == COL_R, below[c]);
+		pfree(keys[c]);
+		CHECK_FOR_INTERRUPTS();
+	}
+	pfree(items);
+	pfree(tmp);
+}
+
+/*
  * Reads the partition, each row's arguments once, and computes every row's
  * counts, in memory that lives as long as the partition. Each column's
  * values become int64 keys in the values' order (numeric amounts as
@@ -359,8 +392,6 @@ score_partition(WindowObject winobj, bool composite, int bins_arg, ScorePartitio
 	MemoryContext rowcxt;
 	int64		rows = WinGetPartitionRowCount(winobj);
 	int64	   *keys[3];
-	SortItem   *items;
-	SortItem   *tmp;
 	MonetaryKeys mk = {.fits = true};
 
 	if (rows > PG_INT32_MAX)
@@ -416,33 +447,53 @@ score_partition(WindowObject winobj, bool composite, int bins_arg, ScorePartitio
 	MemoryContextDelete(rowcxt);
 	monetary_finish(&mk, part->below[COL_M], rows);
 	Assert(mk.fits || mk.nitems == part->counted[COL_M]);
-
-	items = MemoryContextAllocHuge(workcxt, sizeof(SortItem) * Max(rows, 1));
-	tmp = MemoryContextAllocHuge(workcxt, sizeof(SortItem) * Max(rows, 1));
-	for (int c = 0; c < 3; c++)
-	{
-		int64		m = 0;
-
-		for (int64 row = 0; row < rows; row++)
-			if (part->below[c][row] == 0)
-			{
-				items[m].key = keys[c][row];
-				items[m].row = (int32) row;
-				m++;
-			}
-		if (m != part->counted[c])
-			elog(ERROR, "rfm_score counted %lld values but found %lld",
-				 (long long) part->counted[c], (long long) m);
-		sort_items(items, m, tmp);
-		/* recency: lower is better, so it counts the values above */
-		count_from_sorted(items, m, c == COL_R, part->below[c]);
-		pfree(keys[c]);
-		CHECK_FOR_INTERRUPTS();
-	}
-	pfree(items);
-	pfree(tmp);
+	rank_columns(rows, keys, part->below, part->counted);
 	pfree(mk.scale);
 	part->ready = true;
+}
+
+/*
+ * rfm_score_window's scores of a population held in arrays (rfm_segments):
+ * recency (NULL where recency_null), frequency and monetary (numerics, not
+ * NULL) of n customers. Fills below[c][i] with the values below (above,
+ * for recency) customer i's, or -1 for NULL, and counted[c] with the
+ * non-NULL values; a score is then rfm_score_of(below, bins, counted).
+ */
+void
+rfm_score_rank(int64 n, const int32 *recency, const bool *recency_null,
+			   const int64 *frequency, const Datum *monetary, int32 *below[3],
+			   int64 counted[3])
+{
+	int64	   *keys[3];
+	MonetaryKeys mk = {.fits = true};
+
+	if (n > PG_INT32_MAX)
+		elog(ERROR, "rfm_score_rank of " INT64_FORMAT " values", n);
+	for (int c = 0; c < 3; c++)
+	{
+		keys[c] = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * Max(n, 1));
+		counted[c] = 0;
+	}
+	mk.keys = keys[COL_M];
+	mk.scale = MemoryContextAllocHuge(CurrentMemoryContext, Max(n, 1));
+	for (int64 i = 0; i < n; i++)
+	{
+		if ((i & 4095) == 0)
+			CHECK_FOR_INTERRUPTS();
+		below[COL_R][i] = recency_null[i] ? -1 : 0;
+		below[COL_F][i] = below[COL_M][i] = 0;
+		if (!recency_null[i])
+		{
+			keys[COL_R][i] = recency[i];
+			counted[COL_R]++;
+		}
+		keys[COL_F][i] = frequency[i];
+		monetary_add(&mk, below[COL_M], n, i, monetary[i], CurrentMemoryContext);
+	}
+	counted[COL_F] = counted[COL_M] = n;
+	monetary_finish(&mk, below[COL_M], n);
+	rank_columns(n, keys, below, counted);
+	pfree(mk.scale);
 }
 
 static ScoreCache *
@@ -513,12 +564,7 @@ rfm_score_window(PG_FUNCTION_ARGS)
 		elog(ERROR, "rfm_score row " INT64_FORMAT " outside its partition of " INT64_FORMAT " rows",
 			 row, part->rows);
 	for (int c = 0; c < 3; c++)
-	{
-		int32		below = part->below[c][row];
-
-		/* below < counted, so the score is at most bins */
-		scores[c] = below < 0 ? 0 : (int32) (1 + (int64) part->bins * below / part->counted[c]);
-	}
+		scores[c] = rfm_score_of(part->below[c][row], part->bins, part->counted[c]);
 	return score_result(fcinfo, scores);
 }
 

@@ -23,6 +23,7 @@
 #include "utils/memutils.h"
 
 #include "base/composite.h"
+#include "metrics/segment.h"
 #include "retention.h"
 
 #define DEFAULT_MAP_MAX_SCORE	5
@@ -49,12 +50,12 @@ typedef struct SegmentRule
 } SegmentRule;
 
 /* A parsed rule set, with a copy of the jsonb it came from as cache key. */
-typedef struct SegmentRuleSet
+struct SegmentRuleSet
 {
 	Jsonb	   *source;
 	int			nrules;
 	SegmentRule *rules;
-} SegmentRuleSet;
+};
 
 /*
  * What fn_extra holds: the last rule set, in a context of its own that is
@@ -171,9 +172,9 @@ parse_rule(SegmentRule *rule, JsonbValue *element, int rule_no)
 		rule_error(rule_no, "%s", "the key \"segment\" is missing");
 }
 
-/* Parse a whole rule set into memory of mcxt. */
-static SegmentRuleSet *
-parse_rules(Jsonb *rules, MemoryContext mcxt)
+/* Parse a whole rule set into memory of mcxt (also for rfm_segments). */
+SegmentRuleSet *
+segment_parse_rules(Jsonb *rules, MemoryContext mcxt)
 {
 	MemoryContext oldcxt = MemoryContextSwitchTo(mcxt);
 	SegmentRuleSet *set = palloc(sizeof(SegmentRuleSet));
@@ -196,14 +197,41 @@ parse_rules(Jsonb *rules, MemoryContext mcxt)
 }
 
 /*
- * The default segment of R and F scores, both checked to be 1..5.
+ * The default segment of R and F scores, both checked to be 1..5 (also
+ * for rfm_segments).
  */
-static text *
-default_segment(int32 r, int32 f)
+const char *
+segment_default_name(int32 r, int32 f)
 {
 	check_score(r, "r", DEFAULT_MAP_MAX_SCORE);
 	check_score(f, "f", DEFAULT_MAP_MAX_SCORE);
-	return cstring_to_text(default_segments[r - 1][f - 1]);
+	return default_segments[r - 1][f - 1];
+}
+
+static text *
+default_segment(int32 r, int32 f)
+{
+	return cstring_to_text(segment_default_name(r, f));
+}
+
+/*
+ * The segment of the first rule whose ranges hold all three scores
+ * (1..9), or NULL when none does (also for rfm_segments).
+ */
+const char *
+segment_match(const SegmentRuleSet *set, const int32 *scores)
+{
+	for (int i = 0; i < set->nrules; i++)
+	{
+		const SegmentRule *rule = &set->rules[i];
+		bool		match = true;
+
+		for (int s = 0; s < 3 && match; s++)
+			match = scores[s] >= rule->low[s] && scores[s] <= rule->high[s];
+		if (match)
+			return rule->segment;
+	}
+	return NULL;
 }
 
 /*
@@ -261,6 +289,7 @@ segment_rules(PG_FUNCTION_ARGS)
 	Jsonb	   *rules = PG_GETARG_JSONB_P(3);
 	SegmentRuleCache *cache = (SegmentRuleCache *) fcinfo->flinfo->fn_extra;
 	SegmentRuleSet *set;
+	const char *name;
 
 	for (int i = 0; i < 3; i++)
 	{
@@ -282,19 +311,12 @@ segment_rules(PG_FUNCTION_ARGS)
 	{
 		cache->set = NULL;
 		MemoryContextReset(cache->context);
-		set = parse_rules(rules, cache->context);
+		set = segment_parse_rules(rules, cache->context);
 		cache->set = set;
 	}
 
-	for (int i = 0; i < set->nrules; i++)
-	{
-		SegmentRule *rule = &set->rules[i];
-		bool		match = true;
-
-		for (int s = 0; s < 3 && match; s++)
-			match = scores[s] >= rule->low[s] && scores[s] <= rule->high[s];
-		if (match)
-			PG_RETURN_TEXT_P(cstring_to_text(rule->segment));
-	}
-	PG_RETURN_NULL();
+	name = segment_match(set, scores);
+	if (name == NULL)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(name));
 }

@@ -33,3 +33,11 @@ COMMENT ON FUNCTION state_bytes(regprocedure, text) IS
 'the serialized internal state of an aggregate over the rows of a query';
 COMMENT ON FUNCTION deserialize_final(regprocedure, bytea) IS
 'deserializes a state, combines it into an empty one and returns the final result as text';
+
+CREATE FUNCTION population_size_check(have bigint, more bigint, customers bigint)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'population_size_check'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;  -- test helper, no planner assumptions
+
+COMMENT ON FUNCTION population_size_check(bigint, bigint, bigint) IS
+'calls retention''s check of the 1 GB limit of an rfm_population value: true when a value of have bytes may take more bytes, its 54000 error otherwise';

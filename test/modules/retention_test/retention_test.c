@@ -2,7 +2,8 @@
  *
  * retention_test.c
  *	  Test-only helpers of the retention suite: a fuzz harness for the
- *	  serialize/deserialize functions of aggregates with internal state.
+ *	  serialize/deserialize functions of aggregates with internal state,
+ *	  and a way into a size limit that no test can reach.
  *
  * fuzz_deserialize(agg, rows_query, iterations, seed) runs the aggregate's
  * transition function over the rows of a query with a stand-in AggState as
@@ -15,7 +16,9 @@
  * are finalized, so final functions that modify the state
  * (FINALFUNC_MODIFY = READ_WRITE) are fine. Errors are counted by SQLSTATE;
  * a crash ends the backend, which the calling test sees. state_bytes and
- * deserialize_final serve tests that corrupt one chosen field.
+ * deserialize_final serve tests that corrupt one chosen field;
+ * population_size_check calls rfm_population's size limit with byte
+ * counts no test could allocate.
  *
  * Never installed with the extension: tools/test.sh builds this module into
  * the private server tree only.
@@ -780,4 +783,32 @@ deserialize_final(PG_FUNCTION_ARGS)
 	if (result == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_TEXT_P(cstring_to_text(result));
+}
+
+/* retention's rfm_population_check_size (src/metrics/rfm_population.c) */
+typedef void (*PopulationSizeCheck) (Size have, Size more, uint64 customers);
+
+/*
+ * population_size_check(have bigint, more bigint, customers bigint)
+ * returns boolean
+ *
+ * Calls retention's check of the 1 GB limit of an rfm_population value
+ * with byte counts no test could allocate: true when a value of `have`
+ * bytes may take `more` bytes more, the check's 54000 error otherwise.
+ */
+PG_FUNCTION_INFO_V1(population_size_check);
+Datum
+population_size_check(PG_FUNCTION_ARGS)
+{
+	int64		have = PG_GETARG_INT64(0);
+	int64		more = PG_GETARG_INT64(1);
+	int64		customers = PG_GETARG_INT64(2);
+	PopulationSizeCheck check;
+
+	if (have < 0 || more < 0 || customers < 0)
+		elog(ERROR, "population_size_check takes non-negative counts");
+	check = (PopulationSizeCheck) (void (*) (void))
+		load_external_function("$libdir/retention", "rfm_population_check_size", true, NULL);
+	check((Size) have, (Size) more, (uint64) customers);
+	PG_RETURN_BOOL(true);
 }

@@ -1,0 +1,56 @@
+-- bench/lib/rfm_pipelines.sql: what bench/rfm.sql and bench/population.sql
+-- share (read with \ir): the timing function and the two RFM pipelines
+-- both compare with, in bench_pipelines(step, query), AMOUNT standing for
+-- the amount column:
+--   (b) plain SQL: per-customer GROUP BY, NTILE(5) scores, CASE segment
+--       map, customers and sum of M scores per segment (so no score is
+--       left out)
+--   (c) retention's GROUP BY form: rfm() per customer, rfm_score() OVER (),
+--       segment(), the same counts
+-- median of `runs` execution times (ms) after one warm-up run; whether
+-- the plan has a Partial Aggregate
+CREATE FUNCTION pg_temp.bench_ms(query text, runs integer, OUT ms float8, OUT partial boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+    plan json;
+    times float8[] := '{}';
+BEGIN
+    EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
+    partial := position('"Partial Mode": "Partial"' IN plan::text) > 0;
+    FOR i IN 1..runs LOOP
+        EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
+        times := times || (plan -> 0 ->> 'Execution Time')::float8;
+    END LOOP;
+    SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY t) INTO ms FROM unnest(times) AS t;
+END $$;
+
+CREATE TEMP TABLE bench_pipelines (step text, query text);
+INSERT INTO bench_pipelines VALUES
+('b', $q$
+SELECT segment, count(*), sum(m) FROM (
+    SELECT CASE WHEN r <= 2 AND f <= 2 THEN 'Hibernating'
+                WHEN r <= 2 AND f <= 4 THEN 'At Risk'
+                WHEN r <= 2 THEN 'Can''t Lose Them'
+                WHEN r = 3 AND f <= 2 THEN 'About to Sleep'
+                WHEN r = 3 AND f = 3 THEN 'Need Attention'
+                WHEN r <= 4 AND f >= 4 THEN 'Loyal Customers'
+                WHEN r = 4 AND f = 1 THEN 'Promising'
+                WHEN r = 5 AND f = 1 THEN 'New Customers'
+                WHEN f <= 3 THEN 'Potential Loyalists'
+                ELSE 'Champions' END AS segment, m
+    FROM (SELECT ntile(5) OVER (ORDER BY recency_days DESC) AS r,
+                 ntile(5) OVER (ORDER BY frequency) AS f,
+                 ntile(5) OVER (ORDER BY monetary) AS m
+          FROM (SELECT customer_id,
+                       date '2026-01-01' - max(order_date) FILTER (WHERE AMOUNT >= 0) AS recency_days,
+                       count(*) FILTER (WHERE AMOUNT >= 0) AS frequency,
+                       sum(AMOUNT) AS monetary
+                FROM bench_orders WHERE order_date <= date '2026-01-01'
+                GROUP BY customer_id) AS c) AS s) AS t
+GROUP BY segment$q$),
+('c', $q$
+SELECT segment(s) AS segment, count(*), sum((s).m) FROM (
+    SELECT rfm_score(x) OVER () AS s
+    FROM (SELECT customer_id, rfm(order_date, AMOUNT, date '2026-01-01') AS x
+          FROM bench_orders GROUP BY customer_id) AS c) AS t
+GROUP BY 1$q$);

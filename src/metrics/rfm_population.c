@@ -1,0 +1,698 @@
+/*-------------------------------------------------------------------------
+ *
+ * rfm_population.c
+ *	  The rfm_population aggregate (DESIGN section 10): every customer's
+ *	  rfm state in one pass over the orders, with the extension's own hash
+ *	  of customers (no executor grouping, no sort), and the storable
+ *	  rfm_population value it returns.
+ *
+ * The aggregate state is one open-addressing hash table (lib/simplehash.h)
+ * in the aggregate's memory context, keyed by the bigint customer id and
+ * hashed with SipHash under a secret key drawn for each table
+ * (base/keyed_hash.h), as cohort_retention's. An entry (16 bytes) holds the
+ * id and the index of the customer in blocks of ids and RfmStates (rfm.h,
+ * 104 bytes a customer), which the rfm aggregate's own code updates
+ * (rfm_state_add_row) and merges (rfm_state_merge): one customer's state in
+ * a population is the state rfm builds over the same rows, so every figure
+ * is the rfm aggregate's. The table is a power of two of entries, grown
+ * when 90% full, so a customer takes about 122 to 140 bytes, plus 552 bytes
+ * for a float8 sum that outgrows 2^-64 .. 2^32 and the numeric accumulator
+ * of a sum that leaves bigint units; an empty population about 10 kB. The
+ * small entries keep the moves of the table's inserts cheap, and rows of
+ * one customer that arrive together (a table clustered by customer) find
+ * their state without hashing.
+ *
+ * The stored form (and the serialized aggregate state) goes through the
+ * one codec (base/codec.h), format RFM_POPULATION_VERSION: the time and
+ * amount kinds (1 byte each), as_of (int64), the customer count (int64),
+ * then per customer its id, frequency and rows (int64), first and last
+ * order (int64, only when frequency > 0), and the sum: for numeric amounts
+ * its scale (1 byte), the scaled int64 sum and a flag byte followed by the
+ * numeric accumulator when there is one; for float8 amounts the exact sum
+ * (exactsum_send). A stored value lists its customers by increasing id.
+ * A numeric customer with orders takes 50 bytes, so a value of at most
+ * RFM_POPULATION_MAX_BYTES holds about 21.4 million of them; past the
+ * limit the final function raises 54000.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/date.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "base/codec.h"
+#include "base/exactsum.h"
+#include "base/keyed_hash.h"
+#include "base/stored_state.h"
+#include "metrics/rfm.h"
+#include "metrics/rfm_population.h"
+#include "metrics/rfm_score.h"
+#include "retention.h"
+
+#define RFM_POPULATION_VERSION			1
+#define RFM_POPULATION_INITIAL_CUSTOMERS 256
+
+/*
+ * The largest value, varlena header included: 2^30 - 2 bytes, so that the
+ * buffer it is written in never asks for more than MaxAllocSize (1 GB).
+ */
+#define RFM_POPULATION_MAX_BYTES		((Size) MaxAllocSize - 1)
+
+/* The fewest bytes a customer takes: id, frequency, rows, an empty float8 sum */
+#define RFM_POPULATION_MIN_CUSTOMER		(3 * sizeof(int64) + 2 * sizeof(int16))
+
+/*
+ * The customers' ids and states, in the order they arrived: blocks of
+ * POP_BLOCK (the first one grows to it), so a state never moves once its
+ * block is full and a population of one customer stays small.
+ */
+#define POP_BLOCK_BITS		10
+#define POP_BLOCK			(1 << POP_BLOCK_BITS)
+#define POP_FIRST_BLOCK		16
+
+typedef struct PopBlock
+{
+	int64	   *ids;
+	RfmState   *states;
+} PopBlock;
+
+/* A hash table entry of 16 bytes: a customer id and its index. */
+typedef struct PopEntry
+{
+	int64		id;
+	uint32		index;
+	char		status;			/* used by simplehash */
+} PopEntry;
+
+struct pop_hash_hash;
+
+typedef struct RfmPopulation
+{
+	struct pop_hash_hash *customers;
+	KeyedHashSeed seed;			/* this table's secret hash key */
+	MemoryContext context;
+	RfmState	header;			/* an empty state of the kinds and as_of */
+	uint32		count;			/* customers */
+	uint32		first_capacity; /* of blocks[0] */
+	int			nblocks;		/* allocated */
+	int			maxblocks;		/* room in blocks[] */
+	PopBlock   *blocks;
+	RfmState   *last;			/* the latest customer's state, or NULL */
+	int64		last_id;
+} RfmPopulation;
+
+#define SH_PREFIX pop_hash
+#define SH_ELEMENT_TYPE PopEntry
+#define SH_KEY_TYPE int64
+#define SH_KEY id
+#define SH_HASH_KEY(tb, k) \
+	((uint32) keyed_hash_uint64(&((const RfmPopulation *) (tb)->private_data)->seed, (uint64) (k)))
+#define SH_EQUAL(tb, a, b) ((a) == (b))
+/* cohort.c says why these three */
+#define SH_GROW_MAX_DIB 128
+#define SH_GROW_MAX_MOVE 1024
+#define SH_GROW_MIN_FILLFACTOR 0.5
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/* A new, empty population in `context`, sized for `customers`. */
+static RfmPopulation *
+population_new(MemoryContext context, const RfmState *header, uint32 customers)
+{
+	RfmPopulation *pop = MemoryContextAllocZero(context, sizeof(RfmPopulation));
+
+	pop->context = context;
+	pop->header = *header;
+	keyed_hash_new_seed(&pop->seed);
+	pop->customers = pop_hash_create(context, Max(customers, RFM_POPULATION_INITIAL_CUSTOMERS),
+									 pop);
+	return pop;
+}
+
+/* Customer i's id and state. */
+static inline int64
+population_id(const RfmPopulation *pop, uint32 i)
+{
+	return pop->blocks[i >> POP_BLOCK_BITS].ids[i & (POP_BLOCK - 1)];
+}
+
+static inline RfmState *
+population_state(const RfmPopulation *pop, uint32 i)
+{
+	return &pop->blocks[i >> POP_BLOCK_BITS].states[i & (POP_BLOCK - 1)];
+}
+
+/*
+ * Appends customer id with an empty state; returns its index. The first
+ * block doubles up to POP_BLOCK (moving its states), later ones are
+ * allocated whole.
+ */
+static uint32
+population_append(RfmPopulation *pop, int64 id)
+{
+	uint32		i = pop->count;
+	int			b = i >> POP_BLOCK_BITS;
+	PopBlock   *block;
+
+	if (i == PG_UINT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("rfm_population of more than %u customers", PG_UINT32_MAX - 1)));
+	if (b == 0 && i == pop->first_capacity)
+	{
+		uint32		cap = i == 0 ? POP_FIRST_BLOCK : 2 * i;
+
+		if (pop->maxblocks == 0)
+		{
+			pop->maxblocks = 16;
+			pop->blocks = MemoryContextAllocZero(pop->context, sizeof(PopBlock) * pop->maxblocks);
+			pop->nblocks = 1;
+		}
+		block = &pop->blocks[0];
+		if (i == 0)
+		{
+			block->ids = MemoryContextAlloc(pop->context, sizeof(int64) * cap);
+			block->states = MemoryContextAlloc(pop->context, sizeof(RfmState) * cap);
+		}
+		else
+		{
+			block->ids = repalloc(block->ids, sizeof(int64) * cap);
+			block->states = repalloc(block->states, sizeof(RfmState) * cap);
+		}
+		pop->first_capacity = cap;
+	}
+	else if (b > 0 && b == pop->nblocks)
+	{
+		if (b == pop->maxblocks)
+		{
+			pop->maxblocks *= 2;
+			pop->blocks = repalloc_huge(pop->blocks, sizeof(PopBlock) * pop->maxblocks);
+		}
+		block = &pop->blocks[b];
+		block->ids = MemoryContextAlloc(pop->context, sizeof(int64) * POP_BLOCK);
+		block->states = MemoryContextAlloc(pop->context, sizeof(RfmState) * POP_BLOCK);
+		pop->nblocks++;
+	}
+	block = &pop->blocks[b];
+	block->ids[i & (POP_BLOCK - 1)] = id;
+	block->states[i & (POP_BLOCK - 1)] = pop->header;
+	pop->count++;
+	return i;
+}
+
+/*
+ * The state of customer id, appended empty if new (*found tells which).
+ * Rows of one customer that arrive together skip the hash.
+ */
+static inline RfmState *
+population_customer(RfmPopulation *pop, int64 id, bool *found)
+{
+	PopEntry   *entry;
+
+	if (pop->last != NULL && pop->last_id == id)
+	{
+		*found = true;
+		return pop->last;
+	}
+	entry = pop_hash_insert(pop->customers, id, found);
+	if (!*found)
+		entry->index = population_append(pop, id);
+	pop->last = population_state(pop, entry->index);
+	pop->last_id = id;
+	return pop->last;
+}
+
+/* The time argument argno as an int64 of its kind: days or microseconds. */
+static inline int64
+arg_time(FunctionCallInfo fcinfo, int argno, char time_kind)
+{
+	if (time_kind == RFM_DATE)
+		return PG_GETARG_DATEADT(argno);
+	return PG_GETARG_TIMESTAMPTZ(argno);
+}
+
+/*
+ * The transition of the four rfm_population aggregates: (customer_id,
+ * order_at, amount, as_of). Rows with a NULL argument are skipped, rows
+ * after as_of ignored; as_of must be the same in every row. A kept row
+ * joins its customer's state as it joins rfm's.
+ */
+static pg_attribute_always_inline Datum
+population_trans(FunctionCallInfo fcinfo, char time_kind, char amount_kind)
+{
+	MemoryContext aggcontext;
+	RfmPopulation *pop = PG_ARGISNULL(0) ? NULL : (RfmPopulation *) PG_GETARG_POINTER(0);
+	int64		order_at;
+	int64		as_of;
+	RfmState   *customer;
+	bool		found;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "rfm_population_trans called in non-aggregate context");
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
+	{
+		if (pop == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(pop);
+	}
+
+	order_at = arg_time(fcinfo, 2, time_kind);
+	as_of = arg_time(fcinfo, 4, time_kind);
+	if (pop == NULL)
+	{
+		RfmState	header;
+
+		rfm_check_finite_time(as_of, time_kind, "as_of");
+		memset(&header, 0, sizeof(header));
+		header.time_kind = time_kind;
+		header.amount_kind = amount_kind;
+		header.as_of = as_of;
+		pop = population_new(aggcontext, &header, 0);
+	}
+	else if (unlikely(as_of != pop->header.as_of))
+		rfm_check_same_as_of(pop->header.as_of, as_of, time_kind);
+	rfm_check_finite_time(order_at, time_kind, "order_at");
+	if (order_at > as_of)
+		PG_RETURN_POINTER(pop);
+
+	customer = population_customer(pop, PG_GETARG_INT64(1), &found);
+	rfm_state_add_row(customer, order_at, PG_GETARG_DATUM(3), aggcontext);
+	Assert(rfm_state_problem(customer) == NULL);
+	PG_RETURN_POINTER(pop);
+}
+
+/*
+ * rfm_population_trans(internal, bigint, date, numeric, date) and the
+ * other three combinations of date/timestamptz order times and
+ * numeric/float8 amounts: aggregate transition functions.
+ */
+PG_FUNCTION_INFO_V1(rfm_population_trans_date_numeric);
+Datum
+rfm_population_trans_date_numeric(PG_FUNCTION_ARGS)
+{
+	return population_trans(fcinfo, RFM_DATE, RFM_NUMERIC);
+}
+
+PG_FUNCTION_INFO_V1(rfm_population_trans_date_float8);
+Datum
+rfm_population_trans_date_float8(PG_FUNCTION_ARGS)
+{
+	return population_trans(fcinfo, RFM_DATE, RFM_FLOAT8);
+}
+
+PG_FUNCTION_INFO_V1(rfm_population_trans_timestamptz_numeric);
+Datum
+rfm_population_trans_timestamptz_numeric(PG_FUNCTION_ARGS)
+{
+	return population_trans(fcinfo, RFM_TIMESTAMPTZ, RFM_NUMERIC);
+}
+
+PG_FUNCTION_INFO_V1(rfm_population_trans_timestamptz_float8);
+Datum
+rfm_population_trans_timestamptz_float8(PG_FUNCTION_ARGS)
+{
+	return population_trans(fcinfo, RFM_TIMESTAMPTZ, RFM_FLOAT8);
+}
+
+/*
+ * Merges the customers of src into dst: a customer in both gets the state
+ * of both sides' rows (rfm_state_merge, which also refuses two as_of).
+ */
+static void
+population_merge(RfmPopulation *dst, RfmPopulation *src)
+{
+	if (dst->header.time_kind != src->header.time_kind ||
+		dst->header.amount_kind != src->header.amount_kind)
+		elog(ERROR, "cannot combine rfm_population states of different kinds");
+	if (dst->header.as_of != src->header.as_of)
+		rfm_check_same_as_of(dst->header.as_of, src->header.as_of, dst->header.time_kind);
+	for (uint32 i = 0; i < src->count; i++)
+	{
+		bool		found;
+		RfmState   *to = population_customer(dst, population_id(src, i), &found);
+
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		rfm_state_merge(to, population_state(src, i), dst->context);
+	}
+}
+
+/*
+ * rfm_population_combine(internal, internal) returns internal: aggregate
+ * combine function. A NULL side is no rows; when the left state is NULL,
+ * the right one is copied into aggcontext unless it lives there already.
+ */
+PG_FUNCTION_INFO_V1(rfm_population_combine);
+Datum
+rfm_population_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	RfmPopulation *left = PG_ARGISNULL(0) ? NULL : (RfmPopulation *) PG_GETARG_POINTER(0);
+	RfmPopulation *right = PG_ARGISNULL(1) ? NULL : (RfmPopulation *) PG_GETARG_POINTER(1);
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "rfm_population_combine called in non-aggregate context");
+	if (right == NULL)
+	{
+		if (left == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(left);
+	}
+	if (left == NULL)
+	{
+		/*
+		 * A state that deserialize built in this aggcontext (a parallel
+		 * worker's) already is what a copy into aggcontext would be: the
+		 * leader keeps it instead of hashing its customers again.
+		 */
+		if (right->context == aggcontext)
+			PG_RETURN_POINTER(right);
+		left = population_new(aggcontext, &right->header, right->count);
+	}
+	population_merge(left, right);
+	PG_RETURN_POINTER(left);
+}
+
+/* One customer's bytes (see the file header). */
+static void
+write_customer(StringInfo buf, int64 id, const RfmState *state)
+{
+	pq_sendint64(buf, id);
+	pq_sendint64(buf, state->frequency);
+	pq_sendint64(buf, state->rows);
+	if (state->frequency > 0)
+	{
+		pq_sendint64(buf, state->first);
+		pq_sendint64(buf, state->last);
+	}
+	if (state->amount_kind == RFM_FLOAT8)
+		exactsum_send(buf, &state->fsum);
+	else
+	{
+		pq_sendbyte(buf, (uint8) state->iscale);
+		pq_sendint64(buf, state->isum);
+		pq_sendbyte(buf, state->nsum != NULL);
+		if (state->nsum != NULL)
+			codec_write_numeric(buf, state->nsum);
+	}
+}
+
+/*
+ * A value of `have` bytes may take `more` only while it stays within
+ * RFM_POPULATION_MAX_BYTES; past it, 54000 naming the customer count.
+ * Exported for the test module (test/modules/retention_test), which
+ * checks the limit with byte counts no test could allocate.
+ */
+void
+rfm_population_check_size(Size have, Size more, uint64 customers)
+{
+	if (unlikely(more > RFM_POPULATION_MAX_BYTES - have))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("rfm_population of " UINT64_FORMAT " customers exceeds the 1 GB limit of a value",
+						customers),
+				 errdetail("A value holds at most %zu bytes; a customer with orders and a numeric sum takes 50.",
+						   RFM_POPULATION_MAX_BYTES),
+				 errhint("Use rfm() with GROUP BY customer_id, or build one population per group of customers.")));
+}
+
+/*
+ * At least the bytes write_customer writes for a state: exact for a
+ * numeric sum in bigint units; a numeric accumulator's numeric_send form
+ * is at most its varlena size plus 8 (header words and length), an exact
+ * float8 sum at most all its chunks.
+ */
+static inline Size
+customer_bytes_bound(const RfmState *state)
+{
+	Size		size = 3 * sizeof(int64) + (state->frequency > 0 ? 2 * sizeof(int64) : 0);
+
+	if (state->amount_kind == RFM_FLOAT8)
+		return size + 2 * sizeof(int16) + EXACTSUM_CHUNKS * sizeof(int64);
+	size += 2 + sizeof(int64);
+	if (state->nsum != NULL)
+		size += sizeof(int32) + 8 + VARSIZE(state->nsum);
+	return size;
+}
+
+/*
+ * The population's bytes: its customers in the order they came, or by
+ * increasing id (`sorted`, the stored form). 54000 past the size limit: a
+ * customer whose bound does not fit is written apart first, so the check
+ * is exact and the buffer never grows past the limit.
+ */
+static bytea *
+population_write(RfmPopulation *pop, bool sorted)
+{
+	uint32		n = pop->count;
+	RfmSortItem *items = NULL;
+	StringInfoData buf;
+	StringInfoData one;
+
+	if (n > PG_INT32_MAX)
+		rfm_population_check_size(0, (Size) n * RFM_POPULATION_MIN_CUSTOMER, n);
+	if (sorted)
+	{
+		RfmSortItem *tmp = MemoryContextAllocHuge(CurrentMemoryContext,
+												  sizeof(RfmSortItem) * Max(n, 1));
+
+		items = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(RfmSortItem) * Max(n, 1));
+		for (uint32 i = 0; i < n; i++)
+		{
+			items[i].key = population_id(pop, i);
+			items[i].row = (int32) i;
+		}
+		rfm_sort_items(items, (int64) n, tmp);
+		pfree(tmp);
+	}
+
+	codec_begin_write(&buf, RFM_POPULATION_VERSION);
+	enlargeStringInfo(&buf, (int) Min((Size) n * 50 + 32, RFM_POPULATION_MAX_BYTES / 2));
+	pq_sendbyte(&buf, pop->header.time_kind);
+	pq_sendbyte(&buf, pop->header.amount_kind);
+	pq_sendint64(&buf, pop->header.as_of);
+	pq_sendint64(&buf, (int64) n);
+	initStringInfo(&one);
+	for (uint32 i = 0; i < n; i++)
+	{
+		uint32		k = sorted ? (uint32) items[i].row : i;
+		const RfmState *state = population_state(pop, k);
+
+		if ((i & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (likely(customer_bytes_bound(state) <= RFM_POPULATION_MAX_BYTES - buf.len))
+		{
+			write_customer(&buf, population_id(pop, k), state);
+			continue;
+		}
+		resetStringInfo(&one);
+		write_customer(&one, population_id(pop, k), state);
+		rfm_population_check_size(buf.len, one.len, n);
+		appendBinaryStringInfo(&buf, one.data, one.len);
+	}
+	pfree(one.data);
+	if (items != NULL)
+		pfree(items);
+	return codec_end_write(&buf);
+}
+
+/*
+ * Points r at a population's bytes and reads its header: known kinds, a
+ * finite as_of, no more customers than the bytes can hold. A stored value
+ * (`stored`) has at least one customer and lists its ids in increasing
+ * order.
+ */
+void
+rfm_population_begin_read(RfmPopulationReader *r, bytea *bytes, bool stored)
+{
+	const char *problem;
+
+	codec_begin_read(&r->reader, bytes, RFM_POPULATION_VERSION, "rfm_population");
+	memset(&r->header, 0, sizeof(RfmState));
+	r->header.time_kind = codec_read_uint8(&r->reader);
+	r->header.amount_kind = codec_read_uint8(&r->reader);
+	r->header.as_of = codec_read_int64(&r->reader);
+	if ((problem = rfm_state_problem(&r->header)) != NULL)
+		codec_corrupt(&r->reader, problem);
+	r->count = codec_read_int64(&r->reader);
+	/* a worker's state may have no customer (every row after as_of) */
+	if (r->count < (stored ? 1 : 0) || r->count > PG_INT32_MAX)
+		codec_corrupt(&r->reader, "an invalid customer count");
+	codec_check_count(&r->reader, (uint64) r->count, RFM_POPULATION_MIN_CUSTOMER);
+	r->done = 0;
+	r->stored = stored;
+	r->last_id = 0;
+}
+
+/*
+ * The next customer's id and state (allocations in the current memory
+ * context), checked as the rfm aggregate's deserialized state is; false
+ * after the last one, when the bytes must end.
+ */
+bool
+rfm_population_next(RfmPopulationReader *r, int64 *id, RfmState *state)
+{
+	StateReader *reader = &r->reader;
+	const char *problem;
+
+	if (r->done == r->count)
+	{
+		codec_end_read(reader);
+		return false;
+	}
+	*id = codec_read_int64(reader);
+	if (r->stored && r->done > 0 && *id <= r->last_id)
+		codec_corrupt(reader, "customer ids out of order");
+	r->last_id = *id;
+	r->done++;
+
+	*state = r->header;
+	state->frequency = codec_read_int64(reader);
+	state->rows = codec_read_int64(reader);
+	if (state->frequency > 0)
+	{
+		state->first = codec_read_int64(reader);
+		state->last = codec_read_int64(reader);
+	}
+	if (state->amount_kind == RFM_FLOAT8)
+		exactsum_recv(reader, &state->fsum);
+	else
+	{
+		state->iscale = codec_read_uint8(reader);
+		state->isum = codec_read_int64(reader);
+		switch (codec_read_uint8(reader))
+		{
+			case 0:
+				break;
+			case 1:
+				state->nsum = codec_read_numeric(reader);
+				break;
+			default:
+				codec_corrupt(reader, "an invalid numeric flag");
+		}
+	}
+	if (state->rows <= 0)
+		codec_corrupt(reader, "a customer with no rows");
+	if ((problem = rfm_state_problem(state)) != NULL)
+		codec_corrupt(reader, problem);
+	return true;
+}
+
+/*
+ * rfm_population_serialize(internal) returns bytea: aggregate serialize
+ * function, the customers in the table's order.
+ */
+PG_FUNCTION_INFO_V1(rfm_population_serialize);
+Datum
+rfm_population_serialize(PG_FUNCTION_ARGS)
+{
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "rfm_population_serialize called in non-aggregate context");
+	PG_RETURN_BYTEA_P(population_write((RfmPopulation *) PG_GETARG_POINTER(0), false));
+}
+
+/*
+ * The population of serialized bytes, in `context`: every field checked, a
+ * customer twice is corrupt.
+ */
+static RfmPopulation *
+population_read(bytea *bytes, MemoryContext context)
+{
+	RfmPopulationReader r;
+	RfmPopulation *pop;
+	RfmState	state;
+	int64		id;
+	MemoryContext oldcxt = MemoryContextSwitchTo(context);
+
+	rfm_population_begin_read(&r, bytes, false);
+	pop = population_new(context, &r.header, (uint32) r.count);
+	while (rfm_population_next(&r, &id, &state))
+	{
+		bool		found;
+		RfmState   *customer = population_customer(pop, id, &found);
+
+		if ((r.done & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (found)
+			codec_corrupt(&r.reader, "a customer twice");
+		*customer = state;
+	}
+	MemoryContextSwitchTo(oldcxt);
+	return pop;
+}
+
+/*
+ * rfm_population_deserialize(bytea, internal) returns internal: aggregate
+ * deserialize function. Every length and field is checked; bad bytes are
+ * an error (22P03).
+ */
+PG_FUNCTION_INFO_V1(rfm_population_deserialize);
+Datum
+rfm_population_deserialize(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "rfm_population_deserialize called in non-aggregate context");
+	PG_RETURN_POINTER(population_read(PG_GETARG_BYTEA_PP(0), aggcontext));
+}
+
+/*
+ * rfm_population_final(internal) returns rfm_population: aggregate final
+ * function, the stored form (customers by increasing id). NULL when no row
+ * was kept; 54000 past the size limit.
+ */
+PG_FUNCTION_INFO_V1(rfm_population_final);
+Datum
+rfm_population_final(PG_FUNCTION_ARGS)
+{
+	RfmPopulation *pop = PG_ARGISNULL(0) ? NULL : (RfmPopulation *) PG_GETARG_POINTER(0);
+
+	if (pop == NULL || pop->count == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_BYTEA_P(population_write(pop, true));
+}
+
+/*
+ * A stored value from a client or from text: read whole, every customer
+ * checked (the reader's allocations are freed with the calling context).
+ */
+static void *
+check_stored(bytea *bytes)
+{
+	RfmPopulationReader r;
+	RfmState	state;
+	int64		id;
+
+	rfm_population_begin_read(&r, bytes, true);
+	while (rfm_population_next(&r, &id, &state))
+		if ((r.done & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+	return bytes;
+}
+
+/* Only the input functions of stored_state.c serve rfm_population. */
+static const StoredStateType population_stored = {"rfm_population", check_stored, NULL, NULL, NULL};
+
+/* rfm_population_in(cstring) returns rfm_population: the hexadecimal text form. */
+PG_FUNCTION_INFO_V1(rfm_population_in);
+Datum
+rfm_population_in(PG_FUNCTION_ARGS)
+{
+	return stored_state_in(fcinfo, &population_stored);
+}
+
+/* rfm_population_recv(internal) returns rfm_population: checked as text input is. */
+PG_FUNCTION_INFO_V1(rfm_population_recv);
+Datum
+rfm_population_recv(PG_FUNCTION_ARGS)
+{
+	return stored_state_recv(fcinfo, &population_stored);
+}
