@@ -35,6 +35,10 @@ extern bytea *codec_end_write(StringInfo buf);
 
 extern void codec_begin_read(StateReader *reader, bytea *bytes, uint8 version,
 							 const char *state_name);
+extern MemoryContext codec_deserialize_context(FunctionCallInfo fcinfo,
+											   const char *state_name);
+extern MemoryContext codec_begin_deserialize(FunctionCallInfo fcinfo, StateReader *reader,
+											 uint8 version, const char *state_name);
 extern void codec_write_numeric(StringInfo buf, Numeric value);
 extern Numeric codec_read_numeric(StateReader *reader);
 extern void codec_check_count(StateReader *reader, uint64 count, Size min_size);
