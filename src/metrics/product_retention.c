@@ -50,9 +50,12 @@ typedef struct Activity
 static void
 getarg_activity(FunctionCallInfo fcinfo, int argno, Activity *act)
 {
+	RevenueArrays cells;
+
 	act->m = revenue_matrix_getarg(fcinfo, argno);
-	act->ends = revenue_matrix_ends(act->m);
-	act->periods = revenue_matrix_periods(act->m);
+	cells = revenue_matrix_arrays(act->m);
+	act->ends = cells.ends;
+	act->periods = cells.periods;
 	act->first = PG_INT32_MAX;
 	act->last = PG_INT32_MIN;
 	for (int32 i = 0; i < act->m->ncustomers; i++)

@@ -57,16 +57,15 @@ add_sum(int64 *sum, int64 value)
 static bool
 paying_span(RevenueMatrix *m, int32 *first, int32 *last)
 {
-	int64	   *amounts = revenue_matrix_amounts(m);
-	int32	   *periods = revenue_matrix_periods(m);
+	RevenueArrays a = revenue_matrix_arrays(m);
 
 	*first = PG_INT32_MAX;
 	*last = PG_INT32_MIN;
 	for (int32 k = 0; k < m->ncells; k++)
-		if (amounts[k] > 0)
+		if (a.amounts[k] > 0)
 		{
-			*first = Min(*first, periods[k]);
-			*last = Max(*last, periods[k]);
+			*first = Min(*first, a.periods[k]);
+			*last = Max(*last, a.periods[k]);
 		}
 	return *first <= *last;
 }
@@ -148,9 +147,7 @@ rows_next(FunctionCallInfo fcinfo, RowsBegin begin, RowsTuple tuple)
 static void
 fill_movements(RevenueMatrix *m, RowsState *st)
 {
-	int64	   *amounts = revenue_matrix_amounts(m);
-	int32	   *ends = revenue_matrix_ends(m);
-	int32	   *periods = revenue_matrix_periods(m);
+	RevenueArrays a = revenue_matrix_arrays(m);
 	int32		k = 0;
 
 	for (int32 i = 0; i < m->ncustomers; i++)
@@ -160,10 +157,10 @@ fill_movements(RevenueMatrix *m, RowsState *st)
 		int64		last_amount = 0;
 
 		CHECK_FOR_INTERRUPTS();
-		for (; k < ends[i]; k++)
+		for (; k < a.ends[i]; k++)
 		{
-			int32		p = periods[k];
-			int64		x = amounts[k];
+			int32		p = a.periods[k];
+			int64		x = a.amounts[k];
 			int64	   *row;
 
 			if (x <= 0)
@@ -265,32 +262,30 @@ enum
 static void
 fill_nrr(RevenueMatrix *m, RowsState *st, int32 lag)
 {
-	int64	   *amounts = revenue_matrix_amounts(m);
-	int32	   *ends = revenue_matrix_ends(m);
-	int32	   *periods = revenue_matrix_periods(m);
+	RevenueArrays a = revenue_matrix_arrays(m);
 	int32		last = st->first + st->nrows - 1;
 
 	for (int32 i = 0; i < m->ncustomers; i++)
 	{
-		int32		from = i ? ends[i - 1] : 0;
+		int32		from = i ? a.ends[i - 1] : 0;
 		int32		j = from;
 
 		CHECK_FOR_INTERRUPTS();
-		for (int32 k = from; k < ends[i]; k++)
+		for (int32 k = from; k < a.ends[i]; k++)
 		{
-			int64		x = amounts[k];
+			int64		x = a.amounts[k];
 			int64		y = 0;
 			int32		t;
 			int64	   *row;
 
-			if (x <= 0 || (int64) periods[k] + lag > last)
+			if (x <= 0 || (int64) a.periods[k] + lag > last)
 				continue;
-			t = periods[k] + lag;
+			t = a.periods[k] + lag;
 			/* cells are sorted: the cell at t, if any, is at or after j */
-			while (j < ends[i] && periods[j] < t)
+			while (j < a.ends[i] && a.periods[j] < t)
 				j++;
-			if (j < ends[i] && periods[j] == t && amounts[j] > 0)
-				y = amounts[j];
+			if (j < a.ends[i] && a.periods[j] == t && a.amounts[j] > 0)
+				y = a.amounts[j];
 			row = st->sums + (Size) (t - st->first) * NRR_SUMS;
 			add_sum(&row[NRR_START], x);
 			add_sum(&row[NRR_NOW], y);
