@@ -9,7 +9,9 @@
  * Writing is PostgreSQL's pqformat (pq_sendint32 and friends) between
  * codec_begin_write and codec_end_write; reading goes through a
  * StateReader, never through pq_getmsg*, whose overrun error (08P01, a
- * protocol violation) is not a corrupt-state error.
+ * protocol violation) is not a corrupt-state error. A deserialize function
+ * starts with codec_begin_deserialize (codec_deserialize_context when the
+ * state's own reader starts the StateReader).
  *
  *-------------------------------------------------------------------------
  */

@@ -3,7 +3,8 @@
  * time_unit.c
  *	  Units of time (time_unit.h): reading a time_unit enum argument, unit
  *	  lengths for the buy-till-you-die functions, calendar periods for the
- *	  cohort functions. No other file names a unit.
+ *	  cohort functions and the text of the date a period starts on. No
+ *	  other file names a unit.
  *
  * Units are an enum type of the extension, not text: a text argument is
  * collatable, and postgres_fdw will not ship an aggregate whose input
