@@ -18,15 +18,26 @@
 #include "utils/fmgrprotos.h"
 #include "utils/numeric.h"
 
+/*
+ * The error of a float8 argument outside its domain (22023): the message
+ * is errmsg_format with the argument's name (say what it must be), the
+ * detail names its value. Every float8 checker below raises it.
+ */
+static inline void
+check_refuse(const char *errmsg_format, const char *argname, double value)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg(errmsg_format, argname),
+			 errdetail("%s is %s.", argname, float8out_internal(value))));
+}
+
 /* A float8 argument must be a number: NaN and +-Infinity are refused. */
 static inline void
 check_finite(double value, const char *argname)
 {
 	if (unlikely(isnan(value) || isinf(value)))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be a finite number", argname),
-				 errdetail("%s is %s.", argname, float8out_internal(value))));
+		check_refuse("%s must be a finite number", argname, value);
 }
 
 /* A numeric argument must be a number: NaN and +-Infinity are refused. */
@@ -51,10 +62,7 @@ check_nonnegative(double value, const char *argname)
 {
 	check_finite(value, argname);
 	if (unlikely(value < 0.0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must not be negative", argname),
-				 errdetail("%s is %s.", argname, float8out_internal(value))));
+		check_refuse("%s must not be negative", argname, value);
 }
 
 /* A rate such as churn: a finite number between 0 and 1 inclusive. */
@@ -63,10 +71,7 @@ check_fraction(double value, const char *argname)
 {
 	check_finite(value, argname);
 	if (unlikely(value < 0.0 || value > 1.0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be between 0 and 1", argname),
-				 errdetail("%s is %s.", argname, float8out_internal(value))));
+		check_refuse("%s must be between 0 and 1", argname, value);
 }
 
 /*
@@ -97,10 +102,7 @@ check_model_param(double value, const char *name)
 {
 	check_finite(value, name);
 	if (unlikely(value <= 0.0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("model parameter %s must be positive", name),
-				 errdetail("%s is %s.", name, float8out_internal(value))));
+		check_refuse("model parameter %s must be positive", name, value);
 }
 
 /*

@@ -47,6 +47,35 @@ codec_begin_read(StateReader *reader, bytea *bytes, uint8 version,
 }
 
 /*
+ * A deserialize function runs only inside an aggregate (an elog naming
+ * <state_name>_deserialize otherwise); returns the aggregate's memory
+ * context.
+ */
+MemoryContext
+codec_deserialize_context(FunctionCallInfo fcinfo, const char *state_name)
+{
+	MemoryContext aggcontext;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "%s_deserialize called in non-aggregate context", state_name);
+	return aggcontext;
+}
+
+/*
+ * The start of a deserialize function that reads its bytea argument
+ * itself: codec_deserialize_context, then codec_begin_read of the bytes.
+ */
+MemoryContext
+codec_begin_deserialize(FunctionCallInfo fcinfo, StateReader *reader, uint8 version,
+						const char *state_name)
+{
+	MemoryContext aggcontext = codec_deserialize_context(fcinfo, state_name);
+
+	codec_begin_read(reader, PG_GETARG_BYTEA_PP(0), version, state_name);
+	return aggcontext;
+}
+
+/*
  * numeric_send's sign words of a finite number and largest display scale
  * (numeric.c's NUMERIC_POS, NUMERIC_NEG and NUMERIC_DSCALE_MASK, which no
  * header exports; the wire format is fixed, as pg_upgrade needs).

@@ -9,7 +9,9 @@
  * Writing is PostgreSQL's pqformat (pq_sendint32 and friends) between
  * codec_begin_write and codec_end_write; reading goes through a
  * StateReader, never through pq_getmsg*, whose overrun error (08P01, a
- * protocol violation) is not a corrupt-state error.
+ * protocol violation) is not a corrupt-state error. A deserialize function
+ * starts with codec_begin_deserialize (codec_deserialize_context when the
+ * state's own reader starts the StateReader).
  *
  *-------------------------------------------------------------------------
  */
@@ -35,6 +37,10 @@ extern bytea *codec_end_write(StringInfo buf);
 
 extern void codec_begin_read(StateReader *reader, bytea *bytes, uint8 version,
 							 const char *state_name);
+extern MemoryContext codec_deserialize_context(FunctionCallInfo fcinfo,
+											   const char *state_name);
+extern MemoryContext codec_begin_deserialize(FunctionCallInfo fcinfo, StateReader *reader,
+											 uint8 version, const char *state_name);
 extern void codec_write_numeric(StringInfo buf, Numeric value);
 extern Numeric codec_read_numeric(StateReader *reader);
 extern void codec_check_count(StateReader *reader, uint64 count, Size min_size);

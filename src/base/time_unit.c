@@ -3,7 +3,8 @@
  * time_unit.c
  *	  Units of time (time_unit.h): reading a time_unit enum argument, unit
  *	  lengths for the buy-till-you-die functions, calendar periods for the
- *	  cohort functions. No other file names a unit.
+ *	  cohort functions and the text of the date a period starts on. No
+ *	  other file names a unit.
  *
  * Units are an enum type of the extension, not text: a text argument is
  * collatable, and postgres_fdw will not ship an aggregate whose input
@@ -216,4 +217,42 @@ int32
 time_unit_last_period(TimeUnit unit)
 {
 	return time_unit_period(unit, date2j(TIME_UNIT_MAX_YEAR, 12, 31) - POSTGRES_EPOCH_JDATE);
+}
+
+/*
+ * The period that starts on the date written "YYYY-MM-DD" in text: a valid
+ * date of the supported years on which a period of the unit starts. On
+ * success *period is set and the result is NULL; otherwise the result is
+ * the detail of the error, naming text, for the caller's own ereport (the
+ * types that read periods raise their own message and SQLSTATE).
+ */
+char *
+time_unit_parse_start(const char *text, TimeUnit unit, int32 *period)
+{
+	int			year;
+	int			month;
+	int			day;
+	int			y;
+	int			m;
+	int			d;
+	DateADT		date;
+
+	if (strlen(text) != 10 || text[4] != '-' || text[7] != '-' ||
+		strspn(text, "0123456789") != 4 || strspn(text + 5, "0123456789") != 2 ||
+		strspn(text + 8, "0123456789") != 2)
+		return psprintf("\"%s\" is not a date YYYY-MM-DD.", text);
+	year = atoi(text);
+	month = atoi(text + 5);
+	day = atoi(text + 8);
+	if (year < TIME_UNIT_MIN_YEAR || month < 1 || month > 12 || day < 1 || day > 31)
+		return psprintf("\"%s\" is not a valid date of the years %d to %d.",
+						text, TIME_UNIT_MIN_YEAR, TIME_UNIT_MAX_YEAR);
+	date = date2j(year, month, day) - POSTGRES_EPOCH_JDATE;
+	j2date(date + POSTGRES_EPOCH_JDATE, &y, &m, &d);
+	if (y != year || m != month || d != day)
+		return psprintf("\"%s\" is not a valid date.", text);
+	*period = time_unit_period(unit, date);
+	if (time_unit_period_start(unit, *period) != date)
+		return psprintf("\"%s\" is not the first day of a %s.", text, time_unit_name(unit));
+	return NULL;
 }

@@ -48,5 +48,6 @@ extern int32 time_unit_period(TimeUnit unit, DateADT date);
 extern DateADT time_unit_period_start(TimeUnit unit, int32 period);
 extern int32 time_unit_first_period(TimeUnit unit);
 extern int32 time_unit_last_period(TimeUnit unit);
+extern char *time_unit_parse_start(const char *text, TimeUnit unit, int32 *period);
 
 #endif							/* RETENTION_TIME_UNIT_H */

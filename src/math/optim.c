@@ -244,6 +244,17 @@ optim_minimize(optim_objective objective, void *arg, int n, double *x,
 /* Sweeps of the Jacobi method: 4 x 4 converges to rounding in about 6. */
 #define OPTIM_JACOBI_SWEEPS		50
 
+/* The plane rotation (x, y) := (c x - s y, s x + c y), in place. */
+static inline void
+rotate(double *x, double *y, double c, double s)
+{
+	double		x0 = *x;
+	double		y0 = *y;
+
+	*x = c * x0 - s * y0;
+	*y = s * x0 + c * y0;
+}
+
 /*
  * Eigenvalues lambda and eigenvectors (the columns of vectors) of the
  * symmetric n x n matrix a (destroyed), by the cyclic Jacobi method
@@ -280,30 +291,13 @@ optim_eigen(int n, double a[OPTIM_MAX_PARAMS][OPTIM_MAX_PARAMS],
 				t = (tau >= 0.0 ? 1.0 : -1.0) / (fabs(tau) + sqrt(1.0 + tau * tau));
 				c = 1.0 / sqrt(1.0 + t * t);
 				sn = t * c;
+				/* columns p and q of a, then its rows, then the vectors */
 				for (int k = 0; k < n; k++)
-				{
-					double		akp = a[k][p];
-					double		akq = a[k][q];
-
-					a[k][p] = c * akp - sn * akq;
-					a[k][q] = sn * akp + c * akq;
-				}
+					rotate(&a[k][p], &a[k][q], c, sn);
 				for (int k = 0; k < n; k++)
-				{
-					double		apk = a[p][k];
-					double		aqk = a[q][k];
-
-					a[p][k] = c * apk - sn * aqk;
-					a[q][k] = sn * apk + c * aqk;
-				}
+					rotate(&a[p][k], &a[q][k], c, sn);
 				for (int k = 0; k < n; k++)
-				{
-					double		vkp = vectors[k][p];
-					double		vkq = vectors[k][q];
-
-					vectors[k][p] = c * vkp - sn * vkq;
-					vectors[k][q] = sn * vkp + c * vkq;
-				}
+					rotate(&vectors[k][p], &vectors[k][q], c, sn);
 			}
 	}
 	for (int i = 0; i < n; i++)

@@ -944,7 +944,6 @@ PG_FUNCTION_INFO_V1(cohort_retention_deserialize);
 Datum
 cohort_retention_deserialize(PG_FUNCTION_ARGS)
 {
-	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
 	MemoryContext aggcontext;
 	StateReader r;
 	uint8		text_keys;
@@ -956,9 +955,7 @@ cohort_retention_deserialize(PG_FUNCTION_ARGS)
 	int32		first_period;
 	int32		last_period;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "cohort_retention_deserialize called in non-aggregate context");
-	codec_begin_read(&r, bytes, COHORT_STATE_VERSION, "cohort_retention");
+	aggcontext = codec_begin_deserialize(fcinfo, &r, COHORT_STATE_VERSION, "cohort_retention");
 	text_keys = codec_read_uint8(&r);
 	unit = codec_read_uint8(&r);
 	has_revenue = codec_read_uint8(&r);

@@ -465,39 +465,17 @@ decimal_whole(int64 *units, int scale)
 }
 
 /*
- * A period from its text "YYYY-MM-DD": a valid date of the supported years
- * on which a period of the unit starts.
+ * A period from its text "YYYY-MM-DD" (time_unit_parse_start); what names
+ * the field in an error.
  */
 static int32
 parse_period(const char *text, TimeUnit unit, const char *what)
 {
-	int			year;
-	int			month;
-	int			day;
-	int			y;
-	int			m;
-	int			d;
-	DateADT		date;
 	int32		period;
+	char	   *problem = time_unit_parse_start(text, unit, &period);
 
-	if (strlen(text) != 10 || text[4] != '-' || text[7] != '-' ||
-		strspn(text, "0123456789") != 4 || strspn(text + 5, "0123456789") != 2 ||
-		strspn(text + 8, "0123456789") != 2)
-		SYNTAX_ERROR("%s \"%s\" is not a date YYYY-MM-DD.", what, text);
-	year = atoi(text);
-	month = atoi(text + 5);
-	day = atoi(text + 8);
-	if (year < TIME_UNIT_MIN_YEAR || month < 1 || month > 12 || day < 1 || day > 31)
-		SYNTAX_ERROR("%s \"%s\" is not a valid date of the years %d to %d.",
-					 what, text, TIME_UNIT_MIN_YEAR, TIME_UNIT_MAX_YEAR);
-	date = date2j(year, month, day) - POSTGRES_EPOCH_JDATE;
-	j2date(date + POSTGRES_EPOCH_JDATE, &y, &m, &d);
-	if (y != year || m != month || d != day)
-		SYNTAX_ERROR("%s \"%s\" is not a valid date.", what, text);
-	period = time_unit_period(unit, date);
-	if (time_unit_period_start(unit, period) != date)
-		SYNTAX_ERROR("%s \"%s\" is not the first day of a %s.", what, text,
-					 time_unit_name(unit));
+	if (problem != NULL)
+		SYNTAX_ERROR("%s %s", what, problem);
 	return period;
 }
 

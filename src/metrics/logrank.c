@@ -206,15 +206,12 @@ PG_FUNCTION_INFO_V1(logrank_test_deserialize);
 Datum
 logrank_test_deserialize(PG_FUNCTION_ARGS)
 {
-	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
 	MemoryContext aggcontext;
 	StateReader r;
 	LogrankState *state;
 	int32		ngroups;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "logrank_test_deserialize called in non-aggregate context");
-	codec_begin_read(&r, bytes, LOGRANK_STATE_VERSION, "logrank_test");
+	aggcontext = codec_begin_deserialize(fcinfo, &r, LOGRANK_STATE_VERSION, "logrank_test");
 	state = state_create(aggcontext);
 	ngroups = codec_read_int32(&r);
 	if (ngroups < 0 || ngroups > LOGRANK_MAX_GROUPS)

@@ -32,19 +32,36 @@
 #include "metrics/revenue_matrix.h"
 #include "retention.h"
 
-/* The first and last period with a cell. */
-static void
-matrix_span(RevenueMatrix *m, int32 *first, int32 *last)
+/*
+ * A reader's matrix argument: the matrix, its cells (customer i's are
+ * ends[i - 1] .. ends[i] - 1, ends[-1] being 0) and the first and last
+ * period with a cell.
+ */
+typedef struct Activity
 {
-	int32	   *ends = revenue_matrix_ends(m);
-	int32	   *periods = revenue_matrix_periods(m);
+	RevenueMatrix *m;
+	int32	   *ends;
+	int32	   *periods;
+	int32		first;
+	int32		last;
+} Activity;
 
-	*first = PG_INT32_MAX;
-	*last = PG_INT32_MIN;
-	for (int32 i = 0; i < m->ncustomers; i++)
+/* The matrix argument argno, checked, with its cells and span. */
+static void
+getarg_activity(FunctionCallInfo fcinfo, int argno, Activity *act)
+{
+	RevenueArrays cells;
+
+	act->m = revenue_matrix_getarg(fcinfo, argno);
+	cells = revenue_matrix_arrays(act->m);
+	act->ends = cells.ends;
+	act->periods = cells.periods;
+	act->first = PG_INT32_MAX;
+	act->last = PG_INT32_MIN;
+	for (int32 i = 0; i < act->m->ncustomers; i++)
 	{
-		*first = Min(*first, periods[i ? ends[i - 1] : 0]);
-		*last = Max(*last, periods[ends[i] - 1]);
+		act->first = Min(act->first, act->periods[i ? act->ends[i - 1] : 0]);
+		act->last = Max(act->last, act->periods[act->ends[i] - 1]);
 	}
 }
 
@@ -188,39 +205,36 @@ PG_FUNCTION_INFO_V1(bracket_retention);
 Datum
 bracket_retention(PG_FUNCTION_ARGS)
 {
-	RevenueMatrix *m = revenue_matrix_getarg(fcinfo, 0);
+	Activity	act;
 	int			nb;
-	Bracket    *brackets = getarg_brackets(fcinfo, 1, &nb);
-	int32	   *ends = revenue_matrix_ends(m);
-	int32	   *periods = revenue_matrix_periods(m);
-	int32		first;
-	int32		last;
+	Bracket    *brackets;
 	int64	   *sizes;
 	int64	   *active;
 	TupleDesc	desc;
 	Tuplestorestate *store;
 
-	matrix_span(m, &first, &last);
-	sizes = alloc_counts((uint64) (last - first + 1), "bracket retention");
-	active = alloc_counts((uint64) (last - first + 1) * nb, "bracket retention");
-	for (int32 i = 0; i < m->ncustomers; i++)
+	getarg_activity(fcinfo, 0, &act);
+	brackets = getarg_brackets(fcinfo, 1, &nb);
+	sizes = alloc_counts((uint64) (act.last - act.first + 1), "bracket retention");
+	active = alloc_counts((uint64) (act.last - act.first + 1) * nb, "bracket retention");
+	for (int32 i = 0; i < act.m->ncustomers; i++)
 	{
-		int32		from = i ? ends[i - 1] : 0;
-		int32		cohort = periods[from];
+		int32		from = i ? act.ends[i - 1] : 0;
+		int32		cohort = act.periods[from];
 
 		CHECK_FOR_INTERRUPTS();
-		sizes[cohort - first]++;
+		sizes[cohort - act.first]++;
 		for (int b = 0; b < nb; b++)
 		{
-			int32		k = lower_bound(periods, from, ends[i], (int64) cohort + brackets[b].lower);
+			int32		k = lower_bound(act.periods, from, act.ends[i], (int64) cohort + brackets[b].lower);
 
-			if (k < ends[i] &&
-				(brackets[b].upper < 0 || periods[k] < (int64) cohort + brackets[b].upper))
-				active[(Size) (cohort - first) * nb + b]++;
+			if (k < act.ends[i] &&
+				(brackets[b].upper < 0 || act.periods[k] < (int64) cohort + brackets[b].upper))
+				active[(Size) (cohort - act.first) * nb + b]++;
 		}
 	}
 	store = begin_rows(fcinfo, &desc);
-	for (int32 c = 0; c <= last - first; c++)
+	for (int32 c = 0; c <= act.last - act.first; c++)
 	{
 		if (sizes[c] == 0)
 			continue;
@@ -230,15 +244,15 @@ bracket_retention(PG_FUNCTION_ARGS)
 			bool		nulls[6] = {0};
 			int64		count = active[(Size) c * nb + b];
 
-			if ((int64) first + c + brackets[b].lower > last)
+			if ((int64) act.first + c + brackets[b].lower > act.last)
 				continue;
-			values[0] = DateADTGetDatum(time_unit_period_start(m->unit, first + c));
+			values[0] = DateADTGetDatum(time_unit_period_start(act.m->unit, act.first + c));
 			values[1] = brackets[b].range;
 			values[2] = Int64GetDatum(sizes[c]);
 			values[3] = Int64GetDatum(count);
 			values[4] = Float8GetDatum((double) count / (double) sizes[c]);
 			values[5] = BoolGetDatum(brackets[b].upper >= 0 &&
-									 (int64) first + c + brackets[b].upper - 1 <= last);
+									 (int64) act.first + c + brackets[b].upper - 1 <= act.last);
 			tuplestore_putvalues(store, desc, values, nulls);
 		}
 	}
@@ -259,28 +273,24 @@ PG_FUNCTION_INFO_V1(recurring_retention);
 Datum
 recurring_retention(PG_FUNCTION_ARGS)
 {
-	RevenueMatrix *m = revenue_matrix_getarg(fcinfo, 0);
-	int32	   *periods = revenue_matrix_periods(m);
-	int32	   *ends = revenue_matrix_ends(m);
-	int32		first;
-	int32		last;
+	Activity	act;
 	uint64		span;
 	int64	   *counts;
 	TupleDesc	desc;
 	Tuplestorestate *store;
 
-	matrix_span(m, &first, &last);
-	span = (uint64) (last - first + 1);
+	getarg_activity(fcinfo, 0, &act);
+	span = (uint64) (act.last - act.first + 1);
 	/* row c at c * span holds offsets 0 .. span - 1 - c (a triangle of a square) */
 	counts = alloc_counts(span * span, "recurring retention");
-	for (int32 i = 0; i < m->ncustomers; i++)
+	for (int32 i = 0; i < act.m->ncustomers; i++)
 	{
-		int32		from = i ? ends[i - 1] : 0;
+		int32		from = i ? act.ends[i - 1] : 0;
 
 		CHECK_FOR_INTERRUPTS();
-		for (int32 a = from; a < ends[i]; a++)
-			for (int32 b = a; b < ends[i]; b++)
-				counts[(Size) (periods[a] - first) * span + (periods[b] - periods[a])]++;
+		for (int32 a = from; a < act.ends[i]; a++)
+			for (int32 b = a; b < act.ends[i]; b++)
+				counts[(Size) (act.periods[a] - act.first) * span + (act.periods[b] - act.periods[a])]++;
 	}
 	store = begin_rows(fcinfo, &desc);
 	for (uint64 c = 0; c < span; c++)
@@ -294,7 +304,7 @@ recurring_retention(PG_FUNCTION_ARGS)
 			Datum		values[5];
 			bool		nulls[5] = {0};
 
-			values[0] = DateADTGetDatum(time_unit_period_start(m->unit, first + (int32) c));
+			values[0] = DateADTGetDatum(time_unit_period_start(act.m->unit, act.first + (int32) c));
 			values[1] = Int32GetDatum((int32) k);
 			values[2] = Int64GetDatum(base);
 			values[3] = Int64GetDatum(counts[c * span + k]);
@@ -320,16 +330,13 @@ PG_FUNCTION_INFO_V1(n_day_retention);
 Datum
 n_day_retention(PG_FUNCTION_ARGS)
 {
-	RevenueMatrix *m = revenue_matrix_getarg(fcinfo, 0);
+	Activity	act;
 	int32		n = PG_GETARG_INT32(1);
 	bool		rolling = false;
-	int32	   *periods = revenue_matrix_periods(m);
-	int32	   *ends = revenue_matrix_ends(m);
-	int32		first;
-	int32		last;
 	int64		base = 0;
 	int64		active = 0;
 
+	getarg_activity(fcinfo, 0, &act);
 	if (n < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -347,18 +354,17 @@ n_day_retention(PG_FUNCTION_ARGS)
 					 errmsg("mode must be 'classic' or 'rolling'"),
 					 errdetail("mode is '%s'.", mode)));
 	}
-	matrix_span(m, &first, &last);
-	for (int32 i = 0; i < m->ncustomers; i++)
+	for (int32 i = 0; i < act.m->ncustomers; i++)
 	{
-		int32		from = i ? ends[i - 1] : 0;
-		int64		target = (int64) periods[from] + n;
+		int32		from = i ? act.ends[i - 1] : 0;
+		int64		target = (int64) act.periods[from] + n;
 		int32		k;
 
-		if (target > last)
+		if (target > act.last)
 			continue;
 		base++;
-		k = lower_bound(periods, from, ends[i], target);
-		if (k < ends[i] && (rolling || periods[k] == target))
+		k = lower_bound(act.periods, from, act.ends[i], target);
+		if (k < act.ends[i] && (rolling || act.periods[k] == target))
 			active++;
 	}
 	if (base == 0)
@@ -380,52 +386,48 @@ Datum
 stickiness(PG_FUNCTION_ARGS)
 {
 	static const int windows[2] = {7, 30};
-	RevenueMatrix *m = revenue_matrix_getarg(fcinfo, 0);
-	int32	   *periods = revenue_matrix_periods(m);
-	int32	   *ends = revenue_matrix_ends(m);
-	int32		first;
-	int32		last;
+	Activity	act;
 	int32		span;
 	int64	   *counts[3];
 	TupleDesc	desc;
 	Tuplestorestate *store;
 
-	if (m->unit != TIME_UNIT_DAY)
+	getarg_activity(fcinfo, 0, &act);
+	if (act.m->unit != TIME_UNIT_DAY)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("stickiness needs a matrix by 'day'"),
-				 errdetail("The matrix is by '%s'.", time_unit_name(m->unit))));
-	matrix_span(m, &first, &last);
-	span = last - first + 1;
+				 errdetail("The matrix is by '%s'.", time_unit_name(act.m->unit))));
+	span = act.last - act.first + 1;
 	/* DAU directly; WAU and MAU as +1/-1 at the ends of each user's windows */
 	for (int w = 0; w < 3; w++)
 		counts[w] = alloc_counts((uint64) span + 1, "stickiness");
-	for (int32 i = 0; i < m->ncustomers; i++)
+	for (int32 i = 0; i < act.m->ncustomers; i++)
 	{
-		int32		from = i ? ends[i - 1] : 0;
+		int32		from = i ? act.ends[i - 1] : 0;
 
 		CHECK_FOR_INTERRUPTS();
-		for (int32 k = from; k < ends[i]; k++)
-			counts[0][periods[k] - first]++;
+		for (int32 k = from; k < act.ends[i]; k++)
+			counts[0][act.periods[k] - act.first]++;
 		for (int w = 0; w < 2; w++)
 		{
 			/* merge the windows [day, day + width) of consecutive active days */
-			int32		start = periods[from];
-			int32		end = periods[from] + windows[w];
+			int32		start = act.periods[from];
+			int32		end = act.periods[from] + windows[w];
 
-			for (int32 k = from + 1; k <= ends[i]; k++)
+			for (int32 k = from + 1; k <= act.ends[i]; k++)
 			{
-				if (k < ends[i] && periods[k] <= end)
+				if (k < act.ends[i] && act.periods[k] <= end)
 				{
-					end = periods[k] + windows[w];
+					end = act.periods[k] + windows[w];
 					continue;
 				}
-				counts[1 + w][start - first]++;
-				counts[1 + w][Min(end, last + 1) - first]--;
-				if (k < ends[i])
+				counts[1 + w][start - act.first]++;
+				counts[1 + w][Min(end, act.last + 1) - act.first]--;
+				if (k < act.ends[i])
 				{
-					start = periods[k];
-					end = periods[k] + windows[w];
+					start = act.periods[k];
+					end = act.periods[k] + windows[w];
 				}
 			}
 		}
@@ -439,7 +441,7 @@ stickiness(PG_FUNCTION_ARGS)
 		Datum		values[6];
 		bool		nulls[6] = {0};
 
-		values[0] = DateADTGetDatum(time_unit_period_start(m->unit, first + d));
+		values[0] = DateADTGetDatum(time_unit_period_start(act.m->unit, act.first + d));
 		values[1] = Int64GetDatum(counts[0][d]);
 		values[2] = Int64GetDatum(counts[1][d]);
 		values[3] = Int64GetDatum(counts[2][d]);

@@ -44,6 +44,26 @@ matrix_size(int32 ncustomers, int32 ncells)
 }
 
 /*
+ * A zeroed matrix with the version, unit, scale, flags and counts of
+ * header (counts within REVENUE_MAX_CELLS), its arrays to be filled.
+ */
+static RevenueMatrix *
+matrix_alloc(const RevenueMatrix *header)
+{
+	Size		size = matrix_size(header->ncustomers, header->ncells);
+	RevenueMatrix *m = palloc0(size);
+
+	SET_VARSIZE(m, size);
+	m->version = header->version;
+	m->unit = header->unit;
+	m->scale = header->scale;
+	m->flags = header->flags;
+	m->ncustomers = header->ncustomers;
+	m->ncells = header->ncells;
+	return m;
+}
+
+/*
  * Refuse (54000) a matrix of more than REVENUE_MAX_CELLS cells, before
  * anything is allocated for it.
  */
@@ -77,36 +97,30 @@ RevenueMatrix *
 revenue_matrix_build(TimeUnit unit, int scale, int32 ncustomers, RevenueCustomer *customers)
 {
 	int64		ncells = 0;
+	RevenueMatrix header = {0};
 	RevenueMatrix *m;
-	int64	   *ids;
-	int64	   *amounts;
-	int32	   *ends;
-	int32	   *periods;
+	RevenueArrays a;
 	int32		c = 0;
 
 	for (int32 i = 0; i < ncustomers; i++)
 		ncells += customers[i].n;
 	revenue_matrix_check_limit(unit, ncustomers, ncells);
 	qsort(customers, ncustomers, sizeof(RevenueCustomer), customer_cmp);
-	m = palloc0(matrix_size(ncustomers, (int32) ncells));
-	SET_VARSIZE(m, matrix_size(ncustomers, (int32) ncells));
-	m->version = REVENUE_MATRIX_VERSION;
-	m->unit = (uint8) unit;
-	m->scale = (uint8) scale;
-	m->ncustomers = ncustomers;
-	m->ncells = (int32) ncells;
-	ids = revenue_matrix_ids(m);
-	amounts = revenue_matrix_amounts(m);
-	ends = revenue_matrix_ends(m);
-	periods = revenue_matrix_periods(m);
+	header.version = REVENUE_MATRIX_VERSION;
+	header.unit = (uint8) unit;
+	header.scale = (uint8) scale;
+	header.ncustomers = ncustomers;
+	header.ncells = (int32) ncells;
+	m = matrix_alloc(&header);
+	a = revenue_matrix_arrays(m);
 	for (int32 i = 0; i < ncustomers; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		ids[i] = customers[i].id;
-		memcpy(periods + c, customers[i].periods, sizeof(int32) * customers[i].n);
-		memcpy(amounts + c, customers[i].amounts, sizeof(int64) * customers[i].n);
+		a.ids[i] = customers[i].id;
+		memcpy(a.periods + c, customers[i].periods, sizeof(int32) * customers[i].n);
+		memcpy(a.amounts + c, customers[i].amounts, sizeof(int64) * customers[i].n);
 		c += customers[i].n;
-		ends[i] = c;
+		a.ends[i] = c;
 	}
 	return m;
 }
@@ -122,9 +136,7 @@ revenue_matrix_build(TimeUnit unit, int scale, int32 ncustomers, RevenueCustomer
 static void
 matrix_check(RevenueMatrix *m, Size size, int sqlstate)
 {
-	int64	   *ids;
-	int32	   *ends;
-	int32	   *periods;
+	RevenueArrays a;
 	int32		first_period;
 	int32		last_period;
 
@@ -145,27 +157,25 @@ matrix_check(RevenueMatrix *m, Size size, int sqlstate)
 	if (matrix_size(m->ncustomers, m->ncells) != size)
 		MATRIX_ERROR(sqlstate, "The value has %zu bytes but its counts need %zu.",
 					 size, matrix_size(m->ncustomers, m->ncells));
-	ids = revenue_matrix_ids(m);
-	ends = revenue_matrix_ends(m);
-	periods = revenue_matrix_periods(m);
+	a = revenue_matrix_arrays(m);
 	first_period = time_unit_first_period(m->unit);
 	last_period = time_unit_last_period(m->unit);
 	for (int32 i = 0; i < m->ncustomers; i++)
 	{
-		int32		from = i ? ends[i - 1] : 0;
+		int32		from = i ? a.ends[i - 1] : 0;
 
 		CHECK_FOR_INTERRUPTS();
-		if (i > 0 && ids[i] <= ids[i - 1])
+		if (i > 0 && a.ids[i] <= a.ids[i - 1])
 			MATRIX_ERROR(sqlstate, "Customer " INT64_FORMAT " does not come after customer " INT64_FORMAT ".",
-						 ids[i], ids[i - 1]);
-		if (ends[i] <= from || ends[i] > m->ncells ||
-			(i == m->ncustomers - 1 && ends[i] != m->ncells))
-			MATRIX_ERROR(sqlstate, "Customer " INT64_FORMAT " has an invalid cell range.", ids[i]);
-		for (int32 k = from; k < ends[i]; k++)
-			if (periods[k] < first_period || periods[k] > last_period ||
-				(k > from && periods[k] <= periods[k - 1]))
+						 a.ids[i], a.ids[i - 1]);
+		if (a.ends[i] <= from || a.ends[i] > m->ncells ||
+			(i == m->ncustomers - 1 && a.ends[i] != m->ncells))
+			MATRIX_ERROR(sqlstate, "Customer " INT64_FORMAT " has an invalid cell range.", a.ids[i]);
+		for (int32 k = from; k < a.ends[i]; k++)
+			if (a.periods[k] < first_period || a.periods[k] > last_period ||
+				(k > from && a.periods[k] <= a.periods[k - 1]))
 				MATRIX_ERROR(sqlstate, "Customer " INT64_FORMAT " has periods that are unsorted or outside the years %d to %d.",
-							 ids[i], TIME_UNIT_MIN_YEAR, TIME_UNIT_MAX_YEAR);
+							 a.ids[i], TIME_UNIT_MIN_YEAR, TIME_UNIT_MAX_YEAR);
 	}
 }
 
@@ -189,10 +199,7 @@ Datum
 revenue_matrix_out(PG_FUNCTION_ARGS)
 {
 	RevenueMatrix *m = revenue_matrix_getarg(fcinfo, 0);
-	int64	   *ids = revenue_matrix_ids(m);
-	int64	   *amounts = revenue_matrix_amounts(m);
-	int32	   *ends = revenue_matrix_ends(m);
-	int32	   *periods = revenue_matrix_periods(m);
+	RevenueArrays a = revenue_matrix_arrays(m);
 	StringInfoData out;
 	int32		k = 0;
 
@@ -201,18 +208,18 @@ revenue_matrix_out(PG_FUNCTION_ARGS)
 	for (int32 i = 0; i < m->ncustomers; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		appendStringInfo(&out, "; " INT64_FORMAT ":", ids[i]);
-		for (; k < ends[i]; k++)
+		appendStringInfo(&out, "; " INT64_FORMAT ":", a.ids[i]);
+		for (; k < a.ends[i]; k++)
 		{
 			int			year;
 			int			month;
 			int			day;
 
-			j2date(time_unit_period_start(m->unit, periods[k]) + POSTGRES_EPOCH_JDATE,
+			j2date(time_unit_period_start(m->unit, a.periods[k]) + POSTGRES_EPOCH_JDATE,
 				   &year, &month, &day);
 			appendStringInfo(&out, "%s %04d-%02d-%02d ",
-							 k > (i ? ends[i - 1] : 0) ? "," : "", year, month, day);
-			scaled_append_decimal(&out, amounts[k], m->scale);
+							 k > (i ? a.ends[i - 1] : 0) ? "," : "", year, month, day);
+			scaled_append_decimal(&out, a.amounts[k], m->scale);
 		}
 	}
 	PG_RETURN_CSTRING(out.data);
@@ -249,39 +256,15 @@ read_token(const char **p, const char *what)
 	return pnstrdup(start, *p - start);
 }
 
-/*
- * A period from its text "YYYY-MM-DD": a valid date of the supported years
- * on which a period of the unit starts.
- */
+/* A period from its text "YYYY-MM-DD" (time_unit_parse_start). */
 static int32
 parse_period(const char *text, TimeUnit unit)
 {
-	int			year;
-	int			month;
-	int			day;
-	int			y;
-	int			m;
-	int			d;
-	DateADT		date;
 	int32		period;
+	char	   *problem = time_unit_parse_start(text, unit, &period);
 
-	if (strlen(text) != 10 || text[4] != '-' || text[7] != '-' ||
-		strspn(text, "0123456789") != 4 || strspn(text + 5, "0123456789") != 2 ||
-		strspn(text + 8, "0123456789") != 2)
-		SYNTAX_ERROR("\"%s\" is not a date YYYY-MM-DD.", text);
-	year = atoi(text);
-	month = atoi(text + 5);
-	day = atoi(text + 8);
-	if (year < TIME_UNIT_MIN_YEAR || month < 1 || month > 12 || day < 1 || day > 31)
-		SYNTAX_ERROR("\"%s\" is not a valid date of the years %d to %d.",
-					 text, TIME_UNIT_MIN_YEAR, TIME_UNIT_MAX_YEAR);
-	date = date2j(year, month, day) - POSTGRES_EPOCH_JDATE;
-	j2date(date + POSTGRES_EPOCH_JDATE, &y, &m, &d);
-	if (y != year || m != month || d != day)
-		SYNTAX_ERROR("\"%s\" is not a valid date.", text);
-	period = time_unit_period(unit, date);
-	if (time_unit_period_start(unit, period) != date)
-		SYNTAX_ERROR("\"%s\" is not the first day of a %s.", text, time_unit_name(unit));
+	if (problem != NULL)
+		SYNTAX_ERROR("%s", problem);
 	return period;
 }
 
@@ -403,10 +386,7 @@ Datum
 revenue_matrix_send(PG_FUNCTION_ARGS)
 {
 	RevenueMatrix *m = revenue_matrix_getarg(fcinfo, 0);
-	int64	   *ids = revenue_matrix_ids(m);
-	int64	   *amounts = revenue_matrix_amounts(m);
-	int32	   *ends = revenue_matrix_ends(m);
-	int32	   *periods = revenue_matrix_periods(m);
+	RevenueArrays a = revenue_matrix_arrays(m);
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
@@ -418,13 +398,13 @@ revenue_matrix_send(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, m->ncells);
 	for (int32 i = 0; i < m->ncustomers; i++)
 	{
-		pq_sendint64(&buf, ids[i]);
-		pq_sendint32(&buf, ends[i] - (i ? ends[i - 1] : 0));
+		pq_sendint64(&buf, a.ids[i]);
+		pq_sendint32(&buf, a.ends[i] - (i ? a.ends[i - 1] : 0));
 	}
 	for (int32 k = 0; k < m->ncells; k++)
 	{
-		pq_sendint32(&buf, periods[k]);
-		pq_sendint64(&buf, amounts[k]);
+		pq_sendint32(&buf, a.periods[k]);
+		pq_sendint64(&buf, a.amounts[k]);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
@@ -443,10 +423,7 @@ revenue_matrix_recv(PG_FUNCTION_ARGS)
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	RevenueMatrix header;
 	RevenueMatrix *m;
-	int64	   *ids;
-	int64	   *amounts;
-	int32	   *ends;
-	int32	   *periods;
+	RevenueArrays a;
 	int32		c = 0;
 
 	if (buf->len - buf->cursor < 12)
@@ -464,35 +441,25 @@ revenue_matrix_recv(PG_FUNCTION_ARGS)
 		MATRIX_ERROR(ERRCODE_INVALID_BINARY_REPRESENTATION,
 					 "The binary value has %d customers and %d cells, which do not match its %d bytes.",
 					 header.ncustomers, header.ncells, buf->len);
-	m = palloc0(matrix_size(header.ncustomers, header.ncells));
-	SET_VARSIZE(m, matrix_size(header.ncustomers, header.ncells));
-	m->version = header.version;
-	m->unit = header.unit;
-	m->scale = header.scale;
-	m->flags = header.flags;
-	m->ncustomers = header.ncustomers;
-	m->ncells = header.ncells;
-	ids = revenue_matrix_ids(m);
-	amounts = revenue_matrix_amounts(m);
-	ends = revenue_matrix_ends(m);
-	periods = revenue_matrix_periods(m);
+	m = matrix_alloc(&header);
+	a = revenue_matrix_arrays(m);
 	for (int32 i = 0; i < m->ncustomers; i++)
 	{
 		int32		n;
 
-		ids[i] = pq_getmsgint64(buf);
+		a.ids[i] = pq_getmsgint64(buf);
 		n = pq_getmsgint(buf, 4);
 		if (n < 1 || n > m->ncells - c)
 			MATRIX_ERROR(ERRCODE_INVALID_BINARY_REPRESENTATION,
 						 "Customer " INT64_FORMAT " has %d cells; at most %d are left.",
-						 ids[i], n, m->ncells - c);
+						 a.ids[i], n, m->ncells - c);
 		c += n;
-		ends[i] = c;
+		a.ends[i] = c;
 	}
 	for (int32 k = 0; k < m->ncells; k++)
 	{
-		periods[k] = pq_getmsgint(buf, 4);
-		amounts[k] = pq_getmsgint64(buf);
+		a.periods[k] = pq_getmsgint(buf, 4);
+		a.amounts[k] = pq_getmsgint64(buf);
 	}
 	matrix_check(m, VARSIZE(m), ERRCODE_INVALID_BINARY_REPRESENTATION);
 	PG_RETURN_POINTER(m);

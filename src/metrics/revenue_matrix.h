@@ -45,28 +45,25 @@ typedef struct RevenueMatrix
 
 #define DatumGetRevenueMatrixP(X)	((RevenueMatrix *) PG_DETOAST_DATUM(X))
 
-static inline int64 *
-revenue_matrix_ids(RevenueMatrix *m)
+/* Where a matrix's arrays start (the layout above). */
+typedef struct RevenueArrays
 {
-	return (int64 *) ((char *) m + sizeof(RevenueMatrix));
-}
+	int64	   *ids;
+	int64	   *amounts;
+	int32	   *ends;
+	int32	   *periods;
+} RevenueArrays;
 
-static inline int64 *
-revenue_matrix_amounts(RevenueMatrix *m)
+static inline RevenueArrays
+revenue_matrix_arrays(RevenueMatrix *m)
 {
-	return revenue_matrix_ids(m) + m->ncustomers;
-}
+	RevenueArrays a;
 
-static inline int32 *
-revenue_matrix_ends(RevenueMatrix *m)
-{
-	return (int32 *) (revenue_matrix_amounts(m) + m->ncells);
-}
-
-static inline int32 *
-revenue_matrix_periods(RevenueMatrix *m)
-{
-	return revenue_matrix_ends(m) + m->ncustomers;
+	a.ids = (int64 *) ((char *) m + sizeof(RevenueMatrix));
+	a.amounts = a.ids + m->ncustomers;
+	a.ends = (int32 *) (a.amounts + m->ncells);
+	a.periods = a.ends + m->ncustomers;
+	return a;
 }
 
 /* One customer's cells, as the aggregate hands them over. */

@@ -57,16 +57,15 @@ add_sum(int64 *sum, int64 value)
 static bool
 paying_span(RevenueMatrix *m, int32 *first, int32 *last)
 {
-	int64	   *amounts = revenue_matrix_amounts(m);
-	int32	   *periods = revenue_matrix_periods(m);
+	RevenueArrays a = revenue_matrix_arrays(m);
 
 	*first = PG_INT32_MAX;
 	*last = PG_INT32_MIN;
 	for (int32 k = 0; k < m->ncells; k++)
-		if (amounts[k] > 0)
+		if (a.amounts[k] > 0)
 		{
-			*first = Min(*first, periods[k]);
-			*last = Max(*last, periods[k]);
+			*first = Min(*first, a.periods[k]);
+			*last = Max(*last, a.periods[k]);
 		}
 	return *first <= *last;
 }
@@ -94,6 +93,49 @@ typedef struct RowsState
 	int64	   *sums;			/* per row, MOVE_SUMS or NRR_SUMS each */
 } RowsState;
 
+/* A reader's first call: fills st (zeroed, unit and scale set) for m. */
+typedef void (*RowsBegin) (FunctionCallInfo fcinfo, RevenueMatrix *m, RowsState *st);
+
+/* Row st->row of a reader. */
+typedef HeapTuple (*RowsTuple) (FuncCallContext *funcctx, RowsState *st);
+
+/*
+ * The value-per-call protocol of the set-returning readers, written once:
+ * on the first call the matrix argument is read and begin fills the rows
+ * in the memory of the whole call; every call returns the next row.
+ */
+static Datum
+rows_next(FunctionCallInfo fcinfo, RowsBegin begin, RowsTuple tuple)
+{
+	FuncCallContext *funcctx;
+	RowsState  *st;
+	HeapTuple	row;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		MemoryContext oldcontext;
+		RevenueMatrix *m;
+
+		funcctx = SRF_FIRSTCALL_INIT();
+		oldcontext = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
+		funcctx->tuple_desc = composite_result_desc(fcinfo);
+		m = revenue_matrix_getarg(fcinfo, 0);
+		st = palloc0(sizeof(RowsState));
+		st->unit = m->unit;
+		st->scale = m->scale;
+		begin(fcinfo, m, st);
+		funcctx->user_fctx = st;
+		MemoryContextSwitchTo(oldcontext);
+	}
+	funcctx = SRF_PERCALL_SETUP();
+	st = (RowsState *) funcctx->user_fctx;
+	if (st->row >= st->nrows)
+		SRF_RETURN_DONE(funcctx);
+	row = tuple(funcctx, st);
+	st->row++;
+	SRF_RETURN_NEXT(funcctx, HeapTupleGetDatum(row));
+}
+
 /*
  * The movements of every period from first to last (rows of the state):
  * each customer's change of MRR from t - 1 to t falls in exactly one of
@@ -105,9 +147,7 @@ typedef struct RowsState
 static void
 fill_movements(RevenueMatrix *m, RowsState *st)
 {
-	int64	   *amounts = revenue_matrix_amounts(m);
-	int32	   *ends = revenue_matrix_ends(m);
-	int32	   *periods = revenue_matrix_periods(m);
+	RevenueArrays a = revenue_matrix_arrays(m);
 	int32		k = 0;
 
 	for (int32 i = 0; i < m->ncustomers; i++)
@@ -117,10 +157,10 @@ fill_movements(RevenueMatrix *m, RowsState *st)
 		int64		last_amount = 0;
 
 		CHECK_FOR_INTERRUPTS();
-		for (; k < ends[i]; k++)
+		for (; k < a.ends[i]; k++)
 		{
-			int32		p = periods[k];
-			int64		x = amounts[k];
+			int32		p = a.periods[k];
+			int64		x = a.amounts[k];
 			int64	   *row;
 
 			if (x <= 0)
@@ -155,7 +195,24 @@ fill_movements(RevenueMatrix *m, RowsState *st)
 	}
 }
 
-/* One row of a reader: period, then the int64 count and sums as numerics. */
+/* The rows of mrr_movements: every period from first to last paid. */
+static void
+begin_movements(FunctionCallInfo fcinfo, RevenueMatrix *m, RowsState *st)
+{
+	int32		first;
+	int32		last;
+
+	if (paying_span(m, &first, &last))
+	{
+		st->first = first;
+		st->nrows = last - first + 1;
+		st->customers = palloc0(sizeof(int64) * (Size) st->nrows);
+		st->sums = alloc_sums(st->nrows, MOVE_SUMS);
+		fill_movements(m, st);
+	}
+}
+
+/* One row of mrr_movements: period, then the int64 count and sums as numerics. */
 static HeapTuple
 movement_tuple(FuncCallContext *funcctx, RowsState *st)
 {
@@ -185,44 +242,7 @@ PG_FUNCTION_INFO_V1(mrr_movements);
 Datum
 mrr_movements(PG_FUNCTION_ARGS)
 {
-	FuncCallContext *funcctx;
-	RowsState  *st;
-
-	if (SRF_IS_FIRSTCALL())
-	{
-		MemoryContext oldcontext;
-		RevenueMatrix *m;
-		int32		first;
-		int32		last;
-
-		funcctx = SRF_FIRSTCALL_INIT();
-		oldcontext = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
-		funcctx->tuple_desc = composite_result_desc(fcinfo);
-		m = revenue_matrix_getarg(fcinfo, 0);
-		st = palloc0(sizeof(RowsState));
-		st->unit = m->unit;
-		st->scale = m->scale;
-		if (paying_span(m, &first, &last))
-		{
-			st->first = first;
-			st->nrows = last - first + 1;
-			st->customers = palloc0(sizeof(int64) * (Size) st->nrows);
-			st->sums = alloc_sums(st->nrows, MOVE_SUMS);
-			fill_movements(m, st);
-		}
-		funcctx->user_fctx = st;
-		MemoryContextSwitchTo(oldcontext);
-	}
-	funcctx = SRF_PERCALL_SETUP();
-	st = (RowsState *) funcctx->user_fctx;
-	if (st->row >= st->nrows)
-		SRF_RETURN_DONE(funcctx);
-	{
-		HeapTuple	tuple = movement_tuple(funcctx, st);
-
-		st->row++;
-		SRF_RETURN_NEXT(funcctx, HeapTupleGetDatum(tuple));
-	}
+	return rows_next(fcinfo, begin_movements, movement_tuple);
 }
 
 /* The sums of net_revenue_retention per period t. */
@@ -242,38 +262,82 @@ enum
 static void
 fill_nrr(RevenueMatrix *m, RowsState *st, int32 lag)
 {
-	int64	   *amounts = revenue_matrix_amounts(m);
-	int32	   *ends = revenue_matrix_ends(m);
-	int32	   *periods = revenue_matrix_periods(m);
+	RevenueArrays a = revenue_matrix_arrays(m);
 	int32		last = st->first + st->nrows - 1;
 
 	for (int32 i = 0; i < m->ncustomers; i++)
 	{
-		int32		from = i ? ends[i - 1] : 0;
+		int32		from = i ? a.ends[i - 1] : 0;
 		int32		j = from;
 
 		CHECK_FOR_INTERRUPTS();
-		for (int32 k = from; k < ends[i]; k++)
+		for (int32 k = from; k < a.ends[i]; k++)
 		{
-			int64		x = amounts[k];
+			int64		x = a.amounts[k];
 			int64		y = 0;
 			int32		t;
 			int64	   *row;
 
-			if (x <= 0 || (int64) periods[k] + lag > last)
+			if (x <= 0 || (int64) a.periods[k] + lag > last)
 				continue;
-			t = periods[k] + lag;
+			t = a.periods[k] + lag;
 			/* cells are sorted: the cell at t, if any, is at or after j */
-			while (j < ends[i] && periods[j] < t)
+			while (j < a.ends[i] && a.periods[j] < t)
 				j++;
-			if (j < ends[i] && periods[j] == t && amounts[j] > 0)
-				y = amounts[j];
+			if (j < a.ends[i] && a.periods[j] == t && a.amounts[j] > 0)
+				y = a.amounts[j];
 			row = st->sums + (Size) (t - st->first) * NRR_SUMS;
 			add_sum(&row[NRR_START], x);
 			add_sum(&row[NRR_NOW], y);
 			add_sum(&row[NRR_CAPPED], Min(x, y));
 		}
 	}
+}
+
+/*
+ * The rows of net_revenue_retention: every period from first + lag to
+ * last; a lag outside 1 .. the periods of the supported years is 22023.
+ */
+static void
+begin_nrr(FunctionCallInfo fcinfo, RevenueMatrix *m, RowsState *st)
+{
+	int32		lag = PG_GETARG_INT32(1);
+	int32		first;
+	int32		last;
+
+	if (lag < 1 || lag > time_unit_last_period(m->unit) - time_unit_first_period(m->unit))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("lag must be between 1 and %d",
+						time_unit_last_period(m->unit) - time_unit_first_period(m->unit)),
+				 errdetail("lag is %d.", lag)));
+	if (paying_span(m, &first, &last) && (int64) last - first >= lag)
+	{
+		st->first = first + lag;
+		st->nrows = last - st->first + 1;
+		st->sums = alloc_sums(st->nrows, NRR_SUMS);
+		fill_nrr(m, st, lag);
+	}
+}
+
+/* One row of net_revenue_retention: period, starting_mrr, nrr and grr. */
+static HeapTuple
+nrr_tuple(FuncCallContext *funcctx, RowsState *st)
+{
+	Datum		values[4];
+	bool		nulls[4] = {0};
+	int64	   *sums = st->sums + (Size) st->row * NRR_SUMS;
+
+	values[0] = DateADTGetDatum(time_unit_period_start(st->unit, st->first + st->row));
+	values[1] = NumericGetDatum(scaled_to_numeric(sums[NRR_START], st->scale));
+	if (sums[NRR_START] > 0)
+	{
+		values[2] = Float8GetDatum((double) sums[NRR_NOW] / (double) sums[NRR_START]);
+		values[3] = Float8GetDatum((double) sums[NRR_CAPPED] / (double) sums[NRR_START]);
+	}
+	else
+		nulls[2] = nulls[3] = true;
+	return heap_form_tuple(funcctx->tuple_desc, values, nulls);
 }
 
 /*
@@ -292,58 +356,5 @@ PG_FUNCTION_INFO_V1(net_revenue_retention);
 Datum
 net_revenue_retention(PG_FUNCTION_ARGS)
 {
-	FuncCallContext *funcctx;
-	RowsState  *st;
-	Datum		values[4];
-	bool		nulls[4] = {0};
-	int64	   *sums;
-
-	if (SRF_IS_FIRSTCALL())
-	{
-		MemoryContext oldcontext;
-		RevenueMatrix *m;
-		int32		lag = PG_GETARG_INT32(1);
-		int32		first;
-		int32		last;
-
-		funcctx = SRF_FIRSTCALL_INIT();
-		oldcontext = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
-		funcctx->tuple_desc = composite_result_desc(fcinfo);
-		m = revenue_matrix_getarg(fcinfo, 0);
-		if (lag < 1 || lag > time_unit_last_period(m->unit) - time_unit_first_period(m->unit))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("lag must be between 1 and %d",
-							time_unit_last_period(m->unit) - time_unit_first_period(m->unit)),
-					 errdetail("lag is %d.", lag)));
-		st = palloc0(sizeof(RowsState));
-		st->unit = m->unit;
-		st->scale = m->scale;
-		if (paying_span(m, &first, &last) && (int64) last - first >= lag)
-		{
-			st->first = first + lag;
-			st->nrows = last - st->first + 1;
-			st->sums = alloc_sums(st->nrows, NRR_SUMS);
-			fill_nrr(m, st, lag);
-		}
-		funcctx->user_fctx = st;
-		MemoryContextSwitchTo(oldcontext);
-	}
-	funcctx = SRF_PERCALL_SETUP();
-	st = (RowsState *) funcctx->user_fctx;
-	if (st->row >= st->nrows)
-		SRF_RETURN_DONE(funcctx);
-	sums = st->sums + (Size) st->row * NRR_SUMS;
-	values[0] = DateADTGetDatum(time_unit_period_start(st->unit, st->first + st->row));
-	values[1] = NumericGetDatum(scaled_to_numeric(sums[NRR_START], st->scale));
-	if (sums[NRR_START] > 0)
-	{
-		values[2] = Float8GetDatum((double) sums[NRR_NOW] / (double) sums[NRR_START]);
-		values[3] = Float8GetDatum((double) sums[NRR_CAPPED] / (double) sums[NRR_START]);
-	}
-	else
-		nulls[2] = nulls[3] = true;
-	st->row++;
-	SRF_RETURN_NEXT(funcctx, HeapTupleGetDatum(heap_form_tuple(funcctx->tuple_desc,
-																values, nulls)));
+	return rows_next(fcinfo, begin_nrr, nrr_tuple);
 }

@@ -593,8 +593,7 @@ PG_FUNCTION_INFO_V1(rfm_deserialize);
 Datum
 rfm_deserialize(PG_FUNCTION_ARGS)
 {
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "rfm_deserialize called in non-aggregate context");
+	codec_deserialize_context(fcinfo, "rfm");
 	PG_RETURN_POINTER(rfm_state_read(PG_GETARG_BYTEA_PP(0)));
 }
 

@@ -461,15 +461,11 @@ PG_FUNCTION_INFO_V1(rfm_breaks_deserialize);
 Datum
 rfm_breaks_deserialize(PG_FUNCTION_ARGS)
 {
-	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
 	StateReader reader;
 	BreaksState *state;
 	const char *problem;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "rfm_breaks_deserialize called in non-aggregate context");
-
-	codec_begin_read(&reader, bytes, BREAKS_STATE_VERSION, "rfm_breaks");
+	codec_begin_deserialize(fcinfo, &reader, BREAKS_STATE_VERSION, "rfm_breaks");
 	state = palloc0(sizeof(BreaksState));
 	state->bins = codec_read_int32(&reader);
 	for (int c = 0; c < 3; c++)

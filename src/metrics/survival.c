@@ -498,14 +498,11 @@ PG_FUNCTION_INFO_V1(kaplan_meier_deserialize);
 Datum
 kaplan_meier_deserialize(PG_FUNCTION_ARGS)
 {
-	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
 	MemoryContext aggcontext;
 	StateReader r;
 	KmCounts   *counts;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "kaplan_meier_deserialize called in non-aggregate context");
-	codec_begin_read(&r, bytes, KM_STATE_VERSION, "kaplan_meier");
+	aggcontext = codec_begin_deserialize(fcinfo, &r, KM_STATE_VERSION, "kaplan_meier");
 	counts = km_counts_create(aggcontext);
 	km_counts_read(counts, &r);
 	codec_end_read(&r);

@@ -615,8 +615,7 @@ PG_FUNCTION_INFO_V1(btyd_summary_deserialize);
 Datum
 btyd_summary_deserialize(PG_FUNCTION_ARGS)
 {
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "btyd_summary_deserialize called in non-aggregate context");
+	codec_deserialize_context(fcinfo, "btyd_summary");
 	PG_RETURN_POINTER(btyd_state_read(PG_GETARG_BYTEA_PP(0)));
 }
 

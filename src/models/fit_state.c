@@ -425,7 +425,6 @@ PG_FUNCTION_INFO_V1(fit_deserialize);
 Datum
 fit_deserialize(PG_FUNCTION_ARGS)
 {
-	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
 	MemoryContext aggcontext;
 	StateReader r;
 	FitState   *state;
@@ -435,9 +434,7 @@ fit_deserialize(PG_FUNCTION_ARGS)
 	int64		customers;
 	int64		nrows;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "fit_deserialize called in non-aggregate context");
-	codec_begin_read(&r, bytes, FIT_FORMAT_VERSION, "fit");
+	aggcontext = codec_begin_deserialize(fcinfo, &r, FIT_FORMAT_VERSION, "fit");
 	kind = codec_read_uint8(&r);
 	if (kind != FIT_BTYD && kind != FIT_SPEND)
 		codec_corrupt(&r, "an unknown kind");
