@@ -76,6 +76,44 @@ codec_begin_deserialize(FunctionCallInfo fcinfo, StateReader *reader, uint8 vers
 }
 
 /*
+ * The start of a serialize function: the state to write (its first
+ * argument), once the call is checked to come from an aggregate.
+ */
+void *
+codec_serialize_state(FunctionCallInfo fcinfo, const char *state_name)
+{
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "%s_serialize called in non-aggregate context", state_name);
+	return PG_GETARG_POINTER(0);
+}
+
+/*
+ * The start of a combine function: the aggregate's memory context and the
+ * two states, *left NULL when the group has none yet. False when the right
+ * state is NULL: there is nothing to merge, and the combine function
+ * returns codec_combine_left(fcinfo).
+ */
+bool
+codec_begin_combine(FunctionCallInfo fcinfo, const char *state_name,
+					MemoryContext *aggcontext, void **left, void **right)
+{
+	if (!AggCheckCallContext(fcinfo, aggcontext))
+		elog(ERROR, "%s_combine called in non-aggregate context", state_name);
+	*left = PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0);
+	*right = PG_ARGISNULL(1) ? NULL : PG_GETARG_POINTER(1);
+	return *right != NULL;
+}
+
+/* A combine function's result when the right state is NULL: the left one. */
+Datum
+codec_combine_left(FunctionCallInfo fcinfo)
+{
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+}
+
+/*
  * numeric_send's sign words of a finite number and largest display scale
  * (numeric.c's NUMERIC_POS, NUMERIC_NEG and NUMERIC_DSCALE_MASK, which no
  * header exports; the wire format is fixed, as pg_upgrade needs).

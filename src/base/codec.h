@@ -11,7 +11,8 @@
  * StateReader, never through pq_getmsg*, whose overrun error (08P01, a
  * protocol violation) is not a corrupt-state error. A deserialize function
  * starts with codec_begin_deserialize (codec_deserialize_context when the
- * state's own reader starts the StateReader).
+ * state's own reader starts the StateReader), a serialize function with
+ * codec_serialize_state, and a combine function with codec_begin_combine.
  *
  *-------------------------------------------------------------------------
  */
@@ -41,6 +42,10 @@ extern MemoryContext codec_deserialize_context(FunctionCallInfo fcinfo,
 											   const char *state_name);
 extern MemoryContext codec_begin_deserialize(FunctionCallInfo fcinfo, StateReader *reader,
 											 uint8 version, const char *state_name);
+extern void *codec_serialize_state(FunctionCallInfo fcinfo, const char *state_name);
+extern bool codec_begin_combine(FunctionCallInfo fcinfo, const char *state_name,
+								MemoryContext *aggcontext, void **left, void **right);
+extern Datum codec_combine_left(FunctionCallInfo fcinfo);
 extern void codec_write_numeric(StringInfo buf, Numeric value);
 extern Numeric codec_read_numeric(StateReader *reader);
 extern void codec_check_count(StateReader *reader, uint64 count, Size min_size);

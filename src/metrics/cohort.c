@@ -830,17 +830,11 @@ Datum
 cohort_retention_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext;
-	CohortState *left = PG_ARGISNULL(0) ? NULL : (CohortState *) PG_GETARG_POINTER(0);
-	CohortState *right = PG_ARGISNULL(1) ? NULL : (CohortState *) PG_GETARG_POINTER(1);
+	CohortState *left;
+	CohortState *right;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "cohort_retention_combine called in non-aggregate context");
-	if (right == NULL)
-	{
-		if (left == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(left);
-	}
+	if (!codec_begin_combine(fcinfo, "cohort_retention", &aggcontext, (void **) &left, (void **) &right))
+		return codec_combine_left(fcinfo);
 	if (left == NULL)
 		left = state_create(aggcontext, right->text_keys, right->has_revenue, right->unit,
 							right->customers->members);

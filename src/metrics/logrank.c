@@ -151,17 +151,11 @@ Datum
 logrank_test_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext;
-	LogrankState *left = PG_ARGISNULL(0) ? NULL : (LogrankState *) PG_GETARG_POINTER(0);
-	LogrankState *right = PG_ARGISNULL(1) ? NULL : (LogrankState *) PG_GETARG_POINTER(1);
+	LogrankState *left;
+	LogrankState *right;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "logrank_test_combine called in non-aggregate context");
-	if (right == NULL)
-	{
-		if (left == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(left);
-	}
+	if (!codec_begin_combine(fcinfo, "logrank_test", &aggcontext, (void **) &left, (void **) &right))
+		return codec_combine_left(fcinfo);
 	if (left == NULL)
 		left = state_create(aggcontext);
 	for (int32 k = 0; k < right->ngroups; k++)
@@ -180,11 +174,9 @@ PG_FUNCTION_INFO_V1(logrank_test_serialize);
 Datum
 logrank_test_serialize(PG_FUNCTION_ARGS)
 {
-	LogrankState *state = (LogrankState *) PG_GETARG_POINTER(0);
+	LogrankState *state = (LogrankState *) codec_serialize_state(fcinfo, "logrank_test");
 	StringInfoData buf;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "logrank_test_serialize called in non-aggregate context");
 	codec_begin_write(&buf, LOGRANK_STATE_VERSION);
 	pq_sendint32(&buf, state->ngroups);
 	for (int32 k = 0; k < state->ngroups; k++)

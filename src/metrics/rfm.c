@@ -481,20 +481,11 @@ rfm_combine(PG_FUNCTION_ARGS)
 	RfmState   *dst;
 	RfmState   *src;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "rfm_combine called in non-aggregate context");
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
-	src = (RfmState *) PG_GETARG_POINTER(1);
-	if (PG_ARGISNULL(0))
+	if (!codec_begin_combine(fcinfo, "rfm", &aggcontext, (void **) &dst, (void **) &src))
+		return codec_combine_left(fcinfo);
+	if (dst == NULL)
 		dst = rfm_state_new(aggcontext, src->time_kind, src->amount_kind, src->as_of,
 							src->partial);
-	else
-		dst = (RfmState *) PG_GETARG_POINTER(0);
 	rfm_state_merge(dst, src, aggcontext);
 
 	AssertCheckRfmState(dst);
@@ -580,9 +571,7 @@ PG_FUNCTION_INFO_V1(rfm_serialize);
 Datum
 rfm_serialize(PG_FUNCTION_ARGS)
 {
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "rfm_serialize called in non-aggregate context");
-	PG_RETURN_BYTEA_P(rfm_state_write((RfmState *) PG_GETARG_POINTER(0)));
+	PG_RETURN_BYTEA_P(rfm_state_write((RfmState *) codec_serialize_state(fcinfo, "rfm")));
 }
 
 /*

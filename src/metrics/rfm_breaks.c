@@ -390,22 +390,12 @@ rfm_breaks_combine(PG_FUNCTION_ARGS)
 	BreaksState *dst;
 	BreaksState *src;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "rfm_breaks_combine called in non-aggregate context");
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
-	src = (BreaksState *) PG_GETARG_POINTER(1);
-	if (PG_ARGISNULL(0))
+	if (!codec_begin_combine(fcinfo, "rfm_breaks", &aggcontext, (void **) &dst, (void **) &src))
+		return codec_combine_left(fcinfo);
+	if (dst == NULL)
 		dst = new_state(aggcontext, src->bins);
 	else
-	{
-		dst = (BreaksState *) PG_GETARG_POINTER(0);
 		check_same_bins(dst->bins, src->bins);
-	}
 	for (int c = 0; c < 3; c++)
 	{
 		const BreaksColumn *col = &src->columns[c];
@@ -430,11 +420,8 @@ PG_FUNCTION_INFO_V1(rfm_breaks_serialize);
 Datum
 rfm_breaks_serialize(PG_FUNCTION_ARGS)
 {
-	BreaksState *state = (BreaksState *) PG_GETARG_POINTER(0);
+	BreaksState *state = (BreaksState *) codec_serialize_state(fcinfo, "rfm_breaks");
 	StringInfoData buf;
-
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "rfm_breaks_serialize called in non-aggregate context");
 
 	codec_begin_write(&buf, BREAKS_STATE_VERSION);
 	pq_sendint32(&buf, state->bins);

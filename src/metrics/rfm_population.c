@@ -354,17 +354,11 @@ Datum
 rfm_population_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext;
-	RfmPopulation *left = PG_ARGISNULL(0) ? NULL : (RfmPopulation *) PG_GETARG_POINTER(0);
-	RfmPopulation *right = PG_ARGISNULL(1) ? NULL : (RfmPopulation *) PG_GETARG_POINTER(1);
+	RfmPopulation *left;
+	RfmPopulation *right;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "rfm_population_combine called in non-aggregate context");
-	if (right == NULL)
-	{
-		if (left == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(left);
-	}
+	if (!codec_begin_combine(fcinfo, "rfm_population", &aggcontext, (void **) &left, (void **) &right))
+		return codec_combine_left(fcinfo);
 	if (left == NULL)
 	{
 		/*
@@ -593,9 +587,7 @@ PG_FUNCTION_INFO_V1(rfm_population_serialize);
 Datum
 rfm_population_serialize(PG_FUNCTION_ARGS)
 {
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "rfm_population_serialize called in non-aggregate context");
-	PG_RETURN_BYTEA_P(population_write((RfmPopulation *) PG_GETARG_POINTER(0), false));
+	PG_RETURN_BYTEA_P(population_write((RfmPopulation *) codec_serialize_state(fcinfo, "rfm_population"), false));
 }
 
 /*
@@ -637,10 +629,8 @@ PG_FUNCTION_INFO_V1(rfm_population_deserialize);
 Datum
 rfm_population_deserialize(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext;
+	MemoryContext aggcontext = codec_deserialize_context(fcinfo, "rfm_population");
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "rfm_population_deserialize called in non-aggregate context");
 	PG_RETURN_POINTER(population_read(PG_GETARG_BYTEA_PP(0), aggcontext));
 }
 

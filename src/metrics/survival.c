@@ -452,17 +452,11 @@ Datum
 kaplan_meier_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext;
-	KmCounts   *left = PG_ARGISNULL(0) ? NULL : (KmCounts *) PG_GETARG_POINTER(0);
-	KmCounts   *right = PG_ARGISNULL(1) ? NULL : (KmCounts *) PG_GETARG_POINTER(1);
+	KmCounts   *left;
+	KmCounts   *right;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "kaplan_meier_combine called in non-aggregate context");
-	if (right == NULL)
-	{
-		if (left == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(left);
-	}
+	if (!codec_begin_combine(fcinfo, "kaplan_meier", &aggcontext, (void **) &left, (void **) &right))
+		return codec_combine_left(fcinfo);
 	if (left == NULL)
 		left = km_counts_create(aggcontext);
 	km_counts_merge(left, right);
@@ -479,11 +473,9 @@ PG_FUNCTION_INFO_V1(kaplan_meier_serialize);
 Datum
 kaplan_meier_serialize(PG_FUNCTION_ARGS)
 {
-	KmCounts   *counts = (KmCounts *) PG_GETARG_POINTER(0);
+	KmCounts   *counts = (KmCounts *) codec_serialize_state(fcinfo, "kaplan_meier");
 	StringInfoData buf;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "kaplan_meier_serialize called in non-aggregate context");
 	codec_begin_write(&buf, KM_STATE_VERSION);
 	km_counts_write(counts, &buf);
 	PG_RETURN_BYTEA_P(codec_end_write(&buf));

@@ -321,17 +321,11 @@ Datum
 btyd_holdout_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext;
-	HoldoutState *left = PG_ARGISNULL(0) ? NULL : (HoldoutState *) PG_GETARG_POINTER(0);
-	HoldoutState *right = PG_ARGISNULL(1) ? NULL : (HoldoutState *) PG_GETARG_POINTER(1);
+	HoldoutState *left;
+	HoldoutState *right;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "btyd_holdout_combine called in non-aggregate context");
-	if (right == NULL)
-	{
-		if (left == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(left);
-	}
+	if (!codec_begin_combine(fcinfo, "btyd_holdout", &aggcontext, (void **) &left, (void **) &right))
+		return codec_combine_left(fcinfo);
 	if (left == NULL)
 		left = holdout_create(aggcontext, right->timestamptz, right->calibration_end,
 							  right->holdout_end, right->unit);
@@ -359,12 +353,9 @@ PG_FUNCTION_INFO_V1(btyd_holdout_serialize);
 Datum
 btyd_holdout_serialize(PG_FUNCTION_ARGS)
 {
-	HoldoutState *state;
+	HoldoutState *state = (HoldoutState *) codec_serialize_state(fcinfo, "btyd_holdout");
 	StringInfoData buf;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "btyd_holdout_serialize called in non-aggregate context");
-	state = (HoldoutState *) PG_GETARG_POINTER(0);
 	codec_begin_write(&buf, HOLDOUT_STATE_VERSION);
 	pq_sendbyte(&buf, state->unit);
 	pq_sendbyte(&buf, state->timestamptz);
@@ -417,9 +408,7 @@ btyd_holdout_deserialize(PG_FUNCTION_ARGS)
 	int64		span;
 	bool		ends_valid;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "btyd_holdout_deserialize called in non-aggregate context");
-	codec_begin_read(&reader, PG_GETARG_BYTEA_PP(0), HOLDOUT_STATE_VERSION, "btyd_holdout");
+	codec_begin_deserialize(fcinfo, &reader, HOLDOUT_STATE_VERSION, "btyd_holdout");
 	unit = codec_read_uint8(&reader);
 	if (unit != TIME_UNIT_DAY && unit != TIME_UNIT_WEEK && unit != TIME_UNIT_MONTH)
 		codec_corrupt(&reader, "an unknown unit");

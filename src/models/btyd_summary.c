@@ -422,17 +422,11 @@ Datum
 btyd_summary_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext;
-	BtydState  *left = PG_ARGISNULL(0) ? NULL : (BtydState *) PG_GETARG_POINTER(0);
-	BtydState  *right = PG_ARGISNULL(1) ? NULL : (BtydState *) PG_GETARG_POINTER(1);
+	BtydState  *left;
+	BtydState  *right;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "btyd_summary_combine called in non-aggregate context");
-	if (right == NULL)
-	{
-		if (left == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(left);
-	}
+	if (!codec_begin_combine(fcinfo, "btyd_summary", &aggcontext, (void **) &left, (void **) &right))
+		return codec_combine_left(fcinfo);
 	if (left == NULL)
 		left = btyd_state_create(aggcontext, right->as_of, right->unit, right->partial);
 	btyd_state_merge(left, right, aggcontext);
@@ -605,9 +599,7 @@ PG_FUNCTION_INFO_V1(btyd_summary_serialize);
 Datum
 btyd_summary_serialize(PG_FUNCTION_ARGS)
 {
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "btyd_summary_serialize called in non-aggregate context");
-	PG_RETURN_BYTEA_P(btyd_state_write((BtydState *) PG_GETARG_POINTER(0)));
+	PG_RETURN_BYTEA_P(btyd_state_write((BtydState *) codec_serialize_state(fcinfo, "btyd_summary")));
 }
 
 /* btyd_summary_deserialize(bytea, internal) returns internal */

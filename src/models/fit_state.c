@@ -335,19 +335,10 @@ fit_combine(PG_FUNCTION_ARGS)
 	FitState   *left;
 	FitState   *right;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "fit_combine called in non-aggregate context");
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
-	right = (FitState *) PG_GETARG_POINTER(1);
-	if (PG_ARGISNULL(0))
+	if (!codec_begin_combine(fcinfo, "fit", &aggcontext, (void **) &left, (void **) &right))
+		return codec_combine_left(fcinfo);
+	if (left == NULL)
 		left = fit_state_new(aggcontext, right->kind);
-	else
-		left = (FitState *) PG_GETARG_POINTER(0);
 	fit_state_merge(left, right);
 	AssertCheckFitState(left);
 	PG_RETURN_POINTER(left);

@@ -465,17 +465,11 @@ Datum
 tracking_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext;
-	TrackingState *left = PG_ARGISNULL(0) ? NULL : (TrackingState *) PG_GETARG_POINTER(0);
-	TrackingState *right = PG_ARGISNULL(1) ? NULL : (TrackingState *) PG_GETARG_POINTER(1);
+	TrackingState *left;
+	TrackingState *right;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "tracking_combine called in non-aggregate context");
-	if (right == NULL)
-	{
-		if (left == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(left);
-	}
+	if (!codec_begin_combine(fcinfo, "tracking", &aggcontext, (void **) &left, (void **) &right))
+		return codec_combine_left(fcinfo);
 	if (left == NULL)
 		left = state_create(aggcontext, right->model, right->timestamptz, right->unit,
 							right->params_null, right->periods, right->start,
@@ -509,11 +503,9 @@ PG_FUNCTION_INFO_V1(tracking_serialize);
 Datum
 tracking_serialize(PG_FUNCTION_ARGS)
 {
-	TrackingState *state = (TrackingState *) PG_GETARG_POINTER(0);
+	TrackingState *state = (TrackingState *) codec_serialize_state(fcinfo, "tracking");
 	StringInfoData buf;
 
-	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "tracking_serialize called in non-aggregate context");
 	state_compact(state);
 	codec_begin_write(&buf, TRACKING_STATE_VERSION);
 	pq_sendbyte(&buf, state->model);
@@ -546,7 +538,6 @@ PG_FUNCTION_INFO_V1(tracking_deserialize);
 Datum
 tracking_deserialize(PG_FUNCTION_ARGS)
 {
-	bytea	   *bytes = PG_GETARG_BYTEA_PP(0);
 	MemoryContext aggcontext;
 	StateReader r;
 	TrackingState *state;
@@ -560,9 +551,7 @@ tracking_deserialize(PG_FUNCTION_ARGS)
 	int32		n;
 	int64		total = 0;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "tracking_deserialize called in non-aggregate context");
-	codec_begin_read(&r, bytes, TRACKING_STATE_VERSION, "tracking");
+	aggcontext = codec_begin_deserialize(fcinfo, &r, TRACKING_STATE_VERSION, "tracking");
 	model = codec_read_uint8(&r);
 	if (model != TRACKING_BGNBD && model != TRACKING_PARETO_NBD)
 		codec_corrupt(&r, "an unknown model");
