@@ -796,3 +796,29 @@ ROWS 100000;
 
 COMMENT ON FUNCTION simulate_orders(integer, integer, float8, float8, float8, float8, float8, float8, float8, date, integer, integer) IS
 'synthetic orders of a BG/NBD purchase process with Gamma-Gamma spend and staggered acquisition: first purchases uniform over the first acquisition_days days from start, all observed to start + days; deterministic for a seed';
+
+-- 7c. Pareto/NBD completed
+
+CREATE AGGREGATE pareto_nbd_fit(frequency integer, recency float8, t float8, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = pareto_nbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE pareto_nbd_fit(frequency float8, recency float8, t float8, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = pareto_nbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE FUNCTION pareto_nbd_expected_purchases(model pareto_nbd, horizon float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'pareto_nbd_expected_purchases_new'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON AGGREGATE pareto_nbd_fit(integer, float8, float8, float8) IS
+'Pareto/NBD model fitted with an L2 penalty penalizer * (r^2 + alpha^2 + s^2 + beta^2) on the mean log-likelihood';
+COMMENT ON AGGREGATE pareto_nbd_fit(float8, float8, float8, float8) IS
+'Pareto/NBD model fitted with an L2 penalty; frequency as float8 must be a whole number';
+COMMENT ON FUNCTION pareto_nbd_expected_purchases(pareto_nbd, float8) IS
+'Pareto/NBD expected repeat purchases of a new customer in horizon time units after the first purchase';
+
+-- end of section 7c

@@ -464,14 +464,34 @@ pareto_nbd_p_alive(PG_FUNCTION_ARGS)
 }
 
 /*
- * pareto_nbd_expected_purchases(pareto_nbd, horizon, frequency, recency,
- * t): expected purchases in (T, T + horizon] (Fader & Hardie 2005,
- * after Schmittlein et al. 1987):
+ * log of the expected purchases in (T, T + horizon] of a customer alive at
+ * T after x repeat purchases (Fader & Hardie 2005, after Schmittlein et al.
+ * 1987):
  *   (r + x) (beta + T) / ((alpha + T) (s - 1))
- *   [1 - ((beta + T) / (beta + T + horizon))^(s - 1)] P(alive),
+ *   [1 - ((beta + T) / (beta + T + horizon))^(s - 1)],
  * with the bracket over (s - 1) taken to its limit log(1 + horizon /
- * (beta + T)) at s = 1; the product in log space, so that a large factor
- * meeting a small one does not overflow.
+ * (beta + T)) at s = 1; -infinity when that is 0. At x = T = 0 it is a new
+ * customer's E[X(horizon)] = r beta / (alpha (s - 1)) [1 - (beta / (beta +
+ * horizon))^(s - 1)], since a customer is alive at the first purchase.
+ */
+static double
+pareto_nbd_log_expected_alive(const double *params, double x, double t,
+							  double horizon)
+{
+	double		beta = params[3];
+	double		bracket = -specfun_expm1_ratio(params[2] - 1.0,
+											   -log1p(horizon / (beta + t)));
+
+	if (bracket <= 0.0)
+		return -INFINITY;
+	return log(params[0] + x) - log(params[1] + t) + log(beta + t) + log(bracket);
+}
+
+/*
+ * pareto_nbd_expected_purchases(pareto_nbd, horizon, frequency, recency,
+ * t): expected purchases in (T, T + horizon], pareto_nbd_log_expected_alive
+ * times P(alive), the product in log space, so that a large factor meeting
+ * a small one does not overflow. NULL when the model has a NULL parameter.
  */
 PG_FUNCTION_INFO_V1(pareto_nbd_expected_purchases);
 Datum
@@ -482,25 +502,37 @@ pareto_nbd_expected_purchases(PG_FUNCTION_ARGS)
 	int32		x = PG_GETARG_INT32(2);
 	double		tx = PG_GETARG_FLOAT8(3);
 	double		t = PG_GETARG_FLOAT8(4);
-	double		r;
-	double		alpha;
-	double		s;
-	double		beta;
-	double		bracket;
-	double		value;
+	double		l;
 
 	check_nonnegative(horizon, "horizon");
 	if (!model_params(PG_GETARG_HEAPTUPLEHEADER(0), PNBD_NPARAMS, pnbd_names, params))
 		PG_RETURN_NULL();
 	btyd_check_summary(x, tx, t);
-	r = params[0];
-	alpha = params[1];
-	s = params[2];
-	beta = params[3];
-	bracket = -specfun_expm1_ratio(s - 1.0, -log1p(horizon / (beta + t)));
-	value = bracket <= 0.0 ? 0.0 :
-		exp(log(r + x) - log(alpha + t) + log(beta + t) + log(bracket) +
-			pareto_nbd_log_alive(params, x, tx, t));
-	PG_RETURN_FLOAT8(btyd_check_result(value, "expected purchases", pnbd_names, params,
+	l = pareto_nbd_log_expected_alive(params, x, t, horizon);
+	PG_RETURN_FLOAT8(btyd_check_result(l == -INFINITY ? 0.0 :
+									   exp(l + pareto_nbd_log_alive(params, x, tx, t)),
+									   "expected purchases", pnbd_names, params,
 									   horizon, x, tx, t));
+}
+
+/*
+ * pareto_nbd_expected_purchases(pareto_nbd, horizon): expected repeat
+ * purchases of a new customer in horizon time units after the first
+ * purchase, E[X(horizon)] (Fader & Hardie 2005; pareto_nbd_log_expected_alive
+ * at x = T = 0). NULL when the model has a NULL parameter.
+ */
+PG_FUNCTION_INFO_V1(pareto_nbd_expected_purchases_new);
+Datum
+pareto_nbd_expected_purchases_new(PG_FUNCTION_ARGS)
+{
+	double		params[PNBD_NPARAMS];
+	double		horizon = PG_GETARG_FLOAT8(1);
+
+	check_nonnegative(horizon, "horizon");
+	if (!model_params(PG_GETARG_HEAPTUPLEHEADER(0), PNBD_NPARAMS, pnbd_names, params))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(btyd_check_result(exp(pareto_nbd_log_expected_alive(params, 0.0, 0.0,
+																		  horizon)),
+									   "expected purchases", pnbd_names, params,
+									   horizon, 0.0, 0.0, 0.0));
 }
