@@ -144,7 +144,8 @@ pareto_nbd_cached_log_g(const double *params, double x, double y,
 #define PNBD_PFORM_MAX_TERMS	2000
 
 /*
- * log of the integral from p1 to p2 (0 < p1 < p2 <= d / PNBD_PFORM_SPLIT)
+ * log of the integral from p1 to p2 (0 < p1 < p2 <= d / PNBD_PFORM_SPLIT,
+ * gap = p2 - p1 given apart, so that a short interval keeps its digits)
  * of p^-b (d + p)^-c dp, by the binomial series of (d + p)^-c in p / d
  * integrated term by term:
  *   d^-c p1^(1 - b) sum_k (-1)^k (c)_k / k! (p1 / d)^k
@@ -158,9 +159,10 @@ pareto_nbd_cached_log_g(const double *params, double x, double y,
  * or does not converge within PNBD_PFORM_MAX_TERMS terms.
  */
 static double
-pareto_nbd_log_pform(double p1, double p2, double b, double c, double d)
+pareto_nbd_log_pform(double p1, double p2, double gap, double b, double c,
+					 double d)
 {
-	double		lr = log(p2 / p1);
+	double		lr = log1p(gap / p1);
 	double		q1 = p1 / d;
 	double		q2 = p2 / d;
 	double		coef = 1.0;
@@ -227,7 +229,8 @@ pareto_nbd_log_integral(const double *params, double x, double tx, double t,
 
 	if (c <= PNBD_PFORM_MAX_C && b < PNBD_PFORM_MAX_B && small + tx < half)
 	{
-		low = pareto_nbd_log_pform(small + tx, fmin(small + t, half), b, c, d);
+		low = pareto_nbd_log_pform(small + tx, fmin(small + t, half),
+								   fmin(t, half - small) - tx, b, c, d);
 		if (isnan(low))
 			return false;
 		if (small + t <= half)
