@@ -1060,3 +1060,29 @@ COMMENT ON FUNCTION rfm_breaks(rfm_population, integer) IS
 'the cut values of the window rfm_score of a population''s customers, as the rfm_breaks aggregate gives them';
 
 -- end of section 10
+
+-- 7c. Pareto/NBD completed
+
+CREATE AGGREGATE pareto_nbd_fit(frequency integer, recency float8, t float8, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = pareto_nbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE pareto_nbd_fit(frequency float8, recency float8, t float8, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = pareto_nbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE FUNCTION pareto_nbd_expected_purchases(model pareto_nbd, horizon float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'pareto_nbd_expected_purchases_new'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON AGGREGATE pareto_nbd_fit(integer, float8, float8, float8) IS
+'Pareto/NBD model fitted with an L2 penalty penalizer * (r^2 + alpha^2 + s^2 + beta^2) on the mean log-likelihood';
+COMMENT ON AGGREGATE pareto_nbd_fit(float8, float8, float8, float8) IS
+'Pareto/NBD model fitted with an L2 penalty; frequency as float8 must be a whole number';
+COMMENT ON FUNCTION pareto_nbd_expected_purchases(pareto_nbd, float8) IS
+'Pareto/NBD expected repeat purchases of a new customer in horizon time units after the first purchase';
+
+-- end of section 7c

@@ -6,8 +6,9 @@
 # scan of the same rows in the same run. Prints a Markdown table.
 #
 #   bash bench/clv.sh [customers]      (default 1000000; PG* variables pick the server)
-#   BENCH_PARETO=1 bash bench/clv.sh   also times pareto_nbd_fit (slow: a fit costs
-#                                      seconds per 10k distinct histories)
+#   BENCH_PARETO=1 bash bench/clv.sh   also times pareto_nbd_fit and prints its time
+#                                      over bgnbd_fit's (at 100000 customers: the set
+#                                      that took 28 s to fit in 0.1.0)
 #   BENCH_SUMMARY_ONLY=1 bash bench/clv.sh   only builds bench_summary (bench/covariance.sh)
 #
 # The summaries are drawn from hashes, not from simulate_orders: 45% of the
@@ -82,3 +83,7 @@ for row in "${rows[@]}"; do
     name=${row%|*}; ms=${row#*|}
     printf '| %s | %.1f | %.1fx |\n' "$name" "$ms" "$(echo "$ms / $base" | bc -l)"
 done
+if [ -n "$pn" ]; then
+    echo
+    printf 'pareto_nbd_fit / bgnbd_fit on the same rows: %.1fx\n' "$(echo "$pn / $bg" | bc -l)"
+fi

@@ -70,6 +70,10 @@ SELECT 'pareto_nbd_expected_purchases', format('pareto_nbd_expected_purchases(ro
                                                p[1], p[2], p[3], p[4], h, x, tx, t)
 FROM sweep_models4, sweep_horizons, sweep_histories WHERE h IN (0, 1, 1e12)
 UNION ALL
+SELECT 'pareto_nbd_expected_purchases new', format('pareto_nbd_expected_purchases(row(%s, %s, %s, %s, NULL, NULL, NULL, NULL)::pareto_nbd, %s)',
+                                                   p[1], p[2], p[3], p[4], h)
+FROM sweep_models4, sweep_horizons
+UNION ALL
 SELECT 'gamma_gamma_expected_spend', format('gamma_gamma_expected_spend(row(%s, %s, %s, NULL, NULL, NULL, NULL)::gamma_gamma, %s, %s)',
                                             p.v, q.v, v.v, x, m)
 FROM sweep_values p, sweep_values q, sweep_values v, (VALUES (0, 0), (1, 1), (1000000, 1e300)) xm(x, m)

@@ -219,7 +219,11 @@ hyp_series(double a, double b, double c, double d, double z, long max_terms,
 			term /= HYP2F1_RESCALE;
 			logscale += log(HYP2F1_RESCALE);
 		}
-		if (j > kmin)
+		/*
+		 * rho >= z, so the bound below cannot hold before this cheaper one
+		 * does: the four divisions wait for the last terms
+		 */
+		if (j > kmin && fabs(term) * z <= HYP2F1_EPS * (1.0 - z) * fabs(sum))
 		{
 			double		rho = z * fmin(fmax((a + j) / (d + j), 1.0) *
 									   fmax((b + j) / (c + j), 1.0),
