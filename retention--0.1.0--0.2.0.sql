@@ -796,3 +796,205 @@ ROWS 100000;
 
 COMMENT ON FUNCTION simulate_orders(integer, integer, float8, float8, float8, float8, float8, float8, float8, date, integer, integer) IS
 'synthetic orders of a BG/NBD purchase process with Gamma-Gamma spend and staggered acquisition: first purchases uniform over the first acquisition_days days from start, all observed to start + days; deterministic for a seed';
+
+-- 7. The buy-till-you-die family (DESIGN section 7)
+
+-- 7a. explicit weights: pre-aggregated rows with a count. An integer or
+-- bigint argument after the values is a weight (the transition reads the
+-- declared types, fit_state.c), a float8 one a penalizer: (..., weight
+-- integer) exists so that an int4 literal 1 is not resolved to the float8
+-- penalizer overload. See doc/clv.md.
+
+CREATE FUNCTION btyd_fit_trans(internal, integer, float8, float8, bigint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION btyd_fit_trans(internal, integer, float8, float8, bigint) IS
+'aggregate transition function of bgnbd_fit with a weight';
+
+CREATE FUNCTION btyd_fit_trans(internal, integer, float8, float8, integer)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION btyd_fit_trans(internal, integer, float8, float8, integer) IS
+'aggregate transition function of bgnbd_fit with a weight';
+
+CREATE FUNCTION btyd_fit_trans(internal, integer, float8, float8, bigint, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION btyd_fit_trans(internal, integer, float8, float8, bigint, float8) IS
+'aggregate transition function of bgnbd_fit with a weight and a penalizer';
+
+CREATE FUNCTION btyd_fit_trans(internal, float8, float8, float8, bigint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION btyd_fit_trans(internal, float8, float8, float8, bigint) IS
+'aggregate transition function of bgnbd_fit with a weight with a float8 frequency';
+
+CREATE FUNCTION btyd_fit_trans(internal, float8, float8, float8, integer)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION btyd_fit_trans(internal, float8, float8, float8, integer) IS
+'aggregate transition function of bgnbd_fit with a weight with a float8 frequency';
+
+CREATE FUNCTION btyd_fit_trans(internal, float8, float8, float8, bigint, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION btyd_fit_trans(internal, float8, float8, float8, bigint, float8) IS
+'aggregate transition function of bgnbd_fit with a weight and a penalizer with a float8 frequency';
+
+CREATE FUNCTION spend_fit_trans(internal, integer, float8, bigint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION spend_fit_trans(internal, integer, float8, bigint) IS
+'aggregate transition function of gamma_gamma_fit with a weight';
+
+CREATE FUNCTION spend_fit_trans(internal, integer, float8, integer)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION spend_fit_trans(internal, integer, float8, integer) IS
+'aggregate transition function of gamma_gamma_fit with a weight';
+
+CREATE FUNCTION spend_fit_trans(internal, integer, float8, bigint, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION spend_fit_trans(internal, integer, float8, bigint, float8) IS
+'aggregate transition function of gamma_gamma_fit with a weight and a penalizer';
+
+CREATE FUNCTION spend_fit_trans(internal, float8, float8, bigint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION spend_fit_trans(internal, float8, float8, bigint) IS
+'aggregate transition function of gamma_gamma_fit with a weight with a float8 frequency';
+
+CREATE FUNCTION spend_fit_trans(internal, float8, float8, integer)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION spend_fit_trans(internal, float8, float8, integer) IS
+'aggregate transition function of gamma_gamma_fit with a weight with a float8 frequency';
+
+CREATE FUNCTION spend_fit_trans(internal, float8, float8, bigint, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION spend_fit_trans(internal, float8, float8, bigint, float8) IS
+'aggregate transition function of gamma_gamma_fit with a weight and a penalizer with a float8 frequency';
+
+CREATE AGGREGATE bgnbd_fit(frequency integer, recency float8, t float8, weight bigint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgnbd_fit(integer, float8, float8, bigint) IS
+'maximum-likelihood BG/NBD model of pre-aggregated rows, each counted weight (bigint) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row)';
+
+CREATE AGGREGATE bgnbd_fit(frequency integer, recency float8, t float8, weight integer) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgnbd_fit(integer, float8, float8, integer) IS
+'maximum-likelihood BG/NBD model of pre-aggregated rows, each counted weight (integer) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row)';
+
+CREATE AGGREGATE bgnbd_fit(frequency integer, recency float8, t float8, weight bigint, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgnbd_fit(integer, float8, float8, bigint, float8) IS
+'BG/NBD model of pre-aggregated rows, each counted weight times (weight 0 adds nobody, a NULL weight skips the row), fitted with an L2 penalty penalizer times the sum of squared parameters';
+
+CREATE AGGREGATE bgnbd_fit(frequency float8, recency float8, t float8, weight bigint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgnbd_fit(float8, float8, float8, bigint) IS
+'maximum-likelihood BG/NBD model of pre-aggregated rows, each counted weight (bigint) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row); frequency as float8 must be a whole number';
+
+CREATE AGGREGATE bgnbd_fit(frequency float8, recency float8, t float8, weight integer) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgnbd_fit(float8, float8, float8, integer) IS
+'maximum-likelihood BG/NBD model of pre-aggregated rows, each counted weight (integer) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row); frequency as float8 must be a whole number';
+
+CREATE AGGREGATE bgnbd_fit(frequency float8, recency float8, t float8, weight bigint, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgnbd_fit(float8, float8, float8, bigint, float8) IS
+'BG/NBD model of pre-aggregated rows, each counted weight times (weight 0 adds nobody, a NULL weight skips the row), fitted with an L2 penalty penalizer times the sum of squared parameters; frequency as float8 must be a whole number';
+
+CREATE AGGREGATE gamma_gamma_fit(frequency integer, monetary_value float8, weight bigint) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE gamma_gamma_fit(integer, float8, bigint) IS
+'maximum-likelihood Gamma-Gamma model of pre-aggregated rows, each counted weight (bigint) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row)';
+
+CREATE AGGREGATE gamma_gamma_fit(frequency integer, monetary_value float8, weight integer) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE gamma_gamma_fit(integer, float8, integer) IS
+'maximum-likelihood Gamma-Gamma model of pre-aggregated rows, each counted weight (integer) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row)';
+
+CREATE AGGREGATE gamma_gamma_fit(frequency integer, monetary_value float8, weight bigint, penalizer float8) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE gamma_gamma_fit(integer, float8, bigint, float8) IS
+'Gamma-Gamma model of pre-aggregated rows, each counted weight times (weight 0 adds nobody, a NULL weight skips the row), fitted with an L2 penalty penalizer times the sum of squared parameters';
+
+CREATE AGGREGATE gamma_gamma_fit(frequency float8, monetary_value float8, weight bigint) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE gamma_gamma_fit(float8, float8, bigint) IS
+'maximum-likelihood Gamma-Gamma model of pre-aggregated rows, each counted weight (bigint) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row); frequency as float8 must be a whole number';
+
+CREATE AGGREGATE gamma_gamma_fit(frequency float8, monetary_value float8, weight integer) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE gamma_gamma_fit(float8, float8, integer) IS
+'maximum-likelihood Gamma-Gamma model of pre-aggregated rows, each counted weight (integer) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row); frequency as float8 must be a whole number';
+
+CREATE AGGREGATE gamma_gamma_fit(frequency float8, monetary_value float8, weight bigint, penalizer float8) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE gamma_gamma_fit(float8, float8, bigint, float8) IS
+'Gamma-Gamma model of pre-aggregated rows, each counted weight times (weight 0 adds nobody, a NULL weight skips the row), fitted with an L2 penalty penalizer times the sum of squared parameters; frequency as float8 must be a whole number';
+
+-- end of section 7a

@@ -107,6 +107,38 @@ INSERT INTO fuzz_samples (agg, rows_query) VALUES
  $$SELECT (1 + g % 2)::float8, 20 + (g % 4) * 1.25::float8 FROM generate_series(1, 12) AS g$$),
 ('gamma_gamma_fit(float8,float8,float8)',
  $$SELECT (1 + g % 4)::float8, 8 + g::float8, 0.001::float8 FROM generate_series(1, 10) AS g$$),
+-- the fits with weights (section 7): weights 0 to 4, with and without a
+-- penalizer
+('bgnbd_fit(integer,float8,float8,bigint)',
+ $$SELECT g % 4, CASE WHEN g % 4 = 0 THEN 0 ELSE (g * 3 % 20)::float8 END, (30 + g % 9)::float8, (g % 4)::bigint
+   FROM generate_series(1, 20) AS g$$),
+('gamma_gamma_fit(integer,float8,bigint)',
+ $$SELECT g % 4, CASE WHEN g % 4 = 0 THEN 0 ELSE 5 + g::float8 END, (g % 4)::bigint FROM generate_series(1, 14) AS g$$),
+('bgnbd_fit(integer,float8,float8,integer)',
+ $$SELECT g % 4, CASE WHEN g % 4 = 0 THEN 0 ELSE (g * 3 % 20)::float8 END, (30 + g % 9)::float8, (1 + g % 3)::integer
+   FROM generate_series(1, 20) AS g$$),
+('gamma_gamma_fit(integer,float8,integer)',
+ $$SELECT g % 4, CASE WHEN g % 4 = 0 THEN 0 ELSE 5 + g::float8 END, (1 + g % 3)::integer FROM generate_series(1, 14) AS g$$),
+('bgnbd_fit(integer,float8,float8,bigint,float8)',
+ $$SELECT g % 4, CASE WHEN g % 4 = 0 THEN 0 ELSE (g * 3 % 20)::float8 END, (30 + g % 9)::float8, (g % 5)::bigint, 0.02::float8
+   FROM generate_series(1, 20) AS g$$),
+('gamma_gamma_fit(integer,float8,bigint,float8)',
+ $$SELECT g % 4, CASE WHEN g % 4 = 0 THEN 0 ELSE 5 + g::float8 END, (g % 5)::bigint, 0.02::float8 FROM generate_series(1, 14) AS g$$),
+('bgnbd_fit(float8,float8,float8,bigint)',
+ $$SELECT (g % 4)::float8, CASE WHEN g % 4 = 0 THEN 0 ELSE (g * 3 % 20)::float8 END, (30 + g % 9)::float8, (g % 4)::bigint
+   FROM generate_series(1, 20) AS g$$),
+('gamma_gamma_fit(float8,float8,bigint)',
+ $$SELECT (g % 4)::float8, CASE WHEN g % 4 = 0 THEN 0 ELSE 5 + g::float8 END, (g % 4)::bigint FROM generate_series(1, 14) AS g$$),
+('bgnbd_fit(float8,float8,float8,integer)',
+ $$SELECT (g % 4)::float8, CASE WHEN g % 4 = 0 THEN 0 ELSE (g * 3 % 20)::float8 END, (30 + g % 9)::float8, (1 + g % 3)::integer
+   FROM generate_series(1, 20) AS g$$),
+('gamma_gamma_fit(float8,float8,integer)',
+ $$SELECT (g % 4)::float8, CASE WHEN g % 4 = 0 THEN 0 ELSE 5 + g::float8 END, (1 + g % 3)::integer FROM generate_series(1, 14) AS g$$),
+('bgnbd_fit(float8,float8,float8,bigint,float8)',
+ $$SELECT (g % 4)::float8, CASE WHEN g % 4 = 0 THEN 0 ELSE (g * 3 % 20)::float8 END, (30 + g % 9)::float8, (g % 5)::bigint, 0.02::float8
+   FROM generate_series(1, 20) AS g$$),
+('gamma_gamma_fit(float8,float8,bigint,float8)',
+ $$SELECT (g % 4)::float8, CASE WHEN g % 4 = 0 THEN 0 ELSE 5 + g::float8 END, (g % 5)::bigint, 0.02::float8 FROM generate_series(1, 14) AS g$$),
 -- btyd_summary: a day list inside the state (at most 8 entries) and one
 -- moved out of it, every unit, orders after as_of and same-day orders
 ('btyd_summary(date,numeric,date,time_unit)',
