@@ -998,3 +998,139 @@ COMMENT ON AGGREGATE gamma_gamma_fit(float8, float8, bigint, float8) IS
 'Gamma-Gamma model of pre-aggregated rows, each counted weight times (weight 0 adds nobody, a NULL weight skips the row), fitted with an L2 penalty penalizer times the sum of squared parameters; frequency as float8 must be a whole number';
 
 -- end of section 7a
+
+-- 7b. MBG/NBD (Batislam, Denizel & Filiztekin 2007), doc/btyd_family.md
+
+CREATE TYPE mbgnbd AS (r float8, alpha float8, a float8, b float8,
+                       loglik float8, n bigint, converged boolean,
+                       covariance float8[]);
+
+COMMENT ON TYPE mbgnbd IS
+'a fitted MBG/NBD purchase model (Batislam et al. 2007): parameters r, alpha (in the time unit of the data), a, b, the log-likelihood, the number of customers, whether the fit converged and the k x k covariance of the parameters (NULL if unknown)';
+
+CREATE FUNCTION mbgnbd_fit_final(internal)
+RETURNS mbgnbd
+AS 'MODULE_PATHNAME', 'mbgnbd_fit_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION mbgnbd_fit_final(internal) IS
+'aggregate final function of mbgnbd_fit';
+
+CREATE AGGREGATE mbgnbd_fit(frequency integer, recency float8, t float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE mbgnbd_fit(frequency integer, recency float8, t float8, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE mbgnbd_fit(frequency integer, recency float8, t float8, weight bigint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE mbgnbd_fit(frequency integer, recency float8, t float8, weight integer) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE mbgnbd_fit(frequency integer, recency float8, t float8, weight bigint, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE mbgnbd_fit(frequency float8, recency float8, t float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE mbgnbd_fit(frequency float8, recency float8, t float8, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE mbgnbd_fit(frequency float8, recency float8, t float8, weight bigint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE mbgnbd_fit(frequency float8, recency float8, t float8, weight integer) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE mbgnbd_fit(frequency float8, recency float8, t float8, weight bigint, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE mbgnbd_fit(integer, float8, float8) IS
+'maximum-likelihood MBG/NBD model (Batislam, Denizel & Filiztekin 2007) of customers frequency, recency and age t';
+COMMENT ON AGGREGATE mbgnbd_fit(integer, float8, float8, float8) IS
+'MBG/NBD model fitted with an L2 penalty penalizer * (r^2 + alpha^2 + a^2 + b^2) on the mean log-likelihood';
+COMMENT ON AGGREGATE mbgnbd_fit(integer, float8, float8, bigint) IS
+'maximum-likelihood MBG/NBD model of pre-aggregated rows, each counted weight (bigint) times (weight 0 adds nobody, a NULL weight skips the row)';
+COMMENT ON AGGREGATE mbgnbd_fit(integer, float8, float8, integer) IS
+'maximum-likelihood MBG/NBD model of pre-aggregated rows, each counted weight (integer) times (weight 0 adds nobody, a NULL weight skips the row)';
+COMMENT ON AGGREGATE mbgnbd_fit(integer, float8, float8, bigint, float8) IS
+'MBG/NBD model of pre-aggregated rows, each counted weight times, fitted with an L2 penalty penalizer * (r^2 + alpha^2 + a^2 + b^2)';
+COMMENT ON AGGREGATE mbgnbd_fit(float8, float8, float8) IS
+'maximum-likelihood MBG/NBD model (Batislam, Denizel & Filiztekin 2007) of customers frequency, recency and age t; frequency as float8 must be a whole number';
+COMMENT ON AGGREGATE mbgnbd_fit(float8, float8, float8, float8) IS
+'MBG/NBD model fitted with an L2 penalty penalizer * (r^2 + alpha^2 + a^2 + b^2) on the mean log-likelihood; frequency as float8 must be a whole number';
+COMMENT ON AGGREGATE mbgnbd_fit(float8, float8, float8, bigint) IS
+'maximum-likelihood MBG/NBD model of pre-aggregated rows, each counted weight (bigint) times (weight 0 adds nobody, a NULL weight skips the row); frequency as float8 must be a whole number';
+COMMENT ON AGGREGATE mbgnbd_fit(float8, float8, float8, integer) IS
+'maximum-likelihood MBG/NBD model of pre-aggregated rows, each counted weight (integer) times (weight 0 adds nobody, a NULL weight skips the row); frequency as float8 must be a whole number';
+COMMENT ON AGGREGATE mbgnbd_fit(float8, float8, float8, bigint, float8) IS
+'MBG/NBD model of pre-aggregated rows, each counted weight times, fitted with an L2 penalty penalizer * (r^2 + alpha^2 + a^2 + b^2); frequency as float8 must be a whole number';
+
+CREATE FUNCTION mbgnbd_expected_purchases(model mbgnbd, horizon float8,
+                                          frequency integer, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'mbgnbd_expected_purchases'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mbgnbd_expected_purchases(model mbgnbd, horizon float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'mbgnbd_expected_purchases_new'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mbgnbd_p_alive(model mbgnbd, frequency integer, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'mbgnbd_p_alive'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mbgnbd_prob_purchases(model mbgnbd, n integer, horizon float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'mbgnbd_prob_purchases'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mbgnbd_model(r float8, alpha float8, a float8, b float8)
+RETURNS mbgnbd
+AS 'MODULE_PATHNAME', 'model_value'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mbgnbd_params(model mbgnbd,
+                              OUT parameter text, OUT estimate float8, OUT std_error float8,
+                              OUT lower_95 float8, OUT upper_95 float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'model_params_table'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+
+COMMENT ON FUNCTION mbgnbd_expected_purchases(mbgnbd, float8, integer, float8, float8) IS
+'MBG/NBD expected purchases in the next horizon time units of a customer with this history (Batislam et al. 2007 eq. 13)';
+COMMENT ON FUNCTION mbgnbd_expected_purchases(mbgnbd, float8) IS
+'MBG/NBD expected repeat purchases of a new customer in horizon time units after the first purchase';
+COMMENT ON FUNCTION mbgnbd_p_alive(mbgnbd, integer, float8, float8) IS
+'MBG/NBD probability that a customer with this history is still active (below 1 with no repeat purchase too)';
+COMMENT ON FUNCTION mbgnbd_prob_purchases(mbgnbd, integer, float8) IS
+'MBG/NBD probability that a new customer makes exactly n repeat purchases in horizon time units';
+COMMENT ON FUNCTION mbgnbd_model(float8, float8, float8, float8) IS
+'an MBG/NBD model with known parameters r, alpha, a, b (each a positive finite number); loglik, n, converged and covariance are NULL';
+COMMENT ON FUNCTION mbgnbd_params(mbgnbd) IS
+'MBG/NBD parameters with standard errors from the fit''s covariance and 95% intervals estimate +- 1.96 standard errors (NULL without a covariance)';
+
+-- end of section 7b

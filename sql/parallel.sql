@@ -200,6 +200,29 @@ INSERT INTO parallel_cases VALUES
 ('gamma_gamma_fit(float8,float8,bigint,float8)',
  $$SELECT concat_ws(' ', round((m).p::numeric, 5), round((m).q::numeric, 5), round((m).v::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT gamma_gamma_fit(frequency::float8, monetary_value, (1 + customer_id % 3)::bigint, 0.01) AS m FROM parallel_summaries) AS s$$);
 
+-- MBG/NBD (section 7)
+INSERT INTO parallel_cases VALUES
+('mbgnbd_fit(integer,float8,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency, recency, t) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(integer,float8,float8,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency, recency, t, 0.01) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(integer,float8,float8,bigint)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency, recency, t, (1 + customer_id % 3)::bigint) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(integer,float8,float8,integer)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency, recency, t, (1 + customer_id % 3)::integer) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(integer,float8,float8,bigint,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency, recency, t, (1 + customer_id % 3)::bigint, 0.01) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(float8,float8,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency::float8, recency, t) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(float8,float8,float8,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency::float8, recency, t, 0.01) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(float8,float8,float8,bigint)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency::float8, recency, t, (1 + customer_id % 3)::bigint) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(float8,float8,float8,integer)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency::float8, recency, t, (1 + customer_id % 3)::integer) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(float8,float8,float8,bigint,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency::float8, recency, t, (1 + customer_id % 3)::bigint, 0.01) AS m FROM parallel_summaries) AS s$$);
+
 -- run a case serially and in parallel; report whether the parallel plan
 -- was partial with workers launched, and whether the answers agree
 CREATE FUNCTION pg_temp.run_parallel_case(query text, OUT partial boolean, OUT launched boolean, OUT same boolean)
