@@ -1134,3 +1134,158 @@ COMMENT ON FUNCTION mbgnbd_params(mbgnbd) IS
 'MBG/NBD parameters with standard errors from the fit''s covariance and 95% intervals estimate +- 1.96 standard errors (NULL without a covariance)';
 
 -- end of section 7b
+
+-- 7c. BG/BB (Fader, Hardie & Shang 2010), doc/btyd_family.md
+
+CREATE TYPE bgbb AS (alpha float8, beta float8, gamma float8, delta float8,
+                     loglik float8, n bigint, converged boolean,
+                     covariance float8[]);
+
+COMMENT ON TYPE bgbb IS
+'a fitted BG/BB model of discrete opportunities (Fader, Hardie & Shang 2010): alpha, beta (transactions), gamma, delta (dropout), the log-likelihood, the number of customers, whether the fit converged, the covariance (NULL if unknown)';
+
+CREATE FUNCTION bgbb_fit_final(internal)
+RETURNS bgbb
+AS 'MODULE_PATHNAME', 'bgbb_fit_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION bgbb_fit_final(internal) IS
+'aggregate final function of bgbb_fit';
+
+CREATE FUNCTION bgbb_fit_trans(internal, integer, integer, integer)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION bgbb_fit_trans(internal, integer, integer, integer) IS
+'aggregate transition function of bgbb_fit';
+
+CREATE FUNCTION bgbb_fit_trans(internal, integer, integer, integer, bigint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION bgbb_fit_trans(internal, integer, integer, integer, bigint) IS
+'aggregate transition function of bgbb_fit with a weight';
+
+CREATE FUNCTION bgbb_fit_trans(internal, integer, integer, integer, integer)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION bgbb_fit_trans(internal, integer, integer, integer, integer) IS
+'aggregate transition function of bgbb_fit with a weight';
+
+CREATE FUNCTION bgbb_fit_trans(internal, float8, float8, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION bgbb_fit_trans(internal, float8, float8, float8) IS
+'aggregate transition function of bgbb_fit with float8 values';
+
+CREATE FUNCTION bgbb_fit_trans(internal, float8, float8, float8, bigint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION bgbb_fit_trans(internal, float8, float8, float8, bigint) IS
+'aggregate transition function of bgbb_fit with a weight with float8 values';
+
+CREATE FUNCTION bgbb_fit_trans(internal, float8, float8, float8, integer)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION bgbb_fit_trans(internal, float8, float8, float8, integer) IS
+'aggregate transition function of bgbb_fit with a weight with float8 values';
+
+CREATE AGGREGATE bgbb_fit(frequency integer, recency integer, n_periods integer) (
+    SFUNC = bgbb_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgbb_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgbb_fit(integer, integer, integer) IS
+'maximum-likelihood BG/BB model (Fader, Hardie & Shang 2010) of customers'' frequency, recency (last opportunity used) and n_periods (opportunities observed, may differ per customer)';
+
+CREATE AGGREGATE bgbb_fit(frequency integer, recency integer, n_periods integer, weight bigint) (
+    SFUNC = bgbb_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgbb_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgbb_fit(integer, integer, integer, bigint) IS
+'maximum-likelihood BG/BB model of pre-aggregated histories, each counted weight (bigint) times (weight 0 adds nobody, a NULL weight skips the row)';
+
+CREATE AGGREGATE bgbb_fit(frequency integer, recency integer, n_periods integer, weight integer) (
+    SFUNC = bgbb_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgbb_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgbb_fit(integer, integer, integer, integer) IS
+'maximum-likelihood BG/BB model of pre-aggregated histories, each counted weight (integer) times (weight 0 adds nobody, a NULL weight skips the row)';
+
+CREATE AGGREGATE bgbb_fit(frequency float8, recency float8, n_periods float8) (
+    SFUNC = bgbb_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgbb_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgbb_fit(float8, float8, float8) IS
+'maximum-likelihood BG/BB model (Fader, Hardie & Shang 2010) of customers'' frequency, recency (last opportunity used) and n_periods (opportunities observed, may differ per customer); frequency, recency and n_periods as float8 must be whole numbers';
+
+CREATE AGGREGATE bgbb_fit(frequency float8, recency float8, n_periods float8, weight bigint) (
+    SFUNC = bgbb_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgbb_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgbb_fit(float8, float8, float8, bigint) IS
+'maximum-likelihood BG/BB model of pre-aggregated histories, each counted weight (bigint) times (weight 0 adds nobody, a NULL weight skips the row); frequency, recency and n_periods as float8 must be whole numbers';
+
+CREATE AGGREGATE bgbb_fit(frequency float8, recency float8, n_periods float8, weight integer) (
+    SFUNC = bgbb_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgbb_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgbb_fit(float8, float8, float8, integer) IS
+'maximum-likelihood BG/BB model of pre-aggregated histories, each counted weight (integer) times (weight 0 adds nobody, a NULL weight skips the row); frequency, recency and n_periods as float8 must be whole numbers';
+
+CREATE FUNCTION bgbb_p_alive(model bgbb, m_periods integer, frequency integer,
+                             recency integer, n_periods integer)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'bgbb_p_alive'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION bgbb_expected_purchases(model bgbb, m_periods integer, frequency integer,
+                                        recency integer, n_periods integer)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'bgbb_expected_purchases'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION bgbb_expected_purchases(model bgbb, n_periods integer)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'bgbb_expected_purchases_new'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION bgbb_model(alpha float8, beta float8, gamma float8, delta float8)
+RETURNS bgbb
+AS 'MODULE_PATHNAME', 'model_value'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION bgbb_params(model bgbb,
+                            OUT parameter text, OUT estimate float8, OUT std_error float8,
+                            OUT lower_95 float8, OUT upper_95 float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'model_params_table'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+
+COMMENT ON FUNCTION bgbb_p_alive(bgbb, integer, integer, integer, integer) IS
+'BG/BB probability that a customer with this history is alive at opportunity n_periods + m_periods (Fader, Hardie & Shang 2010 eq. 11)';
+COMMENT ON FUNCTION bgbb_expected_purchases(bgbb, integer, integer, integer, integer) IS
+'BG/BB expected transactions in the next m_periods opportunities of a customer with this history (eq. 13)';
+COMMENT ON FUNCTION bgbb_expected_purchases(bgbb, integer) IS
+'BG/BB expected transactions of a new customer in the first n_periods opportunities (eq. 7)';
+COMMENT ON FUNCTION bgbb_model(float8, float8, float8, float8) IS
+'a BG/BB model with known parameters alpha, beta, gamma, delta (each a positive finite number); loglik, n, converged and covariance are NULL';
+COMMENT ON FUNCTION bgbb_params(bgbb) IS
+'BG/BB parameters with standard errors from the fit''s covariance and 95% intervals estimate +- 1.96 standard errors (NULL without a covariance)';
+
+-- end of section 7c

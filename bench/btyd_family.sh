@@ -3,9 +3,12 @@
 # BG/NBD (issue 16: each new fit over 1M simulated customers within 3x the
 # BG/NBD fit in the same run). Starts a throwaway cluster with an optimised
 # build (bench/lib.sh), summarises simulate_orders(customers, 1) per
-# customer with btyd_summary (weeks), then times bgnbd_fit and mbgnbd_fit
-# over the same rows, alternating, median of 5 each, and prints a Markdown
-# table with the ratio to BG/NBD. Not part of bench/run.sh.
+# customer with btyd_summary (weeks), then times bgnbd_fit, mbgnbd_fit and
+# bgbb_fit over the same customers, alternating, median of 5 each, and
+# prints a Markdown table with the ratio to BG/NBD. simulate_orders has no
+# discrete process: bgbb_fit reads the summaries as 40 weekly
+# opportunities (n_periods = least(40, ceil(t)), recency = ceil(recency),
+# frequency capped at recency). Not part of bench/run.sh.
 #
 #   bash bench/btyd_family.sh [customers]   (default 1000000)
 set -euo pipefail
@@ -19,10 +22,15 @@ psql -X -q -d postgres -v ON_ERROR_STOP=1 -v customers="$customers" <<'SQL'
 CREATE UNLOGGED TABLE family_summary AS
 SELECT (btyd_summary(order_at, amount, date '2024-09-30', 'week')).*
 FROM simulate_orders(:customers, 1) GROUP BY customer_id;
+ALTER TABLE family_summary ADD COLUMN n_periods integer, ADD COLUMN last_period integer, ADD COLUMN used integer;
+UPDATE family_summary SET n_periods = least(40, ceil(t))::integer,
+       last_period = least(40, ceil(t), ceil(recency))::integer;
+UPDATE family_summary SET used = least(frequency, last_period);
 VACUUM ANALYZE family_summary;
 SQL
 
-fits=("bgnbd_fit(frequency, recency, t)" "mbgnbd_fit(frequency, recency, t)")
+fits=("bgnbd_fit(frequency, recency, t)" "mbgnbd_fit(frequency, recency, t)"
+      "bgbb_fit(used, last_period, n_periods)")
 declare -A times
 for i in $(seq "$runs"); do
     for fit in "${fits[@]}"; do

@@ -170,6 +170,25 @@ INSERT INTO fuzz_samples (agg, rows_query) VALUES
 ('mbgnbd_fit(float8,float8,float8,bigint,float8)',
  $$SELECT (g % 4)::float8, CASE WHEN g % 4 = 0 THEN 0 ELSE (g * 5 % 21)::float8 END, (25 + g % 7)::float8, (g % 5)::bigint, 0.1::float8
    FROM generate_series(1, 18) AS g$$),
+-- BG/BB (section 7): the discrete fit state
+('bgbb_fit(integer,integer,integer)',
+ $$SELECT (g % 4), (CASE WHEN g % 4 = 0 THEN 0 ELSE g % 4 + g % 3 END), (6 + g % 2)
+   FROM generate_series(1, 18) AS g$$),
+('bgbb_fit(integer,integer,integer,bigint)',
+ $$SELECT (g % 4), (CASE WHEN g % 4 = 0 THEN 0 ELSE g % 4 + g % 3 END), (6 + g % 2), (g % 3)::bigint
+   FROM generate_series(1, 18) AS g$$),
+('bgbb_fit(integer,integer,integer,integer)',
+ $$SELECT (g % 4), (CASE WHEN g % 4 = 0 THEN 0 ELSE g % 4 + g % 3 END), (6 + g % 2), (g % 4)::integer
+   FROM generate_series(1, 18) AS g$$),
+('bgbb_fit(float8,float8,float8)',
+ $$SELECT (g % 4)::float8, (CASE WHEN g % 4 = 0 THEN 0 ELSE g % 4 + g % 3 END)::float8, (6 + g % 2)::float8
+   FROM generate_series(1, 18) AS g$$),
+('bgbb_fit(float8,float8,float8,bigint)',
+ $$SELECT (g % 4)::float8, (CASE WHEN g % 4 = 0 THEN 0 ELSE g % 4 + g % 3 END)::float8, (6 + g % 2)::float8, (g % 3)::bigint
+   FROM generate_series(1, 18) AS g$$),
+('bgbb_fit(float8,float8,float8,integer)',
+ $$SELECT (g % 4)::float8, (CASE WHEN g % 4 = 0 THEN 0 ELSE g % 4 + g % 3 END)::float8, (6 + g % 2)::float8, (g % 4)::integer
+   FROM generate_series(1, 18) AS g$$),
 -- btyd_summary: a day list inside the state (at most 8 entries) and one
 -- moved out of it, every unit, orders after as_of and same-day orders
 ('btyd_summary(date,numeric,date,time_unit)',
@@ -231,7 +250,7 @@ INSERT INTO fuzz_samples (agg, rows_query) VALUES
 -- a fit runs an optimizer (a Pareto/NBD one with hypergeometric series
 -- per row): only a share of the accepted fit states is finalized
 UPDATE fuzz_samples SET final_share = CASE WHEN agg::text LIKE 'pareto_nbd_fit(%' THEN 0.01 ELSE 0.05 END
-WHERE agg::text ~ '^(bgnbd|mbgnbd|pareto_nbd|gamma_gamma)_fit\(';
+WHERE agg::text ~ '^(bgnbd|mbgnbd|bgbb|pareto_nbd|gamma_gamma)_fit\(';
 
 SELECT plan(2 + 5 * (SELECT count(*) FROM fuzz_samples)::integer);
 
@@ -255,7 +274,7 @@ FROM fuzz_samples AS s, retention_test.fuzz_deserialize(s.agg, s.rows_query, 100
 -- state is a hash table serialized in table order, which a rebuilt table
 -- may change (cohort_retention's tables each hash under their own secret
 -- key, so a rebuilt table has another order)
-SELECT ok(round_trip AND (bytes_identical OR agg ~ '^((bgnbd|mbgnbd|pareto_nbd|gamma_gamma)_fit|(cohort|revenue)_retention|activity_matrix)\('),
+SELECT ok(round_trip AND (bytes_identical OR agg ~ '^((bgnbd|mbgnbd|bgbb|pareto_nbd|gamma_gamma)_fit|(cohort|revenue)_retention|activity_matrix)\('),
           agg || ': deserialize(serialize(state)) re-serializes to '
           || CASE WHEN bytes_identical THEN 'the same ' ELSE '' END
           || state_bytes || ' bytes and finalizes to the same result')

@@ -30,6 +30,7 @@
 #include "base/checks.h"
 #include "base/codec.h"
 #include "base/keyed_hash.h"
+#include "models/bgbb.h"
 #include "models/btyd.h"
 #include "models/fit_state.h"
 #include "retention.h"
@@ -87,7 +88,8 @@ AssertCheckFitState(FitState *state)
 	FitEntry   *entry;
 	int64		total = 0;
 
-	Assert(state->kind == FIT_BTYD || state->kind == FIT_SPEND);
+	Assert(state->kind == FIT_BTYD || state->kind == FIT_SPEND ||
+		   state->kind == FIT_DISCRETE);
 	fitrows_start_iterate(state->rows, &it);
 	while ((entry = fitrows_iterate(state->rows, &it)) != NULL)
 	{
@@ -408,6 +410,53 @@ spend_fit_trans_float8(PG_FUNCTION_ARGS)
 	return spend_fit_trans_common(fcinfo, true);
 }
 
+/*
+ * Transition of bgbb_fit: (state, frequency, recency, n_periods
+ * [, weight]), the weight integer or bigint (fit_extras). A row with a NULL
+ * is skipped; a bad history (bgbb_check_summary) or a negative weight is
+ * error 22023 naming the value. float8_values says whether the three
+ * arrive as float8 (then each must be a whole number). A donor observed
+ * for no opportunity (0, 0, 0) has likelihood 1 and is skipped, as in
+ * btyd_fit_trans_common.
+ */
+static Datum
+bgbb_fit_trans_common(FunctionCallInfo fcinfo, bool float8_values)
+{
+	FitState   *state = fit_state_get(fcinfo, FIT_DISCRETE);
+	const FitExtras *extras = fit_extras(fcinfo, 4);
+	FitKey		key;
+	int32		v[3];
+	static const char *const names[3] = {"frequency", "recency", "n_periods"};
+
+	fit_check_penalizer_not_null(fcinfo, extras);
+	for (int i = 1; i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i))
+			PG_RETURN_POINTER(state);
+	for (int j = 0; j < 3; j++)
+	{
+		v[j] = float8_values ? bgbb_whole_number(PG_GETARG_FLOAT8(j + 1), names[j]) :
+			PG_GETARG_INT32(j + 1);
+		key.v[j] = v[j];
+	}
+	bgbb_check_summary(v[0], v[1], v[2]);
+	fit_state_add_row(fcinfo, state, extras, v[2] == 0 ? NULL : &key);
+	PG_RETURN_POINTER(state);
+}
+
+PG_FUNCTION_INFO_V1(bgbb_fit_trans);
+Datum
+bgbb_fit_trans(PG_FUNCTION_ARGS)
+{
+	return bgbb_fit_trans_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(bgbb_fit_trans_float8);
+Datum
+bgbb_fit_trans_float8(PG_FUNCTION_ARGS)
+{
+	return bgbb_fit_trans_common(fcinfo, true);
+}
+
 /* Add every row of src to dst, which must be of the same kind and penalizer. */
 static void
 fit_state_merge(FitState *dst, FitState *src)
@@ -498,7 +547,9 @@ fit_serialize(PG_FUNCTION_ARGS)
  * Whether a row (finite, non-negative values) is one the transition
  * functions store: frequency a whole number up to INT_MAX, no -0; for
  * BG/NBD and Pareto/NBD 0 <= recency <= t, t > 0 and recency 0 when
- * frequency is 0 (btyd_check_summary); for Gamma-Gamma frequency >= 1,
+ * frequency is 0 (btyd_check_summary); for BG/BB whole numbers with
+ * frequency <= recency <= n_periods, 1 <= n_periods <= BGBB_MAX_PERIODS
+ * and recency 0 when frequency is 0 (bgbb_check_summary); for Gamma-Gamma frequency >= 1,
  * monetary_value > 0 and a 0 third value.
  */
 static bool
@@ -513,6 +564,11 @@ fit_row_valid(FitKind kind, const FitKey *key)
 		return false;
 	if (kind == FIT_BTYD)
 		return key->v[2] > 0.0 && key->v[1] <= key->v[2] &&
+			(frequency > 0.0 || key->v[1] == 0.0);
+	if (kind == FIT_DISCRETE)
+		return key->v[1] == floor(key->v[1]) && key->v[2] == floor(key->v[2]) &&
+			key->v[2] >= 1.0 && key->v[2] <= BGBB_MAX_PERIODS &&
+			frequency <= key->v[1] && key->v[1] <= key->v[2] &&
 			(frequency > 0.0 || key->v[1] == 0.0);
 	return frequency >= 1.0 && key->v[1] > 0.0 && key->v[2] == 0.0;
 }
@@ -540,7 +596,7 @@ fit_deserialize(PG_FUNCTION_ARGS)
 		elog(ERROR, "fit_deserialize called in non-aggregate context");
 	codec_begin_read(&r, bytes, FIT_FORMAT_VERSION, "fit");
 	kind = codec_read_uint8(&r);
-	if (kind != FIT_BTYD && kind != FIT_SPEND)
+	if (kind != FIT_BTYD && kind != FIT_SPEND && kind != FIT_DISCRETE)
 		codec_corrupt(&r, "an unknown kind");
 	has_penalizer = codec_read_uint8(&r);
 	if (has_penalizer > 1)
