@@ -101,18 +101,19 @@ bgbb_check_summary(int32 frequency, int32 recency, int32 n_periods)
  * The terms of the sum decrease; each is the one before times
  * (beta + t_x - x + i) / (alpha + beta + t_x + i)
  * * (delta + t_x + i) / (gamma + delta + 1 + t_x + i), so the sum is its
- * first term times a sum of products in (0, 1], without overflow. NaN
- * when a cancel is pending (the sum has up to BGBB_MAX_PERIODS terms).
+ * first term times a sum of products in (0, 1], without overflow. lb_ab
+ * and lb_gd are log B(alpha, beta) and log B(gamma, delta), computed once
+ * per evaluation by the caller. NaN when a cancel is pending (the sum has
+ * up to BGBB_MAX_PERIODS terms).
  */
 static double
-bgbb_log_lik(const double *params, double x, double tx, double n)
+bgbb_log_lik(const double *params, double lb_ab, double lb_gd,
+			 double x, double tx, double n)
 {
 	double		alpha = params[0];
 	double		beta = params[1];
 	double		gamma = params[2];
 	double		delta = params[3];
-	double		lb_ab = specfun_lbeta(alpha, beta);
-	double		lb_gd = specfun_lbeta(gamma, delta);
 	double		alive = specfun_lbeta(alpha + x, beta + (n - x)) - lb_ab +
 		specfun_lbeta(gamma, delta + n) - lb_gd;
 	double		first;
@@ -145,12 +146,14 @@ static double
 bgbb_loglik(const void *data, const double *params, double *grad)
 {
 	const FitRows *rows = (const FitRows *) data;
+	double		lb_ab = specfun_lbeta(params[0], params[1]);
+	double		lb_gd = specfun_lbeta(params[2], params[3]);
 	double		sum = 0.0;
 
 	(void) grad;
 	for (int64 i = 0; i < rows->nrows; i++)
 	{
-		double		ll = bgbb_log_lik(params, rows->values[0][i],
+		double		ll = bgbb_log_lik(params, lb_ab, lb_gd, rows->values[0][i],
 									  rows->values[1][i], rows->values[2][i]);
 
 		if (isnan(ll) || (i % OPTIM_CANCEL_INTERVAL == 0 && optim_cancel_pending()))
@@ -265,7 +268,8 @@ bgbb_alive_sum(const double *params, double n, int32 m)
 static double
 bgbb_history_log_lik(const double *params, int32 x, int32 tx, int32 n)
 {
-	double		ll = bgbb_log_lik(params, x, tx, n);
+	double		ll = bgbb_log_lik(params, specfun_lbeta(params[0], params[1]),
+									  specfun_lbeta(params[2], params[3]), x, tx, n);
 
 	if (!isfinite(ll))
 	{
