@@ -92,6 +92,37 @@ bgbb_check_summary(int32 frequency, int32 recency, int32 n_periods)
 				 errdetail("n_periods is %d.", n_periods)));
 }
 
+/* What the log-likelihood of every history at one point shares. */
+typedef struct BgbbShared
+{
+	double		lb_ab;			/* log B(alpha, beta) */
+	double		lb_gd;			/* log B(gamma, delta) */
+	/* digammas, for the gradient: of alpha, beta, alpha + beta, gamma,
+	 * delta, gamma + delta */
+	double		psi_a;
+	double		psi_b;
+	double		psi_ab;
+	double		psi_g;
+	double		psi_d;
+	double		psi_gd;
+} BgbbShared;
+
+/* The shared part at params; the digammas only when with_psi. */
+static void
+bgbb_shared(const double *params, bool with_psi, BgbbShared *k)
+{
+	k->lb_ab = specfun_lbeta(params[0], params[1]);
+	k->lb_gd = specfun_lbeta(params[2], params[3]);
+	if (!with_psi)
+		return;
+	k->psi_a = specfun_digamma(params[0]);
+	k->psi_b = specfun_digamma(params[1]);
+	k->psi_ab = specfun_digamma(params[0] + params[1]);
+	k->psi_g = specfun_digamma(params[2]);
+	k->psi_d = specfun_digamma(params[3]);
+	k->psi_gd = specfun_digamma(params[2] + params[3]);
+}
+
 /*
  * log L of one history (FHS 2010 eq. 5):
  *   L = B(alpha + x, beta + n - x) / B(alpha, beta)
@@ -101,65 +132,140 @@ bgbb_check_summary(int32 frequency, int32 recency, int32 n_periods)
  * The terms of the sum decrease; each is the one before times
  * (beta + t_x - x + i) / (alpha + beta + t_x + i)
  * * (delta + t_x + i) / (gamma + delta + 1 + t_x + i), so the sum is its
- * first term times a sum of products in (0, 1], without overflow. lb_ab
- * and lb_gd are log B(alpha, beta) and log B(gamma, delta), computed once
- * per evaluation by the caller. NaN when a cancel is pending (the sum has
- * up to BGBB_MAX_PERIODS terms).
+ * first term times a sum of products c_i in (0, 1], without overflow.
+ * When dlog is not NULL (k has the digammas), the gradient of log L in
+ * (alpha, beta, gamma, delta) goes there: each term's is a sum of
+ * digammas, those of the arguments that grow with i kept by the recurrence
+ * psi(z + 1) = psi(z) + 1 / z, and log L's is the terms' weighted by their
+ * share of L. NaN when a cancel is pending (the sum has up to
+ * BGBB_MAX_PERIODS terms).
  */
 static double
-bgbb_log_lik(const double *params, double lb_ab, double lb_gd,
-			 double x, double tx, double n)
+bgbb_log_lik(const double *params, const BgbbShared *k,
+			 double x, double tx, double n, double *dlog)
 {
 	double		alpha = params[0];
 	double		beta = params[1];
 	double		gamma = params[2];
 	double		delta = params[3];
-	double		alive = specfun_lbeta(alpha + x, beta + (n - x)) - lb_ab +
-		specfun_lbeta(gamma, delta + n) - lb_gd;
+	double		alive = specfun_lbeta(alpha + x, beta + (n - x)) - k->lb_ab +
+		specfun_lbeta(gamma, delta + n) - k->lb_gd;
+	double		g_alive[BGBB_NPARAMS] = {0.0, 0.0, 0.0, 0.0};
+	double		psi_ax = 0.0;
 	double		first;
 	double		c = 1.0;
 	double		sum = 0.0;
+	double		p1 = 0.0;		/* psi(alpha + beta + t_x + i) */
+	double		p2 = 0.0;		/* psi(beta + t_x - x + i) */
+	double		p3 = 0.0;		/* psi(gamma + delta + 1 + t_x + i) */
+	double		p4 = 0.0;		/* psi(delta + t_x + i) */
+	double		s1 = 0.0;		/* sum of c_i p1, and so on */
+	double		s2 = 0.0;
+	double		s3 = 0.0;
+	double		s4 = 0.0;
+	double		log_sum;
+	double		ll;
 	int64		terms = (int64) (n - tx);
 
+	if (dlog != NULL)
+	{
+		double		psi_abn = specfun_digamma(alpha + beta + n);
+		double		psi_gdn = specfun_digamma(gamma + delta + n);
+
+		psi_ax = specfun_digamma(alpha + x);
+		g_alive[0] = psi_ax - psi_abn - k->psi_a + k->psi_ab;
+		g_alive[1] = specfun_digamma(beta + (n - x)) - psi_abn - k->psi_b + k->psi_ab;
+		g_alive[2] = k->psi_gd - psi_gdn;
+		g_alive[3] = specfun_digamma(delta + n) - psi_gdn - k->psi_d + k->psi_gd;
+	}
 	if (terms == 0)
+	{
+		if (dlog != NULL)
+			memcpy(dlog, g_alive, sizeof(g_alive));
 		return alive;
-	first = specfun_lbeta(alpha + x, beta + (tx - x)) - lb_ab +
-		specfun_lbeta(gamma + 1.0, delta + tx) - lb_gd;
+	}
+	first = specfun_lbeta(alpha + x, beta + (tx - x)) - k->lb_ab +
+		specfun_lbeta(gamma + 1.0, delta + tx) - k->lb_gd;
+	if (dlog != NULL)
+	{
+		p1 = specfun_digamma(alpha + beta + tx);
+		p2 = specfun_digamma(beta + (tx - x));
+		p3 = specfun_digamma(gamma + delta + 1.0 + tx);
+		p4 = specfun_digamma(delta + tx);
+	}
 	for (int64 i = 0; i < terms; i++)
 	{
+		double		z1 = alpha + beta + tx + i;
+		double		z2 = beta + (tx - x) + i;
+		double		z3 = gamma + delta + 1.0 + tx + i;
+		double		z4 = delta + tx + i;
+
 		if (i % OPTIM_CANCEL_INTERVAL == OPTIM_CANCEL_INTERVAL - 1 &&
 			optim_cancel_pending())
 			return NAN;
 		sum += c;
-		c *= (beta + (tx - x) + i) / (alpha + beta + tx + i) *
-			((delta + tx + i) / (gamma + delta + 1.0 + tx + i));
+		if (dlog != NULL)
+		{
+			s1 += c * p1;
+			s2 += c * p2;
+			s3 += c * p3;
+			s4 += c * p4;
+			p1 += 1.0 / z1;
+			p2 += 1.0 / z2;
+			p3 += 1.0 / z3;
+			p4 += 1.0 / z4;
+		}
+		c *= z2 / z1 * (z4 / z3);
 	}
-	return specfun_logsumexp(alive, first + log(sum));
+	log_sum = first + log(sum);
+	ll = specfun_logsumexp(alive, log_sum);
+	if (dlog != NULL)
+	{
+		double		wa = exp(alive - ll);
+		double		ws = exp(log_sum - ll);
+		double		g_sum[BGBB_NPARAMS];
+
+		g_sum[0] = psi_ax - k->psi_a + k->psi_ab - s1 / sum;
+		g_sum[1] = k->psi_ab - k->psi_b + (s2 - s1) / sum;
+		g_sum[2] = 1.0 / gamma + k->psi_gd - s3 / sum;	/* psi(gamma + 1) - psi(gamma) = 1 / gamma */
+		g_sum[3] = k->psi_gd - k->psi_d + (s4 - s3) / sum;
+		for (int j = 0; j < BGBB_NPARAMS; j++)
+			dlog[j] = wa * g_alive[j] + ws * g_sum[j];
+	}
+	return ll;
 }
 
 /*
- * Sum over the rows of weight * log L (bgbb_log_lik); rows values[0],
- * values[1], values[2] are x, t_x, n. No gradient: the driver's optimiser
- * is derivative-free for BG/BB.
+ * Sum over the rows of weight * log L (bgbb_log_lik) and, when grad is
+ * not NULL, its gradient in (alpha, beta, gamma, delta); rows values[0],
+ * values[1], values[2] are x, t_x, n.
  */
 static double
 bgbb_loglik(const void *data, const double *params, double *grad)
 {
 	const FitRows *rows = (const FitRows *) data;
-	double		lb_ab = specfun_lbeta(params[0], params[1]);
-	double		lb_gd = specfun_lbeta(params[2], params[3]);
+	BgbbShared	k;
 	double		sum = 0.0;
+	double		g[BGBB_NPARAMS] = {0.0, 0.0, 0.0, 0.0};
 
-	(void) grad;
+	bgbb_shared(params, grad != NULL, &k);
 	for (int64 i = 0; i < rows->nrows; i++)
 	{
-		double		ll = bgbb_log_lik(params, lb_ab, lb_gd, rows->values[0][i],
-									  rows->values[1][i], rows->values[2][i]);
+		double		dlog[BGBB_NPARAMS];
+		double		w = rows->weight[i];
+		double		ll = bgbb_log_lik(params, &k, rows->values[0][i],
+									  rows->values[1][i], rows->values[2][i],
+									  grad != NULL ? dlog : NULL);
 
 		if (isnan(ll) || (i % OPTIM_CANCEL_INTERVAL == 0 && optim_cancel_pending()))
 			return NAN;
-		sum += rows->weight[i] * ll;
+		sum += w * ll;
+		if (grad != NULL)
+			for (int j = 0; j < BGBB_NPARAMS; j++)
+				g[j] += w * dlog[j];
 	}
+	if (grad != NULL)
+		memcpy(grad, g, sizeof(g));
 	return sum;
 }
 
@@ -190,15 +296,14 @@ static const FitModel bgbb_model_spec = {
 	.nparams = BGBB_NPARAMS,
 	.loglik = bgbb_loglik,
 	.start = bgbb_start,
-	.has_gradient = false,
-	.polish_runs = 1,
+	.has_gradient = true,
 	.counts_customers = true,
 };
 
 /*
  * bgbb_fit(frequency, recency, n_periods [, weight]) final function: the
  * maximum-likelihood (alpha, beta, gamma, delta) through the fit driver
- * (fit.c, derivative-free). NULL on empty input; converged is false
+ * (fit.c, L-BFGS with the analytic gradient). NULL on empty input; converged is false
  * without a verified interior optimum.
  */
 PG_FUNCTION_INFO_V1(bgbb_fit_final);
@@ -268,8 +373,11 @@ bgbb_alive_sum(const double *params, double n, int32 m)
 static double
 bgbb_history_log_lik(const double *params, int32 x, int32 tx, int32 n)
 {
-	double		ll = bgbb_log_lik(params, specfun_lbeta(params[0], params[1]),
-									  specfun_lbeta(params[2], params[3]), x, tx, n);
+	BgbbShared	k;
+	double		ll;
+
+	bgbb_shared(params, false, &k);
+	ll = bgbb_log_lik(params, &k, x, tx, n, NULL);
 
 	if (!isfinite(ll))
 	{

@@ -17,6 +17,7 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 use lib "$ENV{RETENTION_ROOT}/test/lib";
 use CsvTable;
+use ReferenceCases;
 
 my $root = $ENV{RETENTION_ROOT} or die "RETENTION_ROOT is not set";
 plan skip_all => 'python3 with mpmath is not installed'
@@ -32,26 +33,7 @@ $node->init;
 $node->start;
 $node->safe_psql('postgres', 'CREATE EXTENSION retention');
 
-my $values = join ",\n", map { "($_, \$q\$SELECT $cases[$_][1]\$q\$)" } 0 .. $#cases;
-$node->safe_psql('postgres', "CREATE TABLE calls (i integer, q text); INSERT INTO calls VALUES $values");
-my %got = map { my ($i, $v) = split /\|/; ($i => $v) } split /\n/, $node->safe_psql('postgres', q{
-    SET extra_float_digits = 3;
-    CREATE FUNCTION run(q text) RETURNS text LANGUAGE plpgsql AS $f$
-    DECLARE v float8;
-    BEGIN EXECUTE q INTO v; RETURN v::text;
-    EXCEPTION WHEN OTHERS THEN RETURN 'error ' || SQLSTATE || ' ' || SQLERRM; END $f$;
-    SELECT i, run(q) FROM calls ORDER BY i});
-my $bad = 0;
-for my $i (0 .. $#cases)
-{
-	my ($name, $sql, $ref) = @{ $cases[$i] };
-	my $v = $got{$i};
-	if (!defined $v || $v =~ /^error/ || abs($v - $ref) > 1e-9 * abs($ref))
-	{
-		$bad++;
-		diag("$name: got " . ($v // 'nothing') . ", mpmath $ref");
-	}
-}
+my $bad = reference_mismatches($node, \@cases);
 is($bad, 0, scalar(@cases) . ' accessor values agree with mpmath to a relative 1e-9');
 
 SKIP:
