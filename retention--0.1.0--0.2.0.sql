@@ -1289,3 +1289,121 @@ COMMENT ON FUNCTION bgbb_params(bgbb) IS
 'BG/BB parameters with standard errors from the fit''s covariance and 95% intervals estimate +- 1.96 standard errors (NULL without a covariance)';
 
 -- end of section 7c
+
+-- 7d. smallint weights: without them PostgreSQL resolves a smallint
+-- argument to the float8 penalizer overloads (float8 is the preferred
+-- numeric type), so every fit with a weight also takes a smallint one
+
+CREATE FUNCTION btyd_fit_trans(internal, integer, float8, float8, smallint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION btyd_fit_trans(internal, integer, float8, float8, smallint) IS
+'aggregate transition function of the fits with a smallint weight';
+
+CREATE FUNCTION btyd_fit_trans(internal, float8, float8, float8, smallint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION btyd_fit_trans(internal, float8, float8, float8, smallint) IS
+'aggregate transition function of the fits with a smallint weight';
+
+CREATE FUNCTION spend_fit_trans(internal, integer, float8, smallint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION spend_fit_trans(internal, integer, float8, smallint) IS
+'aggregate transition function of the fits with a smallint weight';
+
+CREATE FUNCTION spend_fit_trans(internal, float8, float8, smallint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION spend_fit_trans(internal, float8, float8, smallint) IS
+'aggregate transition function of the fits with a smallint weight';
+
+CREATE FUNCTION bgbb_fit_trans(internal, integer, integer, integer, smallint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION bgbb_fit_trans(internal, integer, integer, integer, smallint) IS
+'aggregate transition function of the fits with a smallint weight';
+
+CREATE FUNCTION bgbb_fit_trans(internal, float8, float8, float8, smallint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION bgbb_fit_trans(internal, float8, float8, float8, smallint) IS
+'aggregate transition function of the fits with a smallint weight';
+
+CREATE AGGREGATE bgnbd_fit(frequency integer, recency float8, t float8, weight smallint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgnbd_fit(integer, float8, float8, smallint) IS
+'BG/NBD model of pre-aggregated rows, each counted weight (smallint) times, as with a bigint weight';
+
+CREATE AGGREGATE bgnbd_fit(frequency float8, recency float8, t float8, weight smallint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgnbd_fit(float8, float8, float8, smallint) IS
+'BG/NBD model of pre-aggregated rows, each counted weight (smallint) times, as with a bigint weight';
+
+CREATE AGGREGATE gamma_gamma_fit(frequency integer, monetary_value float8, weight smallint) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE gamma_gamma_fit(integer, float8, smallint) IS
+'Gamma-Gamma model of pre-aggregated rows, each counted weight (smallint) times, as with a bigint weight';
+
+CREATE AGGREGATE gamma_gamma_fit(frequency float8, monetary_value float8, weight smallint) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE gamma_gamma_fit(float8, float8, smallint) IS
+'Gamma-Gamma model of pre-aggregated rows, each counted weight (smallint) times, as with a bigint weight';
+
+CREATE AGGREGATE mbgnbd_fit(frequency integer, recency float8, t float8, weight smallint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE mbgnbd_fit(integer, float8, float8, smallint) IS
+'MBG/NBD model of pre-aggregated rows, each counted weight (smallint) times, as with a bigint weight';
+
+CREATE AGGREGATE mbgnbd_fit(frequency float8, recency float8, t float8, weight smallint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE mbgnbd_fit(float8, float8, float8, smallint) IS
+'MBG/NBD model of pre-aggregated rows, each counted weight (smallint) times, as with a bigint weight';
+
+CREATE AGGREGATE bgbb_fit(frequency integer, recency integer, n_periods integer, weight smallint) (
+    SFUNC = bgbb_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgbb_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgbb_fit(integer, integer, integer, smallint) IS
+'BG/BB model of pre-aggregated rows, each counted weight (smallint) times, as with a bigint weight';
+
+CREATE AGGREGATE bgbb_fit(frequency float8, recency float8, n_periods float8, weight smallint) (
+    SFUNC = bgbb_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgbb_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgbb_fit(float8, float8, float8, smallint) IS
+'BG/BB model of pre-aggregated rows, each counted weight (smallint) times, as with a bigint weight';
+
+-- end of section 7d

@@ -238,6 +238,25 @@ INSERT INTO parallel_cases VALUES
 ('bgbb_fit(float8,float8,float8,integer)',
  $$SELECT concat_ws(' ', round((m).alpha::numeric, 5), round((m).beta::numeric, 5), round((m).gamma::numeric, 5), round((m).delta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgbb_fit(x::float8, tx::float8, n::float8, (1 + customer_id % 3)::integer) AS m FROM (SELECT customer_id, least(frequency, 6) AS x, CASE WHEN frequency = 0 THEN 0 ELSE greatest(least(frequency, 6), least(6, ceil(recency / 5)::integer)) END AS tx, 6 AS n FROM parallel_summaries) AS d) AS s$$);
 
+-- smallint weights (section 7)
+INSERT INTO parallel_cases VALUES
+('bgnbd_fit(integer,float8,float8,smallint)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgnbd_fit(frequency, recency, t, (1 + customer_id % 3)::smallint) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(integer,float8,float8,smallint)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency, recency, t, (1 + customer_id % 3)::smallint) AS m FROM parallel_summaries) AS s$$),
+('gamma_gamma_fit(integer,float8,smallint)',
+ $$SELECT concat_ws(' ', round((m).p::numeric, 5), round((m).q::numeric, 5), round((m).v::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT gamma_gamma_fit(frequency, monetary_value, (1 + customer_id % 3)::smallint) AS m FROM parallel_summaries) AS s$$),
+('bgbb_fit(integer,integer,integer,smallint)',
+ $$SELECT concat_ws(' ', round((m).alpha::numeric, 5), round((m).beta::numeric, 5), round((m).gamma::numeric, 5), round((m).delta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgbb_fit(x, tx, n, (1 + customer_id % 3)::smallint) AS m FROM (SELECT customer_id, least(frequency, 6) AS x, CASE WHEN frequency = 0 THEN 0 ELSE greatest(least(frequency, 6), least(6, ceil(recency / 5)::integer)) END AS tx, 6 AS n FROM parallel_summaries) AS d) AS s$$),
+('bgnbd_fit(float8,float8,float8,smallint)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgnbd_fit(frequency::float8, recency, t, (1 + customer_id % 3)::smallint) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(float8,float8,float8,smallint)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency::float8, recency, t, (1 + customer_id % 3)::smallint) AS m FROM parallel_summaries) AS s$$),
+('gamma_gamma_fit(float8,float8,smallint)',
+ $$SELECT concat_ws(' ', round((m).p::numeric, 5), round((m).q::numeric, 5), round((m).v::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT gamma_gamma_fit(frequency::float8, monetary_value, (1 + customer_id % 3)::smallint) AS m FROM parallel_summaries) AS s$$),
+('bgbb_fit(float8,float8,float8,smallint)',
+ $$SELECT concat_ws(' ', round((m).alpha::numeric, 5), round((m).beta::numeric, 5), round((m).gamma::numeric, 5), round((m).delta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgbb_fit(x::float8, tx::float8, n::float8, (1 + customer_id % 3)::smallint) AS m FROM (SELECT customer_id, least(frequency, 6) AS x, CASE WHEN frequency = 0 THEN 0 ELSE greatest(least(frequency, 6), least(6, ceil(recency / 5)::integer)) END AS tx, 6 AS n FROM parallel_summaries) AS d) AS s$$);
+
 -- run a case serially and in parallel; report whether the parallel plan
 -- was partial with workers launched, and whether the answers agree
 CREATE FUNCTION pg_temp.run_parallel_case(query text, OUT partial boolean, OUT launched boolean, OUT same boolean)

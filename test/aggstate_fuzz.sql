@@ -189,6 +189,29 @@ INSERT INTO fuzz_samples (agg, rows_query) VALUES
 ('bgbb_fit(float8,float8,float8,integer)',
  $$SELECT (g % 4)::float8, (CASE WHEN g % 4 = 0 THEN 0 ELSE g % 4 + g % 3 END)::float8, (6 + g % 2)::float8, (g % 4)::integer
    FROM generate_series(1, 18) AS g$$),
+-- smallint weights (section 7)
+('bgnbd_fit(integer,float8,float8,smallint)',
+ $$SELECT g % 4, CASE WHEN g % 4 = 0 THEN 0 ELSE (g * 3 % 20)::float8 END, (30 + g % 9)::float8, (g % 3)::smallint
+   FROM generate_series(1, 16) AS g$$),
+('mbgnbd_fit(integer,float8,float8,smallint)',
+ $$SELECT g % 4, CASE WHEN g % 4 = 0 THEN 0 ELSE (g * 3 % 20)::float8 END, (30 + g % 9)::float8, (g % 3)::smallint
+   FROM generate_series(1, 16) AS g$$),
+('gamma_gamma_fit(integer,float8,smallint)',
+ $$SELECT g % 4, CASE WHEN g % 4 = 0 THEN 0 ELSE 5 + g::float8 END, (g % 3)::smallint FROM generate_series(1, 14) AS g$$),
+('bgbb_fit(integer,integer,integer,smallint)',
+ $$SELECT (g % 4), (CASE WHEN g % 4 = 0 THEN 0 ELSE g % 4 + g % 3 END), (6 + g % 2), (g % 3)::smallint
+   FROM generate_series(1, 18) AS g$$),
+('bgnbd_fit(float8,float8,float8,smallint)',
+ $$SELECT (g % 4)::float8, CASE WHEN g % 4 = 0 THEN 0 ELSE (g * 3 % 20)::float8 END, (30 + g % 9)::float8, (g % 3)::smallint
+   FROM generate_series(1, 16) AS g$$),
+('mbgnbd_fit(float8,float8,float8,smallint)',
+ $$SELECT (g % 4)::float8, CASE WHEN g % 4 = 0 THEN 0 ELSE (g * 3 % 20)::float8 END, (30 + g % 9)::float8, (g % 3)::smallint
+   FROM generate_series(1, 16) AS g$$),
+('gamma_gamma_fit(float8,float8,smallint)',
+ $$SELECT (g % 4)::float8, CASE WHEN g % 4 = 0 THEN 0 ELSE 5 + g::float8 END, (g % 3)::smallint FROM generate_series(1, 14) AS g$$),
+('bgbb_fit(float8,float8,float8,smallint)',
+ $$SELECT (g % 4)::float8, (CASE WHEN g % 4 = 0 THEN 0 ELSE g % 4 + g % 3 END)::float8, (6 + g % 2)::float8, (g % 3)::smallint
+   FROM generate_series(1, 18) AS g$$),
 -- btyd_summary: a day list inside the state (at most 8 entries) and one
 -- moved out of it, every unit, orders after as_of and same-day orders
 ('btyd_summary(date,numeric,date,time_unit)',

@@ -10,7 +10,7 @@
 -- test/t/250_fit_weights_cdnow.pl.
 --
 BEGIN;
-SELECT plan(34);
+SELECT plan(40);
 \ir lib/setup.sql
 
 CREATE TEMP TABLE customers AS
@@ -91,6 +91,23 @@ SELECT is((SELECT bgnbd_fit(x, tx, t, 1::integer)::text FROM customers),
 SELECT is((SELECT bgnbd_fit(x::float8, tx, t, 1)::text FROM customers),
           (SELECT bgnbd_fit(x, tx, t)::text FROM customers),
           'bgnbd_fit(float8 f, r, t, 1) is a weight');
+SELECT is((SELECT bgnbd_fit(x, tx, t, 1::smallint)::text FROM customers),
+          (SELECT bgnbd_fit(x, tx, t)::text FROM customers),
+          'bgnbd_fit(f, r, t, 1::smallint) is a weight');
+SELECT is((SELECT bgnbd_fit(x, tx, t, w::smallint)::text FROM grouped),
+          (SELECT bgnbd_fit(x, tx, t)::text FROM customers),
+          'bgnbd_fit with smallint weights is the row-level fit');
+SELECT is((SELECT gamma_gamma_fit(x::float8, m, w::smallint)::text FROM grouped_spend),
+          (SELECT gamma_gamma_fit(x, m)::text FROM customers),
+          'gamma_gamma_fit with smallint weights is the row-level fit');
+SELECT is((SELECT mbgnbd_fit(x, tx, t, w::smallint)::text FROM grouped),
+          (SELECT mbgnbd_fit(x, tx, t)::text FROM customers),
+          'mbgnbd_fit with smallint weights is the row-level fit');
+SELECT is((SELECT bgbb_fit(least(x, 6), least(6, ceil(tx / 5)::integer) + least(x, 6), 12, 2::smallint)::text FROM customers),
+          (SELECT bgbb_fit(least(x, 6), least(6, ceil(tx / 5)::integer) + least(x, 6), 12, 2::bigint)::text FROM customers),
+          'bgbb_fit with a smallint weight is the bigint-weight fit');
+SELECT is(pg_temp.failure($$SELECT bgnbd_fit(2, 3, 5, -4::smallint)$$), '22023 weight is -4.',
+          'a negative smallint weight is refused, naming it');
 SELECT isnt((SELECT bgnbd_fit(x, tx, t, 0.5)::text FROM customers),
             (SELECT bgnbd_fit(x, tx, t)::text FROM customers),
             'bgnbd_fit(f, r, t, 0.5) is a penalizer (the fit changes)');

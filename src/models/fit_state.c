@@ -153,7 +153,8 @@ fit_state_set_penalizer(FitState *state, double penalizer)
 
 /*
  * The optional arguments of a fit row after its values, which start at
- * argument first: a weight (integer or bigint) and a penalizer (float8),
+ * argument first: a weight (smallint, integer or bigint) and a penalizer
+ * (float8),
  * told apart by the declared argument types of the transition function
  * (pg_proc of fn_oid), never by position alone, so that no overload can
  * read a weight as a penalizer. Every fit aggregate's transition goes
@@ -163,7 +164,7 @@ fit_state_set_penalizer(FitState *state, double penalizer)
 typedef struct FitExtras
 {
 	int			weight_arg;		/* -1 without a weight (weight 1) */
-	bool		weight_int8;	/* the weight is bigint, else integer */
+	Oid			weight_type;	/* INT8OID, INT4OID or INT2OID */
 	int			penalizer_arg;	/* -1 without a penalizer */
 } FitExtras;
 
@@ -178,16 +179,16 @@ fit_extras(FunctionCallInfo fcinfo, int first)
 		return extras;
 	extras = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(FitExtras));
 	extras->weight_arg = -1;
-	extras->weight_int8 = false;
+	extras->weight_type = InvalidOid;
 	extras->penalizer_arg = -1;
 	get_func_signature(fcinfo->flinfo->fn_oid, &types, &nargs);
 	for (int i = first; i < nargs; i++)
 	{
-		if ((types[i] == INT8OID || types[i] == INT4OID) &&
+		if ((types[i] == INT8OID || types[i] == INT4OID || types[i] == INT2OID) &&
 			extras->weight_arg < 0 && extras->penalizer_arg < 0)
 		{
 			extras->weight_arg = i;
-			extras->weight_int8 = types[i] == INT8OID;
+			extras->weight_type = types[i];
 		}
 		else if (types[i] == FLOAT8OID && extras->penalizer_arg < 0)
 			extras->penalizer_arg = i;
@@ -225,10 +226,12 @@ fit_row_weight(FunctionCallInfo fcinfo, const FitExtras *extras)
 
 	if (extras->weight_arg < 0)
 		return 1;
-	if (extras->weight_int8)
+	if (extras->weight_type == INT8OID)
 		weight = PG_GETARG_INT64(extras->weight_arg);
-	else
+	else if (extras->weight_type == INT4OID)
 		weight = PG_GETARG_INT32(extras->weight_arg);
+	else
+		weight = PG_GETARG_INT16(extras->weight_arg);
 	if (weight < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
