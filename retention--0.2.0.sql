@@ -1531,9 +1531,620 @@ COMMENT ON AGGREGATE pareto_nbd_tracking(pareto_nbd, timestamptz, timestamptz, i
 
 -- end of section 6
 
--- 7. The buy-till-you-die family (DESIGN section 7)
+-- 7. The buy-till-you-die family (DESIGN section 7, doc/btyd_family.md)
 
--- 7c. Pareto/NBD completed
+-- 7a. explicit weights: pre-aggregated rows with a count. An integer or
+-- bigint argument after the values is a weight (the transition reads the
+-- declared types, fit_state.c), a float8 one a penalizer: (..., weight
+-- integer) exists so that an int4 literal 1 is not resolved to the float8
+-- penalizer overload. See doc/clv.md.
+
+CREATE FUNCTION btyd_fit_trans(internal, integer, float8, float8, bigint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION btyd_fit_trans(internal, integer, float8, float8, bigint) IS
+'aggregate transition function of bgnbd_fit with a weight';
+
+CREATE FUNCTION btyd_fit_trans(internal, integer, float8, float8, integer)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION btyd_fit_trans(internal, integer, float8, float8, integer) IS
+'aggregate transition function of bgnbd_fit with a weight';
+
+CREATE FUNCTION btyd_fit_trans(internal, integer, float8, float8, bigint, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION btyd_fit_trans(internal, integer, float8, float8, bigint, float8) IS
+'aggregate transition function of bgnbd_fit with a weight and a penalizer';
+
+CREATE FUNCTION btyd_fit_trans(internal, float8, float8, float8, bigint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION btyd_fit_trans(internal, float8, float8, float8, bigint) IS
+'aggregate transition function of bgnbd_fit with a weight with a float8 frequency';
+
+CREATE FUNCTION btyd_fit_trans(internal, float8, float8, float8, integer)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION btyd_fit_trans(internal, float8, float8, float8, integer) IS
+'aggregate transition function of bgnbd_fit with a weight with a float8 frequency';
+
+CREATE FUNCTION btyd_fit_trans(internal, float8, float8, float8, bigint, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION btyd_fit_trans(internal, float8, float8, float8, bigint, float8) IS
+'aggregate transition function of bgnbd_fit with a weight and a penalizer with a float8 frequency';
+
+CREATE FUNCTION spend_fit_trans(internal, integer, float8, bigint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION spend_fit_trans(internal, integer, float8, bigint) IS
+'aggregate transition function of gamma_gamma_fit with a weight';
+
+CREATE FUNCTION spend_fit_trans(internal, integer, float8, integer)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION spend_fit_trans(internal, integer, float8, integer) IS
+'aggregate transition function of gamma_gamma_fit with a weight';
+
+CREATE FUNCTION spend_fit_trans(internal, integer, float8, bigint, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION spend_fit_trans(internal, integer, float8, bigint, float8) IS
+'aggregate transition function of gamma_gamma_fit with a weight and a penalizer';
+
+CREATE FUNCTION spend_fit_trans(internal, float8, float8, bigint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION spend_fit_trans(internal, float8, float8, bigint) IS
+'aggregate transition function of gamma_gamma_fit with a weight with a float8 frequency';
+
+CREATE FUNCTION spend_fit_trans(internal, float8, float8, integer)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION spend_fit_trans(internal, float8, float8, integer) IS
+'aggregate transition function of gamma_gamma_fit with a weight with a float8 frequency';
+
+CREATE FUNCTION spend_fit_trans(internal, float8, float8, bigint, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION spend_fit_trans(internal, float8, float8, bigint, float8) IS
+'aggregate transition function of gamma_gamma_fit with a weight and a penalizer with a float8 frequency';
+
+CREATE AGGREGATE bgnbd_fit(frequency integer, recency float8, t float8, weight bigint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgnbd_fit(integer, float8, float8, bigint) IS
+'maximum-likelihood BG/NBD model of pre-aggregated rows, each counted weight (bigint) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row)';
+
+CREATE AGGREGATE bgnbd_fit(frequency integer, recency float8, t float8, weight integer) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgnbd_fit(integer, float8, float8, integer) IS
+'maximum-likelihood BG/NBD model of pre-aggregated rows, each counted weight (integer) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row)';
+
+CREATE AGGREGATE bgnbd_fit(frequency integer, recency float8, t float8, weight bigint, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgnbd_fit(integer, float8, float8, bigint, float8) IS
+'BG/NBD model of pre-aggregated rows, each counted weight times (weight 0 adds nobody, a NULL weight skips the row), fitted with an L2 penalty penalizer times the sum of squared parameters';
+
+CREATE AGGREGATE bgnbd_fit(frequency float8, recency float8, t float8, weight bigint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgnbd_fit(float8, float8, float8, bigint) IS
+'maximum-likelihood BG/NBD model of pre-aggregated rows, each counted weight (bigint) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row); frequency as float8 must be a whole number';
+
+CREATE AGGREGATE bgnbd_fit(frequency float8, recency float8, t float8, weight integer) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgnbd_fit(float8, float8, float8, integer) IS
+'maximum-likelihood BG/NBD model of pre-aggregated rows, each counted weight (integer) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row); frequency as float8 must be a whole number';
+
+CREATE AGGREGATE bgnbd_fit(frequency float8, recency float8, t float8, weight bigint, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgnbd_fit(float8, float8, float8, bigint, float8) IS
+'BG/NBD model of pre-aggregated rows, each counted weight times (weight 0 adds nobody, a NULL weight skips the row), fitted with an L2 penalty penalizer times the sum of squared parameters; frequency as float8 must be a whole number';
+
+CREATE AGGREGATE gamma_gamma_fit(frequency integer, monetary_value float8, weight bigint) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE gamma_gamma_fit(integer, float8, bigint) IS
+'maximum-likelihood Gamma-Gamma model of pre-aggregated rows, each counted weight (bigint) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row)';
+
+CREATE AGGREGATE gamma_gamma_fit(frequency integer, monetary_value float8, weight integer) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE gamma_gamma_fit(integer, float8, integer) IS
+'maximum-likelihood Gamma-Gamma model of pre-aggregated rows, each counted weight (integer) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row)';
+
+CREATE AGGREGATE gamma_gamma_fit(frequency integer, monetary_value float8, weight bigint, penalizer float8) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE gamma_gamma_fit(integer, float8, bigint, float8) IS
+'Gamma-Gamma model of pre-aggregated rows, each counted weight times (weight 0 adds nobody, a NULL weight skips the row), fitted with an L2 penalty penalizer times the sum of squared parameters';
+
+CREATE AGGREGATE gamma_gamma_fit(frequency float8, monetary_value float8, weight bigint) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE gamma_gamma_fit(float8, float8, bigint) IS
+'maximum-likelihood Gamma-Gamma model of pre-aggregated rows, each counted weight (bigint) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row); frequency as float8 must be a whole number';
+
+CREATE AGGREGATE gamma_gamma_fit(frequency float8, monetary_value float8, weight integer) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE gamma_gamma_fit(float8, float8, integer) IS
+'maximum-likelihood Gamma-Gamma model of pre-aggregated rows, each counted weight (integer) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row); frequency as float8 must be a whole number';
+
+CREATE AGGREGATE gamma_gamma_fit(frequency float8, monetary_value float8, weight bigint, penalizer float8) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE gamma_gamma_fit(float8, float8, bigint, float8) IS
+'Gamma-Gamma model of pre-aggregated rows, each counted weight times (weight 0 adds nobody, a NULL weight skips the row), fitted with an L2 penalty penalizer times the sum of squared parameters; frequency as float8 must be a whole number';
+
+-- end of section 7a
+
+-- 7b. MBG/NBD (Batislam, Denizel & Filiztekin 2007), doc/btyd_family.md
+
+CREATE TYPE mbgnbd AS (r float8, alpha float8, a float8, b float8,
+                       loglik float8, n bigint, converged boolean,
+                       covariance float8[]);
+
+COMMENT ON TYPE mbgnbd IS
+'a fitted MBG/NBD purchase model (Batislam et al. 2007): parameters r, alpha (in the time unit of the data), a, b, the log-likelihood, the number of customers, whether the fit converged and the k x k covariance of the parameters (NULL if unknown)';
+
+CREATE FUNCTION mbgnbd_fit_final(internal)
+RETURNS mbgnbd
+AS 'MODULE_PATHNAME', 'mbgnbd_fit_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION mbgnbd_fit_final(internal) IS
+'aggregate final function of mbgnbd_fit';
+
+CREATE AGGREGATE mbgnbd_fit(frequency integer, recency float8, t float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE mbgnbd_fit(frequency integer, recency float8, t float8, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE mbgnbd_fit(frequency integer, recency float8, t float8, weight bigint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE mbgnbd_fit(frequency integer, recency float8, t float8, weight integer) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE mbgnbd_fit(frequency integer, recency float8, t float8, weight bigint, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE mbgnbd_fit(frequency float8, recency float8, t float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE mbgnbd_fit(frequency float8, recency float8, t float8, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE mbgnbd_fit(frequency float8, recency float8, t float8, weight bigint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE mbgnbd_fit(frequency float8, recency float8, t float8, weight integer) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+CREATE AGGREGATE mbgnbd_fit(frequency float8, recency float8, t float8, weight bigint, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE mbgnbd_fit(integer, float8, float8) IS
+'maximum-likelihood MBG/NBD model (Batislam, Denizel & Filiztekin 2007) of customers frequency, recency and age t';
+COMMENT ON AGGREGATE mbgnbd_fit(integer, float8, float8, float8) IS
+'MBG/NBD model fitted with an L2 penalty penalizer * (r^2 + alpha^2 + a^2 + b^2) on the mean log-likelihood';
+COMMENT ON AGGREGATE mbgnbd_fit(integer, float8, float8, bigint) IS
+'maximum-likelihood MBG/NBD model of pre-aggregated rows, each counted weight (bigint) times (weight 0 adds nobody, a NULL weight skips the row)';
+COMMENT ON AGGREGATE mbgnbd_fit(integer, float8, float8, integer) IS
+'maximum-likelihood MBG/NBD model of pre-aggregated rows, each counted weight (integer) times (weight 0 adds nobody, a NULL weight skips the row)';
+COMMENT ON AGGREGATE mbgnbd_fit(integer, float8, float8, bigint, float8) IS
+'MBG/NBD model of pre-aggregated rows, each counted weight times, fitted with an L2 penalty penalizer * (r^2 + alpha^2 + a^2 + b^2)';
+COMMENT ON AGGREGATE mbgnbd_fit(float8, float8, float8) IS
+'maximum-likelihood MBG/NBD model (Batislam, Denizel & Filiztekin 2007) of customers frequency, recency and age t; frequency as float8 must be a whole number';
+COMMENT ON AGGREGATE mbgnbd_fit(float8, float8, float8, float8) IS
+'MBG/NBD model fitted with an L2 penalty penalizer * (r^2 + alpha^2 + a^2 + b^2) on the mean log-likelihood; frequency as float8 must be a whole number';
+COMMENT ON AGGREGATE mbgnbd_fit(float8, float8, float8, bigint) IS
+'maximum-likelihood MBG/NBD model of pre-aggregated rows, each counted weight (bigint) times (weight 0 adds nobody, a NULL weight skips the row); frequency as float8 must be a whole number';
+COMMENT ON AGGREGATE mbgnbd_fit(float8, float8, float8, integer) IS
+'maximum-likelihood MBG/NBD model of pre-aggregated rows, each counted weight (integer) times (weight 0 adds nobody, a NULL weight skips the row); frequency as float8 must be a whole number';
+COMMENT ON AGGREGATE mbgnbd_fit(float8, float8, float8, bigint, float8) IS
+'MBG/NBD model of pre-aggregated rows, each counted weight times, fitted with an L2 penalty penalizer * (r^2 + alpha^2 + a^2 + b^2); frequency as float8 must be a whole number';
+
+CREATE FUNCTION mbgnbd_expected_purchases(model mbgnbd, horizon float8,
+                                          frequency integer, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'mbgnbd_expected_purchases'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mbgnbd_expected_purchases(model mbgnbd, horizon float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'mbgnbd_expected_purchases_new'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mbgnbd_p_alive(model mbgnbd, frequency integer, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'mbgnbd_p_alive'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mbgnbd_prob_purchases(model mbgnbd, n integer, horizon float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'mbgnbd_prob_purchases'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mbgnbd_model(r float8, alpha float8, a float8, b float8)
+RETURNS mbgnbd
+AS 'MODULE_PATHNAME', 'model_value'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mbgnbd_params(model mbgnbd,
+                              OUT parameter text, OUT estimate float8, OUT std_error float8,
+                              OUT lower_95 float8, OUT upper_95 float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'model_params_table'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+
+COMMENT ON FUNCTION mbgnbd_expected_purchases(mbgnbd, float8, integer, float8, float8) IS
+'MBG/NBD expected purchases in the next horizon time units of a customer with this history (Batislam et al. 2007 eq. 13)';
+COMMENT ON FUNCTION mbgnbd_expected_purchases(mbgnbd, float8) IS
+'MBG/NBD expected repeat purchases of a new customer in horizon time units after the first purchase';
+COMMENT ON FUNCTION mbgnbd_p_alive(mbgnbd, integer, float8, float8) IS
+'MBG/NBD probability that a customer with this history is still active (below 1 with no repeat purchase too)';
+COMMENT ON FUNCTION mbgnbd_prob_purchases(mbgnbd, integer, float8) IS
+'MBG/NBD probability that a new customer makes exactly n repeat purchases in horizon time units';
+COMMENT ON FUNCTION mbgnbd_model(float8, float8, float8, float8) IS
+'an MBG/NBD model with known parameters r, alpha, a, b (each a positive finite number); loglik, n, converged and covariance are NULL';
+COMMENT ON FUNCTION mbgnbd_params(mbgnbd) IS
+'MBG/NBD parameters with standard errors from the fit''s covariance and 95% intervals estimate +- 1.96 standard errors (NULL without a covariance)';
+
+-- end of section 7b
+
+-- 7c. BG/BB (Fader, Hardie & Shang 2010), doc/btyd_family.md
+
+CREATE TYPE bgbb AS (alpha float8, beta float8, gamma float8, delta float8,
+                     loglik float8, n bigint, converged boolean,
+                     covariance float8[]);
+
+COMMENT ON TYPE bgbb IS
+'a fitted BG/BB model of discrete opportunities (Fader, Hardie & Shang 2010): alpha, beta (transactions), gamma, delta (dropout), the log-likelihood, the number of customers, whether the fit converged, the covariance (NULL if unknown)';
+
+CREATE FUNCTION bgbb_fit_final(internal)
+RETURNS bgbb
+AS 'MODULE_PATHNAME', 'bgbb_fit_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION bgbb_fit_final(internal) IS
+'aggregate final function of bgbb_fit';
+
+CREATE FUNCTION bgbb_fit_trans(internal, integer, integer, integer)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION bgbb_fit_trans(internal, integer, integer, integer) IS
+'aggregate transition function of bgbb_fit';
+
+CREATE FUNCTION bgbb_fit_trans(internal, integer, integer, integer, bigint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION bgbb_fit_trans(internal, integer, integer, integer, bigint) IS
+'aggregate transition function of bgbb_fit with a weight';
+
+CREATE FUNCTION bgbb_fit_trans(internal, integer, integer, integer, integer)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION bgbb_fit_trans(internal, integer, integer, integer, integer) IS
+'aggregate transition function of bgbb_fit with a weight';
+
+CREATE FUNCTION bgbb_fit_trans(internal, float8, float8, float8)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION bgbb_fit_trans(internal, float8, float8, float8) IS
+'aggregate transition function of bgbb_fit with float8 values';
+
+CREATE FUNCTION bgbb_fit_trans(internal, float8, float8, float8, bigint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION bgbb_fit_trans(internal, float8, float8, float8, bigint) IS
+'aggregate transition function of bgbb_fit with a weight with float8 values';
+
+CREATE FUNCTION bgbb_fit_trans(internal, float8, float8, float8, integer)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION bgbb_fit_trans(internal, float8, float8, float8, integer) IS
+'aggregate transition function of bgbb_fit with a weight with float8 values';
+
+CREATE AGGREGATE bgbb_fit(frequency integer, recency integer, n_periods integer) (
+    SFUNC = bgbb_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgbb_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgbb_fit(integer, integer, integer) IS
+'maximum-likelihood BG/BB model (Fader, Hardie & Shang 2010) of customers'' frequency, recency (last opportunity used) and n_periods (opportunities observed, may differ per customer)';
+
+CREATE AGGREGATE bgbb_fit(frequency integer, recency integer, n_periods integer, weight bigint) (
+    SFUNC = bgbb_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgbb_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgbb_fit(integer, integer, integer, bigint) IS
+'maximum-likelihood BG/BB model of pre-aggregated histories, each counted weight (bigint) times (weight 0 adds nobody, a NULL weight skips the row)';
+
+CREATE AGGREGATE bgbb_fit(frequency integer, recency integer, n_periods integer, weight integer) (
+    SFUNC = bgbb_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgbb_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgbb_fit(integer, integer, integer, integer) IS
+'maximum-likelihood BG/BB model of pre-aggregated histories, each counted weight (integer) times (weight 0 adds nobody, a NULL weight skips the row)';
+
+CREATE AGGREGATE bgbb_fit(frequency float8, recency float8, n_periods float8) (
+    SFUNC = bgbb_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgbb_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgbb_fit(float8, float8, float8) IS
+'maximum-likelihood BG/BB model (Fader, Hardie & Shang 2010) of customers'' frequency, recency (last opportunity used) and n_periods (opportunities observed, may differ per customer); frequency, recency and n_periods as float8 must be whole numbers';
+
+CREATE AGGREGATE bgbb_fit(frequency float8, recency float8, n_periods float8, weight bigint) (
+    SFUNC = bgbb_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgbb_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgbb_fit(float8, float8, float8, bigint) IS
+'maximum-likelihood BG/BB model of pre-aggregated histories, each counted weight (bigint) times (weight 0 adds nobody, a NULL weight skips the row); frequency, recency and n_periods as float8 must be whole numbers';
+
+CREATE AGGREGATE bgbb_fit(frequency float8, recency float8, n_periods float8, weight integer) (
+    SFUNC = bgbb_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgbb_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgbb_fit(float8, float8, float8, integer) IS
+'maximum-likelihood BG/BB model of pre-aggregated histories, each counted weight (integer) times (weight 0 adds nobody, a NULL weight skips the row); frequency, recency and n_periods as float8 must be whole numbers';
+
+CREATE FUNCTION bgbb_p_alive(model bgbb, m_periods integer, frequency integer,
+                             recency integer, n_periods integer)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'bgbb_p_alive'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION bgbb_expected_purchases(model bgbb, m_periods integer, frequency integer,
+                                        recency integer, n_periods integer)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'bgbb_expected_purchases'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION bgbb_expected_purchases(model bgbb, n_periods integer)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'bgbb_expected_purchases_new'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION bgbb_model(alpha float8, beta float8, gamma float8, delta float8)
+RETURNS bgbb
+AS 'MODULE_PATHNAME', 'model_value'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION bgbb_params(model bgbb,
+                            OUT parameter text, OUT estimate float8, OUT std_error float8,
+                            OUT lower_95 float8, OUT upper_95 float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'model_params_table'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+
+COMMENT ON FUNCTION bgbb_p_alive(bgbb, integer, integer, integer, integer) IS
+'BG/BB probability that a customer with this history is alive at opportunity n_periods + m_periods (Fader, Hardie & Shang 2010 eq. 11)';
+COMMENT ON FUNCTION bgbb_expected_purchases(bgbb, integer, integer, integer, integer) IS
+'BG/BB expected transactions in the next m_periods opportunities of a customer with this history (eq. 13)';
+COMMENT ON FUNCTION bgbb_expected_purchases(bgbb, integer) IS
+'BG/BB expected transactions of a new customer in the first n_periods opportunities (eq. 7)';
+COMMENT ON FUNCTION bgbb_model(float8, float8, float8, float8) IS
+'a BG/BB model with known parameters alpha, beta, gamma, delta (each a positive finite number); loglik, n, converged and covariance are NULL';
+COMMENT ON FUNCTION bgbb_params(bgbb) IS
+'BG/BB parameters with standard errors from the fit''s covariance and 95% intervals estimate +- 1.96 standard errors (NULL without a covariance)';
+
+-- end of section 7c
+
+-- 7d. smallint weights: without them PostgreSQL resolves a smallint
+-- argument to the float8 penalizer overloads (float8 is the preferred
+-- numeric type), so every fit with a weight also takes a smallint one
+
+CREATE FUNCTION btyd_fit_trans(internal, integer, float8, float8, smallint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION btyd_fit_trans(internal, integer, float8, float8, smallint) IS
+'aggregate transition function of the fits with a smallint weight';
+
+CREATE FUNCTION btyd_fit_trans(internal, float8, float8, float8, smallint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION btyd_fit_trans(internal, float8, float8, float8, smallint) IS
+'aggregate transition function of the fits with a smallint weight';
+
+CREATE FUNCTION spend_fit_trans(internal, integer, float8, smallint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION spend_fit_trans(internal, integer, float8, smallint) IS
+'aggregate transition function of the fits with a smallint weight';
+
+CREATE FUNCTION spend_fit_trans(internal, float8, float8, smallint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'spend_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION spend_fit_trans(internal, float8, float8, smallint) IS
+'aggregate transition function of the fits with a smallint weight';
+
+CREATE FUNCTION bgbb_fit_trans(internal, integer, integer, integer, smallint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION bgbb_fit_trans(internal, integer, integer, integer, smallint) IS
+'aggregate transition function of the fits with a smallint weight';
+
+CREATE FUNCTION bgbb_fit_trans(internal, float8, float8, float8, smallint)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'bgbb_fit_trans_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: internal state, NULL rows skipped
+
+COMMENT ON FUNCTION bgbb_fit_trans(internal, float8, float8, float8, smallint) IS
+'aggregate transition function of the fits with a smallint weight';
+
+CREATE AGGREGATE bgnbd_fit(frequency integer, recency float8, t float8, weight smallint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgnbd_fit(integer, float8, float8, smallint) IS
+'BG/NBD model of pre-aggregated rows, each counted weight (smallint) times, as with a bigint weight';
+
+CREATE AGGREGATE bgnbd_fit(frequency float8, recency float8, t float8, weight smallint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgnbd_fit(float8, float8, float8, smallint) IS
+'BG/NBD model of pre-aggregated rows, each counted weight (smallint) times, as with a bigint weight';
+
+CREATE AGGREGATE gamma_gamma_fit(frequency integer, monetary_value float8, weight smallint) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE gamma_gamma_fit(integer, float8, smallint) IS
+'Gamma-Gamma model of pre-aggregated rows, each counted weight (smallint) times, as with a bigint weight';
+
+CREATE AGGREGATE gamma_gamma_fit(frequency float8, monetary_value float8, weight smallint) (
+    SFUNC = spend_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = gamma_gamma_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE gamma_gamma_fit(float8, float8, smallint) IS
+'Gamma-Gamma model of pre-aggregated rows, each counted weight (smallint) times, as with a bigint weight';
+
+CREATE AGGREGATE mbgnbd_fit(frequency integer, recency float8, t float8, weight smallint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE mbgnbd_fit(integer, float8, float8, smallint) IS
+'MBG/NBD model of pre-aggregated rows, each counted weight (smallint) times, as with a bigint weight';
+
+CREATE AGGREGATE mbgnbd_fit(frequency float8, recency float8, t float8, weight smallint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = mbgnbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE mbgnbd_fit(float8, float8, float8, smallint) IS
+'MBG/NBD model of pre-aggregated rows, each counted weight (smallint) times, as with a bigint weight';
+
+CREATE AGGREGATE bgbb_fit(frequency integer, recency integer, n_periods integer, weight smallint) (
+    SFUNC = bgbb_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgbb_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgbb_fit(integer, integer, integer, smallint) IS
+'BG/BB model of pre-aggregated rows, each counted weight (smallint) times, as with a bigint weight';
+
+CREATE AGGREGATE bgbb_fit(frequency float8, recency float8, n_periods float8, weight smallint) (
+    SFUNC = bgbb_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = bgbb_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE bgbb_fit(float8, float8, float8, smallint) IS
+'BG/BB model of pre-aggregated rows, each counted weight (smallint) times, as with a bigint weight';
+
+-- end of section 7d
+
+-- 7e. Pareto/NBD completed: the penalizer and weight overloads (the
+-- transition reads the declared types, as in 7a), a new customer's
+-- expected purchases
 
 CREATE AGGREGATE pareto_nbd_fit(frequency integer, recency float8, t float8, penalizer float8) (
     SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
@@ -1557,8 +2168,73 @@ COMMENT ON AGGREGATE pareto_nbd_fit(float8, float8, float8, float8) IS
 COMMENT ON FUNCTION pareto_nbd_expected_purchases(pareto_nbd, float8) IS
 'Pareto/NBD expected repeat purchases of a new customer in horizon time units after the first purchase';
 
--- end of section 7c
+CREATE AGGREGATE pareto_nbd_fit(frequency integer, recency float8, t float8, weight bigint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = pareto_nbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
 
+COMMENT ON AGGREGATE pareto_nbd_fit(integer, float8, float8, bigint) IS
+'maximum-likelihood Pareto/NBD model of pre-aggregated rows, each counted weight (bigint) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row)';
+
+CREATE AGGREGATE pareto_nbd_fit(frequency integer, recency float8, t float8, weight integer) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = pareto_nbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE pareto_nbd_fit(integer, float8, float8, integer) IS
+'maximum-likelihood Pareto/NBD model of pre-aggregated rows, each counted weight (integer) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row)';
+
+CREATE AGGREGATE pareto_nbd_fit(frequency integer, recency float8, t float8, weight smallint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = pareto_nbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE pareto_nbd_fit(integer, float8, float8, smallint) IS
+'maximum-likelihood Pareto/NBD model of pre-aggregated rows, each counted weight (smallint) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row)';
+
+CREATE AGGREGATE pareto_nbd_fit(frequency integer, recency float8, t float8, weight bigint, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = pareto_nbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE pareto_nbd_fit(integer, float8, float8, bigint, float8) IS
+'Pareto/NBD model of pre-aggregated rows, each counted weight times (weight 0 adds nobody, a NULL weight skips the row), fitted with an L2 penalty penalizer times the sum of squared parameters';
+
+CREATE AGGREGATE pareto_nbd_fit(frequency float8, recency float8, t float8, weight bigint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = pareto_nbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE pareto_nbd_fit(float8, float8, float8, bigint) IS
+'maximum-likelihood Pareto/NBD model of pre-aggregated rows, each counted weight (bigint) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row); frequency as float8 must be a whole number';
+
+CREATE AGGREGATE pareto_nbd_fit(frequency float8, recency float8, t float8, weight integer) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = pareto_nbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE pareto_nbd_fit(float8, float8, float8, integer) IS
+'maximum-likelihood Pareto/NBD model of pre-aggregated rows, each counted weight (integer) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row); frequency as float8 must be a whole number';
+
+CREATE AGGREGATE pareto_nbd_fit(frequency float8, recency float8, t float8, weight smallint) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = pareto_nbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE pareto_nbd_fit(float8, float8, float8, smallint) IS
+'maximum-likelihood Pareto/NBD model of pre-aggregated rows, each counted weight (smallint) times: the same fit as over the expanded rows (weight 0 adds nobody, a NULL weight skips the row); frequency as float8 must be a whole number';
+
+CREATE AGGREGATE pareto_nbd_fit(frequency float8, recency float8, t float8, weight bigint, penalizer float8) (
+    SFUNC = btyd_fit_trans, STYPE = internal, SSPACE = 4096,
+    FINALFUNC = pareto_nbd_fit_final, COMBINEFUNC = fit_combine,
+    SERIALFUNC = fit_serialize, DESERIALFUNC = fit_deserialize, PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE pareto_nbd_fit(float8, float8, float8, bigint, float8) IS
+'Pareto/NBD model of pre-aggregated rows, each counted weight times (weight 0 adds nobody, a NULL weight skips the row), fitted with an L2 penalty penalizer times the sum of squared parameters; frequency as float8 must be a whole number';
+
+-- end of section 7e
+
+-- end of section 7
 
 -- 8. Subscription retention: survival (Kaplan-Meier, the log-rank test)
 

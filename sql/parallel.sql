@@ -201,6 +201,108 @@ INSERT INTO parallel_cases VALUES
  $$SELECT md5(rfm_population(customer_id, order_at, amount, timestamptz '2026-01-01 12:00')::text) FROM parallel_orders$$),
 ('rfm_population(bigint,timestamptz,float8,timestamptz)',
  $$SELECT md5(rfm_population(customer_id, order_at, amount_f, timestamptz '2025-06-01')::text) FROM parallel_orders$$);
+-- the buy-till-you-die family (section 7): weighted fits
+INSERT INTO parallel_cases VALUES
+('bgnbd_fit(integer,float8,float8,bigint)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgnbd_fit(frequency, recency, t, (1 + customer_id % 3)::bigint) AS m FROM parallel_summaries) AS s$$),
+('gamma_gamma_fit(integer,float8,bigint)',
+ $$SELECT concat_ws(' ', round((m).p::numeric, 5), round((m).q::numeric, 5), round((m).v::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT gamma_gamma_fit(frequency, monetary_value, (1 + customer_id % 3)::bigint) AS m FROM parallel_summaries) AS s$$),
+('bgnbd_fit(integer,float8,float8,integer)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgnbd_fit(frequency, recency, t, (1 + customer_id % 3)::integer) AS m FROM parallel_summaries) AS s$$),
+('gamma_gamma_fit(integer,float8,integer)',
+ $$SELECT concat_ws(' ', round((m).p::numeric, 5), round((m).q::numeric, 5), round((m).v::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT gamma_gamma_fit(frequency, monetary_value, (1 + customer_id % 3)::integer) AS m FROM parallel_summaries) AS s$$),
+('bgnbd_fit(integer,float8,float8,bigint,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgnbd_fit(frequency, recency, t, (1 + customer_id % 3)::bigint, 0.01) AS m FROM parallel_summaries) AS s$$),
+('gamma_gamma_fit(integer,float8,bigint,float8)',
+ $$SELECT concat_ws(' ', round((m).p::numeric, 5), round((m).q::numeric, 5), round((m).v::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT gamma_gamma_fit(frequency, monetary_value, (1 + customer_id % 3)::bigint, 0.01) AS m FROM parallel_summaries) AS s$$),
+('bgnbd_fit(float8,float8,float8,bigint)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgnbd_fit(frequency::float8, recency, t, (1 + customer_id % 3)::bigint) AS m FROM parallel_summaries) AS s$$),
+('gamma_gamma_fit(float8,float8,bigint)',
+ $$SELECT concat_ws(' ', round((m).p::numeric, 5), round((m).q::numeric, 5), round((m).v::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT gamma_gamma_fit(frequency::float8, monetary_value, (1 + customer_id % 3)::bigint) AS m FROM parallel_summaries) AS s$$),
+('bgnbd_fit(float8,float8,float8,integer)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgnbd_fit(frequency::float8, recency, t, (1 + customer_id % 3)::integer) AS m FROM parallel_summaries) AS s$$),
+('gamma_gamma_fit(float8,float8,integer)',
+ $$SELECT concat_ws(' ', round((m).p::numeric, 5), round((m).q::numeric, 5), round((m).v::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT gamma_gamma_fit(frequency::float8, monetary_value, (1 + customer_id % 3)::integer) AS m FROM parallel_summaries) AS s$$),
+('bgnbd_fit(float8,float8,float8,bigint,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgnbd_fit(frequency::float8, recency, t, (1 + customer_id % 3)::bigint, 0.01) AS m FROM parallel_summaries) AS s$$),
+('gamma_gamma_fit(float8,float8,bigint,float8)',
+ $$SELECT concat_ws(' ', round((m).p::numeric, 5), round((m).q::numeric, 5), round((m).v::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT gamma_gamma_fit(frequency::float8, monetary_value, (1 + customer_id % 3)::bigint, 0.01) AS m FROM parallel_summaries) AS s$$);
+
+-- MBG/NBD (section 7)
+INSERT INTO parallel_cases VALUES
+('mbgnbd_fit(integer,float8,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency, recency, t) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(integer,float8,float8,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency, recency, t, 0.01) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(integer,float8,float8,bigint)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency, recency, t, (1 + customer_id % 3)::bigint) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(integer,float8,float8,integer)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency, recency, t, (1 + customer_id % 3)::integer) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(integer,float8,float8,bigint,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency, recency, t, (1 + customer_id % 3)::bigint, 0.01) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(float8,float8,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency::float8, recency, t) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(float8,float8,float8,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency::float8, recency, t, 0.01) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(float8,float8,float8,bigint)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency::float8, recency, t, (1 + customer_id % 3)::bigint) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(float8,float8,float8,integer)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency::float8, recency, t, (1 + customer_id % 3)::integer) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(float8,float8,float8,bigint,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency::float8, recency, t, (1 + customer_id % 3)::bigint, 0.01) AS m FROM parallel_summaries) AS s$$);
+
+-- BG/BB (section 7): discrete histories from the summaries
+INSERT INTO parallel_cases VALUES
+('bgbb_fit(integer,integer,integer)',
+ $$SELECT concat_ws(' ', round((m).alpha::numeric, 5), round((m).beta::numeric, 5), round((m).gamma::numeric, 5), round((m).delta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgbb_fit(x, tx, n) AS m FROM (SELECT customer_id, least(frequency, 6) AS x, CASE WHEN frequency = 0 THEN 0 ELSE greatest(least(frequency, 6), least(6, ceil(recency / 5)::integer)) END AS tx, 6 AS n FROM parallel_summaries) AS d) AS s$$),
+('bgbb_fit(integer,integer,integer,bigint)',
+ $$SELECT concat_ws(' ', round((m).alpha::numeric, 5), round((m).beta::numeric, 5), round((m).gamma::numeric, 5), round((m).delta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgbb_fit(x, tx, n, (1 + customer_id % 3)::bigint) AS m FROM (SELECT customer_id, least(frequency, 6) AS x, CASE WHEN frequency = 0 THEN 0 ELSE greatest(least(frequency, 6), least(6, ceil(recency / 5)::integer)) END AS tx, 6 AS n FROM parallel_summaries) AS d) AS s$$),
+('bgbb_fit(integer,integer,integer,integer)',
+ $$SELECT concat_ws(' ', round((m).alpha::numeric, 5), round((m).beta::numeric, 5), round((m).gamma::numeric, 5), round((m).delta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgbb_fit(x, tx, n, (1 + customer_id % 3)::integer) AS m FROM (SELECT customer_id, least(frequency, 6) AS x, CASE WHEN frequency = 0 THEN 0 ELSE greatest(least(frequency, 6), least(6, ceil(recency / 5)::integer)) END AS tx, 6 AS n FROM parallel_summaries) AS d) AS s$$),
+('bgbb_fit(float8,float8,float8)',
+ $$SELECT concat_ws(' ', round((m).alpha::numeric, 5), round((m).beta::numeric, 5), round((m).gamma::numeric, 5), round((m).delta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgbb_fit(x::float8, tx::float8, n::float8) AS m FROM (SELECT customer_id, least(frequency, 6) AS x, CASE WHEN frequency = 0 THEN 0 ELSE greatest(least(frequency, 6), least(6, ceil(recency / 5)::integer)) END AS tx, 6 AS n FROM parallel_summaries) AS d) AS s$$),
+('bgbb_fit(float8,float8,float8,bigint)',
+ $$SELECT concat_ws(' ', round((m).alpha::numeric, 5), round((m).beta::numeric, 5), round((m).gamma::numeric, 5), round((m).delta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgbb_fit(x::float8, tx::float8, n::float8, (1 + customer_id % 3)::bigint) AS m FROM (SELECT customer_id, least(frequency, 6) AS x, CASE WHEN frequency = 0 THEN 0 ELSE greatest(least(frequency, 6), least(6, ceil(recency / 5)::integer)) END AS tx, 6 AS n FROM parallel_summaries) AS d) AS s$$),
+('bgbb_fit(float8,float8,float8,integer)',
+ $$SELECT concat_ws(' ', round((m).alpha::numeric, 5), round((m).beta::numeric, 5), round((m).gamma::numeric, 5), round((m).delta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgbb_fit(x::float8, tx::float8, n::float8, (1 + customer_id % 3)::integer) AS m FROM (SELECT customer_id, least(frequency, 6) AS x, CASE WHEN frequency = 0 THEN 0 ELSE greatest(least(frequency, 6), least(6, ceil(recency / 5)::integer)) END AS tx, 6 AS n FROM parallel_summaries) AS d) AS s$$);
+
+-- smallint weights (section 7)
+INSERT INTO parallel_cases VALUES
+('bgnbd_fit(integer,float8,float8,smallint)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgnbd_fit(frequency, recency, t, (1 + customer_id % 3)::smallint) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(integer,float8,float8,smallint)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency, recency, t, (1 + customer_id % 3)::smallint) AS m FROM parallel_summaries) AS s$$),
+('gamma_gamma_fit(integer,float8,smallint)',
+ $$SELECT concat_ws(' ', round((m).p::numeric, 5), round((m).q::numeric, 5), round((m).v::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT gamma_gamma_fit(frequency, monetary_value, (1 + customer_id % 3)::smallint) AS m FROM parallel_summaries) AS s$$),
+('bgbb_fit(integer,integer,integer,smallint)',
+ $$SELECT concat_ws(' ', round((m).alpha::numeric, 5), round((m).beta::numeric, 5), round((m).gamma::numeric, 5), round((m).delta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgbb_fit(x, tx, n, (1 + customer_id % 3)::smallint) AS m FROM (SELECT customer_id, least(frequency, 6) AS x, CASE WHEN frequency = 0 THEN 0 ELSE greatest(least(frequency, 6), least(6, ceil(recency / 5)::integer)) END AS tx, 6 AS n FROM parallel_summaries) AS d) AS s$$),
+('bgnbd_fit(float8,float8,float8,smallint)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgnbd_fit(frequency::float8, recency, t, (1 + customer_id % 3)::smallint) AS m FROM parallel_summaries) AS s$$),
+('mbgnbd_fit(float8,float8,float8,smallint)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).a::numeric, 5), round((m).b::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT mbgnbd_fit(frequency::float8, recency, t, (1 + customer_id % 3)::smallint) AS m FROM parallel_summaries) AS s$$),
+('gamma_gamma_fit(float8,float8,smallint)',
+ $$SELECT concat_ws(' ', round((m).p::numeric, 5), round((m).q::numeric, 5), round((m).v::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT gamma_gamma_fit(frequency::float8, monetary_value, (1 + customer_id % 3)::smallint) AS m FROM parallel_summaries) AS s$$),
+('bgbb_fit(float8,float8,float8,smallint)',
+ $$SELECT concat_ws(' ', round((m).alpha::numeric, 5), round((m).beta::numeric, 5), round((m).gamma::numeric, 5), round((m).delta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT bgbb_fit(x::float8, tx::float8, n::float8, (1 + customer_id % 3)::smallint) AS m FROM (SELECT customer_id, least(frequency, 6) AS x, CASE WHEN frequency = 0 THEN 0 ELSE greatest(least(frequency, 6), least(6, ceil(recency / 5)::integer)) END AS tx, 6 AS n FROM parallel_summaries) AS d) AS s$$);
+
+-- Pareto/NBD weights (section 7e)
+INSERT INTO parallel_cases VALUES
+('pareto_nbd_fit(integer,float8,float8,bigint)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).s::numeric, 5), round((m).beta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT pareto_nbd_fit(frequency, recency, t, (1 + customer_id % 3)::bigint) AS m FROM parallel_summaries) AS s$$),
+('pareto_nbd_fit(integer,float8,float8,integer)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).s::numeric, 5), round((m).beta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT pareto_nbd_fit(frequency, recency, t, (1 + customer_id % 3)::integer) AS m FROM parallel_summaries) AS s$$),
+('pareto_nbd_fit(integer,float8,float8,smallint)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).s::numeric, 5), round((m).beta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT pareto_nbd_fit(frequency, recency, t, (1 + customer_id % 3)::smallint) AS m FROM parallel_summaries) AS s$$),
+('pareto_nbd_fit(integer,float8,float8,bigint,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).s::numeric, 5), round((m).beta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT pareto_nbd_fit(frequency, recency, t, (1 + customer_id % 3)::bigint, 0.01) AS m FROM parallel_summaries) AS s$$),
+('pareto_nbd_fit(float8,float8,float8,bigint)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).s::numeric, 5), round((m).beta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT pareto_nbd_fit(frequency::float8, recency, t, (1 + customer_id % 3)::bigint) AS m FROM parallel_summaries) AS s$$),
+('pareto_nbd_fit(float8,float8,float8,integer)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).s::numeric, 5), round((m).beta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT pareto_nbd_fit(frequency::float8, recency, t, (1 + customer_id % 3)::integer) AS m FROM parallel_summaries) AS s$$),
+('pareto_nbd_fit(float8,float8,float8,smallint)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).s::numeric, 5), round((m).beta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT pareto_nbd_fit(frequency::float8, recency, t, (1 + customer_id % 3)::smallint) AS m FROM parallel_summaries) AS s$$),
+('pareto_nbd_fit(float8,float8,float8,bigint,float8)',
+ $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).s::numeric, 5), round((m).beta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT pareto_nbd_fit(frequency::float8, recency, t, (1 + customer_id % 3)::bigint, 0.01) AS m FROM parallel_summaries) AS s$$);
 
 -- run a case serially and in parallel; report whether the parallel plan
 -- was partial with workers launched, and whether the answers agree

@@ -174,6 +174,7 @@ VALGRIND_CI_TESTS=(catalog retention_rate segment rfm retention_counts clv_examp
                    test/models_hostile.sql test/aggstate_corrupt.sql test/models_convergence.sql
                    test/rfm_score_window.sql test/exact_sums.sql test/models_accessors.sql test/models_sweep.sql
                    incremental test/incremental_hostile.sql test/revenue_hostile.sql
+                   test/fit_weights.sql test/mbgnbd_hostile.sql
                    survival test/survival_hostile.sql test/survival_binary.sql test/revenue_binary.sql
                    btyd_holdout test/btyd_holdout_hostile.sql test/model_params_hostile.sql
                    test/tracking_hostile.sql rfm_population test/rfm_population_hostile.sql)

@@ -278,19 +278,22 @@ bgnbd_log_dead_odds(const double *params, double x, double tx, double t)
 }
 
 /*
- * Conditional expected purchases in (t, t + horizon] (FHL 2005 eq. 10);
- * with frequency = recency = t = 0 it is the new customer's E[X(horizon)]
- * of FHL (2005). The history and horizon are checked by the caller. An
- * error (22003) names the cause when the value cannot be computed to about
- * 1e-10: a horizon so long against alpha + t that the series would need
- * more than SPECFUN_MAX_TERMS terms, or parameters whose series overflow
- * or cancel.
+ * The expected purchases in (T, T + horizon] of a customer known to be
+ * alive (bgnbd_alive_purchases) under the BG/NBD parameters with b
+ * replaced by b + b_shift: b_shift 0 for BG/NBD, 1 for MBG/NBD, whose
+ * alive customer's expectation is BG/NBD's with b + 1 (Batislam et al.
+ * 2007 eq. 13 against FHL 2005 eq. 10). An error (22003) names the cause
+ * when the value cannot be computed to about 1e-10: a horizon so long
+ * against alpha + t that the series would need more than
+ * SPECFUN_MAX_TERMS terms, or parameters whose series overflow or cancel.
  */
 double
-bgnbd_expected(const double *params, double x, double tx, double t,
-			   double horizon)
+bgnbd_alive_expected(const double *params, double b_shift, double x,
+					 double t, double horizon)
 {
-	double		numerator = bgnbd_alive_purchases(params, x, t, horizon);
+	double		shifted[BGNBD_NPARAMS] = {params[0], params[1], params[2],
+	params[3] + b_shift};
+	double		numerator = bgnbd_alive_purchases(shifted, x, t, horizon);
 
 	if (isnan(numerator))
 	{
@@ -314,6 +317,21 @@ bgnbd_expected(const double *params, double x, double tx, double t,
 						   float8out_internal(params[3]),
 						   float8out_internal(x))));
 	}
+	return numerator;
+}
+
+/*
+ * Conditional expected purchases in (t, t + horizon] (FHL 2005 eq. 10);
+ * with frequency = recency = t = 0 it is the new customer's E[X(horizon)]
+ * of FHL (2005). The history and horizon are checked by the caller; errors
+ * as bgnbd_alive_expected's.
+ */
+double
+bgnbd_expected(const double *params, double x, double tx, double t,
+			   double horizon)
+{
+	double		numerator = bgnbd_alive_expected(params, 0.0, x, t, horizon);
+
 	if (numerator <= 0.0)
 		return 0.0;
 	return bgnbd_result(exp(log(numerator) -
@@ -408,7 +426,7 @@ bgnbd_p_alive(PG_FUNCTION_ARGS)
  * n) for n > 0 avoids the difference of two large log-gammas. NaN when
  * the incomplete beta function does not converge.
  */
-static double
+double
 bgnbd_pmf(const double *params, int32 n, double horizon)
 {
 	double		r = params[0];

@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * bgnbd.h
- *	  What the BG/NBD model exports to the discounted CLV (clv.c).
+ *	  What the BG/NBD model exports to the discounted CLV (clv.c) and to
+ *	  MBG/NBD (mbgnbd.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -13,5 +14,8 @@
 extern bool bgnbd_params(HeapTupleHeader model, double *params);
 extern double bgnbd_expected(const double *params, double x, double tx,
 							 double t, double horizon);
+extern double bgnbd_alive_expected(const double *params, double b_shift,
+								   double x, double t, double horizon);
+extern double bgnbd_pmf(const double *params, int32 n, double horizon);
 
 #endif							/* RETENTION_BGNBD_H */

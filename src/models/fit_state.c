@@ -19,15 +19,18 @@
 
 #include <math.h>
 
+#include "catalog/pg_type_d.h"
 #include "common/int.h"
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
 #include "base/checks.h"
 #include "base/codec.h"
 #include "base/keyed_hash.h"
+#include "models/bgbb.h"
 #include "models/btyd.h"
 #include "models/fit_state.h"
 #include "retention.h"
@@ -85,7 +88,8 @@ AssertCheckFitState(FitState *state)
 	FitEntry   *entry;
 	int64		total = 0;
 
-	Assert(state->kind == FIT_BTYD || state->kind == FIT_SPEND);
+	Assert(state->kind == FIT_BTYD || state->kind == FIT_SPEND ||
+		   state->kind == FIT_DISCRETE);
 	fitrows_start_iterate(state->rows, &it);
 	while ((entry = fitrows_iterate(state->rows, &it)) != NULL)
 	{
@@ -123,8 +127,10 @@ fit_state_add(FitState *state, FitKey *key, int64 weight)
 			key->v[j] = 0.0;	/* -0 and 0 are one row */
 	if (pg_add_s64_overflow(state->customers, weight, &state->customers))
 		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many customers in one fit")));
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("too many customers in one fit"),
+				 errdetail("Adding weight " INT64_FORMAT " to " INT64_FORMAT " customers overflows bigint.",
+						   weight, state->customers)));
 	entry = fitrows_insert(state->rows, *key, &found);
 	entry->weight = found ? entry->weight + weight : weight;
 }
@@ -146,17 +152,110 @@ fit_state_set_penalizer(FitState *state, double penalizer)
 }
 
 /*
+ * The optional arguments of a fit row after its values, which start at
+ * argument first: a weight (smallint, integer or bigint) and a penalizer
+ * (float8),
+ * told apart by the declared argument types of the transition function
+ * (pg_proc of fn_oid), never by position alone, so that no overload can
+ * read a weight as a penalizer. Every fit aggregate's transition goes
+ * through here, whatever its overloads: a new overload needs only its SQL
+ * declaration. Looked up once per call site and kept in fn_extra.
+ */
+typedef struct FitExtras
+{
+	int			weight_arg;		/* -1 without a weight (weight 1) */
+	Oid			weight_type;	/* INT8OID, INT4OID or INT2OID */
+	int			penalizer_arg;	/* -1 without a penalizer */
+} FitExtras;
+
+static const FitExtras *
+fit_extras(FunctionCallInfo fcinfo, int first)
+{
+	FitExtras  *extras = (FitExtras *) fcinfo->flinfo->fn_extra;
+	Oid		   *types;
+	int			nargs;
+
+	if (extras != NULL)
+		return extras;
+	extras = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(FitExtras));
+	extras->weight_arg = -1;
+	extras->weight_type = InvalidOid;
+	extras->penalizer_arg = -1;
+	get_func_signature(fcinfo->flinfo->fn_oid, &types, &nargs);
+	for (int i = first; i < nargs; i++)
+	{
+		if ((types[i] == INT8OID || types[i] == INT4OID || types[i] == INT2OID) &&
+			extras->weight_arg < 0 && extras->penalizer_arg < 0)
+		{
+			extras->weight_arg = i;
+			extras->weight_type = types[i];
+		}
+		else if (types[i] == FLOAT8OID && extras->penalizer_arg < 0)
+			extras->penalizer_arg = i;
+		else
+			elog(ERROR, "fit transition function declared with an unexpected argument %d of type %u",
+				 i, types[i]);
+	}
+	pfree(types);
+	fcinfo->flinfo->fn_extra = extras;
+	return extras;
+}
+
+/*
  * A NULL penalizer is an error 22004, not a row to skip: skipping every row
- * would turn the fit into a silent NULL. argno is the penalizer's argument.
+ * would turn the fit into a silent NULL.
  */
 static void
-fit_check_penalizer_not_null(FunctionCallInfo fcinfo, int argno)
+fit_check_penalizer_not_null(FunctionCallInfo fcinfo, const FitExtras *extras)
 {
-	if (PG_NARGS() > argno && PG_ARGISNULL(argno))
+	if (extras->penalizer_arg >= 0 && PG_ARGISNULL(extras->penalizer_arg))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("penalizer must not be NULL"),
 				 errhint("Use penalizer 0 for no penalty.")));
+}
+
+/*
+ * The weight of a row (not NULL): 1 without a weight argument; a negative
+ * weight is error 22023 naming it. 0 means the row adds nobody.
+ */
+static int64
+fit_row_weight(FunctionCallInfo fcinfo, const FitExtras *extras)
+{
+	int64		weight;
+
+	if (extras->weight_arg < 0)
+		return 1;
+	if (extras->weight_type == INT8OID)
+		weight = PG_GETARG_INT64(extras->weight_arg);
+	else if (extras->weight_type == INT4OID)
+		weight = PG_GETARG_INT32(extras->weight_arg);
+	else
+		weight = PG_GETARG_INT16(extras->weight_arg);
+	if (weight < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("weight must not be negative"),
+				 errdetail("weight is " INT64_FORMAT ".", weight)));
+	return weight;
+}
+
+/*
+ * Add a checked row (key) with the row's weight, and the row's penalizer
+ * when the aggregate has one. A weight-0 row, or a NULL key (a row that
+ * carries no information), still has its weight and penalizer checked
+ * and sets the penalizer, but adds nobody.
+ */
+static void
+fit_state_add_row(FunctionCallInfo fcinfo, FitState *state,
+				  const FitExtras *extras, FitKey *key)
+{
+	int64		weight = fit_row_weight(fcinfo, extras);
+
+	if (extras->penalizer_arg >= 0)
+		fit_state_set_penalizer(state, PG_GETARG_FLOAT8(extras->penalizer_arg));
+	if (weight > 0 && key != NULL)
+		fit_state_add(state, key, weight);
 }
 
 /*
@@ -200,19 +299,21 @@ fit_state_get(FunctionCallInfo fcinfo, FitKind kind)
 
 /*
  * Transition of bgnbd_fit and pareto_nbd_fit: (state, frequency, recency,
- * t [, penalizer]). A row with a NULL frequency, recency or t is skipped; a
- * NULL penalizer is error 22004; a bad summary is error 22023 naming the
- * value. float8_frequency says whether frequency arrives as float8 (then it
- * must be a whole number).
+ * t [, weight] [, penalizer]), the weight integer or bigint (fit_extras).
+ * A row with a NULL frequency, recency, t or weight is skipped; a NULL
+ * penalizer is error 22004; a bad summary or a negative weight is error
+ * 22023 naming the value. float8_frequency says whether frequency arrives
+ * as float8 (then it must be a whole number).
  */
 static Datum
 btyd_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
 {
 	FitState   *state = fit_state_get(fcinfo, FIT_BTYD);
+	const FitExtras *extras = fit_extras(fcinfo, 4);
 	FitKey		key;
 	int32		frequency;
 
-	fit_check_penalizer_not_null(fcinfo, 4);
+	fit_check_penalizer_not_null(fcinfo, extras);
 	for (int i = 1; i < PG_NARGS(); i++)
 		if (PG_ARGISNULL(i))
 			PG_RETURN_POINTER(state);
@@ -229,11 +330,12 @@ btyd_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
 	 * scheduled refresh over live orders works on days with new customers.
 	 */
 	if (frequency == 0 && key.v[1] == 0.0 && key.v[2] == 0.0)
+	{
+		fit_state_add_row(fcinfo, state, extras, NULL);
 		PG_RETURN_POINTER(state);
+	}
 	btyd_check_summary(frequency, key.v[1], key.v[2]);
-	if (PG_NARGS() > 4)
-		fit_state_set_penalizer(state, PG_GETARG_FLOAT8(4));
-	fit_state_add(state, &key, 1);
+	fit_state_add_row(fcinfo, state, extras, &key);
 	PG_RETURN_POINTER(state);
 }
 
@@ -253,30 +355,34 @@ btyd_fit_trans_float8(PG_FUNCTION_ARGS)
 
 /*
  * Transition of gamma_gamma_fit: (state, frequency, monetary_value
- * [, penalizer]). A row with a NULL frequency or monetary_value is skipped;
- * a NULL penalizer is error 22004. Rows with frequency 0 carry no spend
- * information and are skipped (their monetary_value is not looked at); a
- * repeat customer needs a positive, finite monetary_value.
+ * [, weight] [, penalizer]), the weight integer or bigint (fit_extras). A
+ * row with a NULL frequency, monetary_value or weight is skipped; a NULL
+ * penalizer is error 22004; a negative weight is error 22023. Rows with
+ * frequency 0 carry no spend information and are skipped (their
+ * monetary_value is not looked at); a repeat customer needs a positive,
+ * finite monetary_value.
  */
 static Datum
 spend_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
 {
 	FitState   *state = fit_state_get(fcinfo, FIT_SPEND);
+	const FitExtras *extras = fit_extras(fcinfo, 3);
 	FitKey		key;
 	int32		frequency;
 	double		monetary_value;
 
-	fit_check_penalizer_not_null(fcinfo, 3);
+	fit_check_penalizer_not_null(fcinfo, extras);
 	for (int i = 1; i < PG_NARGS(); i++)
 		if (PG_ARGISNULL(i))
 			PG_RETURN_POINTER(state);
 	frequency = float8_frequency ?
 		btyd_frequency_from_float8(PG_GETARG_FLOAT8(1)) :
 		btyd_check_frequency(PG_GETARG_INT32(1));
-	if (PG_NARGS() > 3)
-		fit_state_set_penalizer(state, PG_GETARG_FLOAT8(3));
 	if (frequency == 0)
+	{
+		fit_state_add_row(fcinfo, state, extras, NULL);
 		PG_RETURN_POINTER(state);
+	}
 	monetary_value = PG_GETARG_FLOAT8(2);
 	check_finite(monetary_value, "monetary_value");
 	if (monetary_value <= 0.0)
@@ -289,7 +395,7 @@ spend_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
 	key.v[0] = frequency;
 	key.v[1] = monetary_value;
 	key.v[2] = 0.0;
-	fit_state_add(state, &key, 1);
+	fit_state_add_row(fcinfo, state, extras, &key);
 	PG_RETURN_POINTER(state);
 }
 
@@ -305,6 +411,53 @@ Datum
 spend_fit_trans_float8(PG_FUNCTION_ARGS)
 {
 	return spend_fit_trans_common(fcinfo, true);
+}
+
+/*
+ * Transition of bgbb_fit: (state, frequency, recency, n_periods
+ * [, weight]), the weight integer or bigint (fit_extras). A row with a NULL
+ * is skipped; a bad history (bgbb_check_summary) or a negative weight is
+ * error 22023 naming the value. float8_values says whether the three
+ * arrive as float8 (then each must be a whole number). A donor observed
+ * for no opportunity (0, 0, 0) has likelihood 1 and is skipped, as in
+ * btyd_fit_trans_common.
+ */
+static Datum
+bgbb_fit_trans_common(FunctionCallInfo fcinfo, bool float8_values)
+{
+	FitState   *state = fit_state_get(fcinfo, FIT_DISCRETE);
+	const FitExtras *extras = fit_extras(fcinfo, 4);
+	FitKey		key;
+	int32		v[3];
+	static const char *const names[3] = {"frequency", "recency", "n_periods"};
+
+	fit_check_penalizer_not_null(fcinfo, extras);
+	for (int i = 1; i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i))
+			PG_RETURN_POINTER(state);
+	for (int j = 0; j < 3; j++)
+	{
+		v[j] = float8_values ? bgbb_whole_number(PG_GETARG_FLOAT8(j + 1), names[j]) :
+			PG_GETARG_INT32(j + 1);
+		key.v[j] = v[j];
+	}
+	bgbb_check_summary(v[0], v[1], v[2]);
+	fit_state_add_row(fcinfo, state, extras, v[2] == 0 ? NULL : &key);
+	PG_RETURN_POINTER(state);
+}
+
+PG_FUNCTION_INFO_V1(bgbb_fit_trans);
+Datum
+bgbb_fit_trans(PG_FUNCTION_ARGS)
+{
+	return bgbb_fit_trans_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(bgbb_fit_trans_float8);
+Datum
+bgbb_fit_trans_float8(PG_FUNCTION_ARGS)
+{
+	return bgbb_fit_trans_common(fcinfo, true);
 }
 
 /* Add every row of src to dst, which must be of the same kind and penalizer. */
@@ -388,7 +541,9 @@ fit_serialize(PG_FUNCTION_ARGS)
  * Whether a row (finite, non-negative values) is one the transition
  * functions store: frequency a whole number up to INT_MAX, no -0; for
  * BG/NBD and Pareto/NBD 0 <= recency <= t, t > 0 and recency 0 when
- * frequency is 0 (btyd_check_summary); for Gamma-Gamma frequency >= 1,
+ * frequency is 0 (btyd_check_summary); for BG/BB whole numbers with
+ * frequency <= recency <= n_periods, 1 <= n_periods <= BGBB_MAX_PERIODS
+ * and recency 0 when frequency is 0 (bgbb_check_summary); for Gamma-Gamma frequency >= 1,
  * monetary_value > 0 and a 0 third value.
  */
 static bool
@@ -403,6 +558,11 @@ fit_row_valid(FitKind kind, const FitKey *key)
 		return false;
 	if (kind == FIT_BTYD)
 		return key->v[2] > 0.0 && key->v[1] <= key->v[2] &&
+			(frequency > 0.0 || key->v[1] == 0.0);
+	if (kind == FIT_DISCRETE)
+		return key->v[1] == floor(key->v[1]) && key->v[2] == floor(key->v[2]) &&
+			key->v[2] >= 1.0 && key->v[2] <= BGBB_MAX_PERIODS &&
+			frequency <= key->v[1] && key->v[1] <= key->v[2] &&
 			(frequency > 0.0 || key->v[1] == 0.0);
 	return frequency >= 1.0 && key->v[1] > 0.0 && key->v[2] == 0.0;
 }
@@ -427,7 +587,7 @@ fit_deserialize(PG_FUNCTION_ARGS)
 
 	aggcontext = codec_begin_deserialize(fcinfo, &r, FIT_FORMAT_VERSION, "fit");
 	kind = codec_read_uint8(&r);
-	if (kind != FIT_BTYD && kind != FIT_SPEND)
+	if (kind != FIT_BTYD && kind != FIT_SPEND && kind != FIT_DISCRETE)
 		codec_corrupt(&r, "an unknown kind");
 	has_penalizer = codec_read_uint8(&r);
 	if (has_penalizer > 1)

@@ -15,7 +15,8 @@
 typedef enum FitKind
 {
 	FIT_BTYD = 1,				/* (frequency, recency, t) for BG/NBD, Pareto/NBD */
-	FIT_SPEND = 2				/* (frequency, monetary_value, 0) for Gamma-Gamma */
+	FIT_SPEND = 2,				/* (frequency, monetary_value, 0) for Gamma-Gamma */
+	FIT_DISCRETE = 3			/* (frequency, recency, n_periods) for BG/BB */
 } FitKind;
 
 #define FIT_KEY_VALUES	3

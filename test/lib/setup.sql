@@ -29,3 +29,20 @@ EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
     RETURN SQLSTATE || ' ' || detail;
 END $$;
+
+-- classify(sql, low, high, allowed): how a call returning float8 ends:
+-- 'null', 'value' (a number in [low, high]), 'error' (one of the allowed
+-- SQLSTATEs) or 'bad ...' (NaN, out of range, another error), for the
+-- hostile sweeps (test/mbgnbd_hostile.sql, test/bgbb_hostile.sql)
+CREATE FUNCTION pg_temp.classify(q text, low float8, high float8, allowed text[]) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE v float8;
+BEGIN
+    EXECUTE q INTO v;
+    IF v IS NULL THEN RETURN 'null'; END IF;
+    IF v = 'NaN'::float8 OR v < low OR v > high THEN RETURN 'bad ' || v; END IF;
+    RETURN 'value';
+EXCEPTION WHEN OTHERS THEN
+    IF SQLSTATE = ANY (allowed) THEN RETURN 'error'; END IF;
+    RETURN 'bad ' || SQLSTATE || ' ' || SQLERRM;
+END $$;

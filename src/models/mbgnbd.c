@@ -1,0 +1,331 @@
+/*-------------------------------------------------------------------------
+ *
+ * mbgnbd.c
+ *	  The modified BG/NBD (MBG/NBD) model of Batislam, Denizel &
+ *	  Filiztekin (2007), "Empirical validation and comparison of models for
+ *	  customer base analysis", International Journal of Research in
+ *	  Marketing 24(3): the mbgnbd_fit aggregate and its accessors.
+ *
+ * As BG/NBD (bgnbd.c), but a customer may also drop out right at the first
+ * purchase, before any repeat: after each purchase, the first included,
+ * the customer drops out with probability p ~ Beta(a, b). So a customer
+ * without repeat purchases is not certainly alive, and every formula is
+ * BG/NBD's with b + 1 for the alive customer, weighted by the chance of
+ * having survived the purchases made (lifetimes' ModifiedBetaGeoFitter
+ * computes the same quantities).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+
+#include "base/checks.h"
+#include "math/optim.h"
+#include "math/specfun.h"
+#include "models/bgnbd.h"
+#include "models/btyd.h"
+#include "models/fit.h"
+#include "models/fit_state.h"
+#include "models/model_value.h"
+#include "retention.h"
+
+#define MBGNBD_NPARAMS	4
+
+static const char *const mbgnbd_names[MBGNBD_NPARAMS] = {"r", "alpha", "a", "b"};
+
+/*
+ * Sum over the rows of weight * log L, Batislam et al. (2007) eq. 7 in log
+ * space:
+ *   log L = log Gamma(r + x) - log Gamma(r) + r log alpha
+ *         + log B(a, b + x + 1) - log B(a, b)
+ *         + log[ (alpha + T)^-(r + x) + a / (b + x) (alpha + t_x)^-(r + x) ],
+ * the second term for every x, 0 included; and, when grad is not NULL,
+ * its gradient with respect to (r, alpha, a, b). The rows are sorted by
+ * x, so what depends on x alone is computed once per distinct x. NaN when
+ * a cancel is pending (optim_cancel_pending).
+ */
+static double
+mbgnbd_loglik(const void *data, const double *params, double *grad)
+{
+	const FitRows *rows = (const FitRows *) data;
+	double		r = params[0];
+	double		alpha = params[1];
+	double		a = params[2];
+	double		b = params[3];
+	const double *xs = rows->values[0];
+	const double *txs = rows->values[1];
+	const double *ts = rows->values[2];
+	double		log_alpha = log(alpha);
+	double		lbeta_ab = specfun_lbeta(a, b);
+	double		lgamma_r = specfun_lgamma(r);
+	double		psi_r = specfun_digamma(r);
+	double		psi_b = specfun_digamma(b);
+	double		psi_ab = specfun_digamma(a + b);
+	double		log_a = log(a);
+	double		sum = 0.0;
+	double		g[MBGNBD_NPARAMS] = {0.0, 0.0, 0.0, 0.0};
+	double		x = -1.0;
+	double		common = 0.0;	/* log-likelihood terms of x alone */
+	double		lb2 = 0.0;		/* log[a / (b + x)] */
+	double		inv_b2 = 0.0;
+	double		d_r = 0.0;
+	double		d_a1 = 0.0;
+	double		d_b1 = 0.0;
+
+	for (int64 i = 0; i < rows->nrows; i++)
+	{
+		double		w = rows->weight[i];
+		double		la_t;
+		double		la_tx;
+		double		term1;
+		double		term2;
+		double		lse;
+
+		if (i % OPTIM_CANCEL_INTERVAL == 0 && optim_cancel_pending())
+			return NAN;
+		if (xs[i] != x)
+		{
+			x = xs[i];
+			common = specfun_lgamma(r + x) - lgamma_r + r * log_alpha +
+				specfun_lbeta(a, b + x + 1.0) - lbeta_ab;
+			lb2 = log_a - log(b + x);
+			inv_b2 = 1.0 / (b + x);
+			if (grad != NULL)
+			{
+				double		psi_abx = specfun_digamma(a + b + x + 1.0);
+
+				d_r = specfun_digamma(r + x) - psi_r + log_alpha;
+				d_a1 = psi_ab - psi_abx;
+				d_b1 = specfun_digamma(b + x + 1.0) - psi_b + psi_ab - psi_abx;
+			}
+		}
+		la_t = log(alpha + ts[i]);
+		la_tx = log(alpha + txs[i]);
+		term1 = -(r + x) * la_t;
+		term2 = lb2 - (r + x) * la_tx;
+		lse = specfun_logsumexp(term1, term2);
+		if (grad != NULL)
+		{
+			double		w1 = exp(term1 - lse);
+			double		w2 = exp(term2 - lse);
+
+			g[0] += w * (d_r - w1 * la_t - w2 * la_tx);
+			g[1] += w * (r / alpha - (r + x) * (w1 / (alpha + ts[i]) +
+												w2 / (alpha + txs[i])));
+			g[2] += w * (d_a1 + w2 / a);
+			g[3] += w * (d_b1 - w2 * inv_b2);
+		}
+		sum += w * (common + lse);
+	}
+	if (grad != NULL)
+		memcpy(grad, g, sizeof(g));
+	return sum;
+}
+
+/* The start of a fit (btyd_fit_start): r = a = b = 1, alpha for the rate. */
+static bool
+mbgnbd_start(const void *data, double *theta)
+{
+	double		mean_t;
+
+	return btyd_fit_start((const FitRows *) data, theta, &mean_t);
+}
+
+/* MBG/NBD for the fit driver. */
+static const FitModel mbgnbd_model_spec = {
+	.nparams = MBGNBD_NPARAMS,
+	.loglik = mbgnbd_loglik,
+	.start = mbgnbd_start,
+	.has_gradient = true,
+	.counts_customers = true,
+};
+
+/*
+ * mbgnbd_fit(frequency, recency, t [, weight] [, penalizer]) final
+ * function: the maximum-likelihood (r, alpha, a, b) through the fit
+ * driver (fit.c), as bgnbd_fit_final. NULL on empty input; converged is
+ * false without a verified interior optimum (no repeat purchase at all).
+ */
+PG_FUNCTION_INFO_V1(mbgnbd_fit_final);
+Datum
+mbgnbd_fit_final(PG_FUNCTION_ARGS)
+{
+	return fit_aggregate_final(fcinfo, &mbgnbd_model_spec, FIT_BTYD);
+}
+
+/*
+ * An accessor's result, checked (btyd_check_result): the result of every
+ * MBG/NBD accessor goes through here.
+ */
+static double
+mbgnbd_result(double value, const char *quantity, const double *params,
+			  double horizon, double x, double tx, double t)
+{
+	return btyd_check_result(value, quantity, mbgnbd_names, params, horizon,
+							 x, tx, t);
+}
+
+/* The mbgnbd composite's parameters; false when one is NULL. */
+static bool
+mbgnbd_params(HeapTupleHeader model, double *params)
+{
+	return model_params(model, MBGNBD_NPARAMS, mbgnbd_names, params);
+}
+
+/*
+ * log of the odds P(dead) / P(alive) given the history (Batislam et al.
+ * 2007 eq. 14): log[a / (b + x)] + (r + x) log[(alpha + T) / (alpha + t_x)],
+ * for every x (a customer without a repeat purchase may have dropped out
+ * at the first one).
+ */
+static double
+mbgnbd_log_dead_odds(const double *params, double x, double tx, double t)
+{
+	double		r = params[0];
+	double		alpha = params[1];
+	double		a = params[2];
+	double		b = params[3];
+
+	return log(a) - log(b + x) + (r + x) * log1p((t - tx) / (alpha + tx));
+}
+
+/*
+ * Conditional expected purchases in (t, t + horizon] (Batislam et al. 2007
+ * eq. 13): the alive customer's expectation, BG/NBD's with b + 1
+ * (bgnbd_alive_expected), times P(alive). With frequency = recency = t = 0
+ * it is the new customer's E[X(horizon)] (eq. 10): the odds are then
+ * a / b, P(alive) = b / (a + b).
+ */
+static double
+mbgnbd_expected(const double *params, double x, double tx, double t,
+				double horizon)
+{
+	double		numerator = bgnbd_alive_expected(params, 1.0, x, t, horizon);
+
+	if (numerator <= 0.0)
+		return 0.0;
+	return mbgnbd_result(exp(log(numerator) -
+							 specfun_log1pexp(mbgnbd_log_dead_odds(params, x, tx, t))),
+						 "expected purchases", params, horizon, x, tx, t);
+}
+
+/* A horizon is a finite, non-negative time. */
+static double
+mbgnbd_check_horizon(double horizon)
+{
+	check_nonnegative(horizon, "horizon");
+	return horizon;
+}
+
+/*
+ * mbgnbd_expected_purchases(mbgnbd, horizon, frequency, recency, t):
+ * expected purchases in the next horizon time units of a customer with
+ * this history. NULL when the model has a NULL parameter.
+ */
+PG_FUNCTION_INFO_V1(mbgnbd_expected_purchases);
+Datum
+mbgnbd_expected_purchases(PG_FUNCTION_ARGS)
+{
+	double		params[MBGNBD_NPARAMS];
+	double		horizon = mbgnbd_check_horizon(PG_GETARG_FLOAT8(1));
+	int32		x = PG_GETARG_INT32(2);
+	double		tx = PG_GETARG_FLOAT8(3);
+	double		t = PG_GETARG_FLOAT8(4);
+
+	if (!mbgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+		PG_RETURN_NULL();
+	btyd_check_summary(x, tx, t);
+	PG_RETURN_FLOAT8(mbgnbd_expected(params, x, tx, t, horizon));
+}
+
+/*
+ * mbgnbd_expected_purchases(mbgnbd, horizon): expected repeat purchases of
+ * a new customer in horizon time units after the first purchase
+ * (Batislam et al. 2007 eq. 10).
+ */
+PG_FUNCTION_INFO_V1(mbgnbd_expected_purchases_new);
+Datum
+mbgnbd_expected_purchases_new(PG_FUNCTION_ARGS)
+{
+	double		params[MBGNBD_NPARAMS];
+	double		horizon = mbgnbd_check_horizon(PG_GETARG_FLOAT8(1));
+
+	if (!mbgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(mbgnbd_expected(params, 0.0, 0.0, 0.0, horizon));
+}
+
+/*
+ * mbgnbd_p_alive(mbgnbd, frequency, recency, t): probability that the
+ * customer is still active, 1 / (1 + odds) with the odds of
+ * mbgnbd_log_dead_odds; below 1 for frequency 0 too.
+ */
+PG_FUNCTION_INFO_V1(mbgnbd_p_alive);
+Datum
+mbgnbd_p_alive(PG_FUNCTION_ARGS)
+{
+	double		params[MBGNBD_NPARAMS];
+	int32		x = PG_GETARG_INT32(1);
+	double		tx = PG_GETARG_FLOAT8(2);
+	double		t = PG_GETARG_FLOAT8(3);
+
+	if (!mbgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+		PG_RETURN_NULL();
+	btyd_check_summary(x, tx, t);
+	PG_RETURN_FLOAT8(mbgnbd_result(exp(-specfun_log1pexp(mbgnbd_log_dead_odds(params, x, tx, t))),
+								   "probability alive", params, NAN, x, tx, t));
+}
+
+/*
+ * mbgnbd_prob_purchases(mbgnbd, n, horizon): P(X(horizon) = n) of a new
+ * customer (Batislam et al. 2007 eq. 9),
+ *   B(a, b + n + 1) / B(a, b) NB(n) + B(a + 1, b + n) / B(a, b) P(NB >= n),
+ * which is b / (a + b) times BG/NBD's with b + 1 (bgnbd_pmf), plus
+ * a / (a + b) for n = 0: the customer who drops out at the first purchase.
+ * NULL when the model has a NULL parameter; 22003 where the incomplete
+ * beta function does not converge.
+ */
+PG_FUNCTION_INFO_V1(mbgnbd_prob_purchases);
+Datum
+mbgnbd_prob_purchases(PG_FUNCTION_ARGS)
+{
+	double		params[MBGNBD_NPARAMS];
+	double		shifted[MBGNBD_NPARAMS];
+	int32		n = PG_GETARG_INT32(1);
+	double		horizon = mbgnbd_check_horizon(PG_GETARG_FLOAT8(2));
+	double		a;
+	double		b;
+	double		result;
+
+	if (!mbgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+		PG_RETURN_NULL();
+	if (n < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("n must not be negative"),
+				 errdetail("n is %d.", n)));
+	a = params[2];
+	b = params[3];
+	memcpy(shifted, params, sizeof(shifted));
+	shifted[3] = b + 1.0;
+	result = bgnbd_pmf(shifted, n, horizon);
+	if (isnan(result))
+	{
+		CHECK_FOR_INTERRUPTS();
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("purchase probability cannot be computed for these model parameters"),
+				 errdetail("The incomplete beta function I_q(n, r) does not converge for n = %d, r = %s and q = %s.",
+						   n, float8out_internal(params[0]),
+						   float8out_internal(horizon / (params[1] + horizon)))));
+	}
+	/* b / (a + b) and a / (a + b) without overflow for huge a or b */
+	result = result / (1.0 + a / b) + (n == 0 ? 1.0 / (1.0 + b / a) : 0.0);
+	PG_RETURN_FLOAT8(mbgnbd_result(result, "purchase probability", params,
+								   horizon, n, NAN, NAN));
+}
