@@ -127,7 +127,7 @@ SELECT (SELECT m FROM bg_fit) = (SELECT bgnbd_fit(frequency, recency, t)
 SELECT (p).converged, (p).r ^ 2 + (p).alpha ^ 2 + (p).a ^ 2 + (p).b ^ 2 < (m).r ^ 2 + (m).alpha ^ 2 + (m).a ^ 2 + (m).b ^ 2 AS shrinks,
        (p).loglik < (m).loglik AS lower_loglik, abs((p).loglik - bg_loglik((p).r, (p).alpha, (p).a, (p).b)) < 1e-7 AS loglik_unpenalized
 FROM bg_fit, (SELECT bgnbd_fit(frequency, recency, t, 0.01) AS p FROM bg_customers) AS pen;
-SELECT bgnbd_fit(frequency, recency, t, 0) = (SELECT m FROM bg_fit) AS penalizer_0_same FROM bg_customers;
+SELECT bgnbd_fit(frequency, recency, t, 0::float8) = (SELECT m FROM bg_fit) AS penalizer_0_same FROM bg_customers;
 
 -- empty input gives NULL; without repeat purchases there is no maximum;
 -- one customer gives a result without NaN
@@ -145,7 +145,7 @@ SELECT bgnbd_fit(1, 1, 'Infinity');
 SELECT bgnbd_fit(0, 1, 10);
 SELECT bgnbd_fit(1.5::float8, 1, 10);
 SELECT bgnbd_fit(frequency, recency, t, 0.1 * (id % 2)) FROM bg_customers;
-SELECT bgnbd_fit(frequency, recency, t, -1) FROM bg_customers;
+SELECT bgnbd_fit(frequency, recency, t, -1::float8) FROM bg_customers;
 SELECT bgnbd_expected_purchases(m, -1) FROM bg_models WHERE name = 'cdnow';
 SELECT bgnbd_expected_purchases(m, 1, 2, 5, 4) FROM bg_models WHERE name = 'cdnow';
 SELECT bgnbd_prob_purchases(m, -1, 1) FROM bg_models WHERE name = 'cdnow';
