@@ -808,6 +808,68 @@ ROWS 100000;
 COMMENT ON FUNCTION simulate_orders(integer, integer, float8, float8, float8, float8, float8, float8, float8, date, integer, integer) IS
 'synthetic orders of a BG/NBD purchase process with Gamma-Gamma spend and staggered acquisition: first purchases uniform over the first acquisition_days days from start, all observed to start + days; deterministic for a seed';
 
+-- the other purchase processes of issue 16 (DESIGN section 7): MBG/NBD and
+-- Pareto/NBD orders, BG/BB histories
+
+CREATE FUNCTION simulate_mbgnbd_orders(customers integer, seed integer,
+                                       r float8, alpha float8, a float8, b float8,
+                                       p float8, q float8, v float8,
+                                       start date, days integer)
+RETURNS TABLE (customer_id bigint, order_at date, amount numeric)
+AS 'MODULE_PATHNAME', 'simulate_mbgnbd_orders'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE  -- the rows are a function of the arguments (own PRNG)
+ROWS 100000;
+
+COMMENT ON FUNCTION simulate_mbgnbd_orders(integer, integer, float8, float8, float8, float8, float8, float8, float8, date, integer) IS
+'synthetic orders of an MBG/NBD purchase process (r, alpha per week; a, b; dropout after every purchase, the first included) with Gamma-Gamma spend (p, q, v): every customer buys first on start and is observed for days days; deterministic for a seed';
+
+CREATE FUNCTION simulate_mbgnbd_orders(customers integer, seed integer,
+                                       r float8, alpha float8, a float8, b float8,
+                                       p float8, q float8, v float8,
+                                       start date, days integer, acquisition_days integer)
+RETURNS TABLE (customer_id bigint, order_at date, amount numeric)
+AS 'MODULE_PATHNAME', 'simulate_mbgnbd_orders_staggered'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE  -- the rows are a function of the arguments (own PRNG)
+ROWS 100000;
+
+COMMENT ON FUNCTION simulate_mbgnbd_orders(integer, integer, float8, float8, float8, float8, float8, float8, float8, date, integer, integer) IS
+'synthetic orders of an MBG/NBD purchase process with Gamma-Gamma spend and staggered acquisition: first purchases uniform over the first acquisition_days days from start, all observed to start + days; deterministic for a seed';
+
+CREATE FUNCTION simulate_pareto_nbd_orders(customers integer, seed integer,
+                                           r float8, alpha float8, s float8, beta float8,
+                                           p float8, q float8, v float8,
+                                           start date, days integer)
+RETURNS TABLE (customer_id bigint, order_at date, amount numeric)
+AS 'MODULE_PATHNAME', 'simulate_pareto_nbd_orders'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE  -- the rows are a function of the arguments (own PRNG)
+ROWS 100000;
+
+COMMENT ON FUNCTION simulate_pareto_nbd_orders(integer, integer, float8, float8, float8, float8, float8, float8, float8, date, integer) IS
+'synthetic orders of a Pareto/NBD purchase process (r, alpha: purchase rate per week; s, beta: dropout rate per week) with Gamma-Gamma spend (p, q, v): every customer buys first on start and is observed for days days; deterministic for a seed';
+
+CREATE FUNCTION simulate_pareto_nbd_orders(customers integer, seed integer,
+                                           r float8, alpha float8, s float8, beta float8,
+                                           p float8, q float8, v float8,
+                                           start date, days integer, acquisition_days integer)
+RETURNS TABLE (customer_id bigint, order_at date, amount numeric)
+AS 'MODULE_PATHNAME', 'simulate_pareto_nbd_orders_staggered'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE  -- the rows are a function of the arguments (own PRNG)
+ROWS 100000;
+
+COMMENT ON FUNCTION simulate_pareto_nbd_orders(integer, integer, float8, float8, float8, float8, float8, float8, float8, date, integer, integer) IS
+'synthetic orders of a Pareto/NBD purchase process with Gamma-Gamma spend and staggered acquisition: first purchases uniform over the first acquisition_days days from start, all observed to start + days; deterministic for a seed';
+
+CREATE FUNCTION simulate_bgbb_histories(customers integer, seed integer,
+                                        alpha float8, beta float8, gamma float8, delta float8,
+                                        n_periods integer)
+RETURNS TABLE (customer_id bigint, frequency integer, recency integer, n_periods integer)
+AS 'MODULE_PATHNAME', 'simulate_bgbb_histories'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE  -- the rows are a function of the arguments (own PRNG)
+ROWS 100000;
+
+COMMENT ON FUNCTION simulate_bgbb_histories(integer, integer, float8, float8, float8, float8, integer) IS
+'synthetic BG/BB histories (frequency, recency, n_periods) of customers observed for n_periods discrete opportunities: transaction probability ~ Beta(alpha, beta), dropout probability per opportunity ~ Beta(gamma, delta); deterministic for a seed';
+
 CREATE FUNCTION btyd_summary_trans(internal, date, numeric, date, time_unit)
 RETURNS internal
 AS 'MODULE_PATHNAME', 'btyd_summary_trans_date_numeric'

@@ -6,11 +6,14 @@
 -- exponentials (G2 / (G2 + G3), G1 / (G1 + G4)); before each opportunity
 -- an alive donor dies with probability theta, an alive donor transacts
 -- with probability p. bgbb_fit over the grouped histories recovers each
--- parameter within 3 of bgbb_params' standard errors. (simulate_orders has
--- no discrete process; issue 16 item 6.)
+-- parameter within 3 of bgbb_params' standard errors. Then the same with
+-- 20,000 donors of simulate_bgbb_histories (issue 16 item 6) with the
+-- paper's donation estimates (1.204, 0.750, 0.657, 2.783) over 6
+-- opportunities, whose standard errors must be real (positive, below a
+-- quarter of the parameter) so that the test can fail.
 --
 BEGIN;
-SELECT plan(7);
+SELECT plan(13);
 SET LOCAL statement_timeout = '120s';
 \ir lib/setup.sql
 
@@ -46,6 +49,23 @@ SELECT ok(abs(p.estimate - t.truth) < 3 * p.std_error,
 FROM fit, bgbb_params(m) AS p
 JOIN (VALUES ('alpha', 2.0), ('beta', 3.0), ('gamma', 1.0), ('delta', 4.0)) AS t(parameter, truth) USING (parameter)
 ORDER BY p.parameter;
+
+-- the simulator's donors
+CREATE TEMP TABLE simulated_fit AS
+SELECT bgbb_fit(frequency, recency, n_periods, w) AS m
+FROM (SELECT frequency, recency, n_periods, count(*) AS w
+      FROM simulate_bgbb_histories(20000, 2026, 1.204, 0.750, 0.657, 2.783, 6)
+      GROUP BY frequency, recency, n_periods) AS g;
+
+SELECT ok((SELECT (m).converged AND (m).n = 20000 FROM simulated_fit), 'simulated donors: the fit of 20,000 converges');
+SELECT ok(abs(p.estimate - t.truth) < 3 * p.std_error,
+          format('simulated donors: %s = %s recovered: estimate %s, standard error %s', p.parameter, t.truth,
+                 round(p.estimate::numeric, 3), round(p.std_error::numeric, 3)))
+FROM simulated_fit, bgbb_params(m) AS p
+JOIN (VALUES ('alpha', 1.204), ('beta', 0.750), ('gamma', 0.657), ('delta', 2.783)) AS t(parameter, truth) USING (parameter)
+ORDER BY p.parameter;
+SELECT ok((SELECT bool_and(p.std_error > 0 AND p.std_error < 0.25 * p.estimate) FROM simulated_fit, bgbb_params(m) AS p),
+          'simulated donors: every standard error is positive and below a quarter of its parameter');
 
 SELECT * FROM finish();
 ROLLBACK;

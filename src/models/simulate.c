@@ -3,7 +3,10 @@
  * simulate.c
  *	  simulate_orders: synthetic orders drawn from the BG/NBD purchase
  *	  process with Gamma-Gamma spend, the ground truth of the
- *	  parameter-recovery tests and the demo data (doc/simulate_orders.md).
+ *	  parameter-recovery tests and the demo data (doc/simulate_orders.md);
+ *	  simulate_mbgnbd_orders and simulate_pareto_nbd_orders, the same
+ *	  with the MBG/NBD and Pareto/NBD purchase processes, and
+ *	  simulate_bgbb_histories, BG/BB histories of discrete opportunities.
  *
  * Per customer (Fader, Hardie & Lee 2005, "Counting your customers the easy
  * way", Marketing Science 24(2), assumptions i-v; Fader, Hardie & Lee 2005,
@@ -12,6 +15,19 @@
  *		lambda ~ Gamma(shape r, rate alpha)		purchase rate per week
  *		p_drop ~ Beta(a, b)						dropout after a repeat purchase
  *		nu     ~ Gamma(shape q, rate v)			spend rate
+ *
+ * MBG/NBD (Batislam, Denizel & Filiztekin 2007, "Empirical validation and
+ * comparison of models for customer base analysis", IJRM 24(3)) drops out
+ * with probability p_drop after the first purchase too. Pareto/NBD
+ * (Schmittlein, Morrison & Colombo 1987, "Counting your customers",
+ * Management Science 33(1)) has no dropout at purchases: the customer is
+ * alive for an exponential lifetime tau with rate mu ~ Gamma(shape s, rate
+ * beta) per week and buys at rate lambda while alive. BG/BB (Fader, Hardie
+ * & Shang 2010, "Customer-base analysis in a discrete-time noncontractual
+ * setting", Marketing Science 29(6)): p ~ Beta(alpha, beta), theta ~
+ * Beta(gamma, delta); at each of n_periods opportunities after the first
+ * transaction an alive customer dies with probability theta, else
+ * transacts with probability p.
  *
  * The first purchase is on start + A, A = 0 for the cohort overloads and
  * A = floor(U * acquisition_days), U uniform on (0, 1), for the staggered
@@ -53,6 +69,7 @@
 #include "base/checks.h"
 #include "base/composite.h"
 #include "base/scaled.h"
+#include "models/bgbb.h"
 #include "retention.h"
 
 /* A customer with more orders than this is an error (54000). */
@@ -68,13 +85,28 @@
 #define CDNOW_V			15.44
 #define CDNOW_DAYS		273		/* 39 weeks, Fader, Hardie & Lee's calibration */
 
-/* The true parameters of one simulation. */
+/* The purchase process of an order simulation. */
+typedef enum SimulateProcess
+{
+	PROCESS_BGNBD,				/* dropout after each repeat purchase */
+	PROCESS_MBGNBD,				/* dropout after every purchase, the first too */
+	PROCESS_PARETO_NBD			/* an exponential lifetime */
+} SimulateProcess;
+
+/*
+ * The true parameters of one simulation: r, alpha and the spend's p, q, v
+ * for every process; a, b for (M)BG/NBD's dropout, s, beta for
+ * Pareto/NBD's lifetime.
+ */
 typedef struct SimulateParams
 {
+	SimulateProcess process;
 	double		r;
 	double		alpha;
 	double		a;
 	double		b;
+	double		s;
+	double		beta;
 	double		p;
 	double		q;
 	double		v;
@@ -245,7 +277,8 @@ typedef struct SimulateStream
 	bool		buying;			/* the current customer may buy again */
 	Prng		g;
 	double		lambda;
-	double		p_drop;
+	double		p_drop;			/* (M)BG/NBD: dropout probability at a purchase */
+	double		lifetime;		/* Pareto/NBD: days alive after the first purchase */
 	double		log_nu;
 	int32		first_day;		/* the current customer's first purchase - start */
 	double		time;			/* days since the current customer's first purchase */
@@ -269,8 +302,10 @@ order_row(TupleDesc tupdesc, int64 id, DateADT day, int64 cents)
  * The next order of the stream into *day and *cents, false when every
  * customer is done. A customer's first order is on start + first_day
  * (drawn from the customer's acquisition stream when acquisition_days >
- * 1); then come the BG/NBD repeat purchases before start + days, after
- * each of which the customer drops out with probability p_drop.
+ * 1); then come the repeat purchases before start + days: BG/NBD drops
+ * out with probability p_drop after each repeat purchase, MBG/NBD after
+ * the first purchase too, Pareto/NBD buys while the time is below its
+ * lifetime. The BG/NBD draws are those of 0.1.0 in the same order.
  */
 static bool
 next_order(SimulateStream *st, DateADT *day, int64 *cents)
@@ -285,7 +320,19 @@ next_order(SimulateStream *st, DateADT *day, int64 *cents)
 			st->id++;
 			prng_seed(&st->g, st->seed, st->id);
 			st->lambda = exp(log_gamma_draw(&st->g, st->m.r) - log(st->m.alpha));
-			st->p_drop = beta_draw(&st->g, st->m.a, st->m.b);
+			if (st->m.process == PROCESS_PARETO_NBD)
+			{
+				/* tau = E / mu weeks, E ~ Exp(1), mu = Gamma(s) / beta */
+				double		log_mu = log_gamma_draw(&st->g, st->m.s) - log(st->m.beta);
+
+				st->lifetime = 7.0 * -log(uniform_open(&st->g)) * exp(-log_mu);
+				st->p_drop = 0.0;
+			}
+			else
+			{
+				st->p_drop = beta_draw(&st->g, st->m.a, st->m.b);
+				st->lifetime = get_float8_infinity();
+			}
 			st->log_nu = log_gamma_draw(&st->g, st->m.q) - log(st->m.v);
 			st->first_day = 0;
 			if (st->acquisition_days > 1)
@@ -301,11 +348,14 @@ next_order(SimulateStream *st, DateADT *day, int64 *cents)
 			st->buying = true;
 			*day = st->start + st->first_day;
 			*cents = amount_cents(&st->g, st->m.p, st->log_nu);
+			if (st->m.process == PROCESS_MBGNBD && uniform_open(&st->g) < st->p_drop)
+				st->buying = false;
 			return true;
 		}
 		/* exponential waiting time, rate lambda per week, in days */
 		st->time += 7.0 * -log(uniform_open(&st->g)) / st->lambda;
-		if (!(st->time < (double) (st->days - st->first_day)))
+		if (!(st->time < (double) (st->days - st->first_day)) ||
+			!(st->time < st->lifetime))
 		{
 			st->buying = false;
 			continue;
@@ -320,7 +370,7 @@ next_order(SimulateStream *st, DateADT *day, int64 *cents)
 					 errhint("Use a larger alpha, a smaller r or fewer days.")));
 		*day = st->start + st->first_day + (DateADT) floor(st->time);
 		*cents = amount_cents(&st->g, st->m.p, st->log_nu);
-		if (uniform_open(&st->g) < st->p_drop)
+		if (st->m.process != PROCESS_PARETO_NBD && uniform_open(&st->g) < st->p_drop)
 			st->buying = false;
 		return true;
 	}
@@ -338,8 +388,16 @@ check_arguments(int32 customers, const SimulateParams *m, DateADT start, int32 d
 				 errdetail("customers is %d.", customers)));
 	check_model_param(m->r, "r");
 	check_model_param(m->alpha, "alpha");
-	check_model_param(m->a, "a");
-	check_model_param(m->b, "b");
+	if (m->process == PROCESS_PARETO_NBD)
+	{
+		check_model_param(m->s, "s");
+		check_model_param(m->beta, "beta");
+	}
+	else
+	{
+		check_model_param(m->a, "a");
+		check_model_param(m->b, "b");
+	}
 	check_model_param(m->p, "p");
 	check_model_param(m->q, "q");
 	check_model_param(m->v, "v");
@@ -405,20 +463,47 @@ simulate_orders_common(FunctionCallInfo fcinfo, int32 customers, int32 seed,
 	SRF_RETURN_NEXT(funcctx, order_row(funcctx->tuple_desc, st->id, day, cents));
 }
 
-/* The model parameters r, alpha, a, b, p, q, v: arguments 2 to 8. */
+/*
+ * The model parameters r, alpha, a, b (s, beta for Pareto/NBD), p, q, v of
+ * a process: arguments 2 to 8.
+ */
 static SimulateParams
-params_of(FunctionCallInfo fcinfo)
+params_of(FunctionCallInfo fcinfo, SimulateProcess process)
 {
-	SimulateParams m;
+	SimulateParams m = {0};
 
+	m.process = process;
 	m.r = PG_GETARG_FLOAT8(2);
 	m.alpha = PG_GETARG_FLOAT8(3);
-	m.a = PG_GETARG_FLOAT8(4);
-	m.b = PG_GETARG_FLOAT8(5);
+	if (process == PROCESS_PARETO_NBD)
+	{
+		m.s = PG_GETARG_FLOAT8(4);
+		m.beta = PG_GETARG_FLOAT8(5);
+	}
+	else
+	{
+		m.a = PG_GETARG_FLOAT8(4);
+		m.b = PG_GETARG_FLOAT8(5);
+	}
 	m.p = PG_GETARG_FLOAT8(6);
 	m.q = PG_GETARG_FLOAT8(7);
 	m.v = PG_GETARG_FLOAT8(8);
 	return m;
+}
+
+/*
+ * The body of the order overloads of one process: the parameters from
+ * arguments 2 to 8, start and days from 9 and 10, and acquisition_days
+ * from 11 when staggered (else 1, the cohort).
+ */
+static Datum
+simulate_process(FunctionCallInfo fcinfo, SimulateProcess process, bool staggered)
+{
+	SimulateParams m = params_of(fcinfo, process);
+
+	return simulate_orders_common(fcinfo, PG_GETARG_INT32(0), PG_GETARG_INT32(1), &m,
+								  PG_GETARG_DATEADT(9), PG_GETARG_INT32(10),
+								  staggered ? PG_GETARG_INT32(11) : 1);
 }
 
 /*
@@ -434,10 +519,7 @@ PG_FUNCTION_INFO_V1(simulate_orders);
 Datum
 simulate_orders(PG_FUNCTION_ARGS)
 {
-	SimulateParams m = params_of(fcinfo);
-
-	return simulate_orders_common(fcinfo, PG_GETARG_INT32(0), PG_GETARG_INT32(1), &m,
-								  PG_GETARG_DATEADT(9), PG_GETARG_INT32(10), 1);
+	return simulate_process(fcinfo, PROCESS_BGNBD, false);
 }
 
 /*
@@ -455,10 +537,7 @@ PG_FUNCTION_INFO_V1(simulate_orders_staggered);
 Datum
 simulate_orders_staggered(PG_FUNCTION_ARGS)
 {
-	SimulateParams m = params_of(fcinfo);
-
-	return simulate_orders_common(fcinfo, PG_GETARG_INT32(0), PG_GETARG_INT32(1), &m,
-								  PG_GETARG_DATEADT(9), PG_GETARG_INT32(10), PG_GETARG_INT32(11));
+	return simulate_process(fcinfo, PROCESS_BGNBD, true);
 }
 
 /*
@@ -472,9 +551,192 @@ PG_FUNCTION_INFO_V1(simulate_orders_cdnow);
 Datum
 simulate_orders_cdnow(PG_FUNCTION_ARGS)
 {
-	SimulateParams m = {CDNOW_R, CDNOW_ALPHA, CDNOW_A, CDNOW_B, CDNOW_P, CDNOW_Q, CDNOW_V};
+	SimulateParams m = {.process = PROCESS_BGNBD, .r = CDNOW_R, .alpha = CDNOW_ALPHA,
+	.a = CDNOW_A, .b = CDNOW_B, .p = CDNOW_P, .q = CDNOW_Q, .v = CDNOW_V};
 	DateADT		start = date2j(2024, 1, 1) - POSTGRES_EPOCH_JDATE;
 
 	return simulate_orders_common(fcinfo, PG_GETARG_INT32(0), PG_GETARG_INT32(1), &m,
 								  start, CDNOW_DAYS, 1);
+}
+
+/*
+ * simulate_mbgnbd_orders(customers integer, seed integer, r, alpha, a, b,
+ * p, q, v float8, start date, days integer) returns table (customer_id
+ * bigint, order_at date, amount numeric)
+ *
+ * simulate_orders with the MBG/NBD process (Batislam, Denizel &
+ * Filiztekin 2007, assumptions of section 3): the customer drops out with
+ * probability p_drop after every purchase, the first included, so a
+ * customer can be gone at time 0. STRICT: a NULL argument gives no rows.
+ */
+PG_FUNCTION_INFO_V1(simulate_mbgnbd_orders);
+Datum
+simulate_mbgnbd_orders(PG_FUNCTION_ARGS)
+{
+	return simulate_process(fcinfo, PROCESS_MBGNBD, false);
+}
+
+/*
+ * simulate_mbgnbd_orders(..., start date, days integer, acquisition_days
+ * integer): the same with staggered acquisition, as the simulate_orders
+ * overload with acquisition_days (1 <= acquisition_days <= days, or
+ * 22023). STRICT: a NULL argument gives no rows.
+ */
+PG_FUNCTION_INFO_V1(simulate_mbgnbd_orders_staggered);
+Datum
+simulate_mbgnbd_orders_staggered(PG_FUNCTION_ARGS)
+{
+	return simulate_process(fcinfo, PROCESS_MBGNBD, true);
+}
+
+/*
+ * simulate_pareto_nbd_orders(customers integer, seed integer, r, alpha, s,
+ * beta, p, q, v float8, start date, days integer) returns table
+ * (customer_id bigint, order_at date, amount numeric)
+ *
+ * simulate_orders with the Pareto/NBD process (Schmittlein, Morrison &
+ * Colombo 1987, assumptions of section 2): purchases at rate lambda ~
+ * Gamma(r, alpha) per week during a lifetime tau ~ Exp(mu), mu ~ Gamma(s,
+ * beta) per week, counted from the first purchase. STRICT: a NULL argument
+ * gives no rows.
+ */
+PG_FUNCTION_INFO_V1(simulate_pareto_nbd_orders);
+Datum
+simulate_pareto_nbd_orders(PG_FUNCTION_ARGS)
+{
+	return simulate_process(fcinfo, PROCESS_PARETO_NBD, false);
+}
+
+/*
+ * simulate_pareto_nbd_orders(..., start date, days integer,
+ * acquisition_days integer): the same with staggered acquisition, as the
+ * simulate_orders overload with acquisition_days (1 <= acquisition_days <=
+ * days, or 22023); the lifetime counts from the first purchase. STRICT: a
+ * NULL argument gives no rows.
+ */
+PG_FUNCTION_INFO_V1(simulate_pareto_nbd_orders_staggered);
+Datum
+simulate_pareto_nbd_orders_staggered(PG_FUNCTION_ARGS)
+{
+	return simulate_process(fcinfo, PROCESS_PARETO_NBD, true);
+}
+
+/* Where simulate_bgbb_histories is between calls. */
+typedef struct BgbbStream
+{
+	int32		seed;
+	int32		customers;
+	double		alpha;
+	double		beta;
+	double		gamma;
+	double		delta;
+	int32		n_periods;
+	int64		id;				/* the last customer drawn, 0 before the first */
+} BgbbStream;
+
+/*
+ * One BG/BB customer's history (Fader, Hardie & Shang 2010, section 2):
+ * p ~ Beta(alpha, beta), theta ~ Beta(gamma, delta) from the customer's
+ * stream; at each opportunity 1 .. n_periods an alive customer first dies
+ * with probability theta, else transacts with probability p. *frequency
+ * counts the transactions, *recency is the opportunity of the last one (0
+ * with none).
+ */
+static void
+bgbb_history(const BgbbStream *st, int64 id, int32 *frequency, int32 *recency)
+{
+	Prng		g;
+	double		p;
+	double		theta;
+
+	prng_seed(&g, st->seed, id);
+	p = beta_draw(&g, st->alpha, st->beta);
+	theta = beta_draw(&g, st->gamma, st->delta);
+	*frequency = 0;
+	*recency = 0;
+	for (int32 j = 1; j <= st->n_periods; j++)
+	{
+		if (uniform_open(&g) < theta)
+			break;
+		if (uniform_open(&g) < p)
+		{
+			(*frequency)++;
+			*recency = j;
+		}
+	}
+}
+
+/*
+ * simulate_bgbb_histories(customers integer, seed integer, alpha, beta,
+ * gamma, delta float8, n_periods integer) returns table (customer_id
+ * bigint, frequency integer, recency integer, n_periods integer)
+ *
+ * Customers 1 .. customers of the BG/BB process, each observed for
+ * n_periods opportunities after its first transaction (0 .. 100,000:
+ * 22023 when negative, 54000 beyond): one row per customer, the history
+ * bgbb_fit reads. Zero customers give no rows; STRICT: a NULL argument
+ * gives no rows. Value per call, one customer per call.
+ */
+PG_FUNCTION_INFO_V1(simulate_bgbb_histories);
+Datum
+simulate_bgbb_histories(PG_FUNCTION_ARGS)
+{
+	FuncCallContext *funcctx;
+	BgbbStream *st;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, false};
+	int32		frequency;
+	int32		recency;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		MemoryContext oldcontext;
+		int32		customers = PG_GETARG_INT32(0);
+		int32		n_periods = PG_GETARG_INT32(6);
+
+		if (customers < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("customers must not be negative"),
+					 errdetail("customers is %d.", customers)));
+		check_model_param(PG_GETARG_FLOAT8(2), "alpha");
+		check_model_param(PG_GETARG_FLOAT8(3), "beta");
+		check_model_param(PG_GETARG_FLOAT8(4), "gamma");
+		check_model_param(PG_GETARG_FLOAT8(5), "delta");
+		if (n_periods < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("n_periods must not be negative"),
+					 errdetail("n_periods is %d.", n_periods)));
+		if (n_periods > BGBB_MAX_PERIODS)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("n_periods must be at most %d", BGBB_MAX_PERIODS),
+					 errdetail("n_periods is %d.", n_periods)));
+		funcctx = SRF_FIRSTCALL_INIT();
+		oldcontext = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
+		funcctx->tuple_desc = composite_result_desc(fcinfo);
+		st = palloc0(sizeof(BgbbStream));
+		st->seed = PG_GETARG_INT32(1);
+		st->customers = customers;
+		st->alpha = PG_GETARG_FLOAT8(2);
+		st->beta = PG_GETARG_FLOAT8(3);
+		st->gamma = PG_GETARG_FLOAT8(4);
+		st->delta = PG_GETARG_FLOAT8(5);
+		st->n_periods = n_periods;
+		funcctx->user_fctx = st;
+		MemoryContextSwitchTo(oldcontext);
+	}
+	funcctx = SRF_PERCALL_SETUP();
+	st = (BgbbStream *) funcctx->user_fctx;
+	CHECK_FOR_INTERRUPTS();
+	if (st->id >= st->customers)
+		SRF_RETURN_DONE(funcctx);
+	st->id++;
+	bgbb_history(st, st->id, &frequency, &recency);
+	values[0] = Int64GetDatum(st->id);
+	values[1] = Int32GetDatum(frequency);
+	values[2] = Int32GetDatum(recency);
+	values[3] = Int32GetDatum(st->n_periods);
+	SRF_RETURN_NEXT(funcctx, HeapTupleGetDatum(heap_form_tuple(funcctx->tuple_desc, values, nulls)));
 }
