@@ -5,7 +5,8 @@
 -- other rows, customer i independent of the number of customers),
 -- staggered acquisition (acquisition_days 1 is the cohort; first purchase
 -- days are simulate_orders'; the orders are the cohort's shifted), the
--- shape of the rows, and the statistics of 100,000 customers of each
+-- shape of the rows, the order limit (54000 beyond 1,000,000 orders of
+-- one customer), and the statistics of 100,000 customers of each
 -- process against the model's closed forms written here in plain SQL
 -- (each sample mean or share within 4 of its standard errors, the standard
 -- error from the sample's spread). Repeat purchases are counted as orders
@@ -24,8 +25,9 @@
 --     E[x] = alpha / (alpha + beta) sum_{k=1}^{n} B(gamma, delta + k) / B(gamma, delta)
 --
 BEGIN;
-SELECT plan(42);
+SELECT plan(44);
 SET LOCAL statement_timeout = '120s';
+\ir lib/setup.sql
 
 -- signatures and markings
 SELECT has_function('simulate_mbgnbd_orders', ARRAY['integer', 'integer', 'double precision', 'double precision',
@@ -143,6 +145,12 @@ SELECT is((SELECT bgbb_fit(frequency, recency, n_periods)::text FROM simulate_bg
                  FROM simulate_bgbb_histories(3000, 3, 1.204, 0.750, 0.657, 2.783, 6) GROUP BY 1, 2, 3) AS g),
           'BG/BB: the histories feed bgbb_fit as they are (same fit as their weighted patterns)');
 
+-- absurd rates: the order limit (54000), not a crash or a hang
+SELECT throws_ok($$SELECT count(*) FROM simulate_pareto_nbd_orders(1, 1, 1, 1e-11, 1e-6, 1e6, 6.25, 3.74, 15.44, '2024-01-01', 273)$$,
+                 '54000', 'simulated customer has more than 1000000 orders',
+                 'simulate_pareto_nbd_orders: 10^11 purchases a week for a long life hit the order limit');
+SELECT throws_ok($$SELECT count(*) FROM simulate_mbgnbd_orders(1, 1, 1, 1e-11, 1e-6, 1e6, 6.25, 3.74, 15.44, '2024-01-01', 273)$$,
+                 '54000', 'simulated customer has more than 1000000 orders', 'simulate_mbgnbd_orders: the order limit');
 -- statistics of 100,000 customers: (name, sample mean, its standard error, expectation)
 CREATE TEMP TABLE mbg AS
 SELECT customer_id, count(*) - 1 AS x39, count(*) FILTER (WHERE order_at < date '2024-01-01' + 91) - 1 AS x13

@@ -3,11 +3,14 @@
 -- simulate_bgbb_histories (doc/simulate_orders.md): NULL in each argument
 -- (STRICT: no rows), negative customers, zero, negative, NaN and infinite
 -- parameters, negative and huge windows and n_periods, an infinite start,
--- absurd rates; each error with its SQLSTATE and a detail naming the
--- value. Extreme but valid parameters give rows, never a crash.
+-- acquisition_days out of range; each error with its SQLSTATE and a
+-- detail naming the value. Extreme but valid parameters give rows, never
+-- a crash. (The order limit, 1,000,000 orders of one customer, is in
+-- test/simulate_processes.sql: drawing them takes minutes under valgrind,
+-- whose stage runs this file.)
 --
 BEGIN;
-SELECT plan(33);
+SELECT plan(31);
 SET LOCAL statement_timeout = '60s';
 \ir lib/setup.sql
 
@@ -76,11 +79,6 @@ SELECT is((SELECT max(recency) <= 100000 AND count(*) = 2
            FROM simulate_bgbb_histories(2, 1, 1, 1, 1e-6, 1e6, 100000)),
           true, 'simulate_bgbb_histories: 100,000 opportunities of nearly immortal customers');
 
--- absurd rates: the order limit (54000), not a crash or a hang
-SELECT is(pg_temp.failure($$SELECT count(*) FROM simulate_pareto_nbd_orders(1, 1, 1, 1e-11, 1e-6, 1e6, 6.25, 3.74, 15.44, '2024-01-01', 273)$$) LIKE '54000 %',
-          true, 'simulate_pareto_nbd_orders: 10^11 purchases a week for a long life hit the order limit');
-SELECT throws_ok($$SELECT count(*) FROM simulate_mbgnbd_orders(1, 1, 1, 1e-11, 1e-6, 1e6, 6.25, 3.74, 15.44, '2024-01-01', 273)$$,
-                 '54000', 'simulated customer has more than 1000000 orders', 'simulate_mbgnbd_orders: the order limit');
 -- extreme but valid: a lifetime that underflows to 0 or overflows to
 -- infinity, Beta draws that round to 0 or 1
 SELECT is((SELECT count(*) FROM simulate_pareto_nbd_orders(100, 1, 1, 1, 1e6, 1e-300, 6.25, 3.74, 15.44, '2024-01-01', 273)),
