@@ -38,10 +38,10 @@ SET max_parallel_workers_per_gather = 0;
 
 CREATE INDEX IF NOT EXISTS bench_orders_order_date ON bench_orders (order_date);
 DROP TABLE IF EXISTS bench_customer_state, bench_monthly_state;
--- fillfactor 80: room on every page, so that the merge's updates are HOT
+-- fillfactor 90: room on every page, so that the merge's updates are HOT
 -- (no new index entry), as examples/incremental.sql sets it
 CREATE UNLOGGED TABLE bench_customer_state (customer_id bigint PRIMARY KEY, s rfm_state NOT NULL)
-    WITH (fillfactor = 80);
+    WITH (fillfactor = 90);
 -- the new day's orders as they arrive: appended, so on pages of their own
 -- (bench_orders holds them too, scattered among the history, for R)
 DROP TABLE IF EXISTS bench_new_day;

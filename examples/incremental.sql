@@ -18,7 +18,7 @@ CREATE TABLE customer_state (
     customer_id bigint PRIMARY KEY,
     rfm rfm_state NOT NULL,
     btyd btyd_state NOT NULL
-) WITH (fillfactor = 80);   -- room on each page: the nightly updates are HOT
+) WITH (fillfactor = 90);   -- room on each page: the nightly updates are HOT
 
 -- the last order_id merged into customer_state
 CREATE TABLE customer_state_watermark (

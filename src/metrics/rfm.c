@@ -523,19 +523,20 @@ rfm_state_write(const RfmState *state)
 }
 
 /*
- * The state that rfm_state_write wrote, in the current memory context.
- * Every length and field is checked; bad bytes are an error (22P03).
+ * Decodes the state that rfm_state_write wrote into *state, every field
+ * set (a float8 sum's wide chunks and a numeric sum are allocated in the
+ * current memory context). Every length and field is checked; bad bytes
+ * are an error (22P03). rfm(rfm_state, as_of) decodes into a local struct
+ * this way, once per stored row, without allocating the state.
  */
-RfmState *
-rfm_state_read(bytea *bytes)
+void
+rfm_state_decode(bytea *bytes, RfmState *state)
 {
 	StateReader reader;
-	RfmState   *state;
 	const char *problem;
 	uint8		partial;
 
 	codec_begin_read(&reader, bytes, RFM_STATE_VERSION, "rfm");
-	state = palloc0(sizeof(RfmState));
 	state->time_kind = codec_read_uint8(&reader);
 	state->amount_kind = codec_read_uint8(&reader);
 	state->iscale = codec_read_uint8(&reader);
@@ -546,6 +547,7 @@ rfm_state_read(bytea *bytes)
 	state->rows = codec_read_int64(&reader);
 	state->isum = codec_read_int64(&reader);
 	exactsum_recv(&reader, &state->fsum);
+	state->nsum = NULL;
 	switch (codec_read_uint8(&reader))
 	{
 		case 0:
@@ -563,6 +565,18 @@ rfm_state_read(bytea *bytes)
 	codec_end_read(&reader);
 	if ((problem = rfm_state_problem(state)) != NULL)
 		codec_corrupt(&reader, problem);
+}
+
+/*
+ * The state that rfm_state_write wrote, decoded into a new state in the
+ * current memory context.
+ */
+RfmState *
+rfm_state_read(bytea *bytes)
+{
+	RfmState   *state = palloc(sizeof(RfmState));
+
+	rfm_state_decode(bytes, state);
 	return state;
 }
 

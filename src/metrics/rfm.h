@@ -48,6 +48,7 @@ extern RfmState *rfm_state_new(MemoryContext context, char time_kind, char amoun
 							   int64 as_of, bool partial);
 extern void rfm_state_merge(RfmState *dst, const RfmState *src, MemoryContext context);
 extern bytea *rfm_state_write(const RfmState *state);
+extern void rfm_state_decode(bytea *bytes, RfmState *state);
 extern RfmState *rfm_state_read(bytea *bytes);
 extern Datum rfm_state_result(FunctionCallInfo fcinfo, const RfmState *state);
 extern void rfm_state_fields(const RfmState *state, Datum *values, bool *nulls);

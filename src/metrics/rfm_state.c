@@ -24,19 +24,26 @@
 #include "retention.h"
 
 /*
- * A stored state: any sound partial state. The bytes may come from a
- * client, so a sound internal (non-partial) state is refused too.
+ * A stored state is a partial state. The bytes may come from a client, so
+ * a sound internal (non-partial) state is refused too.
  */
-static void *
-read_stored(bytea *bytes)
+static void
+check_partial(const RfmState *state)
 {
-	RfmState   *state = rfm_state_read(bytes);
-
 	if (!state->partial)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid serialized rfm state"),
 				 errdetail("The state is not a partial state.")));
+}
+
+/* A stored state: any sound partial state, in a new allocation. */
+static void *
+read_stored(bytea *bytes)
+{
+	RfmState   *state = rfm_state_read(bytes);
+
+	check_partial(state);
 	return state;
 }
 
@@ -107,11 +114,14 @@ PG_FUNCTION_INFO_V1(rfm_of_state);
 Datum
 rfm_of_state(PG_FUNCTION_ARGS)
 {
-	RfmState   *state = read_stored(PG_GETARG_BYTEA_PP(0));
+	RfmState	state;
 	DateADT		as_of = PG_GETARG_DATEADT(1);
 
-	stored_state_check_as_of(as_of, (DateADT) state->as_of, "rfm_state");
-	state->as_of = as_of;
-	state->partial = false;
-	PG_RETURN_DATUM(rfm_state_result(fcinfo, state));
+	/* decoded in place: this runs once per stored row of a refresh */
+	rfm_state_decode(PG_GETARG_BYTEA_PP(0), &state);
+	check_partial(&state);
+	stored_state_check_as_of(as_of, (DateADT) state.as_of, "rfm_state");
+	state.as_of = as_of;
+	state.partial = false;
+	PG_RETURN_DATUM(rfm_state_result(fcinfo, &state));
 }
