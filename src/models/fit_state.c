@@ -284,6 +284,19 @@ btyd_fit_start(const FitRows *rows, double *theta, double *mean_t)
 	return sum_frequency > 0.0;
 }
 
+/*
+ * btyd_fit_start as a FitModel's start, for the models that do not use the
+ * mean age (BG/NBD, MBG/NBD): r = a = b = 1, alpha for the rate; false
+ * when nobody made a repeat purchase.
+ */
+bool
+btyd_fit_start_model(const void *data, double *theta)
+{
+	double		mean_t;
+
+	return btyd_fit_start((const FitRows *) data, theta, &mean_t);
+}
+
 /* The aggregate state of fcinfo's first argument, created on first use. */
 static FitState *
 fit_state_get(FunctionCallInfo fcinfo, FitKind kind)
