@@ -202,20 +202,6 @@ fit_extras(FunctionCallInfo fcinfo, int first)
 }
 
 /*
- * A NULL penalizer is an error 22004, not a row to skip: skipping every row
- * would turn the fit into a silent NULL.
- */
-static void
-fit_check_penalizer_not_null(FunctionCallInfo fcinfo, const FitExtras *extras)
-{
-	if (extras->penalizer_arg >= 0 && PG_ARGISNULL(extras->penalizer_arg))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("penalizer must not be NULL"),
-				 errhint("Use penalizer 0 for no penalty.")));
-}
-
-/*
  * The weight of a row (not NULL): 1 without a weight argument; a negative
  * weight is error 22023 naming it. 0 means the row adds nobody.
  */
@@ -311,6 +297,31 @@ fit_state_get(FunctionCallInfo fcinfo, FitKind kind)
 }
 
 /*
+ * The start of every fit transition: the aggregate state in *state
+ * (created on first use), the call's weight and penalizer in *extras
+ * (fit_extras, from argument first on). A NULL penalizer is error 22004,
+ * not a row to skip: skipping every row would turn the fit into a silent
+ * NULL. False when another argument after the state is NULL: the caller
+ * skips the row, returning *state unchanged.
+ */
+static bool
+fit_trans_begin(FunctionCallInfo fcinfo, FitKind kind, int first,
+				FitState **state, const FitExtras **extras)
+{
+	*state = fit_state_get(fcinfo, kind);
+	*extras = fit_extras(fcinfo, first);
+	if ((*extras)->penalizer_arg >= 0 && PG_ARGISNULL((*extras)->penalizer_arg))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("penalizer must not be NULL"),
+				 errhint("Use penalizer 0 for no penalty.")));
+	for (int i = 1; i < PG_NARGS(); i++)
+		if (PG_ARGISNULL(i))
+			return false;
+	return true;
+}
+
+/*
  * Transition of bgnbd_fit and pareto_nbd_fit: (state, frequency, recency,
  * t [, weight] [, penalizer]), the weight integer or bigint (fit_extras).
  * A row with a NULL frequency, recency, t or weight is skipped; a NULL
@@ -321,15 +332,13 @@ fit_state_get(FunctionCallInfo fcinfo, FitKind kind)
 static Datum
 btyd_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
 {
-	FitState   *state = fit_state_get(fcinfo, FIT_BTYD);
-	const FitExtras *extras = fit_extras(fcinfo, 4);
+	FitState   *state;
+	const FitExtras *extras;
 	FitKey		key;
 	int32		frequency;
 
-	fit_check_penalizer_not_null(fcinfo, extras);
-	for (int i = 1; i < PG_NARGS(); i++)
-		if (PG_ARGISNULL(i))
-			PG_RETURN_POINTER(state);
+	if (!fit_trans_begin(fcinfo, FIT_BTYD, 4, &state, &extras))
+		PG_RETURN_POINTER(state);
 	frequency = float8_frequency ?
 		btyd_frequency_from_float8(PG_GETARG_FLOAT8(1)) : PG_GETARG_INT32(1);
 	key.v[0] = frequency;
@@ -352,6 +361,7 @@ btyd_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
 	PG_RETURN_POINTER(state);
 }
 
+/* btyd_fit_trans_common with an integer frequency. */
 PG_FUNCTION_INFO_V1(btyd_fit_trans);
 Datum
 btyd_fit_trans(PG_FUNCTION_ARGS)
@@ -359,6 +369,7 @@ btyd_fit_trans(PG_FUNCTION_ARGS)
 	return btyd_fit_trans_common(fcinfo, false);
 }
 
+/* btyd_fit_trans_common with a float8 frequency. */
 PG_FUNCTION_INFO_V1(btyd_fit_trans_float8);
 Datum
 btyd_fit_trans_float8(PG_FUNCTION_ARGS)
@@ -378,16 +389,14 @@ btyd_fit_trans_float8(PG_FUNCTION_ARGS)
 static Datum
 spend_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
 {
-	FitState   *state = fit_state_get(fcinfo, FIT_SPEND);
-	const FitExtras *extras = fit_extras(fcinfo, 3);
+	FitState   *state;
+	const FitExtras *extras;
 	FitKey		key;
 	int32		frequency;
 	double		monetary_value;
 
-	fit_check_penalizer_not_null(fcinfo, extras);
-	for (int i = 1; i < PG_NARGS(); i++)
-		if (PG_ARGISNULL(i))
-			PG_RETURN_POINTER(state);
+	if (!fit_trans_begin(fcinfo, FIT_SPEND, 3, &state, &extras))
+		PG_RETURN_POINTER(state);
 	frequency = float8_frequency ?
 		btyd_frequency_from_float8(PG_GETARG_FLOAT8(1)) :
 		btyd_check_frequency(PG_GETARG_INT32(1));
@@ -412,6 +421,7 @@ spend_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
 	PG_RETURN_POINTER(state);
 }
 
+/* spend_fit_trans_common with an integer frequency. */
 PG_FUNCTION_INFO_V1(spend_fit_trans);
 Datum
 spend_fit_trans(PG_FUNCTION_ARGS)
@@ -419,6 +429,7 @@ spend_fit_trans(PG_FUNCTION_ARGS)
 	return spend_fit_trans_common(fcinfo, false);
 }
 
+/* spend_fit_trans_common with a float8 frequency. */
 PG_FUNCTION_INFO_V1(spend_fit_trans_float8);
 Datum
 spend_fit_trans_float8(PG_FUNCTION_ARGS)
@@ -438,16 +449,14 @@ spend_fit_trans_float8(PG_FUNCTION_ARGS)
 static Datum
 bgbb_fit_trans_common(FunctionCallInfo fcinfo, bool float8_values)
 {
-	FitState   *state = fit_state_get(fcinfo, FIT_DISCRETE);
-	const FitExtras *extras = fit_extras(fcinfo, 4);
+	FitState   *state;
+	const FitExtras *extras;
 	FitKey		key;
 	int32		v[3];
 	static const char *const names[3] = {"frequency", "recency", "n_periods"};
 
-	fit_check_penalizer_not_null(fcinfo, extras);
-	for (int i = 1; i < PG_NARGS(); i++)
-		if (PG_ARGISNULL(i))
-			PG_RETURN_POINTER(state);
+	if (!fit_trans_begin(fcinfo, FIT_DISCRETE, 4, &state, &extras))
+		PG_RETURN_POINTER(state);
 	for (int j = 0; j < 3; j++)
 	{
 		v[j] = float8_values ? bgbb_whole_number(PG_GETARG_FLOAT8(j + 1), names[j]) :
@@ -459,6 +468,7 @@ bgbb_fit_trans_common(FunctionCallInfo fcinfo, bool float8_values)
 	PG_RETURN_POINTER(state);
 }
 
+/* bgbb_fit_trans_common with integer values. */
 PG_FUNCTION_INFO_V1(bgbb_fit_trans);
 Datum
 bgbb_fit_trans(PG_FUNCTION_ARGS)
@@ -466,6 +476,7 @@ bgbb_fit_trans(PG_FUNCTION_ARGS)
 	return bgbb_fit_trans_common(fcinfo, false);
 }
 
+/* bgbb_fit_trans_common with float8 values. */
 PG_FUNCTION_INFO_V1(bgbb_fit_trans_float8);
 Datum
 bgbb_fit_trans_float8(PG_FUNCTION_ARGS)
