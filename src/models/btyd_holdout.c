@@ -214,22 +214,15 @@ static inline Datum
 trans_row(FunctionCallInfo fcinfo, bool timestamptz, bool numeric_amount)
 {
 	MemoryContext aggcontext;
-	HoldoutState *state = PG_ARGISNULL(0) ? NULL : (HoldoutState *) PG_GETARG_POINTER(0);
+	HoldoutState *state;
 	uint8		unit;
 	double		amount;
 	int64		calibration_end;
 	int64		holdout_end;
 	int64		k;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "btyd_holdout_trans called in non-aggregate context");
-	for (int i = 1; i <= 5; i++)
-		if (PG_ARGISNULL(i))
-		{
-			if (state == NULL)
-				PG_RETURN_NULL();
-			PG_RETURN_POINTER(state);
-		}
+	if (!codec_begin_trans(fcinfo, "btyd_holdout_trans", 5, &aggcontext, (void **) &state))
+		return codec_combine_left(fcinfo);
 	unit = time_unit_check_btyd(time_unit_of(PG_GETARG_DATUM(5)));
 	if (numeric_amount)
 		amount = btyd_numeric_amount(PG_GETARG_DATUM(2));

@@ -363,7 +363,7 @@ day_offset(bool timestamptz, int64 start, int64 first)
 static Datum
 trans_row(FunctionCallInfo fcinfo, uint8 model, bool timestamptz)
 {
-	TrackingState *state = PG_ARGISNULL(0) ? NULL : (TrackingState *) PG_GETARG_POINTER(0);
+	TrackingState *state;
 	MemoryContext aggcontext;
 	double		params[4] = {0.0, 0.0, 0.0, 0.0};
 	bool		params_null;
@@ -374,15 +374,9 @@ trans_row(FunctionCallInfo fcinfo, uint8 model, bool timestamptz)
 	int32		periods;
 	uint8		unit;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "tracking transition function called in non-aggregate context");
-	for (int i = 1; i <= 5; i++)
-		if (PG_ARGISNULL(i))
-		{
-			if (state == NULL)
-				PG_RETURN_NULL();
-			PG_RETURN_POINTER(state);
-		}
+	if (!codec_begin_trans(fcinfo, "tracking transition function", 5, &aggcontext,
+						   (void **) &state))
+		return codec_combine_left(fcinfo);
 	unit = time_unit_check_btyd(time_unit_of(PG_GETARG_DATUM(5)));
 	periods = check_periods(PG_GETARG_INT32(4));
 	first = timestamptz ? PG_GETARG_TIMESTAMPTZ(2) : PG_GETARG_DATEADT(2);
