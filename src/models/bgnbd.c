@@ -32,9 +32,8 @@
 #include "models/model_value.h"
 #include "retention.h"
 
-#define BGNBD_NPARAMS	4
-
-static const char *const bgnbd_names[BGNBD_NPARAMS] = {"r", "alpha", "a", "b"};
+/* The names of BG/NBD's parameters, which MBG/NBD shares. */
+const char *const bgnbd_names[BGNBD_NPARAMS] = {"r", "alpha", "a", "b"};
 
 /*
  * Sum over the rows of weight * log L (the likelihood of FHL 2005, in log space),

@@ -4,8 +4,8 @@
  *	  Checks of the customer summary the buy-till-you-die models share
  *	  (btyd.h): frequency x (repeat purchases), recency t_x (time of the
  *	  last one) and t (age), all measured from the first purchase; and the
- *	  reading of a BG/NBD or MBG/NBD accessor's arguments and the check of
- *	  its result (and Pareto/NBD's).
+ *	  reading of a BG/NBD, MBG/NBD or Pareto/NBD accessor's arguments and
+ *	  the check of a model accessor's result.
  *
  *-------------------------------------------------------------------------
  */
@@ -76,24 +76,40 @@ btyd_check_summary(int32 frequency, double recency, double t)
 }
 
 /*
+ * An accessor's result of a four-parameter model of a customer's history
+ * (the purchase models, BG/BB), checked: finite, else 22003 with the
+ * model's parameters (named by names) and the call's four inputs (named by
+ * call_names; NaN for those the call does not have) in the detail.
+ */
+double
+btyd_check_model_result(double value, const char *quantity,
+						const char *const *names, const double *params,
+						const char *const *call_names, const double *call)
+{
+	const char *const input_names[8] = {
+		names[0], names[1], names[2], names[3],
+		call_names[0], call_names[1], call_names[2], call_names[3]
+	};
+	double		inputs[8] = {params[0], params[1], params[2], params[3],
+	call[0], call[1], call[2], call[3]};
+
+	return check_model_result(value, quantity, 8, input_names, inputs);
+}
+
+/*
  * An accessor's result of a four-parameter purchase model (BG/NBD,
- * Pareto/NBD), checked: finite, else 22003 with the model's parameters
- * (named by names) and the call's horizon, frequency, recency and t (NaN
- * for those the call does not have) in the detail.
+ * MBG/NBD, Pareto/NBD), checked (btyd_check_model_result) with the call's
+ * horizon, frequency, recency and t.
  */
 double
 btyd_check_result(double value, const char *quantity,
 				  const char *const *names, const double *params,
 				  double horizon, double x, double tx, double t)
 {
-	const char *const input_names[8] = {
-		names[0], names[1], names[2], names[3],
-		"horizon", "frequency", "recency", "t"
-	};
-	double		inputs[8] = {params[0], params[1], params[2], params[3],
-	horizon, x, tx, t};
+	static const char *const call_names[4] = {"horizon", "frequency", "recency", "t"};
+	double		call[4] = {horizon, x, tx, t};
 
-	return check_model_result(value, quantity, 8, input_names, inputs);
+	return btyd_check_model_result(value, quantity, names, params, call_names, call);
 }
 
 /*

@@ -39,6 +39,9 @@ typedef struct BtydAccessorArgs
 extern int32 btyd_check_frequency(int32 frequency);
 extern int32 btyd_frequency_from_float8(double frequency);
 extern void btyd_check_summary(int32 frequency, double recency, double t);
+extern double btyd_check_model_result(double value, const char *quantity,
+									  const char *const *names, const double *params,
+									  const char *const *call_names, const double *call);
 extern double btyd_check_result(double value, const char *quantity,
 								const char *const *names, const double *params,
 								double horizon, double x, double tx, double t);

@@ -34,9 +34,8 @@
 #include "models/model_value.h"
 #include "retention.h"
 
-#define MBGNBD_NPARAMS	4
-
-static const char *const mbgnbd_names[MBGNBD_NPARAMS] = {"r", "alpha", "a", "b"};
+/* MBG/NBD has BG/NBD's parameters (bgnbd_names). */
+#define MBGNBD_NPARAMS	BGNBD_NPARAMS
 
 /*
  * Sum over the rows of weight * log L, Batislam et al. (2007) eq. 7 in log
@@ -183,7 +182,7 @@ mbgnbd_expected(const double *params, double x, double tx, double t,
 		return 0.0;
 	return btyd_check_result(exp(log(numerator) -
 								 specfun_log1pexp(mbgnbd_log_dead_odds(params, x, tx, t))),
-							 "expected purchases", mbgnbd_names, params, horizon,
+							 "expected purchases", bgnbd_names, params, horizon,
 							 x, tx, t);
 }
 
@@ -198,7 +197,7 @@ mbgnbd_expected_purchases(PG_FUNCTION_ARGS)
 {
 	BtydAccessorArgs c;
 
-	if (!btyd_accessor_args(fcinfo, BTYD_HORIZON_HISTORY, mbgnbd_names, &c))
+	if (!btyd_accessor_args(fcinfo, BTYD_HORIZON_HISTORY, bgnbd_names, &c))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(mbgnbd_expected(c.params, c.x, c.tx, c.t, c.horizon));
 }
@@ -214,7 +213,7 @@ mbgnbd_expected_purchases_new(PG_FUNCTION_ARGS)
 {
 	BtydAccessorArgs c;
 
-	if (!btyd_accessor_args(fcinfo, BTYD_HORIZON, mbgnbd_names, &c))
+	if (!btyd_accessor_args(fcinfo, BTYD_HORIZON, bgnbd_names, &c))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(mbgnbd_expected(c.params, 0.0, 0.0, 0.0, c.horizon));
 }
@@ -230,10 +229,10 @@ mbgnbd_p_alive(PG_FUNCTION_ARGS)
 {
 	BtydAccessorArgs c;
 
-	if (!btyd_accessor_args(fcinfo, BTYD_HISTORY, mbgnbd_names, &c))
+	if (!btyd_accessor_args(fcinfo, BTYD_HISTORY, bgnbd_names, &c))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(btyd_check_result(exp(-specfun_log1pexp(mbgnbd_log_dead_odds(c.params, c.x, c.tx, c.t))),
-									   "probability alive", mbgnbd_names, c.params,
+									   "probability alive", bgnbd_names, c.params,
 									   c.horizon, c.x, c.tx, c.t));
 }
 
@@ -256,7 +255,7 @@ mbgnbd_prob_purchases(PG_FUNCTION_ARGS)
 	double		b;
 	double		result;
 
-	if (!btyd_accessor_args(fcinfo, BTYD_COUNT_HORIZON, mbgnbd_names, &c))
+	if (!btyd_accessor_args(fcinfo, BTYD_COUNT_HORIZON, bgnbd_names, &c))
 		PG_RETURN_NULL();
 	a = c.params[2];
 	b = c.params[3];
@@ -266,6 +265,6 @@ mbgnbd_prob_purchases(PG_FUNCTION_ARGS)
 	/* b / (a + b) and a / (a + b) without overflow for huge a or b */
 	result = result / (1.0 + a / b) + (c.x == 0 ? 1.0 / (1.0 + b / a) : 0.0);
 	PG_RETURN_FLOAT8(btyd_check_result(result, "purchase probability",
-									   mbgnbd_names, c.params, c.horizon,
+									   bgnbd_names, c.params, c.horizon,
 									   c.x, c.tx, c.t));
 }
