@@ -165,11 +165,7 @@ check_same_group(const HoldoutState *state, int64 calibration_end, int64 holdout
 						   end_text(state->timestamptz, state->holdout_end),
 						   end_text(state->timestamptz, holdout_end))));
 	if (unlikely(state->unit != unit))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unit must be the same for every row of a group"),
-				 errdetail("A group mixes the units \"%s\" and \"%s\".",
-						   time_unit_name(state->unit), time_unit_name(unit))));
+		time_unit_mixed_error(state->unit, unit);
 }
 
 /* A new state without purchases, in context; the ends are checked. */

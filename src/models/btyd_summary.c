@@ -125,11 +125,7 @@ check_same_group(const BtydState *state, int64 as_of, uint8 unit)
 				 errmsg("as_of must be the same for every row of a group"),
 				 errdetail("A group mixes two as_of values.")));
 	if (unlikely(state->unit != unit))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unit must be the same for every row of a group"),
-				 errdetail("A group mixes the units \"%s\" and \"%s\".",
-						   time_unit_name(state->unit), time_unit_name(unit))));
+		time_unit_mixed_error(state->unit, unit);
 }
 
 static int
