@@ -12,6 +12,7 @@
 
 #include <math.h>
 
+#include "common/int.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "utils/float.h"
@@ -129,6 +130,23 @@ check_model_result(double value, const char *quantity, int n,
 				 errdetail("The inputs are %s.", buf.data)));
 	}
 	return value;
+}
+
+/*
+ * a + b of two counts of what (subjects, customers), or error 22003 when
+ * the sum overflows bigint.
+ */
+static inline int64
+check_add_count(int64 a, int64 b, const char *what)
+{
+	int64		sum;
+
+	if (unlikely(pg_add_s64_overflow(a, b, &sum)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("bigint out of range"),
+				 errdetail("The number of %s overflows bigint.", what)));
+	return sum;
 }
 
 #endif							/* RETENTION_CHECKS_H */

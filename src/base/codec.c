@@ -88,6 +88,26 @@ codec_serialize_state(FunctionCallInfo fcinfo, const char *state_name)
 }
 
 /*
+ * The start of a one-pass aggregate's transition function fname: the
+ * aggregate's memory context and the state so far, *state NULL before the
+ * group's first row. False when one of arguments 1 to nrequired is NULL:
+ * the row is skipped, and the transition returns codec_combine_left(fcinfo)
+ * (the state so far, NULL when there is none).
+ */
+bool
+codec_begin_trans(FunctionCallInfo fcinfo, const char *fname, int nrequired,
+				  MemoryContext *aggcontext, void **state)
+{
+	if (!AggCheckCallContext(fcinfo, aggcontext))
+		elog(ERROR, "%s called in non-aggregate context", fname);
+	*state = PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0);
+	for (int i = 1; i <= nrequired; i++)
+		if (PG_ARGISNULL(i))
+			return false;
+	return true;
+}
+
+/*
  * The start of a combine function: the aggregate's memory context and the
  * two states, *left NULL when the group has none yet. False when the right
  * state is NULL: there is nothing to merge, and the combine function
@@ -104,7 +124,11 @@ codec_begin_combine(FunctionCallInfo fcinfo, const char *state_name,
 	return *right != NULL;
 }
 
-/* A combine function's result when the right state is NULL: the left one. */
+/*
+ * The state in argument 0, NULL when there is none: a combine function's
+ * result when the right state is NULL, and a transition's when it skips a
+ * row (codec_begin_trans).
+ */
 Datum
 codec_combine_left(FunctionCallInfo fcinfo)
 {

@@ -43,6 +43,9 @@ extern MemoryContext codec_deserialize_context(FunctionCallInfo fcinfo,
 extern MemoryContext codec_begin_deserialize(FunctionCallInfo fcinfo, StateReader *reader,
 											 uint8 version, const char *state_name);
 extern void *codec_serialize_state(FunctionCallInfo fcinfo, const char *state_name);
+extern bool codec_begin_trans(FunctionCallInfo fcinfo, const char *fname,
+							  int nrequired, MemoryContext *aggcontext,
+							  void **state);
 extern bool codec_begin_combine(FunctionCallInfo fcinfo, const char *state_name,
 								MemoryContext *aggcontext, void **left, void **right);
 extern Datum codec_combine_left(FunctionCallInfo fcinfo);

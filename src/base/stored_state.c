@@ -87,17 +87,11 @@ Datum
 stored_state_rollup_trans(FunctionCallInfo fcinfo, const StoredStateType *type)
 {
 	MemoryContext aggcontext;
-	void	   *state = PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0);
+	void	   *state;
 	void	   *src;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "%s rollup called in non-aggregate context", type->type_name);
-	if (PG_ARGISNULL(1))
-	{
-		if (state == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(state);
-	}
+	if (!codec_begin_trans(fcinfo, type->type_name, 1, &aggcontext, &state))
+		return codec_combine_left(fcinfo);
 	src = type->read(PG_GETARG_BYTEA_PP(1));
 	if (state == NULL)
 		state = type->create_like(aggcontext, src);

@@ -114,6 +114,20 @@ time_unit_check_btyd(TimeUnit unit)
 }
 
 /*
+ * Error 22023 for a row whose unit differs from its group's: every row of
+ * an aggregate's group must count time in one unit.
+ */
+void
+time_unit_mixed_error(TimeUnit group_unit, TimeUnit unit)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("unit must be the same for every row of a group"),
+			 errdetail("A group mixes the units \"%s\" and \"%s\".",
+					   time_unit_name(group_unit), time_unit_name(unit))));
+}
+
+/*
  * The length of a buy-till-you-die unit in days: 1, 7 or 30 (DESIGN
  * section 5: the unit only scales time).
  */

@@ -36,6 +36,7 @@ extern TimeUnit time_unit_lookup(const char *name, int len);
 
 /* The buy-till-you-die functions: day, week or month only. */
 extern TimeUnit time_unit_check_btyd(TimeUnit unit);
+extern void time_unit_mixed_error(TimeUnit group_unit, TimeUnit unit) pg_attribute_noreturn();
 extern double time_unit_days(TimeUnit unit);
 extern double time_unit_month_length(TimeUnit unit);
 

@@ -610,7 +610,7 @@ trans_row(FunctionCallInfo fcinfo, const CohortAggregate *aggregate, bool text_k
 		  bool is_tstz, int unit_arg, int amount_arg)
 {
 	MemoryContext aggcontext;
-	CohortState *state = PG_ARGISNULL(0) ? NULL : (CohortState *) PG_GETARG_POINTER(0);
+	CohortState *state;
 	bool		has_amount = amount_arg < 0 || PG_NARGS() > amount_arg;
 	TimeUnit	unit;
 	int32		period;
@@ -619,14 +619,9 @@ trans_row(FunctionCallInfo fcinfo, const CohortAggregate *aggregate, bool text_k
 	CohortCustomer *customer;
 	bool		fresh;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "cohort_retention_trans called in non-aggregate context");
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(unit_arg))
-	{
-		if (state == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(state);
-	}
+	if (!codec_begin_trans(fcinfo, "cohort_retention_trans", 2, &aggcontext, (void **) &state) ||
+		PG_ARGISNULL(unit_arg))
+		return codec_combine_left(fcinfo);
 
 	unit = arg_unit(state, PG_GETARG_DATUM(unit_arg));
 	period = time_unit_period(unit, arg_activity(fcinfo, is_tstz, aggregate));

@@ -292,20 +292,14 @@ static pg_attribute_always_inline Datum
 rfm_trans_common(FunctionCallInfo fcinfo, char time_kind, char amount_kind, bool partial)
 {
 	MemoryContext aggcontext;
-	RfmState   *state = PG_ARGISNULL(0) ? NULL : (RfmState *) PG_GETARG_POINTER(0);
+	RfmState   *state;
 	bool		explicit_as_of = !partial && PG_NARGS() > 3;
 	int64		order_at;
 	int64		as_of;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "rfm_trans called in non-aggregate context");
-
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || (explicit_as_of && PG_ARGISNULL(3)))
-	{
-		if (state == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(state);
-	}
+	if (!codec_begin_trans(fcinfo, "rfm_trans", explicit_as_of ? 3 : 2, &aggcontext,
+						   (void **) &state))
+		return codec_combine_left(fcinfo);
 
 	if (partial)
 	{

@@ -248,20 +248,14 @@ static pg_attribute_always_inline Datum
 population_trans(FunctionCallInfo fcinfo, char time_kind, char amount_kind)
 {
 	MemoryContext aggcontext;
-	RfmPopulation *pop = PG_ARGISNULL(0) ? NULL : (RfmPopulation *) PG_GETARG_POINTER(0);
+	RfmPopulation *pop;
 	int64		order_at;
 	int64		as_of;
 	RfmState   *customer;
 	bool		found;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "rfm_population_trans called in non-aggregate context");
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
-	{
-		if (pop == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(pop);
-	}
+	if (!codec_begin_trans(fcinfo, "rfm_population_trans", 4, &aggcontext, (void **) &pop))
+		return codec_combine_left(fcinfo);
 
 	order_at = arg_time(fcinfo, 2, time_kind);
 	as_of = arg_time(fcinfo, 4, time_kind);

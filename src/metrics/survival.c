@@ -75,20 +75,6 @@ km_counts_create(MemoryContext context)
 	return counts;
 }
 
-/* a + b, or error 22003 when the count overflows bigint. */
-static inline int64
-add_count(int64 a, int64 b)
-{
-	int64		sum;
-
-	if (unlikely(pg_add_s64_overflow(a, b, &sum)))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("bigint out of range"),
-				 errdetail("The number of subjects overflows bigint.")));
-	return sum;
-}
-
 /* Count one more distinct time; error 54000 past what a km_curve holds. */
 static inline void
 count_new_time(KmCounts *counts)
@@ -126,7 +112,8 @@ void
 km_counts_add(KmCounts *counts, double time, int64 events, int64 censored)
 {
 	/* the subjects at risk at the first time must fit in bigint */
-	counts->subjects = add_count(add_count(counts->subjects, events), censored);
+	counts->subjects = check_add_count(check_add_count(counts->subjects, events, "subjects"),
+									   censored, "subjects");
 	if (time < KM_DENSE_LIMIT && time == floor(time))
 	{
 		int32		t = (int32) time;
@@ -137,8 +124,8 @@ km_counts_add(KmCounts *counts, double time, int64 events, int64 censored)
 		cell = &counts->dense[2 * t];
 		if (cell[0] == 0 && cell[1] == 0)
 			count_new_time(counts);
-		cell[0] = add_count(cell[0], events);
-		cell[1] = add_count(cell[1], censored);
+		cell[0] = check_add_count(cell[0], events, "subjects");
+		cell[1] = check_add_count(cell[1], censored, "subjects");
 	}
 	else
 	{
@@ -157,8 +144,8 @@ km_counts_add(KmCounts *counts, double time, int64 events, int64 censored)
 			entry->censored = 0;
 			count_new_time(counts);
 		}
-		entry->events = add_count(entry->events, events);
-		entry->censored = add_count(entry->censored, censored);
+		entry->events = check_add_count(entry->events, events, "subjects");
+		entry->censored = check_add_count(entry->censored, censored, "subjects");
 	}
 }
 

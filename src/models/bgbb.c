@@ -27,6 +27,7 @@
 #include "math/optim.h"
 #include "math/specfun.h"
 #include "models/bgbb.h"
+#include "models/btyd.h"
 #include "models/fit.h"
 #include "models/fit_state.h"
 #include "models/model_value.h"
@@ -394,21 +395,38 @@ bgbb_history_log_lik(const double *params, int32 x, int32 tx, int32 n)
 }
 
 /*
- * An accessor's result, checked (check_model_result, naming the model's
- * parameters and the call's m, frequency, recency and n_periods).
+ * An accessor's result, checked (btyd_check_model_result, naming the
+ * model's parameters and the call's m, frequency, recency and n_periods).
  */
 static double
 bgbb_result(double value, const char *quantity, const double *params,
 			double m, double x, double tx, double n)
 {
-	const char *const names[8] = {
-		bgbb_names[0], bgbb_names[1], bgbb_names[2], bgbb_names[3],
-		"m_periods", "frequency", "recency", "n_periods"
-	};
-	double		inputs[8] = {params[0], params[1], params[2], params[3],
-	m, x, tx, n};
+	static const char *const call_names[4] = {"m_periods", "frequency", "recency", "n_periods"};
+	double		call[4] = {m, x, tx, n};
 
-	return check_model_result(value, quantity, 8, names, inputs);
+	return btyd_check_model_result(value, quantity, bgbb_names, params, call_names, call);
+}
+
+/*
+ * The arguments (bgbb, m_periods, frequency, recency, n_periods) of a
+ * BG/BB accessor of a customer's history, checked in this order: m_periods
+ * (bgbb_check_future), the model's parameters, the history
+ * (bgbb_check_summary). False, with the history unchecked, when the model
+ * has a NULL parameter: the accessor returns NULL.
+ */
+static bool
+bgbb_history_args(FunctionCallInfo fcinfo, double *params, int32 *m,
+				  int32 *x, int32 *tx, int32 *n)
+{
+	*m = bgbb_check_future(PG_GETARG_INT32(1), "m_periods");
+	*x = PG_GETARG_INT32(2);
+	*tx = PG_GETARG_INT32(3);
+	*n = PG_GETARG_INT32(4);
+	if (!bgbb_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+		return false;
+	bgbb_check_summary(*x, *tx, *n);
+	return true;
 }
 
 /*
@@ -424,15 +442,14 @@ Datum
 bgbb_p_alive(PG_FUNCTION_ARGS)
 {
 	double		params[BGBB_NPARAMS];
-	int32		m = bgbb_check_future(PG_GETARG_INT32(1), "m_periods");
-	int32		x = PG_GETARG_INT32(2);
-	int32		tx = PG_GETARG_INT32(3);
-	int32		n = PG_GETARG_INT32(4);
+	int32		m;
+	int32		x;
+	int32		tx;
+	int32		n;
 	double		log_p;
 
-	if (!bgbb_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+	if (!bgbb_history_args(fcinfo, params, &m, &x, &tx, &n))
 		PG_RETURN_NULL();
-	bgbb_check_summary(x, tx, n);
 	log_p = specfun_lbeta(params[0] + x, params[1] + (n - x)) -
 		specfun_lbeta(params[0], params[1]) +
 		specfun_lbeta(params[2], params[3] + ((double) n + m)) -
@@ -454,16 +471,15 @@ Datum
 bgbb_expected_purchases(PG_FUNCTION_ARGS)
 {
 	double		params[BGBB_NPARAMS];
-	int32		m = bgbb_check_future(PG_GETARG_INT32(1), "m_periods");
-	int32		x = PG_GETARG_INT32(2);
-	int32		tx = PG_GETARG_INT32(3);
-	int32		n = PG_GETARG_INT32(4);
+	int32		m;
+	int32		x;
+	int32		tx;
+	int32		n;
 	double		sum;
 	double		log_front;
 
-	if (!bgbb_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+	if (!bgbb_history_args(fcinfo, params, &m, &x, &tx, &n))
 		PG_RETURN_NULL();
-	bgbb_check_summary(x, tx, n);
 	sum = bgbb_alive_sum(params, n, m);
 	if (sum == 0.0)
 		PG_RETURN_FLOAT8(0.0);

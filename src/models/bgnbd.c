@@ -32,9 +32,8 @@
 #include "models/model_value.h"
 #include "retention.h"
 
-#define BGNBD_NPARAMS	4
-
-static const char *const bgnbd_names[BGNBD_NPARAMS] = {"r", "alpha", "a", "b"};
+/* The names of BG/NBD's parameters, which MBG/NBD shares. */
+const char *const bgnbd_names[BGNBD_NPARAMS] = {"r", "alpha", "a", "b"};
 
 /*
  * Sum over the rows of weight * log L (the likelihood of FHL 2005, in log space),
@@ -140,20 +139,11 @@ bgnbd_loglik(const void *data, const double *params, double *grad)
 	return sum;
 }
 
-/* The start of a fit (btyd_fit_start): r = a = b = 1, alpha for the rate. */
-static bool
-bgnbd_start(const void *data, double *theta)
-{
-	double		mean_t;
-
-	return btyd_fit_start((const FitRows *) data, theta, &mean_t);
-}
-
 /* BG/NBD for the fit driver. */
 static const FitModel bgnbd_model_spec = {
 	.nparams = BGNBD_NPARAMS,
 	.loglik = bgnbd_loglik,
-	.start = bgnbd_start,
+	.start = btyd_fit_start_model,
 	.has_gradient = true,
 	.counts_customers = true,
 };
@@ -172,18 +162,6 @@ Datum
 bgnbd_fit_final(PG_FUNCTION_ARGS)
 {
 	return fit_aggregate_final(fcinfo, &bgnbd_model_spec, FIT_BTYD);
-}
-
-/*
- * An accessor's result, checked (btyd_check_result): the result of every
- * BG/NBD accessor goes through here.
- */
-static double
-bgnbd_result(double value, const char *quantity, const double *params,
-			 double horizon, double x, double tx, double t)
-{
-	return btyd_check_result(value, quantity, bgnbd_names, params, horizon,
-							 x, tx, t);
 }
 
 /*
@@ -334,9 +312,10 @@ bgnbd_expected(const double *params, double x, double tx, double t,
 
 	if (numerator <= 0.0)
 		return 0.0;
-	return bgnbd_result(exp(log(numerator) -
-							specfun_log1pexp(bgnbd_log_dead_odds(params, x, tx, t))),
-						"expected purchases", params, horizon, x, tx, t);
+	return btyd_check_result(exp(log(numerator) -
+								 specfun_log1pexp(bgnbd_log_dead_odds(params, x, tx, t))),
+							 "expected purchases", bgnbd_names, params, horizon,
+							 x, tx, t);
 }
 
 /* The bgnbd composite's parameters; false when one is NULL. */
@@ -344,14 +323,6 @@ bool
 bgnbd_params(HeapTupleHeader model, double *params)
 {
 	return model_params(model, BGNBD_NPARAMS, bgnbd_names, params);
-}
-
-/* A horizon is a finite, non-negative time. */
-static double
-check_horizon(double horizon)
-{
-	check_nonnegative(horizon, "horizon");
-	return horizon;
 }
 
 /*
@@ -363,16 +334,11 @@ PG_FUNCTION_INFO_V1(bgnbd_expected_purchases);
 Datum
 bgnbd_expected_purchases(PG_FUNCTION_ARGS)
 {
-	double		params[BGNBD_NPARAMS];
-	double		horizon = check_horizon(PG_GETARG_FLOAT8(1));
-	int32		x = PG_GETARG_INT32(2);
-	double		tx = PG_GETARG_FLOAT8(3);
-	double		t = PG_GETARG_FLOAT8(4);
+	BtydAccessorArgs c;
 
-	if (!bgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+	if (!btyd_accessor_args(fcinfo, BTYD_HORIZON_HISTORY, bgnbd_names, &c))
 		PG_RETURN_NULL();
-	btyd_check_summary(x, tx, t);
-	PG_RETURN_FLOAT8(bgnbd_expected(params, x, tx, t, horizon));
+	PG_RETURN_FLOAT8(bgnbd_expected(c.params, c.x, c.tx, c.t, c.horizon));
 }
 
 /*
@@ -384,12 +350,11 @@ PG_FUNCTION_INFO_V1(bgnbd_expected_purchases_new);
 Datum
 bgnbd_expected_purchases_new(PG_FUNCTION_ARGS)
 {
-	double		params[BGNBD_NPARAMS];
-	double		horizon = check_horizon(PG_GETARG_FLOAT8(1));
+	BtydAccessorArgs c;
 
-	if (!bgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+	if (!btyd_accessor_args(fcinfo, BTYD_HORIZON, bgnbd_names, &c))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(bgnbd_expected(params, 0.0, 0.0, 0.0, horizon));
+	PG_RETURN_FLOAT8(bgnbd_expected(c.params, 0.0, 0.0, 0.0, c.horizon));
 }
 
 /*
@@ -402,16 +367,13 @@ PG_FUNCTION_INFO_V1(bgnbd_p_alive);
 Datum
 bgnbd_p_alive(PG_FUNCTION_ARGS)
 {
-	double		params[BGNBD_NPARAMS];
-	int32		x = PG_GETARG_INT32(1);
-	double		tx = PG_GETARG_FLOAT8(2);
-	double		t = PG_GETARG_FLOAT8(3);
+	BtydAccessorArgs c;
 
-	if (!bgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+	if (!btyd_accessor_args(fcinfo, BTYD_HISTORY, bgnbd_names, &c))
 		PG_RETURN_NULL();
-	btyd_check_summary(x, tx, t);
-	PG_RETURN_FLOAT8(bgnbd_result(exp(-specfun_log1pexp(bgnbd_log_dead_odds(params, x, tx, t))),
-								  "probability alive", params, NAN, x, tx, t));
+	PG_RETURN_FLOAT8(btyd_check_result(exp(-specfun_log1pexp(bgnbd_log_dead_odds(c.params, c.x, c.tx, c.t))),
+									   "probability alive", bgnbd_names, c.params,
+									   c.horizon, c.x, c.tx, c.t));
 }
 
 /*
@@ -423,7 +385,7 @@ bgnbd_p_alive(PG_FUNCTION_ARGS)
  * incomplete beta function P(NB >= n) = I_q(n, r) (A&S 26.5.26 with the
  * roles of the binomial's), a continued fraction whose cost does not
  * depend on the horizon; log NB(n) = r log p + n log q - log n - log B(r,
- * n) for n > 0 avoids the difference of two large log-gammas. NaN when
+ * n) for n > 0 avoids the difference of two large log-gammas. 22003 when
  * the incomplete beta function does not converge.
  */
 double
@@ -455,7 +417,15 @@ bgnbd_pmf(const double *params, int32 n, double horizon)
 		double		tail = specfun_betainc((double) n, r, exp(log_q), exp(log_p));
 
 		if (isnan(tail))
-			return NAN;
+		{
+			CHECK_FOR_INTERRUPTS();
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("purchase probability cannot be computed for these model parameters"),
+					 errdetail("The incomplete beta function I_q(n, r) does not converge for n = %d, r = %s and q = %s.",
+							   n, float8out_internal(r),
+							   float8out_internal(horizon / (alpha + horizon)))));
+		}
 		result += exp(specfun_lbeta(a + 1.0, b + (n - 1.0)) - lbeta_ab) * tail;
 	}
 	return result;
@@ -469,29 +439,11 @@ PG_FUNCTION_INFO_V1(bgnbd_prob_purchases);
 Datum
 bgnbd_prob_purchases(PG_FUNCTION_ARGS)
 {
-	double		params[BGNBD_NPARAMS];
-	int32		n = PG_GETARG_INT32(1);
-	double		horizon = check_horizon(PG_GETARG_FLOAT8(2));
-	double		result;
+	BtydAccessorArgs c;
 
-	if (!bgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+	if (!btyd_accessor_args(fcinfo, BTYD_COUNT_HORIZON, bgnbd_names, &c))
 		PG_RETURN_NULL();
-	if (n < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("n must not be negative"),
-				 errdetail("n is %d.", n)));
-	result = bgnbd_pmf(params, n, horizon);
-	if (isnan(result))
-	{
-		CHECK_FOR_INTERRUPTS();
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("purchase probability cannot be computed for these model parameters"),
-				 errdetail("The incomplete beta function I_q(n, r) does not converge for n = %d, r = %s and q = %s.",
-						   n, float8out_internal(params[0]),
-						   float8out_internal(horizon / (params[1] + horizon)))));
-	}
-	PG_RETURN_FLOAT8(bgnbd_result(result, "purchase probability", params,
-								  horizon, n, NAN, NAN));
+	PG_RETURN_FLOAT8(btyd_check_result(bgnbd_pmf(c.params, c.x, c.horizon),
+									   "purchase probability", bgnbd_names,
+									   c.params, c.horizon, c.x, c.tx, c.t));
 }

@@ -11,6 +11,10 @@
 
 #include "access/htup.h"
 
+#define BGNBD_NPARAMS	4
+
+extern const char *const bgnbd_names[BGNBD_NPARAMS];
+
 extern bool bgnbd_params(HeapTupleHeader model, double *params);
 extern double bgnbd_expected(const double *params, double x, double tx,
 							 double t, double horizon);

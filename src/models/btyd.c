@@ -4,7 +4,8 @@
  *	  Checks of the customer summary the buy-till-you-die models share
  *	  (btyd.h): frequency x (repeat purchases), recency t_x (time of the
  *	  last one) and t (age), all measured from the first purchase; and the
- *	  check of a BG/NBD or Pareto/NBD accessor's result.
+ *	  reading of a BG/NBD, MBG/NBD or Pareto/NBD accessor's arguments and
+ *	  the check of a model accessor's result.
  *
  *-------------------------------------------------------------------------
  */
@@ -16,6 +17,7 @@
 
 #include "base/checks.h"
 #include "models/btyd.h"
+#include "models/model_value.h"
 #include "retention.h"
 
 /* A frequency must not be negative (22023 naming it). */
@@ -74,22 +76,87 @@ btyd_check_summary(int32 frequency, double recency, double t)
 }
 
 /*
+ * An accessor's result of a four-parameter model of a customer's history
+ * (the purchase models, BG/BB), checked: finite, else 22003 with the
+ * model's parameters (named by names) and the call's four inputs (named by
+ * call_names; NaN for those the call does not have) in the detail.
+ */
+double
+btyd_check_model_result(double value, const char *quantity,
+						const char *const *names, const double *params,
+						const char *const *call_names, const double *call)
+{
+	const char *const input_names[8] = {
+		names[0], names[1], names[2], names[3],
+		call_names[0], call_names[1], call_names[2], call_names[3]
+	};
+	double		inputs[8] = {params[0], params[1], params[2], params[3],
+	call[0], call[1], call[2], call[3]};
+
+	return check_model_result(value, quantity, 8, input_names, inputs);
+}
+
+/*
  * An accessor's result of a four-parameter purchase model (BG/NBD,
- * Pareto/NBD), checked: finite, else 22003 with the model's parameters
- * (named by names) and the call's horizon, frequency, recency and t (NaN
- * for those the call does not have) in the detail.
+ * MBG/NBD, Pareto/NBD), checked (btyd_check_model_result) with the call's
+ * horizon, frequency, recency and t.
  */
 double
 btyd_check_result(double value, const char *quantity,
 				  const char *const *names, const double *params,
 				  double horizon, double x, double tx, double t)
 {
-	const char *const input_names[8] = {
-		names[0], names[1], names[2], names[3],
-		"horizon", "frequency", "recency", "t"
-	};
-	double		inputs[8] = {params[0], params[1], params[2], params[3],
-	horizon, x, tx, t};
+	static const char *const call_names[4] = {"horizon", "frequency", "recency", "t"};
+	double		call[4] = {horizon, x, tx, t};
 
-	return check_model_result(value, quantity, 8, input_names, inputs);
+	return btyd_check_model_result(value, quantity, names, params, call_names, call);
+}
+
+/*
+ * Read and check the arguments of a four-parameter purchase model's
+ * accessor of this shape into *args, in the order every such accessor
+ * checks them: the horizon (finite, non-negative), then the model's
+ * parameters (named by names), then the customer summary
+ * (btyd_check_summary) or n (non-negative). False, with nothing checked
+ * after the parameters, when the model has a NULL parameter: the accessor
+ * returns NULL.
+ */
+bool
+btyd_accessor_args(FunctionCallInfo fcinfo, BtydAccessorShape shape,
+				   const char *const *names, BtydAccessorArgs *args)
+{
+	bool		history = (shape == BTYD_HORIZON_HISTORY || shape == BTYD_HISTORY);
+	int			next = 1;
+
+	args->horizon = NAN;
+	args->x = 0;
+	args->tx = 0.0;
+	args->t = 0.0;
+	if (shape == BTYD_COUNT_HORIZON)
+	{
+		args->x = PG_GETARG_INT32(next++);
+		args->tx = NAN;
+		args->t = NAN;
+	}
+	if (shape != BTYD_HISTORY)
+	{
+		args->horizon = PG_GETARG_FLOAT8(next++);
+		check_nonnegative(args->horizon, "horizon");
+	}
+	if (history)
+	{
+		args->x = PG_GETARG_INT32(next);
+		args->tx = PG_GETARG_FLOAT8(next + 1);
+		args->t = PG_GETARG_FLOAT8(next + 2);
+	}
+	if (!model_params(PG_GETARG_HEAPTUPLEHEADER(0), 4, names, args->params))
+		return false;
+	if (history)
+		btyd_check_summary(args->x, args->tx, args->t);
+	if (shape == BTYD_COUNT_HORIZON && args->x < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("n must not be negative"),
+				 errdetail("n is %d.", args->x)));
+	return true;
 }

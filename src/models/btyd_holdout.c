@@ -165,11 +165,7 @@ check_same_group(const HoldoutState *state, int64 calibration_end, int64 holdout
 						   end_text(state->timestamptz, state->holdout_end),
 						   end_text(state->timestamptz, holdout_end))));
 	if (unlikely(state->unit != unit))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unit must be the same for every row of a group"),
-				 errdetail("A group mixes the units \"%s\" and \"%s\".",
-						   time_unit_name(state->unit), time_unit_name(unit))));
+		time_unit_mixed_error(state->unit, unit);
 }
 
 /* A new state without purchases, in context; the ends are checked. */
@@ -214,22 +210,15 @@ static inline Datum
 trans_row(FunctionCallInfo fcinfo, bool timestamptz, bool numeric_amount)
 {
 	MemoryContext aggcontext;
-	HoldoutState *state = PG_ARGISNULL(0) ? NULL : (HoldoutState *) PG_GETARG_POINTER(0);
+	HoldoutState *state;
 	uint8		unit;
 	double		amount;
 	int64		calibration_end;
 	int64		holdout_end;
 	int64		k;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "btyd_holdout_trans called in non-aggregate context");
-	for (int i = 1; i <= 5; i++)
-		if (PG_ARGISNULL(i))
-		{
-			if (state == NULL)
-				PG_RETURN_NULL();
-			PG_RETURN_POINTER(state);
-		}
+	if (!codec_begin_trans(fcinfo, "btyd_holdout_trans", 5, &aggcontext, (void **) &state))
+		return codec_combine_left(fcinfo);
 	unit = time_unit_check_btyd(time_unit_of(PG_GETARG_DATUM(5)));
 	if (numeric_amount)
 		amount = btyd_numeric_amount(PG_GETARG_DATUM(2));

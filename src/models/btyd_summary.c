@@ -125,11 +125,7 @@ check_same_group(const BtydState *state, int64 as_of, uint8 unit)
 				 errmsg("as_of must be the same for every row of a group"),
 				 errdetail("A group mixes two as_of values.")));
 	if (unlikely(state->unit != unit))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unit must be the same for every row of a group"),
-				 errdetail("A group mixes the units \"%s\" and \"%s\".",
-						   time_unit_name(state->unit), time_unit_name(unit))));
+		time_unit_mixed_error(state->unit, unit);
 }
 
 static int
@@ -271,13 +267,9 @@ btyd_numeric_amount(Datum datum)
  * the aggregate context on the first row.
  */
 static inline BtydState *
-trans_common(FunctionCallInfo fcinfo, BtydState *state, int64 as_of, uint8 unit,
+trans_common(MemoryContext aggcontext, BtydState *state, int64 as_of, uint8 unit,
 			 int64 k, double amount)
 {
-	MemoryContext aggcontext;
-
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "btyd_summary_trans called in non-aggregate context");
 	if (state == NULL)
 		state = btyd_state_create(aggcontext, as_of, unit, false);
 	else
@@ -349,18 +341,15 @@ btyd_timestamptz_offset(TimestampTz order_at, TimestampTz as_of)
 static inline Datum
 trans_row(FunctionCallInfo fcinfo, bool timestamptz_orders, bool numeric_amount)
 {
-	BtydState  *state = PG_ARGISNULL(0) ? NULL : (BtydState *) PG_GETARG_POINTER(0);
+	MemoryContext aggcontext;
+	BtydState  *state;
 	uint8		unit;
 	double		amount;
 	int64		as_of;
 	int64		k;
 
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
-	{
-		if (state == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(state);
-	}
+	if (!codec_begin_trans(fcinfo, "btyd_summary_trans", 4, &aggcontext, (void **) &state))
+		return codec_combine_left(fcinfo);
 	unit = time_unit_check_btyd(time_unit_of(PG_GETARG_DATUM(4)));
 	amount = numeric_amount ? btyd_numeric_amount(PG_GETARG_DATUM(2)) :
 		amount_value(PG_GETARG_FLOAT8(2));
@@ -374,7 +363,7 @@ trans_row(FunctionCallInfo fcinfo, bool timestamptz_orders, bool numeric_amount)
 		as_of = PG_GETARG_DATEADT(3);
 		k = btyd_date_offset(PG_GETARG_DATEADT(1), as_of);
 	}
-	PG_RETURN_POINTER(trans_common(fcinfo, state, as_of, unit, k, amount));
+	PG_RETURN_POINTER(trans_common(aggcontext, state, as_of, unit, k, amount));
 }
 
 /*
@@ -689,19 +678,13 @@ static inline Datum
 partial_row(FunctionCallInfo fcinfo, bool numeric_amount)
 {
 	MemoryContext aggcontext;
-	BtydState  *state = PG_ARGISNULL(0) ? NULL : (BtydState *) PG_GETARG_POINTER(0);
+	BtydState  *state;
 	DateADT		order_at;
 	double		amount;
 	int64		k;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "btyd_partial_trans called in non-aggregate context");
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-	{
-		if (state == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(state);
-	}
+	if (!codec_begin_trans(fcinfo, "btyd_partial_trans", 2, &aggcontext, (void **) &state))
+		return codec_combine_left(fcinfo);
 	amount = numeric_amount ? btyd_numeric_amount(PG_GETARG_DATUM(2)) :
 		amount_value(PG_GETARG_FLOAT8(2));
 	order_at = PG_GETARG_DATEADT(1);

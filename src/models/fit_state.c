@@ -202,20 +202,6 @@ fit_extras(FunctionCallInfo fcinfo, int first)
 }
 
 /*
- * A NULL penalizer is an error 22004, not a row to skip: skipping every row
- * would turn the fit into a silent NULL.
- */
-static void
-fit_check_penalizer_not_null(FunctionCallInfo fcinfo, const FitExtras *extras)
-{
-	if (extras->penalizer_arg >= 0 && PG_ARGISNULL(extras->penalizer_arg))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("penalizer must not be NULL"),
-				 errhint("Use penalizer 0 for no penalty.")));
-}
-
-/*
  * The weight of a row (not NULL): 1 without a weight argument; a negative
  * weight is error 22023 naming it. 0 means the row adds nobody.
  */
@@ -284,6 +270,19 @@ btyd_fit_start(const FitRows *rows, double *theta, double *mean_t)
 	return sum_frequency > 0.0;
 }
 
+/*
+ * btyd_fit_start as a FitModel's start, for the models that do not use the
+ * mean age (BG/NBD, MBG/NBD): r = a = b = 1, alpha for the rate; false
+ * when nobody made a repeat purchase.
+ */
+bool
+btyd_fit_start_model(const void *data, double *theta)
+{
+	double		mean_t;
+
+	return btyd_fit_start((const FitRows *) data, theta, &mean_t);
+}
+
 /* The aggregate state of fcinfo's first argument, created on first use. */
 static FitState *
 fit_state_get(FunctionCallInfo fcinfo, FitKind kind)
@@ -298,91 +297,82 @@ fit_state_get(FunctionCallInfo fcinfo, FitKind kind)
 }
 
 /*
- * Transition of bgnbd_fit and pareto_nbd_fit: (state, frequency, recency,
- * t [, weight] [, penalizer]), the weight integer or bigint (fit_extras).
- * A row with a NULL frequency, recency, t or weight is skipped; a NULL
- * penalizer is error 22004; a bad summary or a negative weight is error
- * 22023 naming the value. float8_frequency says whether frequency arrives
- * as float8 (then it must be a whole number).
+ * Reads the values of one row of a fit transition (none of them NULL)
+ * into *key: false when the row carries no information (it is still
+ * weighed, fit_state_add_row with a NULL key); a bad value is an error
+ * naming it. float8_values says whether the values arrive as float8 (then
+ * the counts among them must be whole numbers).
+ */
+typedef bool (*FitRowReader) (FunctionCallInfo fcinfo, bool float8_values, FitKey *key);
+
+/*
+ * Every fit aggregate's transition: (state, values... [, weight]
+ * [, penalizer]), the values read by read_row, the weight integer or
+ * bigint from argument first on (fit_extras). A row with a NULL value or
+ * weight is skipped; a NULL penalizer is error 22004, not a row to skip
+ * (skipping every row would turn the fit into a silent NULL); a negative
+ * weight is error 22023.
  */
 static Datum
-btyd_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
+fit_trans(FunctionCallInfo fcinfo, FitKind kind, int first, bool float8_values,
+		  FitRowReader read_row)
 {
-	FitState   *state = fit_state_get(fcinfo, FIT_BTYD);
-	const FitExtras *extras = fit_extras(fcinfo, 4);
+	FitState   *state = fit_state_get(fcinfo, kind);
+	const FitExtras *extras = fit_extras(fcinfo, first);
 	FitKey		key;
-	int32		frequency;
 
-	fit_check_penalizer_not_null(fcinfo, extras);
+	if (extras->penalizer_arg >= 0 && PG_ARGISNULL(extras->penalizer_arg))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("penalizer must not be NULL"),
+				 errhint("Use penalizer 0 for no penalty.")));
 	for (int i = 1; i < PG_NARGS(); i++)
 		if (PG_ARGISNULL(i))
 			PG_RETURN_POINTER(state);
-	frequency = float8_frequency ?
-		btyd_frequency_from_float8(PG_GETARG_FLOAT8(1)) : PG_GETARG_INT32(1);
-	key.v[0] = frequency;
-	key.v[1] = PG_GETARG_FLOAT8(2);
-	key.v[2] = PG_GETARG_FLOAT8(3);
-
-	/*
-	 * A customer observed for no time (first purchase on the as_of day:
-	 * x = 0, t_x = 0, T = 0) has likelihood 1 under both models, so it
-	 * carries no information: skip it rather than fail the fit, so that a
-	 * scheduled refresh over live orders works on days with new customers.
-	 */
-	if (frequency == 0 && key.v[1] == 0.0 && key.v[2] == 0.0)
-	{
-		fit_state_add_row(fcinfo, state, extras, NULL);
-		PG_RETURN_POINTER(state);
-	}
-	btyd_check_summary(frequency, key.v[1], key.v[2]);
-	fit_state_add_row(fcinfo, state, extras, &key);
+	fit_state_add_row(fcinfo, state, extras,
+					  read_row(fcinfo, float8_values, &key) ? &key : NULL);
 	PG_RETURN_POINTER(state);
 }
 
-PG_FUNCTION_INFO_V1(btyd_fit_trans);
-Datum
-btyd_fit_trans(PG_FUNCTION_ARGS)
+/*
+ * A row of bgnbd_fit, mbgnbd_fit or pareto_nbd_fit: (frequency, recency,
+ * t), a bad summary error 22023 naming the value. A customer observed for
+ * no time (first purchase on the as_of day: x = 0, t_x = 0, T = 0) has
+ * likelihood 1 under these models, so it carries no information: it is
+ * skipped rather than failing the fit, so that a scheduled refresh over
+ * live orders works on days with new customers.
+ */
+static bool
+btyd_fit_row(FunctionCallInfo fcinfo, bool float8_frequency, FitKey *key)
 {
-	return btyd_fit_trans_common(fcinfo, false);
-}
+	int32		frequency = float8_frequency ?
+		btyd_frequency_from_float8(PG_GETARG_FLOAT8(1)) : PG_GETARG_INT32(1);
 
-PG_FUNCTION_INFO_V1(btyd_fit_trans_float8);
-Datum
-btyd_fit_trans_float8(PG_FUNCTION_ARGS)
-{
-	return btyd_fit_trans_common(fcinfo, true);
+	key->v[0] = frequency;
+	key->v[1] = PG_GETARG_FLOAT8(2);
+	key->v[2] = PG_GETARG_FLOAT8(3);
+	if (frequency == 0 && key->v[1] == 0.0 && key->v[2] == 0.0)
+		return false;
+	btyd_check_summary(frequency, key->v[1], key->v[2]);
+	return true;
 }
 
 /*
- * Transition of gamma_gamma_fit: (state, frequency, monetary_value
- * [, weight] [, penalizer]), the weight integer or bigint (fit_extras). A
- * row with a NULL frequency, monetary_value or weight is skipped; a NULL
- * penalizer is error 22004; a negative weight is error 22023. Rows with
- * frequency 0 carry no spend information and are skipped (their
- * monetary_value is not looked at); a repeat customer needs a positive,
- * finite monetary_value.
+ * A row of gamma_gamma_fit: (frequency, monetary_value). Rows with
+ * frequency 0 carry no spend information (their monetary_value is not
+ * looked at); a repeat customer needs a positive, finite monetary_value
+ * (22023).
  */
-static Datum
-spend_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
+static bool
+spend_fit_row(FunctionCallInfo fcinfo, bool float8_frequency, FitKey *key)
 {
-	FitState   *state = fit_state_get(fcinfo, FIT_SPEND);
-	const FitExtras *extras = fit_extras(fcinfo, 3);
-	FitKey		key;
-	int32		frequency;
-	double		monetary_value;
-
-	fit_check_penalizer_not_null(fcinfo, extras);
-	for (int i = 1; i < PG_NARGS(); i++)
-		if (PG_ARGISNULL(i))
-			PG_RETURN_POINTER(state);
-	frequency = float8_frequency ?
+	int32		frequency = float8_frequency ?
 		btyd_frequency_from_float8(PG_GETARG_FLOAT8(1)) :
 		btyd_check_frequency(PG_GETARG_INT32(1));
+	double		monetary_value;
+
 	if (frequency == 0)
-	{
-		fit_state_add_row(fcinfo, state, extras, NULL);
-		PG_RETURN_POINTER(state);
-	}
+		return false;
 	monetary_value = PG_GETARG_FLOAT8(2);
 	check_finite(monetary_value, "monetary_value");
 	if (monetary_value <= 0.0)
@@ -392,72 +382,80 @@ spend_fit_trans_common(FunctionCallInfo fcinfo, bool float8_frequency)
 				 errdetail("monetary_value is %s with frequency %d.",
 						   float8out_internal(monetary_value), frequency),
 				 errhint("The Gamma-Gamma model needs positive spend; leave such customers out, e.g. WHERE monetary_value > 0.")));
-	key.v[0] = frequency;
-	key.v[1] = monetary_value;
-	key.v[2] = 0.0;
-	fit_state_add_row(fcinfo, state, extras, &key);
-	PG_RETURN_POINTER(state);
-}
-
-PG_FUNCTION_INFO_V1(spend_fit_trans);
-Datum
-spend_fit_trans(PG_FUNCTION_ARGS)
-{
-	return spend_fit_trans_common(fcinfo, false);
-}
-
-PG_FUNCTION_INFO_V1(spend_fit_trans_float8);
-Datum
-spend_fit_trans_float8(PG_FUNCTION_ARGS)
-{
-	return spend_fit_trans_common(fcinfo, true);
+	key->v[0] = frequency;
+	key->v[1] = monetary_value;
+	key->v[2] = 0.0;
+	return true;
 }
 
 /*
- * Transition of bgbb_fit: (state, frequency, recency, n_periods
- * [, weight]), the weight integer or bigint (fit_extras). A row with a NULL
- * is skipped; a bad history (bgbb_check_summary) or a negative weight is
- * error 22023 naming the value. float8_values says whether the three
- * arrive as float8 (then each must be a whole number). A donor observed
- * for no opportunity (0, 0, 0) has likelihood 1 and is skipped, as in
- * btyd_fit_trans_common.
+ * A row of bgbb_fit: (frequency, recency, n_periods), a bad history
+ * (bgbb_check_summary) error 22023 naming the value. A donor observed for
+ * no opportunity (n_periods 0) has likelihood 1 and is skipped, as in
+ * btyd_fit_row.
  */
-static Datum
-bgbb_fit_trans_common(FunctionCallInfo fcinfo, bool float8_values)
+static bool
+bgbb_fit_row(FunctionCallInfo fcinfo, bool float8_values, FitKey *key)
 {
-	FitState   *state = fit_state_get(fcinfo, FIT_DISCRETE);
-	const FitExtras *extras = fit_extras(fcinfo, 4);
-	FitKey		key;
-	int32		v[3];
 	static const char *const names[3] = {"frequency", "recency", "n_periods"};
+	int32		v[3];
 
-	fit_check_penalizer_not_null(fcinfo, extras);
-	for (int i = 1; i < PG_NARGS(); i++)
-		if (PG_ARGISNULL(i))
-			PG_RETURN_POINTER(state);
 	for (int j = 0; j < 3; j++)
 	{
 		v[j] = float8_values ? bgbb_whole_number(PG_GETARG_FLOAT8(j + 1), names[j]) :
 			PG_GETARG_INT32(j + 1);
-		key.v[j] = v[j];
+		key->v[j] = v[j];
 	}
 	bgbb_check_summary(v[0], v[1], v[2]);
-	fit_state_add_row(fcinfo, state, extras, v[2] == 0 ? NULL : &key);
-	PG_RETURN_POINTER(state);
+	return v[2] != 0;
 }
 
+/* Transition of bgnbd_fit, mbgnbd_fit and pareto_nbd_fit, integer frequency. */
+PG_FUNCTION_INFO_V1(btyd_fit_trans);
+Datum
+btyd_fit_trans(PG_FUNCTION_ARGS)
+{
+	return fit_trans(fcinfo, FIT_BTYD, 4, false, btyd_fit_row);
+}
+
+/* Transition of bgnbd_fit, mbgnbd_fit and pareto_nbd_fit, float8 frequency. */
+PG_FUNCTION_INFO_V1(btyd_fit_trans_float8);
+Datum
+btyd_fit_trans_float8(PG_FUNCTION_ARGS)
+{
+	return fit_trans(fcinfo, FIT_BTYD, 4, true, btyd_fit_row);
+}
+
+/* Transition of gamma_gamma_fit, integer frequency. */
+PG_FUNCTION_INFO_V1(spend_fit_trans);
+Datum
+spend_fit_trans(PG_FUNCTION_ARGS)
+{
+	return fit_trans(fcinfo, FIT_SPEND, 3, false, spend_fit_row);
+}
+
+/* Transition of gamma_gamma_fit, float8 frequency. */
+PG_FUNCTION_INFO_V1(spend_fit_trans_float8);
+Datum
+spend_fit_trans_float8(PG_FUNCTION_ARGS)
+{
+	return fit_trans(fcinfo, FIT_SPEND, 3, true, spend_fit_row);
+}
+
+/* Transition of bgbb_fit, integer values. */
 PG_FUNCTION_INFO_V1(bgbb_fit_trans);
 Datum
 bgbb_fit_trans(PG_FUNCTION_ARGS)
 {
-	return bgbb_fit_trans_common(fcinfo, false);
+	return fit_trans(fcinfo, FIT_DISCRETE, 4, false, bgbb_fit_row);
 }
 
+/* Transition of bgbb_fit, float8 values. */
 PG_FUNCTION_INFO_V1(bgbb_fit_trans_float8);
 Datum
 bgbb_fit_trans_float8(PG_FUNCTION_ARGS)
 {
-	return bgbb_fit_trans_common(fcinfo, true);
+	return fit_trans(fcinfo, FIT_DISCRETE, 4, true, bgbb_fit_row);
 }
 
 /* Add every row of src to dst, which must be of the same kind and penalizer. */

@@ -33,5 +33,6 @@ typedef struct FitRows
 
 extern FitRows *fit_rows(FunctionCallInfo fcinfo, FitKind kind);
 extern bool btyd_fit_start(const FitRows *rows, double *theta, double *mean_t);
+extern bool btyd_fit_start_model(const void *data, double *theta);
 
 #endif							/* RETENTION_FIT_STATE_H */

@@ -34,9 +34,8 @@
 #include "models/model_value.h"
 #include "retention.h"
 
-#define MBGNBD_NPARAMS	4
-
-static const char *const mbgnbd_names[MBGNBD_NPARAMS] = {"r", "alpha", "a", "b"};
+/* MBG/NBD has BG/NBD's parameters (bgnbd_names). */
+#define MBGNBD_NPARAMS	BGNBD_NPARAMS
 
 /*
  * Sum over the rows of weight * log L, Batislam et al. (2007) eq. 7 in log
@@ -127,20 +126,11 @@ mbgnbd_loglik(const void *data, const double *params, double *grad)
 	return sum;
 }
 
-/* The start of a fit (btyd_fit_start): r = a = b = 1, alpha for the rate. */
-static bool
-mbgnbd_start(const void *data, double *theta)
-{
-	double		mean_t;
-
-	return btyd_fit_start((const FitRows *) data, theta, &mean_t);
-}
-
 /* MBG/NBD for the fit driver. */
 static const FitModel mbgnbd_model_spec = {
 	.nparams = MBGNBD_NPARAMS,
 	.loglik = mbgnbd_loglik,
-	.start = mbgnbd_start,
+	.start = btyd_fit_start_model,
 	.has_gradient = true,
 	.counts_customers = true,
 };
@@ -156,25 +146,6 @@ Datum
 mbgnbd_fit_final(PG_FUNCTION_ARGS)
 {
 	return fit_aggregate_final(fcinfo, &mbgnbd_model_spec, FIT_BTYD);
-}
-
-/*
- * An accessor's result, checked (btyd_check_result): the result of every
- * MBG/NBD accessor goes through here.
- */
-static double
-mbgnbd_result(double value, const char *quantity, const double *params,
-			  double horizon, double x, double tx, double t)
-{
-	return btyd_check_result(value, quantity, mbgnbd_names, params, horizon,
-							 x, tx, t);
-}
-
-/* The mbgnbd composite's parameters; false when one is NULL. */
-static bool
-mbgnbd_params(HeapTupleHeader model, double *params)
-{
-	return model_params(model, MBGNBD_NPARAMS, mbgnbd_names, params);
 }
 
 /*
@@ -209,17 +180,10 @@ mbgnbd_expected(const double *params, double x, double tx, double t,
 
 	if (numerator <= 0.0)
 		return 0.0;
-	return mbgnbd_result(exp(log(numerator) -
-							 specfun_log1pexp(mbgnbd_log_dead_odds(params, x, tx, t))),
-						 "expected purchases", params, horizon, x, tx, t);
-}
-
-/* A horizon is a finite, non-negative time. */
-static double
-mbgnbd_check_horizon(double horizon)
-{
-	check_nonnegative(horizon, "horizon");
-	return horizon;
+	return btyd_check_result(exp(log(numerator) -
+								 specfun_log1pexp(mbgnbd_log_dead_odds(params, x, tx, t))),
+							 "expected purchases", bgnbd_names, params, horizon,
+							 x, tx, t);
 }
 
 /*
@@ -231,16 +195,11 @@ PG_FUNCTION_INFO_V1(mbgnbd_expected_purchases);
 Datum
 mbgnbd_expected_purchases(PG_FUNCTION_ARGS)
 {
-	double		params[MBGNBD_NPARAMS];
-	double		horizon = mbgnbd_check_horizon(PG_GETARG_FLOAT8(1));
-	int32		x = PG_GETARG_INT32(2);
-	double		tx = PG_GETARG_FLOAT8(3);
-	double		t = PG_GETARG_FLOAT8(4);
+	BtydAccessorArgs c;
 
-	if (!mbgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+	if (!btyd_accessor_args(fcinfo, BTYD_HORIZON_HISTORY, bgnbd_names, &c))
 		PG_RETURN_NULL();
-	btyd_check_summary(x, tx, t);
-	PG_RETURN_FLOAT8(mbgnbd_expected(params, x, tx, t, horizon));
+	PG_RETURN_FLOAT8(mbgnbd_expected(c.params, c.x, c.tx, c.t, c.horizon));
 }
 
 /*
@@ -252,12 +211,11 @@ PG_FUNCTION_INFO_V1(mbgnbd_expected_purchases_new);
 Datum
 mbgnbd_expected_purchases_new(PG_FUNCTION_ARGS)
 {
-	double		params[MBGNBD_NPARAMS];
-	double		horizon = mbgnbd_check_horizon(PG_GETARG_FLOAT8(1));
+	BtydAccessorArgs c;
 
-	if (!mbgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+	if (!btyd_accessor_args(fcinfo, BTYD_HORIZON, bgnbd_names, &c))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(mbgnbd_expected(params, 0.0, 0.0, 0.0, horizon));
+	PG_RETURN_FLOAT8(mbgnbd_expected(c.params, 0.0, 0.0, 0.0, c.horizon));
 }
 
 /*
@@ -269,16 +227,13 @@ PG_FUNCTION_INFO_V1(mbgnbd_p_alive);
 Datum
 mbgnbd_p_alive(PG_FUNCTION_ARGS)
 {
-	double		params[MBGNBD_NPARAMS];
-	int32		x = PG_GETARG_INT32(1);
-	double		tx = PG_GETARG_FLOAT8(2);
-	double		t = PG_GETARG_FLOAT8(3);
+	BtydAccessorArgs c;
 
-	if (!mbgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+	if (!btyd_accessor_args(fcinfo, BTYD_HISTORY, bgnbd_names, &c))
 		PG_RETURN_NULL();
-	btyd_check_summary(x, tx, t);
-	PG_RETURN_FLOAT8(mbgnbd_result(exp(-specfun_log1pexp(mbgnbd_log_dead_odds(params, x, tx, t))),
-								   "probability alive", params, NAN, x, tx, t));
+	PG_RETURN_FLOAT8(btyd_check_result(exp(-specfun_log1pexp(mbgnbd_log_dead_odds(c.params, c.x, c.tx, c.t))),
+									   "probability alive", bgnbd_names, c.params,
+									   c.horizon, c.x, c.tx, c.t));
 }
 
 /*
@@ -294,38 +249,22 @@ PG_FUNCTION_INFO_V1(mbgnbd_prob_purchases);
 Datum
 mbgnbd_prob_purchases(PG_FUNCTION_ARGS)
 {
-	double		params[MBGNBD_NPARAMS];
+	BtydAccessorArgs c;
 	double		shifted[MBGNBD_NPARAMS];
-	int32		n = PG_GETARG_INT32(1);
-	double		horizon = mbgnbd_check_horizon(PG_GETARG_FLOAT8(2));
 	double		a;
 	double		b;
 	double		result;
 
-	if (!mbgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+	if (!btyd_accessor_args(fcinfo, BTYD_COUNT_HORIZON, bgnbd_names, &c))
 		PG_RETURN_NULL();
-	if (n < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("n must not be negative"),
-				 errdetail("n is %d.", n)));
-	a = params[2];
-	b = params[3];
-	memcpy(shifted, params, sizeof(shifted));
+	a = c.params[2];
+	b = c.params[3];
+	memcpy(shifted, c.params, sizeof(shifted));
 	shifted[3] = b + 1.0;
-	result = bgnbd_pmf(shifted, n, horizon);
-	if (isnan(result))
-	{
-		CHECK_FOR_INTERRUPTS();
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("purchase probability cannot be computed for these model parameters"),
-				 errdetail("The incomplete beta function I_q(n, r) does not converge for n = %d, r = %s and q = %s.",
-						   n, float8out_internal(params[0]),
-						   float8out_internal(horizon / (params[1] + horizon)))));
-	}
+	result = bgnbd_pmf(shifted, c.x, c.horizon);
 	/* b / (a + b) and a / (a + b) without overflow for huge a or b */
-	result = result / (1.0 + a / b) + (n == 0 ? 1.0 / (1.0 + b / a) : 0.0);
-	PG_RETURN_FLOAT8(mbgnbd_result(result, "purchase probability", params,
-								   horizon, n, NAN, NAN));
+	result = result / (1.0 + a / b) + (c.x == 0 ? 1.0 / (1.0 + b / a) : 0.0);
+	PG_RETURN_FLOAT8(btyd_check_result(result, "purchase probability",
+									   bgnbd_names, c.params, c.horizon,
+									   c.x, c.tx, c.t));
 }

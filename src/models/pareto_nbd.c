@@ -455,16 +455,13 @@ PG_FUNCTION_INFO_V1(pareto_nbd_p_alive);
 Datum
 pareto_nbd_p_alive(PG_FUNCTION_ARGS)
 {
-	double		params[PNBD_NPARAMS];
-	int32		x = PG_GETARG_INT32(1);
-	double		tx = PG_GETARG_FLOAT8(2);
-	double		t = PG_GETARG_FLOAT8(3);
+	BtydAccessorArgs c;
 
-	if (!model_params(PG_GETARG_HEAPTUPLEHEADER(0), PNBD_NPARAMS, pnbd_names, params))
+	if (!btyd_accessor_args(fcinfo, BTYD_HISTORY, pnbd_names, &c))
 		PG_RETURN_NULL();
-	btyd_check_summary(x, tx, t);
-	PG_RETURN_FLOAT8(btyd_check_result(exp(pareto_nbd_log_alive(params, x, tx, t)),
-									   "probability alive", pnbd_names, params, NAN, x, tx, t));
+	PG_RETURN_FLOAT8(btyd_check_result(exp(pareto_nbd_log_alive(c.params, c.x, c.tx, c.t)),
+									   "probability alive", pnbd_names, c.params,
+									   c.horizon, c.x, c.tx, c.t));
 }
 
 /* The pareto_nbd composite's parameters; false when one is NULL. */
@@ -526,17 +523,11 @@ PG_FUNCTION_INFO_V1(pareto_nbd_expected_purchases);
 Datum
 pareto_nbd_expected_purchases(PG_FUNCTION_ARGS)
 {
-	double		params[PNBD_NPARAMS];
-	double		horizon = PG_GETARG_FLOAT8(1);
-	int32		x = PG_GETARG_INT32(2);
-	double		tx = PG_GETARG_FLOAT8(3);
-	double		t = PG_GETARG_FLOAT8(4);
+	BtydAccessorArgs c;
 
-	check_nonnegative(horizon, "horizon");
-	if (!pareto_nbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+	if (!btyd_accessor_args(fcinfo, BTYD_HORIZON_HISTORY, pnbd_names, &c))
 		PG_RETURN_NULL();
-	btyd_check_summary(x, tx, t);
-	PG_RETURN_FLOAT8(pareto_nbd_expected(params, x, tx, t, horizon));
+	PG_RETURN_FLOAT8(pareto_nbd_expected(c.params, c.x, c.tx, c.t, c.horizon));
 }
 
 /*
@@ -549,14 +540,12 @@ PG_FUNCTION_INFO_V1(pareto_nbd_expected_purchases_new);
 Datum
 pareto_nbd_expected_purchases_new(PG_FUNCTION_ARGS)
 {
-	double		params[PNBD_NPARAMS];
-	double		horizon = PG_GETARG_FLOAT8(1);
+	BtydAccessorArgs c;
 
-	check_nonnegative(horizon, "horizon");
-	if (!pareto_nbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
+	if (!btyd_accessor_args(fcinfo, BTYD_HORIZON, pnbd_names, &c))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(btyd_check_result(exp(pareto_nbd_log_expected_alive(params, 0.0, 0.0,
-																		  horizon)),
-									   "expected purchases", pnbd_names, params,
-									   horizon, 0.0, 0.0, 0.0));
+	PG_RETURN_FLOAT8(btyd_check_result(exp(pareto_nbd_log_expected_alive(c.params, 0.0, 0.0,
+																		  c.horizon)),
+									   "expected purchases", pnbd_names, c.params,
+									   c.horizon, c.x, c.tx, c.t));
 }

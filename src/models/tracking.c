@@ -47,6 +47,7 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "base/checks.h"
 #include "base/codec.h"
 #include "base/time_unit.h"
 #include "models/bgnbd.h"
@@ -136,20 +137,6 @@ AssertCheckTrackingState(const TrackingState *state)
 #define AssertCheckTrackingState(state) ((void) 0)
 #endif
 
-/* a + b, or error 22003 when the count of customers overflows bigint. */
-static inline int64
-add_count(int64 a, int64 b)
-{
-	int64		sum;
-
-	if (unlikely(pg_add_s64_overflow(a, b, &sum)))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("bigint out of range"),
-				 errdetail("The number of customers overflows bigint.")));
-	return sum;
-}
-
 /* qsort order of entries by offset. */
 static int
 compare_entries(const void *a, const void *b)
@@ -172,8 +159,8 @@ state_compact(TrackingState *state)
 	for (int32 i = 1; i < state->nentries; i++)
 	{
 		if (state->entries[i].offset == state->entries[m].offset)
-			state->entries[m].count = add_count(state->entries[m].count,
-												state->entries[i].count);
+			state->entries[m].count = check_add_count(state->entries[m].count,
+													  state->entries[i].count, "customers");
 		else
 			state->entries[++m] = state->entries[i];
 	}
@@ -190,7 +177,8 @@ state_add(TrackingState *state, int64 offset, int64 count, MemoryContext context
 	if (state->nentries > 0 && state->entries[state->nentries - 1].offset == offset)
 	{
 		state->entries[state->nentries - 1].count =
-			add_count(state->entries[state->nentries - 1].count, count);
+			check_add_count(state->entries[state->nentries - 1].count, count,
+							"customers");
 		return;
 	}
 	if (state->nentries == state->maxentries)
@@ -297,11 +285,7 @@ check_same_group(const TrackingState *state, bool params_null, const double *par
 				 errmsg("periods must be the same for every row of a group"),
 				 errdetail("A group mixes periods %d and %d.", state->periods, periods)));
 	if (unlikely(state->unit != unit))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unit must be the same for every row of a group"),
-				 errdetail("A group mixes the units \"%s\" and \"%s\".",
-						   time_unit_name(state->unit), time_unit_name(unit))));
+		time_unit_mixed_error(state->unit, unit);
 }
 
 /* periods must be 1 .. TRACKING_MAX_PERIODS (22023). */
@@ -363,7 +347,7 @@ day_offset(bool timestamptz, int64 start, int64 first)
 static Datum
 trans_row(FunctionCallInfo fcinfo, uint8 model, bool timestamptz)
 {
-	TrackingState *state = PG_ARGISNULL(0) ? NULL : (TrackingState *) PG_GETARG_POINTER(0);
+	TrackingState *state;
 	MemoryContext aggcontext;
 	double		params[4] = {0.0, 0.0, 0.0, 0.0};
 	bool		params_null;
@@ -374,15 +358,9 @@ trans_row(FunctionCallInfo fcinfo, uint8 model, bool timestamptz)
 	int32		periods;
 	uint8		unit;
 
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "tracking transition function called in non-aggregate context");
-	for (int i = 1; i <= 5; i++)
-		if (PG_ARGISNULL(i))
-		{
-			if (state == NULL)
-				PG_RETURN_NULL();
-			PG_RETURN_POINTER(state);
-		}
+	if (!codec_begin_trans(fcinfo, "tracking transition function", 5, &aggcontext,
+						   (void **) &state))
+		return codec_combine_left(fcinfo);
 	unit = time_unit_check_btyd(time_unit_of(PG_GETARG_DATUM(5)));
 	periods = check_periods(PG_GETARG_INT32(4));
 	first = timestamptz ? PG_GETARG_TIMESTAMPTZ(2) : PG_GETARG_DATEADT(2);
