@@ -102,6 +102,17 @@ btyd_state_create(MemoryContext context, int64 as_of, uint8 unit, bool partial)
 {
 	BtydState  *state = MemoryContextAlloc(context, sizeof(BtydState));
 
+	btyd_state_init(state, as_of, unit, partial);
+	return state;
+}
+
+/*
+ * Makes *state an empty state in place (a population's customer, whose
+ * state lives in its table's blocks): as btyd_state_create.
+ */
+void
+btyd_state_init(BtydState *state, int64 as_of, uint8 unit, bool partial)
+{
 	state->partial = partial;
 	state->latest = 0;
 	state->as_of = as_of;
@@ -112,7 +123,6 @@ btyd_state_create(MemoryContext context, int64 as_of, uint8 unit, bool partial)
 	state->maxdays = BTYD_INLINE_DAYS;
 	state->unit = unit;
 	state->days = state->inline_days;
-	return state;
 }
 
 /* Rows of one group must share as_of and unit: a mixed group is 22023. */
@@ -130,6 +140,13 @@ check_same_group(const BtydState *state, int64 as_of, uint8 unit)
 				 errmsg("unit must be the same for every row of a group"),
 				 errdetail("A group mixes the units \"%s\" and \"%s\".",
 						   time_unit_name(state->unit), time_unit_name(unit))));
+}
+
+/* check_same_group for the population aggregate (btyd_population.c). */
+void
+btyd_check_same_group(const BtydState *state, int64 as_of, uint8 unit)
+{
+	check_same_group(state, as_of, unit);
 }
 
 static int
