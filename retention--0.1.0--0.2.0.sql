@@ -1932,4 +1932,19 @@ COMMENT ON FUNCTION pareto_nbd_fit(btyd_population) IS
 COMMENT ON FUNCTION gamma_gamma_fit(btyd_population) IS
 'Gamma-Gamma fitted to a population''s repeat customers with positive monetary_value: exactly gamma_gamma_fit(frequency, monetary_value) over those rows of btyd_table(population)';
 
+CREATE FUNCTION bgnbd_tracking(model bgnbd, population btyd_population, start date, periods integer)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'bgnbd_tracking_population'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION pareto_nbd_tracking(model pareto_nbd, population btyd_population, start date, periods integer)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'pareto_nbd_tracking_population'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION bgnbd_tracking(bgnbd, btyd_population, date, integer) IS
+'expected cumulative repeat purchases of a population of date orders at start + k units (its unit), k = 1 .. periods: the bgnbd_tracking aggregate over its customers'' first purchases';
+COMMENT ON FUNCTION pareto_nbd_tracking(pareto_nbd, btyd_population, date, integer) IS
+'expected cumulative repeat purchases of a population of date orders at start + k units (its unit), k = 1 .. periods: the pareto_nbd_tracking aggregate over its customers'' first purchases';
+
 -- end of section 10b

@@ -131,4 +131,24 @@ JOIN (SELECT seed, unit, bgnbd_fit(frequency, recency, t)::text AS bg_grp,
             FROM bp_gen, bp_units WHERE customer_id IS NOT NULL AND seed < 26 GROUP BY seed, unit, customer_id) AS g
       GROUP BY seed, unit) AS grp USING (seed, unit);
 
+-- tracking from a population of date orders equals the tracking
+-- aggregate over each customer's first purchase on or before as_of
+SELECT (SELECT bgnbd_tracking(bgnbd_fit(p), p, date '2024-03-01', 40)::text FROM bp_pop)
+     = (SELECT bgnbd_tracking((SELECT bgnbd_fit(p) FROM bp_pop), first, date '2024-03-01', 40, 'week')::text
+        FROM (SELECT min(order_at) AS first FROM bp_sim WHERE order_at <= date '2024-09-30' GROUP BY customer_id) AS f) AS bgnbd_tracking_equal,
+       (SELECT pareto_nbd_tracking(pareto_nbd_fit(p), p, date '2024-09-30', 12)::text FROM bp_pop)
+     = (SELECT pareto_nbd_tracking((SELECT pareto_nbd_fit(p) FROM bp_pop), first, date '2024-09-30', 12, 'week')::text
+        FROM (SELECT min(order_at) AS first FROM bp_sim WHERE order_at <= date '2024-09-30' GROUP BY customer_id) AS f) AS pareto_nbd_tracking_equal;
+-- and over the generated tables, each unit (customers whose rows are all
+-- NULL-amount or after as_of are not in the population)
+SELECT count(*) AS curves, count(*) FILTER (WHERE pop = agg) AS equal
+FROM (SELECT seed, unit, bgnbd_tracking(bgnbd_model(0.5, 3, 0.7, 2.5), btyd_population(customer_id, order_date, amount, date '2024-06-30', unit),
+                                        date '2024-02-01', 20)::text AS pop
+      FROM bp_gen, bp_units WHERE seed < 26 GROUP BY seed, unit) AS a
+JOIN (SELECT seed, unit, bgnbd_tracking(bgnbd_model(0.5, 3, 0.7, 2.5), first, date '2024-02-01', 20, unit)::text AS agg
+      FROM (SELECT seed, customer_id, min(order_date) AS first FROM bp_gen
+            WHERE customer_id IS NOT NULL AND amount IS NOT NULL AND order_date <= date '2024-06-30'
+            GROUP BY seed, customer_id) AS f, bp_units
+      GROUP BY seed, unit) AS b USING (seed, unit);
+
 DROP TABLE bp_gen, bp_units, bp_sim, bp_pop, bp_sum;

@@ -14,7 +14,7 @@
 -- 19-46) and customer 2 (one refund: bytes 47-74).
 --
 BEGIN;
-SELECT plan(64);
+SELECT plan(73);
 
 CREATE TEMP TABLE o (c bigint, d date, a numeric);
 INSERT INTO o VALUES (1, '2024-01-01', 10), (1, '2024-02-01', 5.5), (1, '2024-02-01', 2), (2, '2024-01-15', -3);
@@ -131,7 +131,8 @@ SELECT ok((SELECT bgnbd_fit(p) FROM today) IS NULL AND (SELECT bgnbd_fit(frequen
           'a population of one customer observed for no time: bgnbd_fit NULL, as the aggregate');
 SELECT ok((SELECT pareto_nbd_fit(p) FROM today) IS NULL AND (SELECT mbgnbd_fit(p) FROM today) IS NULL,
           'the same for pareto_nbd_fit and mbgnbd_fit');
-SELECT ok((SELECT gamma_gamma_fit(p) FROM st) IS NULL, 'no repeat customer with a positive monetary_value: gamma_gamma_fit NULL');
+SELECT ok((SELECT gamma_gamma_fit(p) FROM today) IS NULL AND (SELECT gamma_gamma_fit(frequency, monetary_value) FROM today, btyd_table(p)) IS NULL,
+          'no repeat customer: gamma_gamma_fit NULL, as the aggregate');
 CREATE TEMP TABLE refunds AS SELECT btyd_population(c, d, a, date '2025-01-01', 'week') AS p
 FROM (VALUES (1, '2024-01-01'::date, 10::numeric), (1, '2024-03-01', -4), (2, '2024-01-01', 3), (2, '2024-02-01', 4), (2, '2024-04-01', 5),
              (3, '2024-01-01', 1), (3, '2024-02-01', 0)) v(c, d, a);
@@ -141,6 +142,33 @@ SELECT is((SELECT gamma_gamma_fit(p)::text FROM refunds),
 SELECT is((SELECT (gamma_gamma_fit(p)).n FROM refunds), 1::bigint, 'one repeat customer with positive spend is fitted');
 SELECT is((SELECT bgnbd_fit(p)::text FROM refunds), (SELECT bgnbd_fit(frequency, recency, t)::text FROM refunds, btyd_table(p)),
           'bgnbd_fit of a population with refunds: the aggregate''s fit over btyd_table');
+
+-- tracking from a population
+SELECT throws_ok($$SELECT bgnbd_tracking(bgnbd_model(0.5, 3, 0.7, 2.5), btyd_population(1, '2024-01-01'::timestamptz, 1::numeric, '2024-02-01'::timestamptz, 'week'), date '2024-01-01', 4)$$,
+                 '22023', 'bgnbd_tracking needs a population of date orders', 'tracking a population of timestamptz orders is 22023');
+SELECT throws_ok($$SELECT bgnbd_tracking(bgnbd_model(0.5, 3, 0.7, 2.5), p, date '2024-01-01', 0) FROM st$$,
+                 '22023', 'periods must be between 1 and 10000', 'tracking periods 0 is 22023, as the aggregate');
+SELECT throws_ok($$SELECT pareto_nbd_tracking(pareto_nbd_model(0.55, 10.58, 0.61, 11.67), p, 'infinity'::date, 3) FROM st$$,
+                 '22023', 'start must be finite', 'tracking from an infinite start is 22023');
+SELECT ok((SELECT bgnbd_tracking(jsonb_populate_record(NULL::bgnbd, '{"n": 3}'), p, date '2024-01-01', 3) FROM st) IS NULL,
+          'tracking with a model of NULL parameters (a failed fit): NULL, as the aggregate');
+SELECT is((SELECT bgnbd_tracking(bgnbd_model(0.5, 3, 0.7, 2.5), p, date '2026-01-01', 3)::text FROM st),
+          (SELECT bgnbd_tracking(bgnbd_model(0.5, 3, 0.7, 2.5), f, date '2026-01-01', 3, 'week')::text FROM (SELECT min(d) AS f FROM o GROUP BY c) AS x),
+          'tracking after as_of: the aggregate''s curve');
+
+-- the 1 GB limit of a value (2^30 - 2 bytes with the 4-byte header): the
+-- check itself, through the test module, with byte counts no test could
+-- allocate; the final function asks for the 28 bytes of each customer
+-- after the 23 of the header, so doc/clv.md's 38,347,921 customers fit,
+-- one more does not
+CREATE EXTENSION retention_test;
+SELECT is(retention_test.btyd_population_size_check(23, 28 * 38347921::bigint, 38347921), true,
+          'size limit: 38,347,921 customers fit');
+SELECT throws_ok($$SELECT retention_test.btyd_population_size_check(23, 28 * 38347922::bigint, 38347922)$$, '54000',
+                 'btyd_population of 38347922 customers exceeds the 1 GB limit of a value', 'size limit: the 38,347,922nd does not: 54000 naming the customer count');
+SELECT is(retention_test.btyd_population_size_check(1073741822 - 28, 28, 1), true, 'size limit: a value of exactly 2^30 - 2 bytes is accepted');
+SELECT throws_ok($$SELECT retention_test.btyd_population_size_check(1073741822 - 27, 28, 7)$$, '54000',
+                 'btyd_population of 7 customers exceeds the 1 GB limit of a value', 'size limit: one byte more is 54000');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -450,37 +450,16 @@ btyd_population_final(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(codec_end_write(&buf));
 }
 
-/* Reads the customers of a stored value, checking each one. */
-typedef struct PopulationReader
-{
-	StateReader reader;
-	double		unit_days;		/* length of the unit in days */
-	int64		count;
-	int64		done;
-	int64		last_id;
-} PopulationReader;
-
-/* One customer of a stored value */
-typedef struct PopulationCustomer
-{
-	int64		id;
-	int32		frequency;
-	double		recency;		/* in the unit */
-	double		t;				/* in the unit */
-	double		monetary_value;
-} PopulationCustomer;
-
 /* Points r at a stored value's bytes and reads its header. */
-static void
-population_begin_read(PopulationReader *r, bytea *bytes)
+void
+btyd_population_begin_read(BtydPopulationReader *r, bytea *bytes)
 {
-	int64		as_of;
-	uint8		unit;
 	uint8		kind;
 
 	codec_begin_read(&r->reader, bytes, BTYD_POPULATION_VERSION, "btyd_population");
-	r->count = read_header(&r->reader, &as_of, &unit, &kind, true, BTYD_POPULATION_CUSTOMER);
-	r->unit_days = time_unit_days((TimeUnit) unit);
+	r->count = read_header(&r->reader, &r->as_of, &r->unit, &kind, true, BTYD_POPULATION_CUSTOMER);
+	r->timestamptz = kind == BTYD_KIND_TIMESTAMPTZ;
+	r->unit_days = time_unit_days((TimeUnit) r->unit);
 	r->done = 0;
 	r->last_id = 0;
 }
@@ -492,12 +471,11 @@ population_begin_read(PopulationReader *r, bytea *bytes)
  * monetary_value finite.
  * False after the last one, when the bytes must end.
  */
-static bool
-population_next(PopulationReader *r, PopulationCustomer *c)
+bool
+btyd_population_next(BtydPopulationReader *r, BtydPopulationCustomer *c)
 {
 	StateReader *reader = &r->reader;
 	int32		recency_days;
-	int32		t_days;
 
 	if (r->done == r->count)
 	{
@@ -511,16 +489,16 @@ population_next(PopulationReader *r, PopulationCustomer *c)
 	r->done++;
 	c->frequency = codec_read_int32(reader);
 	recency_days = codec_read_int32(reader);
-	t_days = codec_read_int32(reader);
+	c->t_days = codec_read_int32(reader);
 	c->monetary_value = codec_read_float8(reader);
-	if (c->frequency < 0 || recency_days < c->frequency || t_days < recency_days ||
+	if (c->frequency < 0 || recency_days < c->frequency || c->t_days < recency_days ||
 		(c->frequency == 0 && recency_days != 0))
 		codec_corrupt(reader, "an impossible summary");
 	if (!isfinite(c->monetary_value) || (c->frequency == 0 && c->monetary_value != 0.0))
 		codec_corrupt(reader, "an invalid monetary_value");
 	/* the divisions btyd_summary makes (btyd_state_values) */
 	c->recency = (double) recency_days / r->unit_days;
-	c->t = (double) t_days / r->unit_days;
+	c->t = (double) c->t_days / r->unit_days;
 	return true;
 }
 
@@ -531,11 +509,11 @@ population_next(PopulationReader *r, PopulationCustomer *c)
 static void *
 check_stored(bytea *bytes)
 {
-	PopulationReader r;
-	PopulationCustomer c;
+	BtydPopulationReader r;
+	BtydPopulationCustomer c;
 
-	population_begin_read(&r, bytes);
-	while (population_next(&r, &c))
+	btyd_population_begin_read(&r, bytes);
+	while (btyd_population_next(&r, &c))
 		if ((r.done & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 	return bytes;
@@ -571,8 +549,8 @@ Datum
 btyd_table(PG_FUNCTION_ARGS)
 {
 	FuncCallContext *funcctx;
-	PopulationReader *r;
-	PopulationCustomer c;
+	BtydPopulationReader *r;
+	BtydPopulationCustomer c;
 	Datum		values[5];
 	bool		nulls[5] = {false, false, false, false, false};
 
@@ -586,14 +564,14 @@ btyd_table(PG_FUNCTION_ARGS)
 		if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 			elog(ERROR, "btyd_table must return a composite");
 		funcctx->tuple_desc = BlessTupleDesc(tupdesc);
-		r = palloc(sizeof(PopulationReader));
-		population_begin_read(r, PG_GETARG_BYTEA_P_COPY(0));
+		r = palloc(sizeof(BtydPopulationReader));
+		btyd_population_begin_read(r, PG_GETARG_BYTEA_P_COPY(0));
 		funcctx->user_fctx = r;
 		MemoryContextSwitchTo(oldcxt);
 	}
 	funcctx = SRF_PERCALL_SETUP();
-	r = (PopulationReader *) funcctx->user_fctx;
-	if (!population_next(r, &c))
+	r = (BtydPopulationReader *) funcctx->user_fctx;
+	if (!btyd_population_next(r, &c))
 		SRF_RETURN_DONE(funcctx);
 	values[0] = Int64GetDatum(c.id);
 	values[1] = Int32GetDatum(c.frequency);
@@ -616,13 +594,13 @@ btyd_table(PG_FUNCTION_ARGS)
 FitRows *
 btyd_population_fit_rows(bytea *bytes, FitKind kind)
 {
-	PopulationReader r;
-	PopulationCustomer c;
+	BtydPopulationReader r;
+	BtydPopulationCustomer c;
 	FitState   *state = fit_state_create(CurrentMemoryContext, kind);
 
 	Assert(kind == FIT_BTYD || kind == FIT_SPEND);
-	population_begin_read(&r, bytes);
-	while (population_next(&r, &c))
+	btyd_population_begin_read(&r, bytes);
+	while (btyd_population_next(&r, &c))
 	{
 		double		row[FIT_KEY_VALUES];
 
