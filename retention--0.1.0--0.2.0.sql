@@ -1826,3 +1826,186 @@ ROWS 100000;
 
 COMMENT ON FUNCTION simulate_bgbb_histories(integer, integer, float8, float8, float8, float8, integer) IS
 'synthetic BG/BB histories (frequency, recency, n_periods) of customers observed for n_periods discrete opportunities: transaction probability ~ Beta(alpha, beta), dropout probability per opportunity ~ Beta(gamma, delta); deterministic for a seed';
+-- btyd_population: every customer's btyd_summary in one value (DESIGN
+-- section 10, doc/clv.md; after section 7b, which creates mbgnbd), btyd_table to list it, and the fits from it
+
+CREATE TYPE btyd_population;
+
+CREATE FUNCTION btyd_population_in(cstring)
+RETURNS btyd_population
+AS 'MODULE_PATHNAME', 'btyd_population_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION btyd_population_out(btyd_population)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'stored_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION btyd_population_recv(internal)
+RETURNS btyd_population
+AS 'MODULE_PATHNAME', 'btyd_population_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION btyd_population_send(btyd_population)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'stored_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE btyd_population (
+    INPUT = btyd_population_in,
+    OUTPUT = btyd_population_out,
+    RECEIVE = btyd_population_recv,
+    SEND = btyd_population_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE btyd_population IS
+'every customer''s btyd_summary at one as_of and unit in one value (the btyd_population aggregate); read with btyd_table or fit with bgnbd_fit, mbgnbd_fit, pareto_nbd_fit, gamma_gamma_fit';
+COMMENT ON FUNCTION btyd_population_in(cstring) IS 'btyd_population input function: the hexadecimal text form, checked';
+COMMENT ON FUNCTION btyd_population_out(btyd_population) IS 'btyd_population output function: the hexadecimal text form';
+COMMENT ON FUNCTION btyd_population_recv(internal) IS 'btyd_population binary input function, checked';
+COMMENT ON FUNCTION btyd_population_send(btyd_population) IS 'btyd_population binary output function';
+
+-- btyd_population aggregate support functions. The transition functions are
+-- not STRICT: they skip rows with a NULL argument themselves and keep the
+-- internal state; a population with no kept row is NULL.
+CREATE FUNCTION btyd_population_trans(internal, bigint, date, numeric, date, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_population_trans_date_numeric'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION btyd_population_trans(internal, bigint, date, float8, date, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_population_trans_date_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION btyd_population_trans(internal, bigint, timestamptz, numeric, timestamptz, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_population_trans_timestamptz_numeric'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION btyd_population_trans(internal, bigint, timestamptz, float8, timestamptz, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_population_trans_timestamptz_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+-- not STRICT: a NULL side is a partial state with no row
+CREATE FUNCTION btyd_population_combine(internal, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_population_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION btyd_population_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'btyd_population_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION btyd_population_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'btyd_population_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- not STRICT: a NULL state (no kept row) gives NULL
+CREATE FUNCTION btyd_population_final(internal)
+RETURNS btyd_population
+AS 'MODULE_PATHNAME', 'btyd_population_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_population_trans(internal, bigint, date, numeric, date, time_unit) IS 'aggregate transition function';
+COMMENT ON FUNCTION btyd_population_trans(internal, bigint, date, float8, date, time_unit) IS 'aggregate transition function';
+COMMENT ON FUNCTION btyd_population_trans(internal, bigint, timestamptz, numeric, timestamptz, time_unit) IS 'aggregate transition function';
+COMMENT ON FUNCTION btyd_population_trans(internal, bigint, timestamptz, float8, timestamptz, time_unit) IS 'aggregate transition function';
+COMMENT ON FUNCTION btyd_population_combine(internal, internal) IS 'aggregate combine function';
+COMMENT ON FUNCTION btyd_population_serialize(internal) IS 'aggregate serial function';
+COMMENT ON FUNCTION btyd_population_deserialize(bytea, internal) IS 'aggregate deserial function';
+COMMENT ON FUNCTION btyd_population_final(internal) IS 'aggregate final function';
+
+CREATE AGGREGATE btyd_population(customer_id bigint, order_at date, amount numeric, as_of date, unit time_unit) (
+    SFUNC = btyd_population_trans, STYPE = internal,
+    FINALFUNC = btyd_population_final, COMBINEFUNC = btyd_population_combine,
+    SERIALFUNC = btyd_population_serialize, DESERIALFUNC = btyd_population_deserialize,
+    PARALLEL = SAFE);
+
+CREATE AGGREGATE btyd_population(customer_id bigint, order_at date, amount float8, as_of date, unit time_unit) (
+    SFUNC = btyd_population_trans, STYPE = internal,
+    FINALFUNC = btyd_population_final, COMBINEFUNC = btyd_population_combine,
+    SERIALFUNC = btyd_population_serialize, DESERIALFUNC = btyd_population_deserialize,
+    PARALLEL = SAFE);
+
+CREATE AGGREGATE btyd_population(customer_id bigint, order_at timestamptz, amount numeric, as_of timestamptz, unit time_unit) (
+    SFUNC = btyd_population_trans, STYPE = internal,
+    FINALFUNC = btyd_population_final, COMBINEFUNC = btyd_population_combine,
+    SERIALFUNC = btyd_population_serialize, DESERIALFUNC = btyd_population_deserialize,
+    PARALLEL = SAFE);
+
+CREATE AGGREGATE btyd_population(customer_id bigint, order_at timestamptz, amount float8, as_of timestamptz, unit time_unit) (
+    SFUNC = btyd_population_trans, STYPE = internal,
+    FINALFUNC = btyd_population_final, COMBINEFUNC = btyd_population_combine,
+    SERIALFUNC = btyd_population_serialize, DESERIALFUNC = btyd_population_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE btyd_population(bigint, date, numeric, date, time_unit) IS
+'every customer''s btyd_summary as of as_of in one pass with its own hash of customers (same-day orders merge); read with btyd_table, fit with bgnbd_fit(btyd_population) and the other fits';
+COMMENT ON AGGREGATE btyd_population(bigint, date, float8, date, time_unit) IS
+'every customer''s btyd_summary as of as_of in one pass with its own hash of customers (same-day orders merge); read with btyd_table, fit with bgnbd_fit(btyd_population) and the other fits';
+COMMENT ON AGGREGATE btyd_population(bigint, timestamptz, numeric, timestamptz, time_unit) IS
+'every customer''s btyd_summary as of as_of (24-hour days back from as_of) in one pass with its own hash of customers; read with btyd_table, fit with bgnbd_fit(btyd_population) and the other fits';
+COMMENT ON AGGREGATE btyd_population(bigint, timestamptz, float8, timestamptz, time_unit) IS
+'every customer''s btyd_summary as of as_of (24-hour days back from as_of) in one pass with its own hash of customers; read with btyd_table, fit with bgnbd_fit(btyd_population) and the other fits';
+
+CREATE FUNCTION btyd_table(population btyd_population,
+                           OUT customer_id bigint, OUT frequency integer, OUT recency float8,
+                           OUT t float8, OUT monetary_value float8)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'btyd_table'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION btyd_table(btyd_population) IS
+'every customer of a population with its btyd_summary, by increasing customer_id: exactly btyd_summary(...) GROUP BY customer_id over the same orders';
+
+CREATE FUNCTION bgnbd_fit(population btyd_population)
+RETURNS bgnbd
+AS 'MODULE_PATHNAME', 'bgnbd_fit_population'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION mbgnbd_fit(population btyd_population)
+RETURNS mbgnbd
+AS 'MODULE_PATHNAME', 'mbgnbd_fit_population'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION pareto_nbd_fit(population btyd_population)
+RETURNS pareto_nbd
+AS 'MODULE_PATHNAME', 'pareto_nbd_fit_population'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION gamma_gamma_fit(population btyd_population)
+RETURNS gamma_gamma
+AS 'MODULE_PATHNAME', 'gamma_gamma_fit_population'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION bgnbd_fit(btyd_population) IS
+'BG/NBD fitted to a population''s customers: exactly bgnbd_fit(frequency, recency, t) over btyd_table(population)';
+COMMENT ON FUNCTION mbgnbd_fit(btyd_population) IS
+'MBG/NBD fitted to a population''s customers: exactly mbgnbd_fit(frequency, recency, t) over btyd_table(population)';
+COMMENT ON FUNCTION pareto_nbd_fit(btyd_population) IS
+'Pareto/NBD fitted to a population''s customers: exactly pareto_nbd_fit(frequency, recency, t) over btyd_table(population)';
+COMMENT ON FUNCTION gamma_gamma_fit(btyd_population) IS
+'Gamma-Gamma fitted to a population''s repeat customers with positive monetary_value: exactly gamma_gamma_fit(frequency, monetary_value) over those rows of btyd_table(population)';
+
+CREATE FUNCTION bgnbd_tracking(model bgnbd, population btyd_population, start date, periods integer)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'bgnbd_tracking_population'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION pareto_nbd_tracking(model pareto_nbd, population btyd_population, start date, periods integer)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'pareto_nbd_tracking_population'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION bgnbd_tracking(bgnbd, btyd_population, date, integer) IS
+'expected cumulative repeat purchases of a population of date orders at start + k units (its unit), k = 1 .. periods: the bgnbd_tracking aggregate over its customers'' first purchases';
+COMMENT ON FUNCTION pareto_nbd_tracking(pareto_nbd, btyd_population, date, integer) IS
+'expected cumulative repeat purchases of a population of date orders at start + k units (its unit), k = 1 .. periods: the pareto_nbd_tracking aggregate over its customers'' first purchases';
+
+-- end of section 10b

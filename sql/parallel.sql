@@ -201,6 +201,15 @@ INSERT INTO parallel_cases VALUES
  $$SELECT md5(rfm_population(customer_id, order_at, amount, timestamptz '2026-01-01 12:00')::text) FROM parallel_orders$$),
 ('rfm_population(bigint,timestamptz,float8,timestamptz)',
  $$SELECT md5(rfm_population(customer_id, order_at, amount_f, timestamptz '2025-06-01')::text) FROM parallel_orders$$);
+INSERT INTO parallel_cases VALUES
+('btyd_population(bigint,date,numeric,date,time_unit)',
+ $$SELECT md5(btyd_population(customer_id, order_date, amount, date '2026-01-01', 'week')::text) FROM parallel_orders$$),
+('btyd_population(bigint,date,float8,date,time_unit)',
+ $$SELECT md5(btyd_population(customer_id, order_date, amount_f, date '2025-06-01', 'day')::text) FROM parallel_orders$$),
+('btyd_population(bigint,timestamptz,numeric,timestamptz,time_unit)',
+ $$SELECT md5(btyd_population(customer_id, order_at, amount, timestamptz '2026-01-01 12:00', 'month')::text) FROM parallel_orders$$),
+('btyd_population(bigint,timestamptz,float8,timestamptz,time_unit)',
+ $$SELECT md5(btyd_population(customer_id, order_at, amount_f, timestamptz '2025-06-01', 'week')::text) FROM parallel_orders$$);
 -- the buy-till-you-die family (section 7): weighted fits
 INSERT INTO parallel_cases VALUES
 ('bgnbd_fit(integer,float8,float8,bigint)',

@@ -332,6 +332,23 @@ INSERT INTO fuzz_samples (agg, rows_query) VALUES
 ('rfm_population(bigint,timestamptz,float8,timestamptz)',
  $$SELECT -g::bigint % 4, timestamptz '2024-01-01 00:00+00' + g * interval '1 day', g::float8,
           timestamptz '2024-01-20 00:00+00' FROM generate_series(1, 12) AS g$$);
+-- btyd_population: several customers (same-day orders, refunds, a
+-- customer with more than 8 purchase days), a state with no customer
+-- (every row after as_of), timestamps, float8 amounts, each unit
+INSERT INTO fuzz_samples (agg, rows_query) VALUES
+('btyd_population(bigint,date,numeric,date,time_unit)',
+ $$SELECT g::bigint % 5 - 2, date '2024-01-01' + g * 3 % 40, CASE WHEN g % 5 = 0 THEN -g * 1.25 ELSE g * 10.5 END,
+          date '2024-06-01', 'week'::time_unit FROM generate_series(1, 40) AS g$$),
+('btyd_population(bigint,date,float8,date,time_unit)',
+ $$SELECT g::bigint % 4, date '2024-01-01' + g % 9, g * 0.1::float8 - 0.5, date '2024-03-01', 'day'::time_unit FROM generate_series(1, 16) AS g$$),
+('btyd_population(bigint,timestamptz,numeric,timestamptz,time_unit)',
+ $$SELECT g::bigint % 3 * 1000000007, timestamptz '2024-01-01 00:00+00' + g * interval '17 hours', g * 2.5,
+          timestamptz '2024-02-01 00:00+00', 'month'::time_unit FROM generate_series(1, 15) AS g$$),
+('btyd_population(bigint,date,numeric,date,time_unit)',
+ $$SELECT g::bigint, date '2024-07-01' + g, g * 1.5, date '2024-06-01', 'day'::time_unit FROM generate_series(1, 5) AS g$$),
+('btyd_population(bigint,timestamptz,float8,timestamptz,time_unit)',
+ $$SELECT -g::bigint % 4, timestamptz '2024-01-01 00:00+00' + g * interval '1 day', g::float8,
+          timestamptz '2024-01-20 00:00+00', 'week'::time_unit FROM generate_series(1, 12) AS g$$);
 
 -- a fit runs an optimizer (a Pareto/NBD one with hypergeometric series
 -- per row): only a share of the accepted fit states is finalized

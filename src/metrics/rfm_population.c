@@ -6,21 +6,17 @@
  *	  of customers (no executor grouping, no sort), and the storable
  *	  rfm_population value it returns.
  *
- * The aggregate state is one open-addressing hash table (lib/simplehash.h)
- * in the aggregate's memory context, keyed by the bigint customer id and
- * hashed with SipHash under a secret key drawn for each table
- * (base/keyed_hash.h), as cohort_retention's. An entry (16 bytes) holds the
- * id and the index of the customer in blocks of ids and RfmStates (rfm.h,
- * 104 bytes a customer), which the rfm aggregate's own code updates
- * (rfm_state_add_row) and merges (rfm_state_merge): one customer's state in
- * a population is the state rfm builds over the same rows, so every figure
- * is the rfm aggregate's. The table is a power of two of entries, grown
- * when 90% full, so a customer takes about 122 to 140 bytes, plus 552 bytes
- * for a float8 sum that outgrows 2^-64 .. 2^32 and the numeric accumulator
- * of a sum that leaves bigint units; an empty population about 10 kB. The
- * small entries keep the moves of the table's inserts cheap, and rows of
- * one customer that arrive together (a table clustered by customer) find
- * their state without hashing.
+ * The aggregate state is one customer table (base/customer_table.h: the
+ * extension's hash of customers, keyed by the bigint id under a secret
+ * SipHash key, as cohort_retention's) in the aggregate's memory context,
+ * of RfmStates (rfm.h, 104 bytes a customer), which the rfm aggregate's
+ * own code updates (rfm_state_add_row) and merges (rfm_state_merge): one
+ * customer's state in a population is the state rfm builds over the same
+ * rows, so every figure is the rfm aggregate's. A customer takes about 122
+ * to 140 bytes, plus 552 bytes for a float8 sum that outgrows 2^-64 ..
+ * 2^32 and the numeric accumulator of a sum that leaves bigint units; an
+ * empty population about 10 kB. Rows of one customer that arrive together
+ * (a table clustered by customer) find their state without hashing.
  *
  * The stored form (and the serialized aggregate state) goes through the
  * one codec (base/codec.h), format RFM_POPULATION_VERSION: the time and
@@ -47,80 +43,26 @@
 
 #include "base/codec.h"
 #include "base/exactsum.h"
-#include "base/keyed_hash.h"
+#include "base/customer_table.h"
 #include "base/stored_state.h"
 #include "metrics/rfm.h"
 #include "metrics/rfm_population.h"
-#include "metrics/rfm_score.h"
 #include "retention.h"
 
 #define RFM_POPULATION_VERSION			1
-#define RFM_POPULATION_INITIAL_CUSTOMERS 256
 
-/*
- * The largest value, varlena header included: 2^30 - 2 bytes, so that the
- * buffer it is written in never asks for more than MaxAllocSize (1 GB).
- */
-#define RFM_POPULATION_MAX_BYTES		((Size) MaxAllocSize - 1)
+/* The largest value (base/customer_table.h) */
+#define RFM_POPULATION_MAX_BYTES		CUSTOMER_TABLE_MAX_BYTES
 
 /* The fewest bytes a customer takes: id, frequency, rows, an empty float8 sum */
 #define RFM_POPULATION_MIN_CUSTOMER		(3 * sizeof(int64) + 2 * sizeof(int16))
 
-/*
- * The customers' ids and states, in the order they arrived: blocks of
- * POP_BLOCK (the first one grows to it), so a state never moves once its
- * block is full and a population of one customer stays small.
- */
-#define POP_BLOCK_BITS		10
-#define POP_BLOCK			(1 << POP_BLOCK_BITS)
-#define POP_FIRST_BLOCK		16
-
-typedef struct PopBlock
-{
-	int64	   *ids;
-	RfmState   *states;
-} PopBlock;
-
-/* A hash table entry of 16 bytes: a customer id and its index. */
-typedef struct PopEntry
-{
-	int64		id;
-	uint32		index;
-	char		status;			/* used by simplehash */
-} PopEntry;
-
-struct pop_hash_hash;
-
 typedef struct RfmPopulation
 {
-	struct pop_hash_hash *customers;
-	KeyedHashSeed seed;			/* this table's secret hash key */
+	CustomerTable *customers;	/* of RfmStates */
 	MemoryContext context;
 	RfmState	header;			/* an empty state of the kinds and as_of */
-	uint32		count;			/* customers */
-	uint32		first_capacity; /* of blocks[0] */
-	int			nblocks;		/* allocated */
-	int			maxblocks;		/* room in blocks[] */
-	PopBlock   *blocks;
-	RfmState   *last;			/* the latest customer's state, or NULL */
-	int64		last_id;
 } RfmPopulation;
-
-#define SH_PREFIX pop_hash
-#define SH_ELEMENT_TYPE PopEntry
-#define SH_KEY_TYPE int64
-#define SH_KEY id
-#define SH_HASH_KEY(tb, k) \
-	((uint32) keyed_hash_uint64(&((const RfmPopulation *) (tb)->private_data)->seed, (uint64) (k)))
-#define SH_EQUAL(tb, a, b) ((a) == (b))
-/* cohort.c says why these three */
-#define SH_GROW_MAX_DIB 128
-#define SH_GROW_MAX_MOVE 1024
-#define SH_GROW_MIN_FILLFACTOR 0.5
-#define SH_SCOPE static inline
-#define SH_DECLARE
-#define SH_DEFINE
-#include "lib/simplehash.h"
 
 /* A new, empty population in `context`, sized for `customers`. */
 static RfmPopulation *
@@ -130,9 +72,8 @@ population_new(MemoryContext context, const RfmState *header, uint32 customers)
 
 	pop->context = context;
 	pop->header = *header;
-	keyed_hash_new_seed(&pop->seed);
-	pop->customers = pop_hash_create(context, Max(customers, RFM_POPULATION_INITIAL_CUSTOMERS),
-									 pop);
+	pop->customers = customer_table_create(context, sizeof(RfmState), true, customers,
+										   "rfm_population");
 	return pop;
 }
 
@@ -140,71 +81,13 @@ population_new(MemoryContext context, const RfmState *header, uint32 customers)
 static inline int64
 population_id(const RfmPopulation *pop, uint32 i)
 {
-	return pop->blocks[i >> POP_BLOCK_BITS].ids[i & (POP_BLOCK - 1)];
+	return customer_table_id(pop->customers, i);
 }
 
 static inline RfmState *
 population_state(const RfmPopulation *pop, uint32 i)
 {
-	return &pop->blocks[i >> POP_BLOCK_BITS].states[i & (POP_BLOCK - 1)];
-}
-
-/*
- * Appends customer id with an empty state; returns its index. The first
- * block doubles up to POP_BLOCK (moving its states), later ones are
- * allocated whole.
- */
-static uint32
-population_append(RfmPopulation *pop, int64 id)
-{
-	uint32		i = pop->count;
-	int			b = i >> POP_BLOCK_BITS;
-	PopBlock   *block;
-
-	if (i == PG_UINT32_MAX)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("rfm_population of more than %u customers", PG_UINT32_MAX - 1)));
-	if (b == 0 && i == pop->first_capacity)
-	{
-		uint32		cap = i == 0 ? POP_FIRST_BLOCK : 2 * i;
-
-		if (pop->maxblocks == 0)
-		{
-			pop->maxblocks = 16;
-			pop->blocks = MemoryContextAllocZero(pop->context, sizeof(PopBlock) * pop->maxblocks);
-			pop->nblocks = 1;
-		}
-		block = &pop->blocks[0];
-		if (i == 0)
-		{
-			block->ids = MemoryContextAlloc(pop->context, sizeof(int64) * cap);
-			block->states = MemoryContextAlloc(pop->context, sizeof(RfmState) * cap);
-		}
-		else
-		{
-			block->ids = repalloc(block->ids, sizeof(int64) * cap);
-			block->states = repalloc(block->states, sizeof(RfmState) * cap);
-		}
-		pop->first_capacity = cap;
-	}
-	else if (b > 0 && b == pop->nblocks)
-	{
-		if (b == pop->maxblocks)
-		{
-			pop->maxblocks *= 2;
-			pop->blocks = repalloc_huge(pop->blocks, sizeof(PopBlock) * pop->maxblocks);
-		}
-		block = &pop->blocks[b];
-		block->ids = MemoryContextAlloc(pop->context, sizeof(int64) * POP_BLOCK);
-		block->states = MemoryContextAlloc(pop->context, sizeof(RfmState) * POP_BLOCK);
-		pop->nblocks++;
-	}
-	block = &pop->blocks[b];
-	block->ids[i & (POP_BLOCK - 1)] = id;
-	block->states[i & (POP_BLOCK - 1)] = pop->header;
-	pop->count++;
-	return i;
+	return (RfmState *) customer_table_state(pop->customers, i);
 }
 
 /*
@@ -214,19 +97,11 @@ population_append(RfmPopulation *pop, int64 id)
 static inline RfmState *
 population_customer(RfmPopulation *pop, int64 id, bool *found)
 {
-	PopEntry   *entry;
+	RfmState   *state = (RfmState *) customer_table_get(pop->customers, id, found);
 
-	if (pop->last != NULL && pop->last_id == id)
-	{
-		*found = true;
-		return pop->last;
-	}
-	entry = pop_hash_insert(pop->customers, id, found);
 	if (!*found)
-		entry->index = population_append(pop, id);
-	pop->last = population_state(pop, entry->index);
-	pop->last_id = id;
-	return pop->last;
+		*state = pop->header;
+	return state;
 }
 
 /* The time argument argno as an int64 of its kind: days or microseconds. */
@@ -327,7 +202,7 @@ population_merge(RfmPopulation *dst, RfmPopulation *src)
 		elog(ERROR, "cannot combine rfm_population states of different kinds");
 	if (dst->header.as_of != src->header.as_of)
 		rfm_check_same_as_of(dst->header.as_of, src->header.as_of, dst->header.time_kind);
-	for (uint32 i = 0; i < src->count; i++)
+	for (uint32 i = 0; i < src->customers->count; i++)
 	{
 		bool		found;
 		RfmState   *to = population_customer(dst, population_id(src, i), &found);
@@ -362,7 +237,7 @@ rfm_population_combine(PG_FUNCTION_ARGS)
 		 */
 		if (right->context == aggcontext)
 			PG_RETURN_POINTER(right);
-		left = population_new(aggcontext, &right->header, right->count);
+		left = population_new(aggcontext, &right->header, right->customers->count);
 	}
 	population_merge(left, right);
 	PG_RETURN_POINTER(left);
@@ -401,14 +276,9 @@ write_customer(StringInfo buf, int64 id, const RfmState *state)
 void
 rfm_population_check_size(Size have, Size more, uint64 customers)
 {
-	if (unlikely(more > RFM_POPULATION_MAX_BYTES - have))
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("rfm_population of " UINT64_FORMAT " customers exceeds the 1 GB limit of a value",
-						customers),
-				 errdetail("A value holds at most %zu bytes; a customer with orders and a numeric sum takes 50.",
-						   RFM_POPULATION_MAX_BYTES),
-				 errhint("Use rfm() with GROUP BY customer_id, or build one population per group of customers.")));
+	customer_table_check_size("rfm_population", have, more, customers,
+							  "a customer with orders and a numeric sum takes 50",
+							  "Use rfm() with GROUP BY customer_id, or build one population per group of customers.");
 }
 
 /*
@@ -439,27 +309,15 @@ customer_bytes_bound(const RfmState *state)
 static bytea *
 population_write(RfmPopulation *pop, bool sorted)
 {
-	uint32		n = pop->count;
-	RfmSortItem *items = NULL;
+	uint32		n = pop->customers->count;
+	int32	   *order = NULL;
 	StringInfoData buf;
 	StringInfoData one;
 
 	if (n > PG_INT32_MAX)
 		rfm_population_check_size(0, (Size) n * RFM_POPULATION_MIN_CUSTOMER, n);
 	if (sorted)
-	{
-		RfmSortItem *tmp = MemoryContextAllocHuge(CurrentMemoryContext,
-												  sizeof(RfmSortItem) * Max(n, 1));
-
-		items = MemoryContextAllocHuge(CurrentMemoryContext, sizeof(RfmSortItem) * Max(n, 1));
-		for (uint32 i = 0; i < n; i++)
-		{
-			items[i].key = population_id(pop, i);
-			items[i].row = (int32) i;
-		}
-		rfm_sort_items(items, (int64) n, tmp);
-		pfree(tmp);
-	}
+		order = customer_table_sorted(pop->customers);
 
 	codec_begin_write(&buf, RFM_POPULATION_VERSION);
 	enlargeStringInfo(&buf, (int) Min((Size) n * 50 + 32, RFM_POPULATION_MAX_BYTES / 2));
@@ -470,7 +328,7 @@ population_write(RfmPopulation *pop, bool sorted)
 	initStringInfo(&one);
 	for (uint32 i = 0; i < n; i++)
 	{
-		uint32		k = sorted ? (uint32) items[i].row : i;
+		uint32		k = sorted ? (uint32) order[i] : i;
 		const RfmState *state = population_state(pop, k);
 
 		if ((i & 1023) == 0)
@@ -486,8 +344,8 @@ population_write(RfmPopulation *pop, bool sorted)
 		appendBinaryStringInfo(&buf, one.data, one.len);
 	}
 	pfree(one.data);
-	if (items != NULL)
-		pfree(items);
+	if (order != NULL)
+		pfree(order);
 	return codec_end_write(&buf);
 }
 
@@ -639,7 +497,7 @@ rfm_population_final(PG_FUNCTION_ARGS)
 {
 	RfmPopulation *pop = PG_ARGISNULL(0) ? NULL : (RfmPopulation *) PG_GETARG_POINTER(0);
 
-	if (pop == NULL || pop->count == 0)
+	if (pop == NULL || pop->customers->count == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_BYTEA_P(population_write(pop, true));
 }

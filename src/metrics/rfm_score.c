@@ -161,70 +161,13 @@ check_row_bins(ScorePartition *part, int64 row, int32 bins, bool isnull)
 				 errdetail("bins is %d in one row and %d in another.", part->bins, bins)));
 }
 
-static int
-rfm_sort_item_cmp(const void *a, const void *b)
-{
-	int64		x = ((const RfmSortItem *) a)->key;
-	int64		y = ((const RfmSortItem *) b)->key;
-
-	return (x > y) - (x < y);
-}
-
-/*
- * Sorts n items by key (the order among equal keys does not matter): an
- * LSD radix sort on the key bytes that differ (a few for days, counts and
- * cents), qsort for small n. tmp holds n items. rfm_population sorts its
- * customer ids with it.
- */
-void
-rfm_sort_items(RfmSortItem *items, int64 n, RfmSortItem *tmp)
-{
-	uint64		differ = 0;
-	RfmSortItem *from = items;
-	RfmSortItem *to = tmp;
-
-	if (n < 256)
-	{
-		qsort(items, n, sizeof(RfmSortItem), rfm_sort_item_cmp);
-		return;
-	}
-	for (int64 i = 1; i < n; i++)
-		differ |= (uint64) items[i].key ^ (uint64) items[0].key;
-	for (int shift = 0; shift < 64; shift += 8)
-	{
-		int64		offsets[256] = {0};
-
-		/* flip the sign bit so that negative keys sort first */
-		uint64		flip = shift == 56 ? UINT64CONST(0x80) : 0;
-
-		if (((differ >> shift) & 0xFF) == 0)
-			continue;
-		for (int64 i = 0; i < n; i++)
-			offsets[(((uint64) from[i].key >> shift) & 0xFF) ^ flip]++;
-		for (int64 d = 0, sum = 0; d < 256; d++)
-		{
-			int64		count = offsets[d];
-
-			offsets[d] = sum;
-			sum += count;
-		}
-		for (int64 i = 0; i < n; i++)
-			to[offsets[(((uint64) from[i].key >> shift) & 0xFF) ^ flip]++] = from[i];
-		from = to;
-		to = from == items ? tmp : items;
-		CHECK_FOR_INTERRUPTS();
-	}
-	if (from != items)
-		memcpy(items, from, sizeof(RfmSortItem) * n);
-}
-
 /*
  * Fills below[] from m items sorted by key: for a run of equal keys that
  * starts at sorted index j and ends before `end`, j values are below it
  * and m - end above it (above is what recency counts).
  */
 static void
-count_from_sorted(const RfmSortItem *items, int64 m, bool above, int32 *below)
+count_from_sorted(const SortItem *items, int64 m, bool above, int32 *below)
 {
 	int64		j = 0;
 
@@ -345,10 +288,10 @@ monetary_finish(MonetaryKeys *mk, const int32 *below, int64 rows)
 static void
 rank_columns(int64 rows, int64 *keys[3], int32 *below[3], const int64 counted[3])
 {
-	RfmSortItem *items = MemoryContextAllocHuge(CurrentMemoryContext,
-												sizeof(RfmSortItem) * Max(rows, 1));
-	RfmSortItem *tmp = MemoryContextAllocHuge(CurrentMemoryContext,
-											  sizeof(RfmSortItem) * Max(rows, 1));
+	SortItem *items = MemoryContextAllocHuge(CurrentMemoryContext,
+												sizeof(SortItem) * Max(rows, 1));
+	SortItem *tmp = MemoryContextAllocHuge(CurrentMemoryContext,
+											  sizeof(SortItem) * Max(rows, 1));
 
 	for (int c = 0; c < 3; c++)
 	{
@@ -364,7 +307,7 @@ rank_columns(int64 rows, int64 *keys[3], int32 *below[3], const int64 counted[3]
 		if (m != counted[c])
 			elog(ERROR, "rfm_score counted %lld values but found %lld",
 				 (long long) counted[c], (long long) m);
-		rfm_sort_items(items, m, tmp);
+		radix_sort_items(items, m, tmp);
 		/* recency: lower is better, so it counts the values above */
 		count_from_sorted(items, m, c == COL_R, below[c]);
 		pfree(keys[c]);

@@ -12,14 +12,8 @@
 
 #include "fmgr.h"
 
-/* A value being sorted: its key and its row */
-typedef struct RfmSortItem
-{
-	int64		key;
-	int32		row;
-} RfmSortItem;
+#include "base/radix_sort.h"
 
-extern void rfm_sort_items(RfmSortItem *items, int64 n, RfmSortItem *tmp);
 extern void rfm_score_rank(int64 n, const int32 *recency, const bool *recency_null,
 						   const int64 *frequency, const Datum *monetary, int32 *below[3],
 						   int64 counted[3]);

@@ -52,6 +52,8 @@ typedef struct BtydState
 } BtydState;
 
 extern BtydState *btyd_state_create(MemoryContext context, int64 as_of, uint8 unit, bool partial);
+extern void btyd_state_init(BtydState *state, int64 as_of, uint8 unit, bool partial);
+extern void btyd_check_same_group(const BtydState *state, int64 as_of, uint8 unit);
 extern void btyd_state_merge(BtydState *left, const BtydState *right, MemoryContext context);
 extern bytea *btyd_state_write(const BtydState *state);
 extern BtydState *btyd_state_read(bytea *bytes);

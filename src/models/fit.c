@@ -208,7 +208,18 @@ fit_result(FunctionCallInfo fcinfo, const FitModel *model,
 Datum
 fit_aggregate_final(FunctionCallInfo fcinfo, const FitModel *model, int kind)
 {
-	FitRows    *rows = fit_rows(fcinfo, (FitKind) kind);
+	return fit_rows_final(fcinfo, model, fit_rows(fcinfo, (FitKind) kind));
+}
+
+/*
+ * The model fitted to rows (fit_state.h) from its start, as the
+ * function's composite; NULL when rows is NULL (no row). The fit of a
+ * population (btyd_population.c) and the fit aggregates' final functions
+ * both end here, so the same rows give the same fit, bit for bit.
+ */
+Datum
+fit_rows_final(FunctionCallInfo fcinfo, const FitModel *model, FitRows *rows)
+{
 	FitProblem	problem;
 	FitOutcome	outcome;
 	double		theta[OPTIM_MAX_PARAMS];

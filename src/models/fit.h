@@ -82,4 +82,8 @@ extern Datum fit_result(FunctionCallInfo fcinfo, const FitModel *model,
 extern Datum fit_aggregate_final(FunctionCallInfo fcinfo, const FitModel *model,
 								int kind);
 
+struct FitRows;
+extern Datum fit_rows_final(FunctionCallInfo fcinfo, const FitModel *model,
+							struct FitRows *rows);
+
 #endif							/* RETENTION_FIT_H */

@@ -58,14 +58,14 @@ typedef struct FitEntry
 #define SH_DEFINE
 #include "lib/simplehash.h"
 
-typedef struct FitState
+struct FitState
 {
 	FitKind		kind;
 	bool		has_penalizer;
 	double		penalizer;
 	int64		customers;		/* sum of the weights */
 	fitrows_hash *rows;
-} FitState;
+};
 
 /* Serialized form (after the version byte): this header, then per row FIT_KEY_VALUES float8 and an int64. */
 #define FIT_FORMAT_VERSION	2
@@ -652,6 +652,31 @@ fit_entry_cmp(const void *a, const void *b)
 }
 
 /*
+ * A new, empty state of `kind` in context, for a caller that fills it
+ * itself (fit_state_add_values) rather than through a transition.
+ */
+FitState *
+fit_state_create(MemoryContext context, FitKind kind)
+{
+	return fit_state_new(context, kind);
+}
+
+/*
+ * Adds weight (> 0) customers with the row values[0 .. FIT_KEY_VALUES),
+ * which the caller has checked as the kind's transition checks its rows.
+ */
+void
+fit_state_add_values(FitState *state, const double *values, int64 weight)
+{
+	FitKey		key;
+
+	Assert(weight > 0);
+	for (int j = 0; j < FIT_KEY_VALUES; j++)
+		key.v[j] = values[j];
+	fit_state_add(state, &key, weight);
+}
+
+/*
  * For a final function: the rows of the state in fcinfo's first argument,
  * sorted, in the current memory context; NULL when there is no state or no
  * row (empty input, or only skipped rows). The state is not modified.
@@ -660,17 +685,28 @@ FitRows *
 fit_rows(FunctionCallInfo fcinfo, FitKind kind)
 {
 	FitState   *state;
-	FitRows    *rows;
-	FitEntry  **entries;
-	fitrows_iterator it;
-	FitEntry   *entry;
-	int64		n = 0;
 
 	if (PG_ARGISNULL(0))
 		return NULL;
 	state = (FitState *) PG_GETARG_POINTER(0);
 	if (state->kind != kind)
 		elog(ERROR, "fit state of the wrong kind");
+	return fit_state_rows(state);
+}
+
+/*
+ * The rows of a state, sorted, in the current memory context; NULL when it
+ * has none. The state is not modified.
+ */
+FitRows *
+fit_state_rows(FitState *state)
+{
+	FitRows    *rows;
+	FitEntry  **entries;
+	fitrows_iterator it;
+	FitEntry   *entry;
+	int64		n = 0;
+
 	if (state->rows->members == 0)
 		return NULL;
 

@@ -31,7 +31,13 @@ typedef struct FitRows
 	double	   *weight;			/* customers with that row */
 } FitRows;
 
+/* A state filled by its caller (btyd_population's fits). */
+typedef struct FitState FitState;
+
 extern FitRows *fit_rows(FunctionCallInfo fcinfo, FitKind kind);
+extern FitState *fit_state_create(MemoryContext context, FitKind kind);
+extern void fit_state_add_values(FitState *state, const double *values, int64 weight);
+extern FitRows *fit_state_rows(FitState *state);
 extern bool btyd_fit_start(const FitRows *rows, double *theta, double *mean_t);
 extern bool btyd_fit_start_model(const void *data, double *theta);
 

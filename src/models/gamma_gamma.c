@@ -26,6 +26,7 @@
 #include "math/optim.h"
 #include "math/specfun.h"
 #include "models/btyd.h"
+#include "models/btyd_population.h"
 #include "models/fit.h"
 #include "models/fit_state.h"
 #include "models/model_value.h"
@@ -139,6 +140,19 @@ Datum
 gamma_gamma_fit_final(PG_FUNCTION_ARGS)
 {
 	return fit_aggregate_final(fcinfo, &gamma_gamma_model_spec, FIT_SPEND);
+}
+
+/*
+ * gamma_gamma_fit(population btyd_population) returns gamma_gamma: the fit of the repeat customers with a positive monetary_value, as
+ * gamma_gamma_fit over btyd_table(population) gives it, bit for bit (the same
+ * weighted rows, fit_state.h). NULL when no customer is a row. STRICT.
+ */
+PG_FUNCTION_INFO_V1(gamma_gamma_fit_population);
+Datum
+gamma_gamma_fit_population(PG_FUNCTION_ARGS)
+{
+	return fit_rows_final(fcinfo, &gamma_gamma_model_spec,
+						  btyd_population_fit_rows(PG_GETARG_BYTEA_PP(0), FIT_SPEND));
 }
 
 /* The gamma_gamma composite's parameters; false when one is NULL. */

@@ -29,6 +29,7 @@
 #include "math/specfun.h"
 #include "models/bgnbd.h"
 #include "models/btyd.h"
+#include "models/btyd_population.h"
 #include "models/fit.h"
 #include "models/fit_state.h"
 #include "models/model_value.h"
@@ -146,6 +147,20 @@ Datum
 mbgnbd_fit_final(PG_FUNCTION_ARGS)
 {
 	return fit_aggregate_final(fcinfo, &mbgnbd_model_spec, FIT_BTYD);
+}
+
+/*
+ * mbgnbd_fit(population btyd_population) returns mbgnbd: the fit of every
+ * customer's (frequency, recency, t) but those observed for no time, as
+ * mbgnbd_fit over btyd_table(population) gives it, bit for bit (the same
+ * weighted rows, fit_state.h). NULL when no customer is a row. STRICT.
+ */
+PG_FUNCTION_INFO_V1(mbgnbd_fit_population);
+Datum
+mbgnbd_fit_population(PG_FUNCTION_ARGS)
+{
+	return fit_rows_final(fcinfo, &mbgnbd_model_spec,
+						  btyd_population_fit_rows(PG_GETARG_BYTEA_PP(0), FIT_BTYD));
 }
 
 /*

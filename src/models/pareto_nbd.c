@@ -24,6 +24,7 @@
 #include "math/optim.h"
 #include "math/specfun.h"
 #include "models/btyd.h"
+#include "models/btyd_population.h"
 #include "models/fit.h"
 #include "models/fit_state.h"
 #include "models/model_value.h"
@@ -376,6 +377,19 @@ Datum
 pareto_nbd_fit_final(PG_FUNCTION_ARGS)
 {
 	return fit_aggregate_final(fcinfo, &pareto_nbd_model_spec, FIT_BTYD);
+}
+
+/*
+ * pareto_nbd_fit(population btyd_population) returns pareto_nbd: the fit of every customer's (frequency, recency, t) but those observed for no time, as
+ * pareto_nbd_fit over btyd_table(population) gives it, bit for bit (the same
+ * weighted rows, fit_state.h). NULL when no customer is a row. STRICT.
+ */
+PG_FUNCTION_INFO_V1(pareto_nbd_fit_population);
+Datum
+pareto_nbd_fit_population(PG_FUNCTION_ARGS)
+{
+	return fit_rows_final(fcinfo, &pareto_nbd_model_spec,
+						  btyd_population_fit_rows(PG_GETARG_BYTEA_PP(0), FIT_BTYD));
 }
 
 /*

@@ -51,6 +51,7 @@
 #include "base/codec.h"
 #include "base/time_unit.h"
 #include "models/bgnbd.h"
+#include "models/btyd_population.h"
 #include "models/pareto_nbd.h"
 #include "retention.h"
 
@@ -621,6 +622,8 @@ expected_new(const TrackingState *state, TrackingMemo *memo, int64 days, int64 u
 	return t;
 }
 
+static Datum tracking_curve(FunctionCallInfo fcinfo, TrackingState *state);
+
 /*
  * tracking_final(internal) returns float8[]
  *
@@ -639,12 +642,23 @@ Datum
 tracking_final(PG_FUNCTION_ARGS)
 {
 	TrackingState *state = PG_ARGISNULL(0) ? NULL : (TrackingState *) PG_GETARG_POINTER(0);
+
+	if (state == NULL || state->params_null)
+		PG_RETURN_NULL();
+	return tracking_curve(fcinfo, state);
+}
+
+/*
+ * The curve of a state with a model (tracking_final's result), for the
+ * final function and the population forms.
+ */
+static Datum
+tracking_curve(FunctionCallInfo fcinfo, TrackingState *state)
+{
 	TrackingMemo memo = {0, 0, NULL};
 	int64		u;
 	Datum	   *values;
 
-	if (state == NULL || state->params_null)
-		PG_RETURN_NULL();
 	state_compact(state);
 	AssertCheckTrackingState(state);
 	u = (int64) time_unit_days(state->unit);
@@ -686,4 +700,71 @@ tracking_final(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(construct_array(values, state->periods, FLOAT8OID,
 										  sizeof(float8), FLOAT8PASSBYVAL,
 										  TYPALIGN_DOUBLE));
+}
+
+/*
+ * The curve of a population's customers (btyd_population.h), each first
+ * seen on as_of - t days, in the population's unit: what the aggregate
+ * gives over one row per customer with its first purchase on or before
+ * as_of. A population of date orders only: the 24-hour windows of
+ * timestamptz orders count back from as_of, so their first purchases are
+ * not instants, and that is 22023. NULL for a model with a NULL parameter.
+ */
+static Datum
+tracking_population(FunctionCallInfo fcinfo, uint8 model)
+{
+	HeapTupleHeader tuple = PG_GETARG_HEAPTUPLEHEADER(0);
+	int64		start = PG_GETARG_DATEADT(2);
+	int32		periods = check_periods(PG_GETARG_INT32(3));
+	BtydPopulationReader r;
+	BtydPopulationCustomer c;
+	TrackingState *state;
+	double		params[4] = {0.0, 0.0, 0.0, 0.0};
+	bool		params_null;
+
+	check_finite_instant(false, start, "start");
+	params_null = model == TRACKING_BGNBD ? !bgnbd_params(tuple, params) :
+		!pareto_nbd_params(tuple, params);
+	btyd_population_begin_read(&r, PG_GETARG_BYTEA_PP(1));
+	if (r.timestamptz)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s_tracking needs a population of date orders", model_names[model]),
+				 errdetail("The population was built from timestamptz orders, whose days are 24-hour windows back from its as_of."),
+				 errhint("Use the %s_tracking aggregate over one row per customer with its first purchase.",
+						 model_names[model])));
+	if (params_null)
+		PG_RETURN_NULL();
+	state = state_create(CurrentMemoryContext, model, false, r.unit, params_null, periods,
+						 start, params);
+	while (btyd_population_next(&r, &c))
+	{
+		if ((r.done & 1023) == 0)
+			CHECK_FOR_INTERRUPTS();
+		/* start - first purchase, first purchase = as_of - t days */
+		state_add(state, start - (r.as_of - c.t_days), 1, CurrentMemoryContext);
+	}
+	return tracking_curve(fcinfo, state);
+}
+
+/*
+ * bgnbd_tracking(model bgnbd, population btyd_population, start date,
+ * periods integer) returns float8[]: tracking_population. STRICT.
+ */
+PG_FUNCTION_INFO_V1(bgnbd_tracking_population);
+Datum
+bgnbd_tracking_population(PG_FUNCTION_ARGS)
+{
+	return tracking_population(fcinfo, TRACKING_BGNBD);
+}
+
+/*
+ * pareto_nbd_tracking(model pareto_nbd, population btyd_population, start
+ * date, periods integer) returns float8[]: tracking_population. STRICT.
+ */
+PG_FUNCTION_INFO_V1(pareto_nbd_tracking_population);
+Datum
+pareto_nbd_tracking_population(PG_FUNCTION_ARGS)
+{
+	return tracking_population(fcinfo, TRACKING_PARETO_NBD);
 }

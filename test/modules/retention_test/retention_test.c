@@ -17,8 +17,8 @@
  * (FINALFUNC_MODIFY = READ_WRITE) are fine. Errors are counted by SQLSTATE;
  * a crash ends the backend, which the calling test sees. state_bytes and
  * deserialize_final serve tests that corrupt one chosen field;
- * population_size_check calls rfm_population's size limit with byte
- * counts no test could allocate.
+ * population_size_check and btyd_population_size_check call the
+ * populations' size limits with byte counts no test could allocate.
  *
  * Never installed with the extension: tools/test.sh builds this module into
  * the private server tree only.
@@ -785,20 +785,20 @@ deserialize_final(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text(result));
 }
 
-/* retention's rfm_population_check_size (src/metrics/rfm_population.c) */
+/*
+ * retention's rfm_population_check_size (src/metrics/rfm_population.c) and
+ * btyd_population_check_size (src/models/btyd_population.c)
+ */
 typedef void (*PopulationSizeCheck) (Size have, Size more, uint64 customers);
 
 /*
- * population_size_check(have bigint, more bigint, customers bigint)
- * returns boolean
- *
- * Calls retention's check of the 1 GB limit of an rfm_population value
- * with byte counts no test could allocate: true when a value of `have`
- * bytes may take `more` bytes more, the check's 54000 error otherwise.
+ * Calls retention's check `symbol` of the 1 GB limit of a population
+ * value with byte counts no test could allocate: true when a value of
+ * `have` bytes may take `more` bytes more, the check's 54000 error
+ * otherwise.
  */
-PG_FUNCTION_INFO_V1(population_size_check);
-Datum
-population_size_check(PG_FUNCTION_ARGS)
+static Datum
+size_check(FunctionCallInfo fcinfo, const char *symbol)
 {
 	int64		have = PG_GETARG_INT64(0);
 	int64		more = PG_GETARG_INT64(1);
@@ -808,7 +808,29 @@ population_size_check(PG_FUNCTION_ARGS)
 	if (have < 0 || more < 0 || customers < 0)
 		elog(ERROR, "population_size_check takes non-negative counts");
 	check = (PopulationSizeCheck) (void (*) (void))
-		load_external_function("$libdir/retention", "rfm_population_check_size", true, NULL);
+		load_external_function("$libdir/retention", symbol, true, NULL);
 	check((Size) have, (Size) more, (uint64) customers);
 	PG_RETURN_BOOL(true);
+}
+
+/*
+ * population_size_check(have bigint, more bigint, customers bigint)
+ * returns boolean: size_check of rfm_population.
+ */
+PG_FUNCTION_INFO_V1(population_size_check);
+Datum
+population_size_check(PG_FUNCTION_ARGS)
+{
+	return size_check(fcinfo, "rfm_population_check_size");
+}
+
+/*
+ * btyd_population_size_check(have bigint, more bigint, customers bigint)
+ * returns boolean: size_check of btyd_population.
+ */
+PG_FUNCTION_INFO_V1(btyd_population_size_check);
+Datum
+btyd_population_size_check(PG_FUNCTION_ARGS)
+{
+	return size_check(fcinfo, "btyd_population_check_size");
 }
