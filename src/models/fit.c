@@ -202,8 +202,9 @@ fit_result(FunctionCallInfo fcinfo, const FitModel *model,
 
 /*
  * The final function of a fit aggregate whose state holds rows of the
- * given FitKind: the model fitted to the rows from its start, as its
- * composite; NULL when the state holds no row.
+ * given FitKind: the model fitted to the rows (prepared by the model's
+ * prepare, when it has one) from its start, as its composite; NULL when
+ * the state holds no row.
  */
 Datum
 fit_aggregate_final(FunctionCallInfo fcinfo, const FitModel *model, int kind)
@@ -216,6 +217,8 @@ fit_aggregate_final(FunctionCallInfo fcinfo, const FitModel *model, int kind)
 
 	if (rows == NULL)
 		PG_RETURN_NULL();
+	if (model->prepare != NULL)
+		model->prepare(rows);
 	identified = model->start(rows, theta);
 	problem.model = model;
 	problem.data = rows;

@@ -33,12 +33,20 @@ typedef double (*fit_loglik) (const void *data, const double *params,
  */
 typedef bool (*fit_start) (const void *data, double *theta);
 
+/*
+ * What a model's log-likelihood reads of its data that does not depend on
+ * the parameters, computed once before a fit into the data (the fit's own
+ * copy of the rows): it may palloc and raise errors. NULL for none.
+ */
+typedef void (*fit_prepare) (void *data);
+
 /* A model as the driver sees it: one static const per model. */
 typedef struct FitModel
 {
 	int			nparams;
 	fit_loglik	loglik;
 	fit_start	start;
+	fit_prepare prepare;		/* or NULL */
 	bool		has_gradient;	/* else the optimiser is derivative-free */
 	int			polish_runs;	/* optimiser restarts from its own result */
 	bool		may_fail;		/* loglik may be NaN near an optimum: check
