@@ -82,17 +82,22 @@ bgnbd_log_age(BgnbdAgeCache *cache, double y, double *inverse)
  *       + log[ B(a, b + x) / B(a, b) (alpha + T)^-(r + x)
  *            + [x > 0] B(a + 1, b + x - 1) / B(a, b) (alpha + t_x)^-(r + x) ],
  * and, when grad is not NULL, its gradient with respect to (r, alpha, a,
- * b). The rows are sorted by x, so what depends on x alone is computed once
- * per distinct x, and log(alpha + y) once per distinct age or recency y
+ * b), and when hess is not NULL too, its Hessian (4 x 4, row-major). The
+ * rows are sorted by x, so what depends on x alone is computed once per
+ * distinct x, and log(alpha + y) once per distinct age or recency y
  * (BgnbdAgeCache). The bracket's log-sum-exp gives the two shares of the
- * bracket the gradient needs from its one exp: with e = exp(lo - hi) of
+ * bracket the derivatives need from its one exp: with e = exp(lo - hi) of
  * the smaller and larger log-term, the larger term's share is 1 / (1 + e)
  * and the smaller's e / (1 + e). log(1 + e) rather than log1p(e), which
  * costs twice as much: the absolute error is then about one ulp of 1,
- * below the rounding of the sum over the rows. NaN when a cancel is pending (optim_cancel_pending).
+ * below the rounding of the sum over the rows. With the shares w1, w2 and
+ * the gradients d1, d2 of the two log-terms t1, t2, the bracket's Hessian
+ * is w1 H(t1) + w2 H(t2) + w1 w2 (d1 - d2)(d1 - d2)'. NaN when a cancel
+ * is pending (optim_cancel_pending).
  */
 static double
-bgnbd_loglik(const void *data, const double *params, double *grad)
+bgnbd_loglik_sums(const void *data, const double *params, double *grad,
+				  double *hess)
 {
 	const FitRows *rows = (const FitRows *) data;
 	double		r = params[0];
@@ -111,6 +116,7 @@ bgnbd_loglik(const void *data, const double *params, double *grad)
 	double		log_a = log(a);
 	double		sum = 0.0;
 	double		g[BGNBD_NPARAMS] = {0.0, 0.0, 0.0, 0.0};
+	double		h[BGNBD_NPARAMS][BGNBD_NPARAMS] = {{0.0}};
 	double		x = -1.0;
 	double		common = 0.0;	/* log-likelihood terms of x alone */
 	double		lb2 = 0.0;		/* log B(a + 1, b + x - 1) / B(a, b + x) */
@@ -118,6 +124,9 @@ bgnbd_loglik(const void *data, const double *params, double *grad)
 	double		d_a1 = 0.0;
 	double		d_b1 = 0.0;
 	double		inv_b2 = 0.0;
+	double		h_rr = 0.0;		/* second derivatives of the x-terms */
+	double		h_ab = 0.0;
+	double		h_bb = 0.0;
 	BgnbdAgeCache cache;
 
 	cache.alpha = alpha;
@@ -150,6 +159,16 @@ bgnbd_loglik(const void *data, const double *params, double *grad)
 				d_a1 = psi_ab - psi_abx;
 				d_b1 = specfun_digamma(b + x) - psi_b + psi_ab - psi_abx;
 			}
+			if (hess != NULL)
+			{
+				double		tri_abx = specfun_trigamma(a + b + x);
+				double		tri_ab = specfun_trigamma(a + b);
+
+				h_rr = specfun_trigamma(r + x) - specfun_trigamma(r);
+				h_ab = tri_ab - tri_abx;
+				h_bb = specfun_trigamma(b + x) - specfun_trigamma(b) +
+					tri_ab - tri_abx;
+			}
 		}
 		la_t = bgnbd_log_age(&cache, ts[i], &inv_t);
 		term1 = -(r + x) * la_t;
@@ -162,6 +181,15 @@ bgnbd_loglik(const void *data, const double *params, double *grad)
 				g[1] += w * (r / alpha - r * inv_t);
 				g[2] += w * d_a1;
 				g[3] += w * d_b1;
+			}
+			if (hess != NULL)
+			{
+				h[0][0] += w * h_rr;
+				h[0][1] += w * (1.0 / alpha - inv_t);
+				h[1][1] += w * (r * inv_t * inv_t - r / (alpha * alpha));
+				h[2][2] += w * h_ab;
+				h[2][3] += w * h_ab;
+				h[3][3] += w * h_bb;
 			}
 		}
 		else
@@ -183,13 +211,53 @@ bgnbd_loglik(const void *data, const double *params, double *grad)
 				g[1] += w * (r / alpha - (r + x) * (w1 * inv_t + w2 * inv_tx));
 				g[2] += w * (d_a1 + w2 / a);
 				g[3] += w * (d_b1 - w2 * inv_b2);
+				if (hess != NULL)
+				{
+					/* d1 - d2, the difference of the log-terms' gradients */
+					double		dd[BGNBD_NPARAMS] = {
+						la_tx - la_t, (r + x) * (inv_tx - inv_t),
+						-1.0 / a, inv_b2
+					};
+					double		ww = w * w1 * w2;
+
+					h[0][0] += w * h_rr;
+					h[0][1] += w * (1.0 / alpha - w1 * inv_t - w2 * inv_tx);
+					h[1][1] += w * ((r + x) * (w1 * inv_t * inv_t +
+											   w2 * inv_tx * inv_tx) -
+									r / (alpha * alpha));
+					h[2][2] += w * (h_ab - w2 / (a * a));
+					h[2][3] += w * h_ab;
+					h[3][3] += w * (h_bb + w2 * inv_b2 * inv_b2);
+					for (int j = 0; j < BGNBD_NPARAMS; j++)
+						for (int k = j; k < BGNBD_NPARAMS; k++)
+							h[j][k] += ww * dd[j] * dd[k];
+				}
 			}
 		}
 		sum += w * ll;
 	}
 	if (grad != NULL)
 		memcpy(grad, g, sizeof(g));
+	if (hess != NULL)
+		for (int j = 0; j < BGNBD_NPARAMS; j++)
+			for (int k = 0; k < BGNBD_NPARAMS; k++)
+				hess[j * BGNBD_NPARAMS + k] = k >= j ? h[j][k] : h[k][j];
 	return sum;
+}
+
+/* The log-likelihood and its gradient (bgnbd_loglik_sums). */
+static double
+bgnbd_loglik(const void *data, const double *params, double *grad)
+{
+	return bgnbd_loglik_sums(data, params, grad, NULL);
+}
+
+/* The log-likelihood, its gradient and Hessian (bgnbd_loglik_sums). */
+static double
+bgnbd_loglik_hessian(const void *data, const double *params, double *grad,
+					 double *hess)
+{
+	return bgnbd_loglik_sums(data, params, grad, hess);
 }
 
 /* The start of a fit (btyd_fit_start): r = a = b = 1, alpha for the rate. */
@@ -206,6 +274,7 @@ static const FitModel bgnbd_model_spec = {
 	.nparams = BGNBD_NPARAMS,
 	.loglik = bgnbd_loglik,
 	.start = bgnbd_start,
+	.hessian = bgnbd_loglik_hessian,
 	.has_gradient = true,
 	.counts_customers = true,
 };

@@ -27,6 +27,15 @@ typedef double (*fit_loglik) (const void *data, const double *params,
 							  double *grad);
 
 /*
+ * The weighted log-likelihood as fit_loglik, with its gradient into grad
+ * and its Hessian (nparams x nparams, row-major) in the natural parameters
+ * into hess, in one pass over the data: what the driver's check of an
+ * optimum and the covariance need, instead of differences of gradients.
+ */
+typedef double (*fit_loglik_hessian) (const void *data, const double *params,
+									  double *grad, double *hess);
+
+/*
  * The log-parameters a fit of the data starts from, into theta; false when
  * the data cannot identify the model (no maximum exists: the fit then
  * reports converged = false).
@@ -47,6 +56,7 @@ typedef struct FitModel
 	fit_loglik	loglik;
 	fit_start	start;
 	fit_prepare prepare;		/* or NULL */
+	fit_loglik_hessian hessian; /* or NULL: differences of the gradient */
 	bool		has_gradient;	/* else the optimiser is derivative-free */
 	int			polish_runs;	/* optimiser restarts from its own result */
 	bool		may_fail;		/* loglik may be NaN near an optimum: check
