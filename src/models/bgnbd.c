@@ -41,8 +41,8 @@ static const char *const bgnbd_names[BGNBD_NPARAMS] = {"r", "alpha", "a", "b"};
  * likelihood evaluation (alpha fixed): a direct-mapped table on the bits
  * of y. Summaries at day resolution have a few hundred distinct ages and
  * recencies among hundreds of thousands of rows, so most rows find both
- * here and the row loop is left with the one exp and log1p of its
- * log-sum-exp. stamp is 0 for an empty slot.
+ * here and the row loop is left with the one exp and log of its
+ * log-sum-exp. used is false for an empty slot.
  */
 #define BGNBD_CACHE_BITS	9
 #define BGNBD_CACHE_SIZE	(1 << BGNBD_CACHE_BITS)
