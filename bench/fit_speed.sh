@@ -26,21 +26,7 @@ runs=${1:-5}
 base_ref=${2:-main}
 
 start_bench_cluster
-libdir=$("$BINDIR/pg_config" --pkglibdir)
-cp "$libdir/retention.so" "$RUN_DIR/retention-current.so"
-
-say "building $base_ref"
-mkdir -p "$RUN_DIR/base"
-git -C "$ROOT" archive "$base_ref" | tar -x -C "$RUN_DIR/base"
-make -C "$RUN_DIR/base" -s PG_CONFIG="$SYS_PG_CONFIG" >/dev/null
-cp "$RUN_DIR/base/retention.so" "$RUN_DIR/retention-base.so"
-
-# use_library NAME: retention.so becomes that build, by a rename (a new
-# inode: a backend that has the old one mapped keeps it)
-use_library() {
-    cp "$RUN_DIR/retention-$1.so" "$libdir/retention.so.new"
-    mv "$libdir/retention.so.new" "$libdir/retention.so"
-}
+build_base_library "$base_ref"
 
 say "simulating sim39 (1M customers)"
 python3 - >"$RUN_DIR/sim39.tsv" <<'PY'
