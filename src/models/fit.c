@@ -20,7 +20,8 @@
  * number of customers, at the optimum. optim_is_minimum has the Hessian in
  * the log-parameters theta at hand (the model's analytic one where it has
  * one, else central differences of the analytic gradient, or of the
- * objective for a derivative-free model) and gives its inverse H^-1; with the Jacobian diag(params) of params = exp(theta),
+ * objective for a derivative-free model) and gives its inverse H^-1;
+ * with the Jacobian diag(params) of params = exp(theta),
  *   Cov(params_i, params_j) = params_i params_j (H^-1)_ij / customers.
  * (The gradient vanishes at the optimum, so this equals the inverse of the
  * Hessian in the natural parameters.) lifetimes' summary reports the square
