@@ -26,6 +26,7 @@ runs=${1:-5}
 base_ref=${2:-main}
 
 start_bench_cluster
+trap cleanup_run EXIT       # the cluster, and the run folder with its data
 build_base_library "$base_ref"
 
 say "simulating sim39 (1M customers)"
