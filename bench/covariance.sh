@@ -22,21 +22,7 @@ base_ref=${2:-$(git -C "$ROOT" rev-list -1 --grep='^Covariance of every fit' HEA
 runs=5
 
 start_bench_cluster
-libdir=$("$BINDIR/pg_config" --pkglibdir)
-cp "$libdir/retention.so" "$RUN_DIR/retention-current.so"
-
-say "building $base_ref"
-mkdir -p "$RUN_DIR/base"
-git -C "$ROOT" archive "$base_ref" | tar -x -C "$RUN_DIR/base"
-make -C "$RUN_DIR/base" -s PG_CONFIG="$SYS_PG_CONFIG" >/dev/null
-cp "$RUN_DIR/base/retention.so" "$RUN_DIR/retention-base.so"
-
-# use_library NAME: retention.so becomes that build, by a rename (a new
-# inode: a backend that has the old one mapped keeps it)
-use_library() {
-    cp "$RUN_DIR/retention-$1.so" "$libdir/retention.so.new"
-    mv "$libdir/retention.so.new" "$libdir/retention.so"
-}
+build_base_library "$base_ref"
 
 use_library base
 psql -X -q -d postgres -c 'CREATE DATABASE base'

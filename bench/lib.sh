@@ -24,6 +24,28 @@ CONF
     SERVER_VERSION=$(psql -X -At -d postgres -c 'SHOW server_version')
 }
 
+# build_base_library REF: after start_bench_cluster, REF's optimised
+# retention.so built from git archive in $RUN_DIR/base and kept beside this
+# checkout's as $RUN_DIR/retention-base.so and retention-current.so, for
+# use_library; LIBDIR is the server's library folder.
+build_base_library() {
+    LIBDIR=$("$BINDIR/pg_config" --pkglibdir)
+    cp "$LIBDIR/retention.so" "$RUN_DIR/retention-current.so"
+    say "building $1"
+    mkdir -p "$RUN_DIR/base"
+    git -C "$ROOT" archive "$1" | tar -x -C "$RUN_DIR/base"
+    make -C "$RUN_DIR/base" -s PG_CONFIG="$SYS_PG_CONFIG" >/dev/null
+    cp "$RUN_DIR/base/retention.so" "$RUN_DIR/retention-base.so"
+}
+
+# use_library base|current: retention.so becomes that build, by a rename
+# (a new inode: a backend that has the old one mapped keeps it; a new
+# session loads the new one)
+use_library() {
+    cp "$RUN_DIR/retention-$1.so" "$LIBDIR/retention.so.new"
+    mv "$LIBDIR/retention.so.new" "$LIBDIR/retention.so"
+}
+
 generate_orders() {
     say "generating bench_orders for $1 customers"
     psql -X -q -d postgres -v ON_ERROR_STOP=1 -v customers="$1" -f "$ROOT/bench/orders.sql" >/dev/null

@@ -336,15 +336,17 @@ optim_probe(optim_objective objective, void *arg, int n, const double *x,
  * OPTIM_MAX_NEWTON_STEP in every coordinate; and the objective must be
  * higher OPTIM_PROBE_STEP away both ways along every eigenvector (a nearly
  * flat direction, such as a ray towards a limit, has a curvature below the
- * error of the differences, but a fall along it shows). False when an
+ * error of the differences, but a fall along it shows). With hessian
+ * (not NULL) the gradient and the Hessian at x come from it in one
+ * evaluation instead of the differences. False when an
  * evaluation is not finite. When it returns true and inverse is not NULL,
  * inverse (n x n, row-major) holds the inverse of that Hessian, from its
  * eigen-decomposition: what a fit's standard errors need, at no further
  * evaluation. Raises a pending cancel.
  */
 bool
-optim_is_minimum(optim_objective objective, void *arg, int n,
-				 const double *x, OptimMethod method, double *inverse)
+optim_is_minimum(optim_objective objective, optim_hessian hessian, void *arg,
+				 int n, const double *x, OptimMethod method, double *inverse)
 {
 	double		hess[OPTIM_MAX_PARAMS][OPTIM_MAX_PARAMS];
 	double		grad[OPTIM_MAX_PARAMS];
@@ -356,7 +358,23 @@ optim_is_minimum(optim_objective objective, void *arg, int n,
 	double		f0;
 
 	Assert(n > 0 && n <= OPTIM_MAX_PARAMS);
-	if (method == OPTIM_GRADIENT)
+	if (hessian != NULL)
+	{
+		double		flat[OPTIM_MAX_PARAMS * OPTIM_MAX_PARAMS];
+
+		f0 = hessian(n, x, grad, flat, arg);
+		CHECK_FOR_INTERRUPTS();
+		if (!isfinite(f0))
+			return false;
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < n; j++)
+			{
+				hess[i][j] = flat[i * n + j];
+				if (!isfinite(hess[i][j]))
+					return false;
+			}
+	}
+	else if (method == OPTIM_GRADIENT)
 	{
 		double		h = OPTIM_GRADIENT_STEP;
 

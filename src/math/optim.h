@@ -25,6 +25,14 @@
 typedef double (*optim_objective) (int n, const double *x, double *grad,
 								   void *arg);
 
+/*
+ * The objective's value at x, its gradient into grad and its Hessian
+ * (n x n, row-major) into hess, in one evaluation; the rules of
+ * optim_objective apply.
+ */
+typedef double (*optim_hessian) (int n, const double *x, double *grad,
+								 double *hess, void *arg);
+
 typedef enum OptimMethod
 {
 	OPTIM_GRADIENT,				/* L-BFGS with the analytic gradient */
@@ -54,8 +62,8 @@ optim_cancel_pending(void)
 extern void optim_minimize(optim_objective objective, void *arg, int n,
 						   double *x, double bound, OptimMethod method,
 						   OptimResult *result);
-extern bool optim_is_minimum(optim_objective objective, void *arg, int n,
-							 const double *x, OptimMethod method,
-							 double *inverse);
+extern bool optim_is_minimum(optim_objective objective, optim_hessian hessian,
+							 void *arg, int n, const double *x,
+							 OptimMethod method, double *inverse);
 
 #endif							/* RETENTION_OPTIM_H */

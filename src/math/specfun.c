@@ -2,7 +2,7 @@
  *
  * specfun.c
  *	  Special functions for the probabilistic models: log-gamma, digamma,
- *	  log-beta, log-sum-exp and the Gauss hypergeometric function 2F1 in
+ *	  trigamma, log-beta, log-sum-exp and the Gauss hypergeometric function 2F1 in
  *	  log space.
  *
  * Everything here is plain arithmetic: no palloc, no ereport, so the
@@ -78,6 +78,35 @@ specfun_digamma(double x)
 		inv2 * (1.0 / 12.0 - inv2 * (1.0 / 120.0 - inv2 * (1.0 / 252.0 -
 		inv2 * (1.0 / 240.0 - inv2 * (1.0 / 132.0 - inv2 * (691.0 / 32760.0 -
 		inv2 / 12.0))))));
+	return result;
+}
+
+/*
+ * Trigamma psi'(x) = d^2/dx^2 log Gamma(x) for x > 0 (NaN otherwise): the
+ * recurrence psi'(x) = psi'(x + 1) + 1/x^2 up to x >= 10, then the
+ * asymptotic series (Abramowitz & Stegun 6.4.12, Bernoulli numbers to
+ * B14) to x^-15, accurate to a few ulps.
+ */
+double
+specfun_trigamma(double x)
+{
+	double		result = 0.0;
+	double		inv;
+	double		inv2;
+
+	if (!(x > 0.0) || isinf(x))
+		return isinf(x) && x > 0.0 ? 0.0 : NAN;
+	while (x < 10.0)
+	{
+		result += 1.0 / (x * x);
+		x += 1.0;
+	}
+	inv = 1.0 / x;
+	inv2 = inv * inv;
+	result += inv + inv2 / 2.0 +
+		inv * inv2 * (1.0 / 6.0 - inv2 * (1.0 / 30.0 - inv2 * (1.0 / 42.0 -
+		inv2 * (1.0 / 30.0 - inv2 * (5.0 / 66.0 - inv2 * (691.0 / 2730.0 -
+		inv2 * 7.0 / 6.0))))));
 	return result;
 }
 

@@ -2,7 +2,7 @@
  *
  * specfun.h
  *	  Special functions for the probabilistic models: log-gamma, digamma,
- *	  log-beta, log-sum-exp, the Gauss hypergeometric function 2F1, the
+ *	  trigamma, log-beta, log-sum-exp, the Gauss hypergeometric function 2F1, the
  *	  incomplete beta function and the regularized incomplete gamma
  *	  function.
  *
@@ -27,6 +27,7 @@
 
 extern double specfun_lgamma(double x);
 extern double specfun_digamma(double x);
+extern double specfun_trigamma(double x);
 extern double specfun_lbeta(double a, double b);
 extern double specfun_logsumexp(double x, double y);
 extern double specfun_log1mexp(double x);

@@ -37,16 +37,67 @@
 const char *const bgnbd_names[BGNBD_NPARAMS] = {"r", "alpha", "a", "b"};
 
 /*
+ * log(alpha + y) and 1 / (alpha + y) for the ages and recencies of one
+ * likelihood evaluation (alpha fixed): a direct-mapped table on the bits
+ * of y. Summaries at day resolution have a few hundred distinct ages and
+ * recencies among hundreds of thousands of rows, so most rows find both
+ * here and the row loop is left with the one exp and log of its
+ * log-sum-exp. used is false for an empty slot.
+ */
+#define BGNBD_CACHE_BITS	9
+#define BGNBD_CACHE_SIZE	(1 << BGNBD_CACHE_BITS)
+
+typedef struct BgnbdAgeCache
+{
+	double		alpha;
+	bool		used[BGNBD_CACHE_SIZE];
+	double		key[BGNBD_CACHE_SIZE];
+	double		log_value[BGNBD_CACHE_SIZE];
+	double		inverse[BGNBD_CACHE_SIZE];
+} BgnbdAgeCache;
+
+/* log(alpha + y) into *log_value, and 1 / (alpha + y), through the cache. */
+static inline double
+bgnbd_log_age(BgnbdAgeCache *cache, double y, double *inverse)
+{
+	uint64		bits;
+	int			h;
+
+	memcpy(&bits, &y, sizeof(bits));
+	h = (int) ((bits * UINT64CONST(0x9E3779B97F4A7C15)) >> (64 - BGNBD_CACHE_BITS));
+	if (!cache->used[h] || cache->key[h] != y)
+	{
+		cache->used[h] = true;
+		cache->key[h] = y;
+		cache->log_value[h] = log(cache->alpha + y);
+		cache->inverse[h] = 1.0 / (cache->alpha + y);
+	}
+	*inverse = cache->inverse[h];
+	return cache->log_value[h];
+}
+
+/*
  * Sum over the rows of weight * log L (the likelihood of FHL 2005, in log space),
  * log L = log Gamma(r + x) - log Gamma(r) + r log alpha
  *       + log[ B(a, b + x) / B(a, b) (alpha + T)^-(r + x)
  *            + [x > 0] B(a + 1, b + x - 1) / B(a, b) (alpha + t_x)^-(r + x) ],
  * and, when grad is not NULL, its gradient with respect to (r, alpha, a,
- * b). The rows are sorted by x, so what depends on x alone is computed once
- * per distinct x. NaN when a cancel is pending (optim_cancel_pending).
+ * b), and when hess is not NULL too, its Hessian (4 x 4, row-major). The
+ * rows are sorted by x, so what depends on x alone is computed once per
+ * distinct x, and log(alpha + y) once per distinct age or recency y
+ * (BgnbdAgeCache). The bracket's log-sum-exp gives the two shares of the
+ * bracket the derivatives need from its one exp: with e = exp(lo - hi) of
+ * the smaller and larger log-term, the larger term's share is 1 / (1 + e)
+ * and the smaller's e / (1 + e). log(1 + e) rather than log1p(e), which
+ * costs twice as much: the absolute error is then about one ulp of 1,
+ * below the rounding of the sum over the rows. With the shares w1, w2 and
+ * the gradients d1, d2 of the two log-terms t1, t2, the bracket's Hessian
+ * is w1 H(t1) + w2 H(t2) + w1 w2 (d1 - d2)(d1 - d2)'. NaN when a cancel
+ * is pending (optim_cancel_pending).
  */
 static double
-bgnbd_loglik(const void *data, const double *params, double *grad)
+bgnbd_loglik_sums(const void *data, const double *params, double *grad,
+				  double *hess)
 {
 	const FitRows *rows = (const FitRows *) data;
 	double		r = params[0];
@@ -65,6 +116,7 @@ bgnbd_loglik(const void *data, const double *params, double *grad)
 	double		log_a = log(a);
 	double		sum = 0.0;
 	double		g[BGNBD_NPARAMS] = {0.0, 0.0, 0.0, 0.0};
+	double		h[BGNBD_NPARAMS][BGNBD_NPARAMS] = {{0.0}};
 	double		x = -1.0;
 	double		common = 0.0;	/* log-likelihood terms of x alone */
 	double		lb2 = 0.0;		/* log B(a + 1, b + x - 1) / B(a, b + x) */
@@ -72,10 +124,17 @@ bgnbd_loglik(const void *data, const double *params, double *grad)
 	double		d_a1 = 0.0;
 	double		d_b1 = 0.0;
 	double		inv_b2 = 0.0;
+	double		h_rr = 0.0;		/* second derivatives of the x-terms */
+	double		h_ab = 0.0;
+	double		h_bb = 0.0;
+	BgnbdAgeCache cache;
 
+	cache.alpha = alpha;
+	memset(cache.used, 0, sizeof(cache.used));
 	for (int64 i = 0; i < rows->nrows; i++)
 	{
 		double		w = rows->weight[i];
+		double		inv_t;
 		double		la_t;
 		double		term1;
 		double		ll;
@@ -100,8 +159,18 @@ bgnbd_loglik(const void *data, const double *params, double *grad)
 				d_a1 = psi_ab - psi_abx;
 				d_b1 = specfun_digamma(b + x) - psi_b + psi_ab - psi_abx;
 			}
+			if (hess != NULL)
+			{
+				double		tri_abx = specfun_trigamma(a + b + x);
+				double		tri_ab = specfun_trigamma(a + b);
+
+				h_rr = specfun_trigamma(r + x) - specfun_trigamma(r);
+				h_ab = tri_ab - tri_abx;
+				h_bb = specfun_trigamma(b + x) - specfun_trigamma(b) +
+					tri_ab - tri_abx;
+			}
 		}
-		la_t = log(alpha + ts[i]);
+		la_t = bgnbd_log_age(&cache, ts[i], &inv_t);
 		term1 = -(r + x) * la_t;
 		if (x == 0.0)
 		{
@@ -109,35 +178,86 @@ bgnbd_loglik(const void *data, const double *params, double *grad)
 			if (grad != NULL)
 			{
 				g[0] += w * (d_r - la_t);
-				g[1] += w * (r / alpha - r / (alpha + ts[i]));
+				g[1] += w * (r / alpha - r * inv_t);
 				g[2] += w * d_a1;
 				g[3] += w * d_b1;
+			}
+			if (hess != NULL)
+			{
+				h[0][0] += w * h_rr;
+				h[0][1] += w * (1.0 / alpha - inv_t);
+				h[1][1] += w * (r * inv_t * inv_t - r / (alpha * alpha));
+				h[2][2] += w * h_ab;
+				h[2][3] += w * h_ab;
+				h[3][3] += w * h_bb;
 			}
 		}
 		else
 		{
-			double		la_tx = log(alpha + txs[i]);
+			double		inv_tx;
+			double		la_tx = bgnbd_log_age(&cache, txs[i], &inv_tx);
 			double		term2 = lb2 - (r + x) * la_tx;
-			double		lse = specfun_logsumexp(term1, term2);
+			bool		first_larger = term1 >= term2;
+			double		e = exp(first_larger ? term2 - term1 : term1 - term2);
 
-			ll = common + lse;
+			ll = common + (first_larger ? term1 : term2) + log(1.0 + e);
 			if (grad != NULL)
 			{
-				double		w1 = exp(term1 - lse);
-				double		w2 = exp(term2 - lse);
+				double		larger_share = 1.0 / (1.0 + e);
+				double		w1 = first_larger ? larger_share : e * larger_share;
+				double		w2 = first_larger ? e * larger_share : larger_share;
 
 				g[0] += w * (d_r - w1 * la_t - w2 * la_tx);
-				g[1] += w * (r / alpha - (r + x) * (w1 / (alpha + ts[i]) +
-													w2 / (alpha + txs[i])));
+				g[1] += w * (r / alpha - (r + x) * (w1 * inv_t + w2 * inv_tx));
 				g[2] += w * (d_a1 + w2 / a);
 				g[3] += w * (d_b1 - w2 * inv_b2);
+				if (hess != NULL)
+				{
+					/* d1 - d2, the difference of the log-terms' gradients */
+					double		dd[BGNBD_NPARAMS] = {
+						la_tx - la_t, (r + x) * (inv_tx - inv_t),
+						-1.0 / a, inv_b2
+					};
+					double		ww = w * w1 * w2;
+
+					h[0][0] += w * h_rr;
+					h[0][1] += w * (1.0 / alpha - w1 * inv_t - w2 * inv_tx);
+					h[1][1] += w * ((r + x) * (w1 * inv_t * inv_t +
+											   w2 * inv_tx * inv_tx) -
+									r / (alpha * alpha));
+					h[2][2] += w * (h_ab - w2 / (a * a));
+					h[2][3] += w * h_ab;
+					h[3][3] += w * (h_bb + w2 * inv_b2 * inv_b2);
+					for (int j = 0; j < BGNBD_NPARAMS; j++)
+						for (int k = j; k < BGNBD_NPARAMS; k++)
+							h[j][k] += ww * dd[j] * dd[k];
+				}
 			}
 		}
 		sum += w * ll;
 	}
 	if (grad != NULL)
 		memcpy(grad, g, sizeof(g));
+	if (hess != NULL)
+		for (int j = 0; j < BGNBD_NPARAMS; j++)
+			for (int k = 0; k < BGNBD_NPARAMS; k++)
+				hess[j * BGNBD_NPARAMS + k] = k >= j ? h[j][k] : h[k][j];
 	return sum;
+}
+
+/* The log-likelihood and its gradient (bgnbd_loglik_sums). */
+static double
+bgnbd_loglik(const void *data, const double *params, double *grad)
+{
+	return bgnbd_loglik_sums(data, params, grad, NULL);
+}
+
+/* The log-likelihood, its gradient and Hessian (bgnbd_loglik_sums). */
+static double
+bgnbd_loglik_hessian(const void *data, const double *params, double *grad,
+					 double *hess)
+{
+	return bgnbd_loglik_sums(data, params, grad, hess);
 }
 
 /* BG/NBD for the fit driver. */
@@ -145,6 +265,7 @@ static const FitModel bgnbd_model_spec = {
 	.nparams = BGNBD_NPARAMS,
 	.loglik = bgnbd_loglik,
 	.start = btyd_fit_start_model,
+	.hessian = bgnbd_loglik_hessian,
 	.has_gradient = true,
 	.counts_customers = true,
 };

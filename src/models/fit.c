@@ -18,9 +18,10 @@
  * the inverse of the observed information, the Hessian of the objective
  * that was minimised (penalised when a penalizer was given) times the
  * number of customers, at the optimum. optim_is_minimum has the Hessian in
- * the log-parameters theta at hand (central differences of the analytic
- * gradient, or of the objective for a derivative-free model) and gives its
- * inverse H^-1; with the Jacobian diag(params) of params = exp(theta),
+ * the log-parameters theta at hand (the model's analytic one where it has
+ * one, else central differences of the analytic gradient, or of the
+ * objective for a derivative-free model) and gives its inverse H^-1;
+ * with the Jacobian diag(params) of params = exp(theta),
  *   Cov(params_i, params_j) = params_i params_j (H^-1)_ij / customers.
  * (The gradient vanishes at the optimum, so this equals the inverse of the
  * Hessian in the natural parameters.) lifetimes' summary reports the square
@@ -66,6 +67,45 @@ fit_objective(int n, const double *theta, double *grad, void *arg)
 		for (int i = 0; i < n; i++)
 			grad[i] = -g[i] * params[i] / problem->customers +
 				2.0 * problem->penalizer * params[i] * params[i];
+	return -ll / problem->customers + problem->penalizer * penalty;
+}
+
+/*
+ * The objective with its gradient and Hessian in the log-parameters (an
+ * optim_hessian), from the model's Hessian H in the natural parameters
+ * params = exp(theta) by the chain rule:
+ *   d2/dtheta_i dtheta_j = -(H_ij p_i p_j + [i = j] g_i p_i) / customers
+ *                          + [i = j] 4 penalizer p_i^2.
+ */
+static double
+fit_objective_hessian(int n, const double *theta, double *grad, double *hess,
+					  void *arg)
+{
+	const FitProblem *problem = (const FitProblem *) arg;
+	double		params[OPTIM_MAX_PARAMS] = {0.0};
+	double		g[OPTIM_MAX_PARAMS];
+	double		h[OPTIM_MAX_PARAMS * OPTIM_MAX_PARAMS];
+	double		penalty = 0.0;
+	double		ll;
+
+	for (int i = 0; i < n; i++)
+	{
+		params[i] = exp(theta[i]);
+		penalty += params[i] * params[i];
+	}
+	ll = problem->model->hessian(problem->data, params, g, h);
+	if (isnan(ll))
+		return NAN;
+	for (int i = 0; i < n; i++)
+	{
+		grad[i] = -g[i] * params[i] / problem->customers +
+			2.0 * problem->penalizer * params[i] * params[i];
+		for (int j = 0; j < n; j++)
+			hess[i * n + j] = -h[i * n + j] * params[i] * params[j] /
+				problem->customers;
+		hess[i * n + i] += -g[i] * params[i] / problem->customers +
+			4.0 * problem->penalizer * params[i] * params[i];
+	}
 	return -ll / problem->customers + problem->penalizer * penalty;
 }
 
@@ -125,8 +165,9 @@ fit_maximize(const FitProblem *problem, double *theta, FitOutcome *outcome)
 			identified = false;
 	}
 	outcome->converged = identified && result.converged &&
-		optim_is_minimum(fit_objective, (void *) problem, n, theta, method,
-						 inverse) &&
+		optim_is_minimum(fit_objective,
+						 model->hessian != NULL ? fit_objective_hessian : NULL,
+						 (void *) problem, n, theta, method, inverse) &&
 		(!model->may_fail || fit_neighbourhood_evaluates(problem, theta));
 	outcome->has_covariance = outcome->converged;
 	for (int i = 0; i < n && outcome->has_covariance; i++)
@@ -202,8 +243,7 @@ fit_result(FunctionCallInfo fcinfo, const FitModel *model,
 
 /*
  * The final function of a fit aggregate whose state holds rows of the
- * given FitKind: the model fitted to the rows from its start, as its
- * composite; NULL when the state holds no row.
+ * given FitKind: fit_rows_final of the state's rows.
  */
 Datum
 fit_aggregate_final(FunctionCallInfo fcinfo, const FitModel *model, int kind)
@@ -212,8 +252,9 @@ fit_aggregate_final(FunctionCallInfo fcinfo, const FitModel *model, int kind)
 }
 
 /*
- * The model fitted to rows (fit_state.h) from its start, as the
- * function's composite; NULL when rows is NULL (no row). The fit of a
+ * The model fitted to rows (fit_state.h; prepared by the model's prepare,
+ * when it has one) from its start, as the function's composite; NULL when
+ * rows is NULL (no row). The fit of a
  * population (btyd_population.c) and the fit aggregates' final functions
  * both end here, so the same rows give the same fit, bit for bit.
  */
@@ -227,6 +268,8 @@ fit_rows_final(FunctionCallInfo fcinfo, const FitModel *model, FitRows *rows)
 
 	if (rows == NULL)
 		PG_RETURN_NULL();
+	if (model->prepare != NULL)
+		model->prepare(rows);
 	identified = model->start(rows, theta);
 	problem.model = model;
 	problem.data = rows;

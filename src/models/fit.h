@@ -27,11 +27,27 @@ typedef double (*fit_loglik) (const void *data, const double *params,
 							  double *grad);
 
 /*
+ * The weighted log-likelihood as fit_loglik, with its gradient into grad
+ * and its Hessian (nparams x nparams, row-major) in the natural parameters
+ * into hess, in one pass over the data: what the driver's check of an
+ * optimum and the covariance need, instead of differences of gradients.
+ */
+typedef double (*fit_loglik_hessian) (const void *data, const double *params,
+									  double *grad, double *hess);
+
+/*
  * The log-parameters a fit of the data starts from, into theta; false when
  * the data cannot identify the model (no maximum exists: the fit then
  * reports converged = false).
  */
 typedef bool (*fit_start) (const void *data, double *theta);
+
+/*
+ * What a model's log-likelihood reads of its data that does not depend on
+ * the parameters, computed once before a fit into the data (the fit's own
+ * copy of the rows): it may palloc and raise errors. NULL for none.
+ */
+typedef void (*fit_prepare) (void *data);
 
 /* A model as the driver sees it: one static const per model. */
 typedef struct FitModel
@@ -39,6 +55,8 @@ typedef struct FitModel
 	int			nparams;
 	fit_loglik	loglik;
 	fit_start	start;
+	fit_prepare prepare;		/* or NULL */
+	fit_loglik_hessian hessian; /* or NULL: differences of the gradient */
 	bool		has_gradient;	/* else the optimiser is derivative-free */
 	int			polish_runs;	/* optimiser restarts from its own result */
 	bool		may_fail;		/* loglik may be NaN near an optimum: check
