@@ -1764,3 +1764,50 @@ COMMENT ON AGGREGATE pareto_nbd_fit(float8, float8, float8, bigint, float8) IS
 'Pareto/NBD model of pre-aggregated rows, each counted weight times (weight 0 adds nobody, a NULL weight skips the row), fitted with an L2 penalty penalizer times the sum of squared parameters; frequency as float8 must be a whole number';
 
 -- end of section 7e
+
+-- 7f. CLV with any continuous purchase model (cltv and cltv_interval for
+-- mbgnbd and pareto_nbd: the one discounted sum of clv.c), MBG/NBD's
+-- tracking aggregate, and the Pareto/NBD conditional PMF
+
+CREATE FUNCTION cltv(purchases mbgnbd, spend gamma_gamma, frequency integer,
+                     recency float8, t float8, monetary_value float8,
+                     months integer, discount_rate float8, unit time_unit)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'cltv_mbgnbd'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cltv(purchases pareto_nbd, spend gamma_gamma, frequency integer,
+                     recency float8, t float8, monetary_value float8,
+                     months integer, discount_rate float8, unit time_unit)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'cltv_pareto_nbd'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cltv_interval(purchases mbgnbd, spend gamma_gamma, frequency integer,
+                              recency float8, t float8, monetary_value float8,
+                              months integer, discount_rate float8, unit time_unit,
+                              level float8,
+                              OUT estimate float8, OUT lower float8, OUT upper float8)
+RETURNS record
+AS 'MODULE_PATHNAME', 'cltv_interval_mbgnbd'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cltv_interval(purchases pareto_nbd, spend gamma_gamma, frequency integer,
+                              recency float8, t float8, monetary_value float8,
+                              months integer, discount_rate float8, unit time_unit,
+                              level float8,
+                              OUT estimate float8, OUT lower float8, OUT upper float8)
+RETURNS record
+AS 'MODULE_PATHNAME', 'cltv_interval_pareto_nbd'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION cltv(mbgnbd, gamma_gamma, integer, float8, float8, float8, integer, float8, time_unit) IS
+'discounted lifetime value over the next months months from an MBG/NBD and a Gamma-Gamma model, monthly discount_rate, models fitted in unit day, week or month';
+COMMENT ON FUNCTION cltv(pareto_nbd, gamma_gamma, integer, float8, float8, float8, integer, float8, time_unit) IS
+'discounted lifetime value over the next months months from a Pareto/NBD and a Gamma-Gamma model, monthly discount_rate, models fitted in unit day, week or month';
+COMMENT ON FUNCTION cltv_interval(mbgnbd, gamma_gamma, integer, float8, float8, float8, integer, float8, time_unit, float8) IS
+'cltv under MBG/NBD with a confidence interval at level from both models'' parameter covariances (taken as independent), by the delta method on the log scale; lower and upper NULL when a model has no covariance';
+COMMENT ON FUNCTION cltv_interval(pareto_nbd, gamma_gamma, integer, float8, float8, float8, integer, float8, time_unit, float8) IS
+'cltv under Pareto/NBD with a confidence interval at level from both models'' parameter covariances (taken as independent), by the delta method on the log scale; lower and upper NULL when a model has no covariance';
+
+-- end of section 7f
