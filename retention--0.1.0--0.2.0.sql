@@ -1810,4 +1810,46 @@ COMMENT ON FUNCTION cltv_interval(mbgnbd, gamma_gamma, integer, float8, float8, 
 COMMENT ON FUNCTION cltv_interval(pareto_nbd, gamma_gamma, integer, float8, float8, float8, integer, float8, time_unit, float8) IS
 'cltv under Pareto/NBD with a confidence interval at level from both models'' parameter covariances (taken as independent), by the delta method on the log scale; lower and upper NULL when a model has no covariance';
 
+CREATE FUNCTION mbgnbd_tracking_trans(internal, mbgnbd, date, date, integer, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'mbgnbd_tracking_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped
+
+CREATE FUNCTION mbgnbd_tracking_trans(internal, mbgnbd, timestamptz, timestamptz, integer, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'mbgnbd_tracking_trans_timestamptz'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped; 24-hour days, no TimeZone
+
+COMMENT ON FUNCTION mbgnbd_tracking_trans(internal, mbgnbd, date, date, integer, time_unit) IS
+'aggregate transition function';
+COMMENT ON FUNCTION mbgnbd_tracking_trans(internal, mbgnbd, timestamptz, timestamptz, integer, time_unit) IS
+'aggregate transition function';
+
+CREATE AGGREGATE mbgnbd_tracking(model mbgnbd, first_purchase date, start date, periods integer, unit time_unit) (
+    SFUNC = mbgnbd_tracking_trans,
+    STYPE = internal,
+    SSPACE = 320,
+    FINALFUNC = tracking_final,
+    COMBINEFUNC = tracking_combine,
+    SERIALFUNC = tracking_serialize,
+    DESERIALFUNC = tracking_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE mbgnbd_tracking(model mbgnbd, first_purchase timestamptz, start timestamptz, periods integer, unit time_unit) (
+    SFUNC = mbgnbd_tracking_trans,
+    STYPE = internal,
+    SSPACE = 320,
+    FINALFUNC = tracking_final,
+    COMBINEFUNC = tracking_combine,
+    SERIALFUNC = tracking_serialize,
+    DESERIALFUNC = tracking_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE mbgnbd_tracking(mbgnbd, date, date, integer, time_unit) IS
+'over one row per customer, the MBG/NBD expected cumulative repeat purchases at start + k units (k = 1 .. periods): the sum of E[X(start + k units - first_purchase)] over the customers first seen before then; units of 1, 7 or 30 days';
+COMMENT ON AGGREGATE mbgnbd_tracking(mbgnbd, timestamptz, timestamptz, integer, time_unit) IS
+'over one row per customer, the MBG/NBD expected cumulative repeat purchases at start + k units, k = 1 .. periods, in whole 24-hour days as btyd_summary counts them (units of 1, 7 or 30 days, the unit the model was fitted in)';
+
 -- end of section 7f
