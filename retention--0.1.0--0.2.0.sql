@@ -1852,4 +1852,13 @@ COMMENT ON AGGREGATE mbgnbd_tracking(mbgnbd, date, date, integer, time_unit) IS
 COMMENT ON AGGREGATE mbgnbd_tracking(mbgnbd, timestamptz, timestamptz, integer, time_unit) IS
 'over one row per customer, the MBG/NBD expected cumulative repeat purchases at start + k units, k = 1 .. periods, in whole 24-hour days as btyd_summary counts them (units of 1, 7 or 30 days, the unit the model was fitted in)';
 
+CREATE FUNCTION pareto_nbd_prob_purchases(model pareto_nbd, n integer, horizon float8,
+                                          frequency integer, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'pareto_nbd_prob_purchases'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION pareto_nbd_prob_purchases(pareto_nbd, integer, float8, integer, float8, float8) IS
+'Pareto/NBD probability of exactly n purchases in the next horizon time units of a customer with this frequency, recency and age t';
+
 -- end of section 7f

@@ -306,11 +306,7 @@ mbgnbd_prob_purchases(PG_FUNCTION_ARGS)
 
 	if (!mbgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), params))
 		PG_RETURN_NULL();
-	if (n < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("n must not be negative"),
-				 errdetail("n is %d.", n)));
+	check_nonnegative_int(n, "n");
 	a = params[2];
 	b = params[3];
 	memcpy(shifted, params, sizeof(shifted));
