@@ -9,7 +9,7 @@
 -- are in sql/clv_family.sql.
 --
 BEGIN;
-SELECT plan(21);
+SELECT plan(22);
 \ir lib/setup.sql
 
 -- z = R's qnorm(0.95) = 1.6448536269514722 for a 90% interval
@@ -111,6 +111,10 @@ SELECT is(cltv_interval(NULL::pareto_nbd, pg_temp.gg0(), 2, 30, 38, 25, 12, 0.01
           NULL, 'pareto_nbd: a NULL model gives NULL');
 SELECT is(cltv(NULL::mbgnbd, pg_temp.gg0(), 2, 30, 38, 25, 12, 0.01, 'week'),
           NULL, 'mbgnbd: cltv of a NULL model is NULL');
+-- an untyped model argument could be any of the three models: the call is
+-- refused, never resolved to one of them in silence
+SELECT throws_ok($$SELECT cltv(NULL, pg_temp.gg0(), 2, 30, 38, 25, 12, 0.01, 'week')$$, '42725', NULL,
+                 'cltv with an untyped NULL model is ambiguous (42725)');
 SELECT is(cltv_interval(ROW(0.525, NULL, 0.891, 1.614, NULL, NULL, NULL, NULL)::mbgnbd, pg_temp.gg0(), 2, 30, 38, 25, 12, 0.01, 'week', 0.9),
           NULL, 'mbgnbd: a NULL parameter gives NULL');
 SELECT is(pg_temp.failure($$SELECT cltv_interval(pareto_nbd_model(0.553, 10.578, 0.606, 11.669), pg_temp.gg0(), 2, 40, 38, 25, 12, 0.01, 'week', 0.9)$$),
