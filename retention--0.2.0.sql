@@ -2296,6 +2296,104 @@ COMMENT ON AGGREGATE pareto_nbd_fit(float8, float8, float8, bigint, float8) IS
 
 -- end of section 7e
 
+-- 7f. CLV with any continuous purchase model (cltv and cltv_interval for
+-- mbgnbd and pareto_nbd: the one discounted sum of clv.c), MBG/NBD's
+-- tracking aggregate, and the Pareto/NBD conditional PMF
+
+CREATE FUNCTION cltv(purchases mbgnbd, spend gamma_gamma, frequency integer,
+                     recency float8, t float8, monetary_value float8,
+                     months integer, discount_rate float8, unit time_unit)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'cltv_mbgnbd'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cltv(purchases pareto_nbd, spend gamma_gamma, frequency integer,
+                     recency float8, t float8, monetary_value float8,
+                     months integer, discount_rate float8, unit time_unit)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'cltv_pareto_nbd'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cltv_interval(purchases mbgnbd, spend gamma_gamma, frequency integer,
+                              recency float8, t float8, monetary_value float8,
+                              months integer, discount_rate float8, unit time_unit,
+                              level float8,
+                              OUT estimate float8, OUT lower float8, OUT upper float8)
+RETURNS record
+AS 'MODULE_PATHNAME', 'cltv_interval_mbgnbd'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION cltv_interval(purchases pareto_nbd, spend gamma_gamma, frequency integer,
+                              recency float8, t float8, monetary_value float8,
+                              months integer, discount_rate float8, unit time_unit,
+                              level float8,
+                              OUT estimate float8, OUT lower float8, OUT upper float8)
+RETURNS record
+AS 'MODULE_PATHNAME', 'cltv_interval_pareto_nbd'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION cltv(mbgnbd, gamma_gamma, integer, float8, float8, float8, integer, float8, time_unit) IS
+'discounted lifetime value over the next months months from an MBG/NBD and a Gamma-Gamma model, monthly discount_rate, models fitted in unit day, week or month';
+COMMENT ON FUNCTION cltv(pareto_nbd, gamma_gamma, integer, float8, float8, float8, integer, float8, time_unit) IS
+'discounted lifetime value over the next months months from a Pareto/NBD and a Gamma-Gamma model, monthly discount_rate, models fitted in unit day, week or month';
+COMMENT ON FUNCTION cltv_interval(mbgnbd, gamma_gamma, integer, float8, float8, float8, integer, float8, time_unit, float8) IS
+'cltv under MBG/NBD with a confidence interval at level from both models'' parameter covariances (taken as independent), by the delta method on the log scale; lower and upper NULL when a model has no covariance';
+COMMENT ON FUNCTION cltv_interval(pareto_nbd, gamma_gamma, integer, float8, float8, float8, integer, float8, time_unit, float8) IS
+'cltv under Pareto/NBD with a confidence interval at level from both models'' parameter covariances (taken as independent), by the delta method on the log scale; lower and upper NULL when a model has no covariance';
+
+CREATE FUNCTION mbgnbd_tracking_trans(internal, mbgnbd, date, date, integer, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'mbgnbd_tracking_trans'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped
+
+CREATE FUNCTION mbgnbd_tracking_trans(internal, mbgnbd, timestamptz, timestamptz, integer, time_unit)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'mbgnbd_tracking_trans_timestamptz'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;  -- not STRICT: rows with a NULL are skipped; 24-hour days, no TimeZone
+
+COMMENT ON FUNCTION mbgnbd_tracking_trans(internal, mbgnbd, date, date, integer, time_unit) IS
+'aggregate transition function';
+COMMENT ON FUNCTION mbgnbd_tracking_trans(internal, mbgnbd, timestamptz, timestamptz, integer, time_unit) IS
+'aggregate transition function';
+
+CREATE AGGREGATE mbgnbd_tracking(model mbgnbd, first_purchase date, start date, periods integer, unit time_unit) (
+    SFUNC = mbgnbd_tracking_trans,
+    STYPE = internal,
+    SSPACE = 320,
+    FINALFUNC = tracking_final,
+    COMBINEFUNC = tracking_combine,
+    SERIALFUNC = tracking_serialize,
+    DESERIALFUNC = tracking_deserialize,
+    PARALLEL = SAFE
+);
+
+CREATE AGGREGATE mbgnbd_tracking(model mbgnbd, first_purchase timestamptz, start timestamptz, periods integer, unit time_unit) (
+    SFUNC = mbgnbd_tracking_trans,
+    STYPE = internal,
+    SSPACE = 320,
+    FINALFUNC = tracking_final,
+    COMBINEFUNC = tracking_combine,
+    SERIALFUNC = tracking_serialize,
+    DESERIALFUNC = tracking_deserialize,
+    PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE mbgnbd_tracking(mbgnbd, date, date, integer, time_unit) IS
+'over one row per customer, the MBG/NBD expected cumulative repeat purchases at start + k units (k = 1 .. periods): the sum of E[X(start + k units - first_purchase)] over the customers first seen before then; units of 1, 7 or 30 days';
+COMMENT ON AGGREGATE mbgnbd_tracking(mbgnbd, timestamptz, timestamptz, integer, time_unit) IS
+'over one row per customer, the MBG/NBD expected cumulative repeat purchases at start + k units, k = 1 .. periods, in whole 24-hour days as btyd_summary counts them (units of 1, 7 or 30 days, the unit the model was fitted in)';
+
+CREATE FUNCTION pareto_nbd_prob_purchases(model pareto_nbd, n integer, horizon float8,
+                                          frequency integer, recency float8, t float8)
+RETURNS float8
+AS 'MODULE_PATHNAME', 'pareto_nbd_prob_purchases'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION pareto_nbd_prob_purchases(pareto_nbd, integer, float8, integer, float8, float8) IS
+'Pareto/NBD probability of exactly n purchases in the next horizon time units of a customer with this frequency, recency and age t';
+
+-- end of section 7f
+
 -- end of section 7
 
 -- 8. Subscription retention: survival (Kaplan-Meier, the log-rank test)

@@ -313,6 +313,13 @@ INSERT INTO parallel_cases VALUES
 ('pareto_nbd_fit(float8,float8,float8,bigint,float8)',
  $$SELECT concat_ws(' ', round((m).r::numeric, 5), round((m).alpha::numeric, 5), round((m).s::numeric, 5), round((m).beta::numeric, 5), round((m).loglik::numeric, 5), (m).n, (m).converged) FROM (SELECT pareto_nbd_fit(frequency::float8, recency, t, (1 + customer_id % 3)::bigint, 0.01) AS m FROM parallel_summaries) AS s$$);
 
+-- MBG/NBD tracking (section 7f), as bgnbd_tracking
+INSERT INTO parallel_cases VALUES
+('mbgnbd_tracking(mbgnbd,date,date,integer,time_unit)',
+ $$SELECT mbgnbd_tracking(mbgnbd_model(0.525, 6.183, 0.891, 1.614), order_date, date '2024-06-01', 40, 'week')::text FROM parallel_orders$$),
+('mbgnbd_tracking(mbgnbd,timestamptz,timestamptz,integer,time_unit)',
+ $$SELECT mbgnbd_tracking(mbgnbd_model(0.525, 6.183, 0.891, 1.614), order_at, timestamptz '2024-06-01 12:00+00', 90, 'day')::text FROM parallel_orders$$);
+
 -- run a case serially and in parallel; report whether the parallel plan
 -- was partial with workers launched, and whether the answers agree
 CREATE FUNCTION pg_temp.run_parallel_case(query text, OUT partial boolean, OUT launched boolean, OUT same boolean)

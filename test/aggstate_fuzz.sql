@@ -315,6 +315,14 @@ INSERT INTO fuzz_samples (agg, rows_query) VALUES
 ('pareto_nbd_tracking(pareto_nbd,timestamptz,timestamptz,integer,time_unit)',
  $$SELECT jsonb_populate_record(NULL::pareto_nbd, '{"n": 3}'), timestamptz '2024-01-01 00:00+00' + g * interval '1 day',
           timestamptz '2024-01-05 00:00+00', 3, 'week'::time_unit FROM generate_series(1, 6) AS g$$);
+-- mbgnbd_tracking: as bgnbd_tracking's, and a failed fit
+INSERT INTO fuzz_samples (agg, rows_query) VALUES
+('mbgnbd_tracking(mbgnbd,date,date,integer,time_unit)',
+ $$SELECT mbgnbd_model(0.525, 6.183, 0.891, 1.614), CASE WHEN g % 7 = 0 THEN NULL ELSE date '2024-01-01' + (g * 41 % 150) END,
+          date '2024-03-01', 10, 'month'::time_unit FROM generate_series(1, 35) AS g$$),
+('mbgnbd_tracking(mbgnbd,timestamptz,timestamptz,integer,time_unit)',
+ $$SELECT jsonb_populate_record(NULL::mbgnbd, '{"r": 1}'), timestamptz '2024-01-01 06:00+00' + g * interval '31 hours',
+          timestamptz '2024-01-10 00:00+00', 5, 'day'::time_unit FROM generate_series(1, 12) AS g$$);
 -- rfm_population: several customers (refunds, a refund-only customer, a
 -- numeric sum beyond the scaled int64), a state with no customer (every
 -- row after as_of, as a parallel worker may have), timestamps, float8 sums

@@ -111,7 +111,7 @@ SELECT is(pg_temp.failure($$SELECT cltv_interval(bg, gg, 2, 30, 38, 25, 12, 0.01
 SELECT is(pg_temp.failure($$SELECT cltv_interval(bg, gg, 2, 30, 38, 25, 12, 0.01, 'week', '-Infinity') FROM fits$$),
           '22023 level is -Infinity; a confidence level is above 0 and below 1, such as 0.95.', 'cltv_interval: level -Infinity is an error');
 SELECT is((SELECT cltv_interval(bg, gg, 2, 30, 38, 25, 12, 0.01, 'week', NULL) FROM fits), NULL, 'cltv_interval: NULL level gives NULL');
-SELECT is((SELECT cltv_interval(NULL, gg, 2, 30, 38, 25, 12, 0.01, 'week', 0.9) FROM fits), NULL, 'cltv_interval: NULL model gives NULL');
+SELECT is((SELECT cltv_interval(NULL::bgnbd, gg, 2, 30, 38, 25, 12, 0.01, 'week', 0.9) FROM fits), NULL, 'cltv_interval: NULL model gives NULL');
 
 -- cltv_interval: the estimate is cltv, the interval holds it; the customer checks of cltv
 SELECT ok((SELECT i.estimate = cltv(bg, gg, 2, 30, 38, 25, 12, 0.01, 'week') AND i.lower < i.estimate AND i.estimate < i.upper

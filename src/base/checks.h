@@ -66,6 +66,17 @@ check_nonnegative(double value, const char *argname)
 		check_refuse("%s must not be negative", argname, value);
 }
 
+/* An integer argument that must not be negative (22023 naming it). */
+static inline void
+check_nonnegative_int(int32 value, const char *argname)
+{
+	if (unlikely(value < 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be negative", argname),
+				 errdetail("%s is %d.", argname, value)));
+}
+
 /* A rate such as churn: a finite number between 0 and 1 inclusive. */
 static inline void
 check_fraction(double value, const char *argname)

@@ -1,11 +1,12 @@
 /*-------------------------------------------------------------------------
  *
  * clv.c
- *	  Discounted customer lifetime value from a BG/NBD purchase model and a
- *	  Gamma-Gamma spend model: the cltv(bgnbd, gamma_gamma, ...) overload
- *	  of DESIGN section 5 (SQL name cltv, C symbol cltv_btyd), and
- *	  cltv_interval, the same value with a confidence interval from both
- *	  models' parameter covariances (DESIGN section 6).
+ *	  Discounted customer lifetime value from a continuous purchase model
+ *	  (BG/NBD, MBG/NBD or Pareto/NBD) and a Gamma-Gamma spend model: the
+ *	  cltv(model, gamma_gamma, ...) overloads of DESIGN sections 5 and 7
+ *	  (SQL name cltv, C symbols cltv_btyd, cltv_mbgnbd, cltv_pareto_nbd),
+ *	  and cltv_interval, the same value with a confidence interval from
+ *	  both models' parameter covariances (DESIGN section 6).
  *
  *-------------------------------------------------------------------------
  */
@@ -23,7 +24,9 @@
 #include "models/bgnbd.h"
 #include "models/btyd.h"
 #include "models/gamma_gamma.h"
+#include "models/mbgnbd.h"
 #include "models/model_value.h"
+#include "models/pareto_nbd.h"
 #include "retention.h"
 
 /*
@@ -33,16 +36,19 @@
 #define CLTV_EPS			1e-12
 
 /*
- * Budget of the discounted sum, in units of alpha + t: month i costs a
- * hypergeometric series of about 40 (1 + i f / (alpha + t)) terms, so the
- * sum over the months may cost at most this many units (about a second);
- * a call that needs more (a monthly discount below about 0.01 with a
- * horizon of decades and more, in weeks or days) is refused with 54000
- * rather than left running.
+ * Budget of the discounted sum, in units of about 40 series terms (the
+ * month costs of ClvPurchaseModel): the sum over the months may cost at
+ * most this many units (about a second); a call that needs more (with
+ * BG/NBD a monthly discount below about 0.01 with a horizon of decades
+ * and more, in weeks or days) is refused with 54000 rather than left
+ * running.
  */
 #define CLTV_MAX_WORK		1e6
 
-/* Parameters of the two models: r, alpha, a, b and p, q, v. */
+/*
+ * Parameters of the two models: r, alpha, a, b (or r, alpha, s, beta) and
+ * p, q, v.
+ */
 #define CLTV_PURCHASE_PARAMS	4
 #define CLTV_SPEND_PARAMS		3
 
@@ -67,16 +73,71 @@ typedef struct ClvCustomer
 } ClvCustomer;
 
 /*
+ * A continuous purchase model the value can use: how to read its
+ * composite (false when a parameter is NULL), its conditional expected
+ * purchases in (t, t + horizon] of a history (which checks its result,
+ * 22003), its parameter names (for error details), and the cost of month
+ * i's expectation in units of CLTV_MAX_WORK.
+ */
+typedef struct ClvPurchaseModel
+{
+	bool		(*params) (HeapTupleHeader model, double *params);
+	double		(*expected) (const double *params, double x, double tx,
+							 double t, double horizon);
+	double		(*month_cost) (const double *params, const ClvCustomer *c,
+							   int32 i);
+	const char *names[CLTV_PURCHASE_PARAMS];
+} ClvPurchaseModel;
+
+/*
+ * Cost of month i under BG/NBD or MBG/NBD: a hypergeometric series of
+ * about 40 (1 + i f / (alpha + t)) terms (bgnbd_alive_expected).
+ */
+static double
+clv_cost_bgnbd(const double *params, const ClvCustomer *c, int32 i)
+{
+	return 1.0 + i * c->month_length / (params[1] + c->t);
+}
+
+/*
+ * Cost of month i under Pareto/NBD: the expectation is a closed form times
+ * P(alive), whose two series need about (max(alpha, beta) + t_x) /
+ * (min(alpha, beta) + t_x) terms whatever the month.
+ */
+static double
+clv_cost_pareto_nbd(const double *params, const ClvCustomer *c, int32 i)
+{
+	return 1.0 + (fmax(params[1], params[3]) + c->tx) /
+		(fmin(params[1], params[3]) + c->tx) / 40.0;
+}
+
+static const ClvPurchaseModel clv_bgnbd = {
+	bgnbd_params, bgnbd_expected, clv_cost_bgnbd, {"r", "alpha", "a", "b"}
+};
+
+/* MBG/NBD's composite holds BG/NBD's parameters, in the same order */
+static const ClvPurchaseModel clv_mbgnbd = {
+	bgnbd_params, mbgnbd_expected, clv_cost_bgnbd, {"r", "alpha", "a", "b"}
+};
+
+static const ClvPurchaseModel clv_pareto_nbd = {
+	pareto_nbd_params, pareto_nbd_expected, clv_cost_pareto_nbd,
+	{"r", "alpha", "s", "beta"}
+};
+
+/*
  * Discounted expected revenue over the next `months` months:
  *   sum_{i=1}^{months} (E[X(i f)] - E[X((i - 1) f)]) spend / (1 + d)^i,
- * E the BG/NBD conditional expected purchases of the customer's history,
- * spend the Gamma-Gamma conditional expected spend, f the length of a
+ * E the purchase model's conditional expected purchases of the customer's
+ * history, spend the Gamma-Gamma conditional expected spend, f the length of a
  * month in `unit` (the unit the models were fitted in), d the monthly
  * discount rate. Each month's purchases are discounted at the month's end,
  * as lifetimes' customer_lifetime_value does. 0 for months = 0. At d = 0
  * the sum is E[X(months f)] spend. Otherwise it stops where the rest is
- * provably below CLTV_EPS of the sum: E is concave in the horizon
- * (E[(1 - exp(-lambda p h)) / p] over the posterior, times P(alive)), so
+ * provably below CLTV_EPS of the sum: E is concave in the horizon in every
+ * model (P(alive) times the alive customer's expectation, for BG/NBD and
+ * MBG/NBD E[(1 - exp(-lambda p h)) / p] over the posterior, for Pareto/NBD
+ * E[lambda (1 - exp(-mu h)) / mu]), so
  * the months after i add at most (E_i - E_(i-1)) sum_{j>i} (1 + d)^-j =
  * (E_i - E_(i-1)) (1 + d)^-i / d. A sum that needs more than
  * CLTV_MAX_WORK is an error (54000); so is a non-finite value (22003, the
@@ -84,11 +145,12 @@ typedef struct ClvCustomer
  * the caller (clv_customer).
  */
 static double
-clv_value(const double *purchase, const double *spend_params,
-		  const ClvCustomer *c)
+clv_value(const ClvPurchaseModel *model, const double *purchase,
+		  const double *spend_params, const ClvCustomer *c)
 {
-	static const char *const input_names[] = {
-		"r", "alpha", "a", "b", "p", "q", "v", "frequency", "recency", "t",
+	const char *input_names[] = {
+		model->names[0], model->names[1], model->names[2], model->names[3],
+		"p", "q", "v", "frequency", "recency", "t",
 		"monetary_value", "months", "discount_rate"
 	};
 	double		spend;
@@ -112,8 +174,8 @@ clv_value(const double *purchase, const double *spend_params,
 	/* undiscounted, the sum telescopes */
 	if (c->discount == 0.0 || c->months == 0)
 		return check_model_result(spend * (c->months == 0 ? 0.0 :
-										   bgnbd_expected(purchase, c->x, c->tx, c->t,
-														  (double) c->months * c->month_length)),
+										   model->expected(purchase, c->x, c->tx, c->t,
+														   (double) c->months * c->month_length)),
 								  "lifetime value", 13, input_names, inputs);
 
 	for (int32 i = 1; i <= c->months; i++)
@@ -122,7 +184,7 @@ clv_value(const double *purchase, const double *spend_params,
 		double		increment;
 
 		CHECK_FOR_INTERRUPTS();
-		work += 1.0 + i * c->month_length / (purchase[1] + c->t);
+		work += model->month_cost(purchase, c, i);
 		if (work > CLTV_MAX_WORK)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -131,7 +193,7 @@ clv_value(const double *purchase, const double *spend_params,
 					 errdetail("After month %d the remaining months can still add more than %g of the value, and the months after it cost more than allowed.",
 							   i - 1, CLTV_EPS),
 					 errhint("Use fewer months or a larger discount rate.")));
-		expected = bgnbd_expected(purchase, c->x, c->tx, c->t, i * c->month_length);
+		expected = model->expected(purchase, c->x, c->tx, c->t, i * c->month_length);
 		increment = fmax(expected - previous, 0.0) * exp(-i * log_growth);
 		value += increment;
 		previous = expected;
@@ -168,25 +230,47 @@ clv_customer(FunctionCallInfo fcinfo, ClvCustomer *c)
 }
 
 /*
- * cltv(bgnbd, gamma_gamma, frequency, recency, t, monetary_value, months,
- *		discount_rate, unit) returns float8
- *
- * clv_value of the customer under the two models; NULL when a model has a
- * NULL parameter.
+ * cltv(model, gamma_gamma, frequency, recency, t, monetary_value, months,
+ *		discount_rate, unit) returns float8, for every purchase model: the
+ * clv_value of the customer under the two models; NULL when a model has
+ * a NULL parameter.
  */
-PG_FUNCTION_INFO_V1(cltv_btyd);
-Datum
-cltv_btyd(PG_FUNCTION_ARGS)
+static Datum
+clv_point(FunctionCallInfo fcinfo, const ClvPurchaseModel *model)
 {
 	double		purchase[CLTV_PURCHASE_PARAMS];
 	double		spend_params[CLTV_SPEND_PARAMS];
 	ClvCustomer c;
 
-	if (!bgnbd_params(PG_GETARG_HEAPTUPLEHEADER(0), purchase) ||
+	if (!model->params(PG_GETARG_HEAPTUPLEHEADER(0), purchase) ||
 		!gamma_gamma_params(PG_GETARG_HEAPTUPLEHEADER(1), spend_params))
 		PG_RETURN_NULL();
 	clv_customer(fcinfo, &c);
-	PG_RETURN_FLOAT8(clv_value(purchase, spend_params, &c));
+	PG_RETURN_FLOAT8(clv_value(model, purchase, spend_params, &c));
+}
+
+/* cltv(bgnbd, gamma_gamma, ...): clv_point under BG/NBD. */
+PG_FUNCTION_INFO_V1(cltv_btyd);
+Datum
+cltv_btyd(PG_FUNCTION_ARGS)
+{
+	return clv_point(fcinfo, &clv_bgnbd);
+}
+
+/* cltv(mbgnbd, gamma_gamma, ...): clv_point under MBG/NBD. */
+PG_FUNCTION_INFO_V1(cltv_mbgnbd);
+Datum
+cltv_mbgnbd(PG_FUNCTION_ARGS)
+{
+	return clv_point(fcinfo, &clv_mbgnbd);
+}
+
+/* cltv(pareto_nbd, gamma_gamma, ...): clv_point under Pareto/NBD. */
+PG_FUNCTION_INFO_V1(cltv_pareto_nbd);
+Datum
+cltv_pareto_nbd(PG_FUNCTION_ARGS)
+{
+	return clv_point(fcinfo, &clv_pareto_nbd);
 }
 
 /*
@@ -224,8 +308,9 @@ clv_normal_upper_quantile(double q)
  * hand) is an error (22023).
  */
 static double
-clv_delta_variance(double *purchase, double *spend_params, double *params,
-				   int n, const double *cov, const ClvCustomer *c)
+clv_delta_variance(const ClvPurchaseModel *model, double *purchase,
+				   double *spend_params, double *params, int n,
+				   const double *cov, const ClvCustomer *c)
 {
 	double		g[CLTV_PURCHASE_PARAMS];
 	double		variance = 0.0;
@@ -238,9 +323,9 @@ clv_delta_variance(double *purchase, double *spend_params, double *params,
 		double		down;
 
 		params[i] = keep + h;
-		up = clv_value(purchase, spend_params, c);
+		up = clv_value(model, purchase, spend_params, c);
 		params[i] = keep - h;
-		down = clv_value(purchase, spend_params, c);
+		down = clv_value(model, purchase, spend_params, c);
 		params[i] = keep;
 		g[i] = (up - down) / (2.0 * h);
 	}
@@ -257,16 +342,16 @@ clv_delta_variance(double *purchase, double *spend_params, double *params,
 }
 
 /*
- * cltv_interval(bgnbd, gamma_gamma, frequency, recency, t, monetary_value,
+ * cltv_interval(model, gamma_gamma, frequency, recency, t, monetary_value,
  *				 months, discount_rate, unit, level,
- *				 OUT estimate, OUT lower, OUT upper)
+ *				 OUT estimate, OUT lower, OUT upper), for every purchase model
  *
  * cltv with a confidence interval at level (0 < level < 1, else 22023) for
  * the customer's expected lifetime value, from the uncertainty of both
  * models' parameters (their covariance attributes, the two fits taken as
  * independent: they are fitted to different data, purchase timing and
  * spend). Delta method on the log scale: with g the value's gradient in
- * all seven parameters, Var(log V) = g' Cov g / V^2, and the interval is
+ * all seven parameters (the purchase model's four, Gamma-Gamma's three), Var(log V) = g' Cov g / V^2, and the interval is
  * V exp(-+ z sd(log V)), z the normal quantile of (1 + level) / 2. The log
  * scale keeps the interval positive and asymmetric, as the sampling
  * distribution of a positive value skewed to the right is; both scales
@@ -274,9 +359,8 @@ clv_delta_variance(double *purchase, double *spend_params, double *params,
  * covariance; all three are NULL when a model has a NULL parameter. A
  * value of 0 (months = 0) has the interval [0, 0].
  */
-PG_FUNCTION_INFO_V1(cltv_interval);
-Datum
-cltv_interval(PG_FUNCTION_ARGS)
+static Datum
+clv_interval(FunctionCallInfo fcinfo, const ClvPurchaseModel *model)
 {
 	HeapTupleHeader purchase_model = PG_GETARG_HEAPTUPLEHEADER(0);
 	HeapTupleHeader spend_model = PG_GETARG_HEAPTUPLEHEADER(1);
@@ -296,11 +380,11 @@ cltv_interval(PG_FUNCTION_ARGS)
 				 errmsg("level must be between 0 and 1"),
 				 errdetail("level is %s; a confidence level is above 0 and below 1, such as 0.95.",
 						   float8out_internal(level))));
-	if (!bgnbd_params(purchase_model, purchase) ||
+	if (!model->params(purchase_model, purchase) ||
 		!gamma_gamma_params(spend_model, spend_params))
 		PG_RETURN_NULL();
 	clv_customer(fcinfo, &c);
-	value = clv_value(purchase, spend_params, &c);
+	value = clv_value(model, purchase, spend_params, &c);
 	values[0] = Float8GetDatum(value);
 	if (model_covariance(purchase_model, CLTV_PURCHASE_PARAMS, purchase_cov) &&
 		model_covariance(spend_model, CLTV_SPEND_PARAMS, spend_cov))
@@ -308,9 +392,9 @@ cltv_interval(PG_FUNCTION_ARGS)
 		double		variance;
 		double		spread;
 
-		variance = clv_delta_variance(purchase, spend_params, purchase,
+		variance = clv_delta_variance(model, purchase, spend_params, purchase,
 									  CLTV_PURCHASE_PARAMS, purchase_cov, &c) +
-			clv_delta_variance(purchase, spend_params, spend_params,
+			clv_delta_variance(model, purchase, spend_params, spend_params,
 							   CLTV_SPEND_PARAMS, spend_cov, &c);
 		spread = value > 0.0 ?
 			clv_normal_upper_quantile(0.5 * (1.0 - level)) * sqrt(variance) / value :
@@ -320,4 +404,28 @@ cltv_interval(PG_FUNCTION_ARGS)
 		nulls[1] = nulls[2] = !isfinite(spread);
 	}
 	PG_RETURN_DATUM(composite_result(fcinfo, 3, values, nulls));
+}
+
+/* cltv_interval(bgnbd, gamma_gamma, ...): clv_interval under BG/NBD. */
+PG_FUNCTION_INFO_V1(cltv_interval);
+Datum
+cltv_interval(PG_FUNCTION_ARGS)
+{
+	return clv_interval(fcinfo, &clv_bgnbd);
+}
+
+/* cltv_interval(mbgnbd, gamma_gamma, ...): clv_interval under MBG/NBD. */
+PG_FUNCTION_INFO_V1(cltv_interval_mbgnbd);
+Datum
+cltv_interval_mbgnbd(PG_FUNCTION_ARGS)
+{
+	return clv_interval(fcinfo, &clv_mbgnbd);
+}
+
+/* cltv_interval(pareto_nbd, gamma_gamma, ...): clv_interval under Pareto/NBD. */
+PG_FUNCTION_INFO_V1(cltv_interval_pareto_nbd);
+Datum
+cltv_interval_pareto_nbd(PG_FUNCTION_ARGS)
+{
+	return clv_interval(fcinfo, &clv_pareto_nbd);
 }

@@ -32,6 +32,7 @@
 #include "models/btyd_population.h"
 #include "models/fit.h"
 #include "models/fit_state.h"
+#include "models/mbgnbd.h"
 #include "models/model_value.h"
 #include "retention.h"
 
@@ -185,9 +186,10 @@ mbgnbd_log_dead_odds(const double *params, double x, double tx, double t)
  * eq. 13): the alive customer's expectation, BG/NBD's with b + 1
  * (bgnbd_alive_expected), times P(alive). With frequency = recency = t = 0
  * it is the new customer's E[X(horizon)] (eq. 10): the odds are then
- * a / b, P(alive) = b / (a + b).
+ * a / b, P(alive) = b / (a + b). The history and horizon are checked
+ * by the caller; a result that is not finite is 22003.
  */
-static double
+double
 mbgnbd_expected(const double *params, double x, double tx, double t,
 				double horizon)
 {

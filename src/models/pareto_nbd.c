@@ -441,7 +441,7 @@ pareto_nbd_log_dead_odds(const double *params, double x, double tx, double t)
  * log P(alive | x, t_x, T) = -log(1 + odds) (Fader & Hardie 2005); errors
  * when a series does not converge.
  */
-static double
+double
 pareto_nbd_log_alive(const double *params, int32 x, double tx, double t)
 {
 	double		l = pareto_nbd_log_dead_odds(params, x, tx, t);

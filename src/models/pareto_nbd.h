@@ -2,7 +2,8 @@
  *
  * pareto_nbd.h
  *	  What the Pareto/NBD model exports to the tracking aggregate
- *	  (tracking.c).
+ *	  (tracking.c), the discounted CLV (clv.c) and its conditional PMF
+ *	  (pareto_nbd_pmf.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -14,5 +15,7 @@
 extern bool pareto_nbd_params(HeapTupleHeader model, double *params);
 extern double pareto_nbd_expected(const double *params, double x, double tx,
 								  double t, double horizon);
+extern double pareto_nbd_log_alive(const double *params, int32 x, double tx,
+								   double t);
 
 #endif							/* RETENTION_PARETO_NBD_H */

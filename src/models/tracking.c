@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * tracking.c
- *	  The tracking aggregates of DESIGN section 6, bgnbd_tracking and
- *	  pareto_nbd_tracking (doc/clv.md, "Tracking"): over one row per
+ *	  The tracking aggregates of DESIGN section 6, bgnbd_tracking,
+ *	  mbgnbd_tracking and pareto_nbd_tracking (doc/clv.md, "Tracking"):
+ *	  over one row per
  *	  customer, the expected cumulative repeat purchases of the whole
  *	  population at the end of each of `periods` units after `start`,
  *	  lifetimes' expected_cumulative_transactions.
@@ -10,8 +11,8 @@
  * Element k (1-based) is
  *		sum over the customers of E[X(t_k)],	t_k = (start + k u - first) / u,
  * E[X(t)] the model's expected repeat purchases of a new customer in its
- * first t units (FHL 2005 eq. 9 for BG/NBD; Schmittlein et al. 1987 for
- * Pareto/NBD), u the length of the unit in days (1, 7, 30: the unit only
+ * first t units (FHL 2005 eq. 9 for BG/NBD; Batislam et al. 2007 eq. 10
+ * for MBG/NBD; Schmittlein et al. 1987 for Pareto/NBD), u the length of the unit in days (1, 7, 30: the unit only
  * scales time, DESIGN section 5) and first the customer's first purchase;
  * customers first seen at or after start + k units add nothing to it.
  * For timestamptz the days are 24-hour windows, whole as btyd_summary
@@ -52,6 +53,7 @@
 #include "base/time_unit.h"
 #include "models/bgnbd.h"
 #include "models/btyd_population.h"
+#include "models/mbgnbd.h"
 #include "models/pareto_nbd.h"
 #include "retention.h"
 
@@ -83,7 +85,8 @@
 typedef enum TrackingModel
 {
 	TRACKING_BGNBD = 1,
-	TRACKING_PARETO_NBD
+	TRACKING_PARETO_NBD,
+	TRACKING_MBGNBD
 } TrackingModel;
 
 /* Customers whose first purchase is `offset` whole days before start. */
@@ -113,14 +116,22 @@ typedef struct TrackingState
 	HeapTupleHeader model_datum;
 } TrackingState;
 
-static const char *const model_names[] = {NULL, "bgnbd", "pareto_nbd"};
+static const char *const model_names[] = {NULL, "bgnbd", "pareto_nbd", "mbgnbd"};
+
+/* A stored model byte names one of the models. */
+static inline bool
+known_model(uint8 model)
+{
+	return model == TRACKING_BGNBD || model == TRACKING_PARETO_NBD ||
+		model == TRACKING_MBGNBD;
+}
 
 #ifdef USE_ASSERT_CHECKING
 /* The invariants every function leaves the state in. */
 static void
 AssertCheckTrackingState(const TrackingState *state)
 {
-	Assert(state->model == TRACKING_BGNBD || state->model == TRACKING_PARETO_NBD);
+	Assert(known_model(state->model));
 	Assert(state->unit == TIME_UNIT_DAY || state->unit == TIME_UNIT_WEEK ||
 		   state->unit == TIME_UNIT_MONTH);
 	Assert(state->periods >= 1 && state->periods <= TRACKING_MAX_PERIODS);
@@ -240,7 +251,8 @@ static char *
 params_text(uint8 model, bool params_null, const double *params)
 {
 	static const char *const names[][4] = {
-		{NULL}, {"r", "alpha", "a", "b"}, {"r", "alpha", "s", "beta"}
+		{NULL}, {"r", "alpha", "a", "b"}, {"r", "alpha", "s", "beta"},
+		{"r", "alpha", "a", "b"}
 	};
 	StringInfoData buf;
 
@@ -378,7 +390,8 @@ trans_row(FunctionCallInfo fcinfo, uint8 model, bool timestamptz)
 		check_same_group(state, state->params_null, state->params, start, periods, unit);
 	else
 	{
-		if (model == TRACKING_BGNBD)
+		/* MBG/NBD's composite holds BG/NBD's parameters, in the same order */
+		if (model == TRACKING_BGNBD || model == TRACKING_MBGNBD)
 			params_null = !bgnbd_params(tuple, params);
 		else
 			params_null = !pareto_nbd_params(tuple, params);
@@ -400,9 +413,9 @@ trans_row(FunctionCallInfo fcinfo, uint8 model, bool timestamptz)
 
 /*
  * bgnbd_tracking_trans(internal, bgnbd, first_purchase date, start date,
- * periods integer, unit time_unit) returns internal, and the timestamptz
- * and pareto_nbd forms below. Not STRICT: a row with a NULL argument is
- * skipped.
+ * periods integer, unit time_unit) returns internal, and the timestamptz,
+ * mbgnbd and pareto_nbd forms below. Not STRICT: a row with a NULL
+ * argument is skipped.
  */
 PG_FUNCTION_INFO_V1(bgnbd_tracking_trans);
 Datum
@@ -416,6 +429,20 @@ Datum
 bgnbd_tracking_trans_timestamptz(PG_FUNCTION_ARGS)
 {
 	return trans_row(fcinfo, TRACKING_BGNBD, true);
+}
+
+PG_FUNCTION_INFO_V1(mbgnbd_tracking_trans);
+Datum
+mbgnbd_tracking_trans(PG_FUNCTION_ARGS)
+{
+	return trans_row(fcinfo, TRACKING_MBGNBD, false);
+}
+
+PG_FUNCTION_INFO_V1(mbgnbd_tracking_trans_timestamptz);
+Datum
+mbgnbd_tracking_trans_timestamptz(PG_FUNCTION_ARGS)
+{
+	return trans_row(fcinfo, TRACKING_MBGNBD, true);
 }
 
 PG_FUNCTION_INFO_V1(pareto_nbd_tracking_trans);
@@ -532,7 +559,7 @@ tracking_deserialize(PG_FUNCTION_ARGS)
 
 	aggcontext = codec_begin_deserialize(fcinfo, &r, TRACKING_STATE_VERSION, "tracking");
 	model = codec_read_uint8(&r);
-	if (model != TRACKING_BGNBD && model != TRACKING_PARETO_NBD)
+	if (!known_model(model))
 		codec_corrupt(&r, "an unknown model");
 	timestamptz = codec_read_uint8(&r);
 	if (timestamptz > 1)
@@ -614,9 +641,12 @@ expected_new(const TrackingState *state, TrackingMemo *memo, int64 days, int64 u
 		if (!isnan(*slot))
 			return *slot;
 	}
-	t = state->model == TRACKING_BGNBD ?
-		bgnbd_expected(state->params, 0.0, 0.0, 0.0, t) :
-		pareto_nbd_expected(state->params, 0.0, 0.0, 0.0, t);
+	if (state->model == TRACKING_BGNBD)
+		t = bgnbd_expected(state->params, 0.0, 0.0, 0.0, t);
+	else if (state->model == TRACKING_MBGNBD)
+		t = mbgnbd_expected(state->params, 0.0, 0.0, 0.0, t);
+	else
+		t = pareto_nbd_expected(state->params, 0.0, 0.0, 0.0, t);
 	if (slot != NULL)
 		*slot = t;
 	return t;
