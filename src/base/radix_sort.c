@@ -2,7 +2,8 @@
  *
  * radix_sort.c
  *	  The sort of (int64 key, row) items that rfm_score's window scoring
- *	  and the populations' stored forms use (radix_sort.h).
+ *	  and the populations' stored forms use, and of unsigned 32-bit values
+ *	  (btyd_summary's purchase days) (radix_sort.h).
  *
  *-------------------------------------------------------------------------
  */
@@ -69,4 +70,55 @@ radix_sort_items(SortItem *items, int64 n, SortItem *tmp)
 	}
 	if (from != items)
 		memcpy(items, from, sizeof(SortItem) * n);
+}
+
+/*
+ * Sorts n unsigned 32-bit values ascending: an insertion sort for a few,
+ * else an LSD radix sort on the bytes that differ (one or two for days).
+ * tmp holds n values. btyd_summary sorts its purchase days with it.
+ */
+void
+radix_sort_uint32(uint32 *values, int64 n, uint32 *tmp)
+{
+	uint32		differ = 0;
+	uint32	   *from = values;
+	uint32	   *to = tmp;
+
+	if (n <= RADIX_SORT_SMALL)
+	{
+		for (int64 i = 1; i < n; i++)
+		{
+			uint32		v = values[i];
+			int64		j = i;
+
+			for (; j > 0 && values[j - 1] > v; j--)
+				values[j] = values[j - 1];
+			values[j] = v;
+		}
+		return;
+	}
+	for (int64 i = 1; i < n; i++)
+		differ |= values[i] ^ values[0];
+	for (int shift = 0; shift < 32; shift += 8)
+	{
+		int64		offsets[256] = {0};
+
+		if (((differ >> shift) & 0xFF) == 0)
+			continue;
+		for (int64 i = 0; i < n; i++)
+			offsets[(from[i] >> shift) & 0xFF]++;
+		for (int64 d = 0, sum = 0; d < 256; d++)
+		{
+			int64		count = offsets[d];
+
+			offsets[d] = sum;
+			sum += count;
+		}
+		for (int64 i = 0; i < n; i++)
+			to[offsets[(from[i] >> shift) & 0xFF]++] = from[i];
+		from = to;
+		to = from == values ? tmp : values;
+	}
+	if (from != values)
+		memcpy(values, from, sizeof(uint32) * n);
 }

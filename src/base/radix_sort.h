@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * radix_sort.h
- *	  An LSD radix sort of (int64 key, row) items (radix_sort.c).
+ *	  LSD radix sorts of (int64 key, row) items and of unsigned 32-bit
+ *	  values (radix_sort.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -15,6 +16,10 @@ typedef struct SortItem
 	int32		row;
 } SortItem;
 
+/* radix_sort_uint32 sorts at most this many values by insertion */
+#define RADIX_SORT_SMALL	48
+
 extern void radix_sort_items(SortItem *items, int64 n, SortItem *tmp);
+extern void radix_sort_uint32(uint32 *values, int64 n, uint32 *tmp);
 
 #endif							/* RETENTION_RADIX_SORT_H */

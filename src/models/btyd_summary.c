@@ -52,6 +52,7 @@
 #include "base/codec.h"
 #include "base/composite.h"
 #include "base/exactsum.h"
+#include "base/radix_sort.h"
 #include "base/scaled.h"
 #include "base/time_unit.h"
 #include "models/btyd_summary.h"
@@ -149,24 +150,25 @@ btyd_check_same_group(const BtydState *state, int64 as_of, uint8 unit)
 	check_same_group(state, as_of, unit);
 }
 
-static int
-compare_int32(const void *a, const void *b)
-{
-	int32		x = *(const int32 *) a;
-	int32		y = *(const int32 *) b;
-
-	return (x > y) - (x < y);
-}
-
-/* Sorts days[0 .. n) and removes duplicates; returns the new count. */
+/*
+ * Sorts days[0 .. n) and removes duplicates; returns the new count. Days
+ * are >= 0, so they sort as unsigned values (radix_sort_uint32, with a
+ * buffer on the stack for up to 512 days).
+ */
 static int32
 sort_unique_days(int32 *days, int32 n)
 {
+	uint32		stack_tmp[512];
+	uint32	   *tmp;
 	int32		m = 0;
 
 	if (n <= 1)
 		return n;
-	qsort(days, n, sizeof(int32), compare_int32);
+	tmp = n <= RADIX_SORT_SMALL ? NULL : n <= (int32) lengthof(stack_tmp) ? stack_tmp :
+		palloc(n * sizeof(uint32));
+	radix_sort_uint32((uint32 *) days, n, tmp);
+	if (tmp != NULL && tmp != stack_tmp)
+		pfree(tmp);
 	for (int32 i = 1; i < n; i++)
 		if (days[i] != days[m])
 			days[++m] = days[i];
