@@ -13,8 +13,8 @@
  * (btyd_state_merge): a customer's state in a population is the state
  * btyd_summary builds over the same rows, so every summary is
  * btyd_summary's (same-day orders merge, the same units and errors). A
- * customer takes about 160 bytes, plus its purchase days past 8 and 552
- * bytes for an amount sum that outgrows 2^-64 .. 2^32.
+ * customer takes about 160 bytes, plus up to 8 bytes a purchase day past
+ * 8 and 552 bytes for an amount sum that outgrows 2^-64 .. 2^32.
  *
  * Two forms go through the one codec (base/codec.h). The serialized
  * aggregate state, format BTYD_POPULATION_STATE_VERSION: unit and time
