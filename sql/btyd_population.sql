@@ -151,4 +151,34 @@ JOIN (SELECT seed, unit, bgnbd_tracking(bgnbd_model(0.5, 3, 0.7, 2.5), first, da
             GROUP BY seed, customer_id) AS f, bp_units
       GROUP BY seed, unit) AS b USING (seed, unit);
 
-DROP TABLE bp_gen, bp_units, bp_sim, bp_pop, bp_sum;
+-- doc/clv.md's scoring query from one population equals its GROUP BY
+-- form (the worked example there), customer by customer
+CREATE TABLE bp_orders AS SELECT customer_id, order_at, amount FROM simulate_orders(300, 11) WHERE order_at <= date '2024-09-30';
+WITH pop AS (
+    SELECT btyd_population(customer_id, order_at, amount, date '2024-06-30', 'week') AS p FROM bp_orders
+), models AS (
+    SELECT bgnbd_fit(p) AS bg, gamma_gamma_fit(p) AS gg FROM pop
+), one_pass AS (
+    SELECT s.customer_id,
+           bgnbd_p_alive(m.bg, s.frequency, s.recency, s.t) AS p_alive,
+           cltv(m.bg, m.gg, s.frequency, s.recency, s.t, s.monetary_value, 12, 0.01, 'week') AS clv_12_months
+    FROM pop, btyd_table(pop.p) AS s, models AS m
+), summary AS (
+    SELECT customer_id, (btyd_summary(order_at, amount, date '2024-06-30', 'week')).*
+    FROM bp_orders GROUP BY customer_id
+), group_models AS (
+    SELECT bgnbd_fit(frequency, recency, t) AS bg,
+           gamma_gamma_fit(frequency, monetary_value) FILTER (WHERE monetary_value > 0 OR frequency = 0) AS gg
+    FROM summary
+), group_by AS (
+    SELECT s.customer_id,
+           bgnbd_p_alive(m.bg, s.frequency, s.recency, s.t) AS p_alive,
+           cltv(m.bg, m.gg, s.frequency, s.recency, s.t, s.monetary_value, 12, 0.01, 'week') AS clv_12_months
+    FROM summary AS s CROSS JOIN group_models AS m WHERE s.frequency IS NOT NULL
+)
+SELECT count(*) AS customers,
+       count(*) FILTER (WHERE (o.p_alive, o.clv_12_months) IS NOT DISTINCT FROM (g.p_alive, g.clv_12_months)) AS equal,
+       round(max(o.clv_12_months)::numeric, 2) AS top_clv
+FROM one_pass AS o FULL JOIN group_by AS g USING (customer_id);
+
+DROP TABLE bp_gen, bp_units, bp_sim, bp_pop, bp_sum, bp_orders;
