@@ -33,26 +33,30 @@ SELECT is(pg_typeof(p)::text, 'rfm_population_text', 'text ids give an rfm_popul
 SELECT throws_ok($$SELECT ''::rfm_population_text$$, '22P02', 'invalid input syntax for type rfm_population_text', 'empty text is 22P02');
 SELECT throws_ok($$SELECT 'abc'::rfm_population_text$$, '22P02', 'invalid input syntax for type rfm_population_text', 'an odd number of digits is 22P02');
 
--- corrupt bytes: every one is 22P03 from the codec
-SELECT throws_ok(format('SELECT %L::rfm_population_text', encode(c.bytes, 'hex')), '22P03', 'invalid serialized rfm_population_text state',
-                 'text: ' || c.what || ' is rejected')
+-- corrupt bytes: every one is 22P03 from the codec, for the reason named
+SELECT is(pg_temp.failure(format('SELECT %L::rfm_population_text', encode(c.bytes, 'hex'))), '22P03 The state has ' || c.why || '.',
+          'text: ' || c.what || ' is rejected')
 FROM hex, LATERAL (VALUES
-    (set_byte(b, 0, 1), 'format version 1 (bigint ids)'),
-    (set_byte(b, 0, 3), 'format version 3'),
-    (overlay(b PLACING int8send(0) FROM 12), 'no customers'),
-    (overlay(b PLACING int8send(3) FROM 12), 'one customer more than the bytes hold'),
-    (substr(b, 1, length(b) - 1), 'a truncated value'),
-    (b || '\x00'::bytea, 'a trailing byte'),
-    (overlay(b PLACING int4send(-1) FROM 20), 'a negative id length'),
-    (overlay(b PLACING int4send(1000) FROM 20), 'an id length beyond the bytes'),
-    (overlay(b PLACING int4send(2147483647) FROM 20), 'an id length of 2^31 - 1'),
-    (set_byte(b, 70, ascii('a')), 'an id twice'),
-    (set_byte(b, 70, ascii('A')), 'ids out of byte order'),
-    (set_byte(b, 23, 0), 'an id with a NUL byte'),
-    (set_byte(b, 70, 255), 'an id that is not UTF-8 (byte 0xff)'),
-    (overlay(b PLACING '\xc3'::bytea FROM 71), 'an id cut in a multibyte character'),
-    (overlay(b PLACING int8send(3) FROM 25), 'more orders than rows'),
-    (set_byte(b, 65, 2), 'a numeric flag of 2')) AS c(bytes, what);
+    (set_byte(b, 0, 1), 'format version 1 (bigint ids)', 'an unknown format version'),
+    (set_byte(b, 0, 3), 'format version 3', 'an unknown format version'),
+    (overlay(b PLACING int8send(0) FROM 12), 'no customers', 'an invalid customer count'),
+    (overlay(b PLACING int8send(3) FROM 12), 'one customer more than the bytes hold', 'fewer bytes than its fields need'),
+    (substr(b, 1, length(b) - 1), 'a truncated value', 'fewer bytes than its fields need'),
+    (b || '\x00'::bytea, 'a trailing byte', 'trailing bytes'),
+    (overlay(b PLACING int4send(-1) FROM 20), 'a negative id length', 'a negative id length'),
+    (overlay(b PLACING int4send(1000) FROM 20), 'an id length beyond the bytes', 'fewer bytes than its fields need'),
+    (overlay(b PLACING int4send(2147483647) FROM 20), 'an id length of 2^31 - 1', 'fewer bytes than its fields need'),
+    (set_byte(b, 70, ascii('a')), 'an id twice', 'customer ids out of order'),
+    (set_byte(b, 70, ascii('A')), 'ids out of byte order', 'customer ids out of order'),
+    (set_byte(b, 23, 0), 'an id with a NUL byte', 'a customer id not valid in the database encoding'),
+    (set_byte(b, 70, 255), 'an id that is not UTF-8 (byte 0xff)', 'a customer id not valid in the database encoding'),
+    (overlay(b PLACING '\xc3'::bytea FROM 71), 'an id cut in a multibyte character', 'a customer id not valid in the database encoding'),
+    (overlay(b PLACING int8send(3) FROM 25), 'more orders than rows', NULL),
+    (set_byte(b, 65, 2), 'a numeric flag of 2', 'an invalid numeric flag')) AS c(bytes, what, why)
+WHERE c.why IS NOT NULL;
+SELECT throws_ok(format('SELECT %L::rfm_population_text', encode(overlay(b PLACING int8send(3) FROM 25), 'hex')), '22P03',
+                 'invalid serialized rfm_population_text state', 'text: more orders than rows is rejected')
+FROM hex;
 
 -- an empty first id is valid: it sorts before every other
 SELECT is((SELECT string_agg(format('%L:%s', customer_id, frequency), ',')
