@@ -38,6 +38,7 @@ typedef struct CustomerEntry
 	char		status;			/* used by simplehash */
 } CustomerEntry;
 
+/* The text key whose address a table of text keys holds as an id. */
 static inline const CustomerTextKey *
 text_key(int64 id)
 {
