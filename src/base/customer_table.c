@@ -10,7 +10,9 @@
  *	  keeps each text id once in an arena (8 bytes of length and hash
  *	  before its bytes, 4-aligned) and holds its address in the place of
  *	  the bigint id: the id's bytes are hashed with the table's SipHash key
- *	  and compared exactly (memcmp), as cohort_retention's text keys are.
+ *	  and compared exactly (memcmp), as cohort_retention's text keys are,
+ *	  in a hash table of its own whose 24-byte entries also hold the hash,
+ *	  so that probing and growing the table read no id but an equal-hash one.
  *
  * The table is a power of two of entries, grown when 90% full, so a
  * customer takes 16 to 32 bytes of table beside its id and state. The
@@ -38,42 +40,13 @@ typedef struct CustomerEntry
 	char		status;			/* used by simplehash */
 } CustomerEntry;
 
-/* The text key whose address a table of text keys holds as an id. */
-static inline const CustomerTextKey *
-text_key(int64 id)
-{
-	return (const CustomerTextKey *) (uintptr_t) id;
-}
-
-/* The hash of an id: SipHash of the bigint, or the text key's own. */
-static inline uint32
-customer_key_hash(const CustomerTable *table, int64 id)
-{
-	return table->text_keys ? text_key(id)->hash :
-		(uint32) keyed_hash_uint64(&table->seed, (uint64) id);
-}
-
-/* Whether two ids are the same customer: equal bigints, or equal bytes. */
-static inline bool
-customer_key_equal(const CustomerTable *table, int64 a, int64 b)
-{
-	const CustomerTextKey *ka;
-	const CustomerTextKey *kb;
-
-	if (!table->text_keys)
-		return a == b;
-	ka = text_key(a);
-	kb = text_key(b);
-	return ka->hash == kb->hash && ka->len == kb->len &&
-		memcmp(ka->data, kb->data, ka->len) == 0;
-}
-
 #define SH_PREFIX customer_hash
 #define SH_ELEMENT_TYPE CustomerEntry
 #define SH_KEY_TYPE int64
 #define SH_KEY id
-#define SH_HASH_KEY(tb, k) customer_key_hash((const CustomerTable *) (tb)->private_data, k)
-#define SH_EQUAL(tb, a, b) customer_key_equal((const CustomerTable *) (tb)->private_data, a, b)
+#define SH_HASH_KEY(tb, k) \
+	((uint32) keyed_hash_uint64(&((const CustomerTable *) (tb)->private_data)->seed, (uint64) (k)))
+#define SH_EQUAL(tb, a, b) ((a) == (b))
 /* cohort.c says why these three */
 #define SH_GROW_MAX_DIB 128
 #define SH_GROW_MAX_MOVE 1024
@@ -84,12 +57,54 @@ customer_key_equal(const CustomerTable *table, int64 a, int64 b)
 #include "lib/simplehash.h"
 
 /*
- * A new, empty table in `context` for states of state_size bytes, sized
- * for `customers`; type_name names the population in the limit error.
+ * A hash table entry of a table of text keys, 24 bytes: the address of the
+ * kept id, the customer's index and the id's hash, which the table
+ * compares and regrows by without reading the id.
  */
-CustomerTable *
-customer_table_create(MemoryContext context, Size state_size, bool movable,
-					  uint32 customers, const char *type_name)
+typedef struct CustomerTextEntry
+{
+	int64		id;
+	uint32		index;
+	uint32		hash;
+	char		status;			/* used by simplehash */
+} CustomerTextEntry;
+
+/* The text key whose address a table of text keys holds as an id. */
+static inline const CustomerTextKey *
+text_key(int64 id)
+{
+	return (const CustomerTextKey *) (uintptr_t) id;
+}
+
+/* Whether two text keys of equal hashes hold the same bytes. */
+static inline bool
+text_key_equal(int64 a, int64 b)
+{
+	const CustomerTextKey *ka = text_key(a);
+	const CustomerTextKey *kb = text_key(b);
+
+	return ka->len == kb->len && memcmp(ka->data, kb->data, ka->len) == 0;
+}
+
+#define SH_PREFIX customer_text_hash
+#define SH_ELEMENT_TYPE CustomerTextEntry
+#define SH_KEY_TYPE int64
+#define SH_KEY id
+#define SH_HASH_KEY(tb, k) (text_key(k)->hash)
+#define SH_EQUAL(tb, a, b) text_key_equal(a, b)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a) ((a)->hash)
+#define SH_GROW_MAX_DIB 128
+#define SH_GROW_MAX_MOVE 1024
+#define SH_GROW_MIN_FILLFACTOR 0.5
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+/* A new table with no hash yet (see customer_table_create). */
+static CustomerTable *
+table_new(MemoryContext context, Size state_size, bool movable, const char *type_name)
 {
 	CustomerTable *table = MemoryContextAllocZero(context, sizeof(CustomerTable));
 
@@ -99,6 +114,19 @@ customer_table_create(MemoryContext context, Size state_size, bool movable,
 	table->movable = movable;
 	table->type_name = type_name;
 	keyed_hash_new_seed(&table->seed);
+	return table;
+}
+
+/*
+ * A new, empty table in `context` for states of state_size bytes, sized
+ * for `customers`; type_name names the population in the limit error.
+ */
+CustomerTable *
+customer_table_create(MemoryContext context, Size state_size, bool movable,
+					  uint32 customers, const char *type_name)
+{
+	CustomerTable *table = table_new(context, state_size, movable, type_name);
+
 	table->hash = customer_hash_create(context, Max(customers, CUSTOMER_TABLE_INITIAL), table);
 	return table;
 }
@@ -111,10 +139,11 @@ CustomerTable *
 customer_table_create_text(MemoryContext context, Size state_size, bool movable,
 						   uint32 customers, const char *type_name)
 {
-	CustomerTable *table = customer_table_create(context, state_size, movable, customers,
-												 type_name);
+	CustomerTable *table = table_new(context, state_size, movable, type_name);
 
 	table->text_keys = true;
+	table->text_hash = customer_text_hash_create(context, Max(customers, CUSTOMER_TABLE_INITIAL),
+												 table);
 	return table;
 }
 
@@ -253,7 +282,9 @@ void *
 customer_table_lookup_text(CustomerTable *table, const char *data, Size len, bool *found)
 {
 	CustomerTextKey *probe = table_probe(table, data, len);
-	CustomerEntry *entry = customer_hash_insert(table->hash, (int64) (uintptr_t) probe, found);
+	CustomerTextEntry *entry = customer_text_hash_insert_hash(table->text_hash,
+															  (int64) (uintptr_t) probe,
+															  probe->hash, found);
 
 	Assert(table->text_keys);
 	if (!*found)

@@ -51,10 +51,12 @@ typedef struct CustomerTextKey
 } CustomerTextKey;
 
 struct customer_hash_hash;
+struct customer_text_hash_hash;
 
 typedef struct CustomerTable
 {
 	struct customer_hash_hash *hash;	/* id -> index */
+	struct customer_text_hash_hash *text_hash;	/* text id -> index, instead */
 	KeyedHashSeed seed;			/* this table's secret hash key */
 	MemoryContext context;
 	const char *type_name;		/* for the limit error */
