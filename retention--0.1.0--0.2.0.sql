@@ -1059,6 +1059,145 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rfm_breaks(rfm_population, integer) IS
 'the cut values of the window rfm_score of a population''s customers, as the rfm_breaks aggregate gives them';
 
+-- rfm_population_text: the population of text customer ids (doc/rfm.md)
+
+CREATE TYPE rfm_population_text;
+
+CREATE FUNCTION rfm_population_text_in(cstring)
+RETURNS rfm_population_text
+AS 'MODULE_PATHNAME', 'rfm_population_text_in'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_population_text_out(rfm_population_text)
+RETURNS cstring
+AS 'MODULE_PATHNAME', 'stored_state_out'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_population_text_recv(internal)
+RETURNS rfm_population_text
+AS 'MODULE_PATHNAME', 'rfm_population_text_recv'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_population_text_send(rfm_population_text)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'stored_state_send'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE rfm_population_text (
+    INPUT = rfm_population_text_in,
+    OUTPUT = rfm_population_text_out,
+    RECEIVE = rfm_population_text_recv,
+    SEND = rfm_population_text_send,
+    INTERNALLENGTH = VARIABLE,
+    STORAGE = extended
+);
+
+COMMENT ON TYPE rfm_population_text IS
+'every customer''s rfm state at one as_of in one value, customers by text id (the rfm_population aggregate of text ids); read with rfm_segments and rfm_breaks';
+COMMENT ON FUNCTION rfm_population_text_in(cstring) IS 'rfm_population_text input function: the hexadecimal text form, checked';
+COMMENT ON FUNCTION rfm_population_text_out(rfm_population_text) IS 'rfm_population_text output function: the hexadecimal text form';
+COMMENT ON FUNCTION rfm_population_text_recv(internal) IS 'rfm_population_text binary input function, checked';
+COMMENT ON FUNCTION rfm_population_text_send(rfm_population_text) IS 'rfm_population_text binary output function';
+
+-- the transition functions of text ids, not STRICT as the bigint ones; the
+-- combine function is rfm_population_combine
+CREATE FUNCTION rfm_population_trans(internal, text, date, numeric, date)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_population_text_trans_date_numeric'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION rfm_population_trans(internal, text, date, float8, date)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_population_text_trans_date_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION rfm_population_trans(internal, text, timestamptz, numeric, timestamptz)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_population_text_trans_timestamptz_numeric'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION rfm_population_trans(internal, text, timestamptz, float8, timestamptz)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_population_text_trans_timestamptz_float8'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION rfm_population_text_serialize(internal)
+RETURNS bytea
+AS 'MODULE_PATHNAME', 'rfm_population_text_serialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_population_text_deserialize(bytea, internal)
+RETURNS internal
+AS 'MODULE_PATHNAME', 'rfm_population_text_deserialize'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- not STRICT: a NULL state (no kept row) gives NULL
+CREATE FUNCTION rfm_population_text_final(internal)
+RETURNS rfm_population_text
+AS 'MODULE_PATHNAME', 'rfm_population_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_population_trans(internal, text, date, numeric, date) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_population_trans(internal, text, date, float8, date) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_population_trans(internal, text, timestamptz, numeric, timestamptz) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_population_trans(internal, text, timestamptz, float8, timestamptz) IS 'aggregate transition function';
+COMMENT ON FUNCTION rfm_population_text_serialize(internal) IS 'aggregate serial function';
+COMMENT ON FUNCTION rfm_population_text_deserialize(bytea, internal) IS 'aggregate deserial function';
+COMMENT ON FUNCTION rfm_population_text_final(internal) IS 'aggregate final function';
+
+CREATE AGGREGATE rfm_population(customer_id text, order_at date, amount numeric, as_of date) (
+    SFUNC = rfm_population_trans, STYPE = internal,
+    FINALFUNC = rfm_population_text_final, COMBINEFUNC = rfm_population_combine,
+    SERIALFUNC = rfm_population_text_serialize, DESERIALFUNC = rfm_population_text_deserialize,
+    PARALLEL = SAFE);
+
+CREATE AGGREGATE rfm_population(customer_id text, order_at date, amount float8, as_of date) (
+    SFUNC = rfm_population_trans, STYPE = internal,
+    FINALFUNC = rfm_population_text_final, COMBINEFUNC = rfm_population_combine,
+    SERIALFUNC = rfm_population_text_serialize, DESERIALFUNC = rfm_population_text_deserialize,
+    PARALLEL = SAFE);
+
+CREATE AGGREGATE rfm_population(customer_id text, order_at timestamptz, amount numeric, as_of timestamptz) (
+    SFUNC = rfm_population_trans, STYPE = internal,
+    FINALFUNC = rfm_population_text_final, COMBINEFUNC = rfm_population_combine,
+    SERIALFUNC = rfm_population_text_serialize, DESERIALFUNC = rfm_population_text_deserialize,
+    PARALLEL = SAFE);
+
+CREATE AGGREGATE rfm_population(customer_id text, order_at timestamptz, amount float8, as_of timestamptz) (
+    SFUNC = rfm_population_trans, STYPE = internal,
+    FINALFUNC = rfm_population_text_final, COMBINEFUNC = rfm_population_combine,
+    SERIALFUNC = rfm_population_text_serialize, DESERIALFUNC = rfm_population_text_deserialize,
+    PARALLEL = SAFE);
+
+COMMENT ON AGGREGATE rfm_population(text, date, numeric, date) IS
+'every customer''s rfm as of as_of in one pass with its own hash of text ids (compared exactly), exact numeric sums; read with rfm_segments';
+COMMENT ON AGGREGATE rfm_population(text, date, float8, date) IS
+'every customer''s rfm as of as_of in one pass with its own hash of text ids (compared exactly), exact float8 sums; read with rfm_segments';
+COMMENT ON AGGREGATE rfm_population(text, timestamptz, numeric, timestamptz) IS
+'every customer''s rfm as of as_of (24-hour days) in one pass with its own hash of text ids (compared exactly), exact numeric sums; read with rfm_segments';
+COMMENT ON AGGREGATE rfm_population(text, timestamptz, float8, timestamptz) IS
+'every customer''s rfm as of as_of (24-hour days) in one pass with its own hash of text ids (compared exactly), exact float8 sums; read with rfm_segments';
+
+-- not STRICT, as rfm_segments(rfm_population, ...)
+CREATE FUNCTION rfm_segments(population rfm_population_text, bins integer DEFAULT 5, rules jsonb DEFAULT NULL,
+                             OUT customer_id text, OUT recency_days integer, OUT frequency bigint,
+                             OUT monetary numeric, OUT tenure_days integer, OUT r integer, OUT f integer,
+                             OUT m integer, OUT code text, OUT segment text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'rfm_segments_text'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_segments(rfm_population_text, integer, jsonb) IS
+'every customer of a population of text ids (in byte order) with rfm, window scores over the population and segment: exactly rfm + rfm_score() OVER () + segment() over the same orders';
+
+CREATE FUNCTION rfm_breaks(population rfm_population_text, bins integer DEFAULT 5)
+RETURNS rfm_breaks
+AS 'MODULE_PATHNAME', 'rfm_breaks_population_text'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rfm_breaks(rfm_population_text, integer) IS
+'the cut values of the window rfm_score of a population''s customers (text ids), as the rfm_breaks aggregate gives them';
+
 -- end of section 10
 
 -- 7c. Pareto/NBD completed

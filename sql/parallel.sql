@@ -201,6 +201,16 @@ INSERT INTO parallel_cases VALUES
  $$SELECT md5(rfm_population(customer_id, order_at, amount, timestamptz '2026-01-01 12:00')::text) FROM parallel_orders$$),
 ('rfm_population(bigint,timestamptz,float8,timestamptz)',
  $$SELECT md5(rfm_population(customer_id, order_at, amount_f, timestamptz '2025-06-01')::text) FROM parallel_orders$$);
+-- text ids (rfm_population_text): the id's bytes, some over 1 kB
+INSERT INTO parallel_cases VALUES
+('rfm_population(text,date,numeric,date)',
+ $$SELECT md5(rfm_population('c' || customer_id, order_date, amount, date '2026-01-01')::text) FROM parallel_orders$$),
+('rfm_population(text,date,float8,date)',
+ $$SELECT md5(rfm_population(repeat('é', 600 * (customer_id % 2)::integer) || customer_id, order_date, amount_f, date '2026-01-01')::text) FROM parallel_orders$$),
+('rfm_population(text,timestamptz,numeric,timestamptz)',
+ $$SELECT md5(rfm_population(customer_id::text, order_at, amount, timestamptz '2026-01-01 12:00')::text) FROM parallel_orders$$),
+('rfm_population(text,timestamptz,float8,timestamptz)',
+ $$SELECT md5(rfm_population('id ' || customer_id || repeat(' ', (customer_id % 3)::integer), order_at, amount_f, timestamptz '2025-06-01')::text) FROM parallel_orders$$);
 INSERT INTO parallel_cases VALUES
 ('btyd_population(bigint,date,numeric,date,time_unit)',
  $$SELECT md5(btyd_population(customer_id, order_date, amount, date '2026-01-01', 'week')::text) FROM parallel_orders$$),

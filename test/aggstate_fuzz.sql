@@ -340,6 +340,23 @@ INSERT INTO fuzz_samples (agg, rows_query) VALUES
 ('rfm_population(bigint,timestamptz,float8,timestamptz)',
  $$SELECT -g::bigint % 4, timestamptz '2024-01-01 00:00+00' + g * interval '1 day', g::float8,
           timestamptz '2024-01-20 00:00+00' FROM generate_series(1, 12) AS g$$);
+-- rfm_population of text ids: the empty id, ids that differ only in a
+-- trailing byte, multibyte and long ids, a state with no customer
+INSERT INTO fuzz_samples (agg, rows_query) VALUES
+('rfm_population(text,date,numeric,date)',
+ $$SELECT (ARRAY['', 'a', 'a ', 'é', repeat('z', 1500)])[g % 5 + 1], date '2024-01-01' + g * 3,
+          CASE WHEN g % 5 = 0 THEN -g * 1.25 WHEN g = 7 THEN 1e30 ELSE g * 10.5 END,
+          date '2024-06-01' FROM generate_series(1, 24) AS g$$),
+('rfm_population(text,date,float8,date)',
+ $$SELECT 'c' || g % 4, date '2024-01-01' + g % 9, g * 0.1::float8 - 0.5, date '2024-03-01' FROM generate_series(1, 16) AS g$$),
+('rfm_population(text,timestamptz,numeric,timestamptz)',
+ $$SELECT 'клиент' || g % 3, timestamptz '2024-01-01 00:00+00' + g * interval '17 hours', g * 2.5,
+          timestamptz '2024-02-01 00:00+00' FROM generate_series(1, 15) AS g$$),
+('rfm_population(text,date,numeric,date)',
+ $$SELECT g::text, date '2024-07-01' + g, g * 1.5, date '2024-06-01' FROM generate_series(1, 5) AS g$$),
+('rfm_population(text,timestamptz,float8,timestamptz)',
+ $$SELECT repeat('x', g % 4), timestamptz '2024-01-01 00:00+00' + g * interval '1 day', g::float8,
+          timestamptz '2024-01-20 00:00+00' FROM generate_series(1, 12) AS g$$);
 -- btyd_population: several customers (same-day orders, refunds, a
 -- customer with more than 8 purchase days), a state with no customer
 -- (every row after as_of), timestamps, float8 amounts, each unit

@@ -177,7 +177,7 @@ VALGRIND_CI_TESTS=(catalog retention_rate segment rfm retention_counts clv_examp
                    test/fit_weights.sql test/mbgnbd_hostile.sql
                    survival test/survival_hostile.sql test/survival_binary.sql test/revenue_binary.sql
                    btyd_holdout test/btyd_holdout_hostile.sql test/model_params_hostile.sql
-                   test/tracking_hostile.sql rfm_population test/rfm_population_hostile.sql
+                   test/tracking_hostile.sql rfm_population test/rfm_population_hostile.sql test/rfm_population_text_hostile.sql
                    test/simulate_processes_hostile.sql test/btyd_population_hostile.sql
                    clv_family test/cltv_family.sql test/pareto_nbd_pmf_hostile.sql test/tracking_mbgnbd_hostile.sql)
 if runs valgrind; then

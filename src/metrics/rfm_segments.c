@@ -1,9 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * rfm_segments.c
- *	  Reading an rfm_population (DESIGN section 10): rfm_segments, every
- *	  customer's rfm, window scores and segment, and rfm_breaks of the
- *	  population.
+ *	  Reading an rfm_population or rfm_population_text (DESIGN section 10):
+ *	  rfm_segments, every customer's rfm, window scores and segment, and
+ *	  rfm_breaks of the population.
  *
  * Each figure comes from the code that computes it for the GROUP BY form:
  * a customer's rfm from rfm_state_fields (rfm.c), the scores from
@@ -41,7 +41,7 @@
 typedef struct PopulationRows
 {
 	int64		n;
-	int64	   *ids;
+	Datum	   *ids;			/* bigint or text */
 	int32	   *recency;		/* recency_days, when not NULL */
 	bool	   *recency_null;	/* only refunds: recency and tenure NULL */
 	int64	   *frequency;
@@ -59,18 +59,21 @@ typedef struct SegmentsState
 	SegmentRuleSet *rules;		/* NULL: the default map (bins 5) or none */
 } SegmentsState;
 
-/* Reads every customer of a stored population into rows, in the current context. */
+/*
+ * Reads every customer of a stored population, of bigint or text ids
+ * (text_ids), into rows, in the current context.
+ */
 static void
-read_rows(bytea *bytes, PopulationRows *rows)
+read_rows(bytea *bytes, PopulationRows *rows, bool text_ids)
 {
 	RfmPopulationReader r;
 	RfmState	state;
 	int64		id;
 	int64		i = 0;
 
-	rfm_population_begin_read(&r, bytes, true);
+	rfm_population_begin_read(&r, bytes, true, text_ids);
 	rows->n = r.count;
-	rows->ids = palloc_extended(sizeof(int64) * r.count, MCXT_ALLOC_HUGE);
+	rows->ids = palloc_extended(sizeof(Datum) * r.count, MCXT_ALLOC_HUGE);
 	rows->recency = palloc_extended(sizeof(int32) * r.count, MCXT_ALLOC_HUGE);
 	rows->recency_null = palloc_extended(sizeof(bool) * r.count, MCXT_ALLOC_HUGE);
 	rows->frequency = palloc_extended(sizeof(int64) * r.count, MCXT_ALLOC_HUGE);
@@ -84,7 +87,9 @@ read_rows(bytea *bytes, PopulationRows *rows)
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
 		rfm_state_fields(&state, values, nulls);
-		rows->ids[i] = id;
+		rows->ids[i] = text_ids ?
+			PointerGetDatum(cstring_to_text_with_len(r.text, (int) r.text_len)) :
+			Int64GetDatum(id);
 		rows->recency_null[i] = nulls[0];
 		rows->recency[i] = nulls[0] ? 0 : DatumGetInt32(values[0]);
 		rows->frequency[i] = DatumGetInt64(values[1]);
@@ -120,14 +125,14 @@ row_segment(const SegmentsState *st, const int32 *scores)
  * monetary, tenure_days, r, f, m, code, segment)
  *
  * One row per customer of the population (customers whose rows were all
- * NULL or after as_of are not in it), by increasing id, with the window
- * scores over the whole population and the segment (row_segment). Not
- * STRICT: a NULL population gives no row, NULL rules mean none, a NULL
- * bins is an error (22004) as in rfm_score; bins must be 2..9.
+ * NULL or after as_of are not in it), by increasing id (text ids in byte
+ * order), with the window scores over the whole population and the
+ * segment (row_segment). Not STRICT: a NULL population gives no row, NULL
+ * rules mean none, a NULL bins is an error (22004) as in rfm_score; bins
+ * must be 2..9. text_ids: the population is an rfm_population_text.
  */
-PG_FUNCTION_INFO_V1(rfm_segments);
-Datum
-rfm_segments(PG_FUNCTION_ARGS)
+static Datum
+segments(FunctionCallInfo fcinfo, bool text_ids)
 {
 	FuncCallContext *funcctx;
 	SegmentsState *st;
@@ -158,7 +163,7 @@ rfm_segments(PG_FUNCTION_ARGS)
 			st->rules = segment_parse_rules(PG_GETARG_JSONB_P(2), funcctx->multi_call_memory_ctx);
 		if (!PG_ARGISNULL(0))
 		{
-			read_rows(PG_GETARG_BYTEA_PP(0), &st->rows);
+			read_rows(PG_GETARG_BYTEA_PP(0), &st->rows, text_ids);
 			for (int c = 0; c < 3; c++)
 				st->below[c] = palloc_extended(sizeof(int32) * st->rows.n, MCXT_ALLOC_HUGE);
 			rfm_score_rank(st->rows.n, st->rows.recency, st->rows.recency_null,
@@ -176,7 +181,7 @@ rfm_segments(PG_FUNCTION_ARGS)
 	i = (int64) funcctx->call_cntr;
 
 	memset(nulls, 0, sizeof(nulls));
-	values[0] = Int64GetDatum(st->rows.ids[i]);
+	values[0] = st->rows.ids[i];
 	values[1] = Int32GetDatum(st->rows.recency[i]);
 	nulls[1] = nulls[4] = st->rows.recency_null[i];
 	values[2] = Int64GetDatum(st->rows.frequency[i]);
@@ -199,22 +204,37 @@ rfm_segments(PG_FUNCTION_ARGS)
 															   values, nulls)));
 }
 
+/* rfm_segments(rfm_population, integer, jsonb): segments of bigint ids. */
+PG_FUNCTION_INFO_V1(rfm_segments);
+Datum
+rfm_segments(PG_FUNCTION_ARGS)
+{
+	return segments(fcinfo, false);
+}
+
+/* rfm_segments(rfm_population_text, integer, jsonb): segments of text ids. */
+PG_FUNCTION_INFO_V1(rfm_segments_text);
+Datum
+rfm_segments_text(PG_FUNCTION_ARGS)
+{
+	return segments(fcinfo, true);
+}
+
 /*
  * rfm_breaks(population rfm_population, bins integer DEFAULT 5) returns
  * rfm_breaks: what the rfm_breaks aggregate gives over the population's
  * rfm values (recency of customers with only refunds is NULL and not
- * counted). bins must be 2..9.
+ * counted). bins must be 2..9. text_ids: an rfm_population_text.
  */
-PG_FUNCTION_INFO_V1(rfm_breaks_population);
-Datum
-rfm_breaks_population(PG_FUNCTION_ARGS)
+static Datum
+breaks(FunctionCallInfo fcinfo, bool text_ids)
 {
 	int32		bins = rfm_check_bins(PG_GETARG_INT32(1));
 	PopulationRows rows;
 	double	   *columns[3];
 	int64		n[3] = {0, 0, 0};
 
-	read_rows(PG_GETARG_BYTEA_PP(0), &rows);
+	read_rows(PG_GETARG_BYTEA_PP(0), &rows, text_ids);
 	for (int c = 0; c < 3; c++)
 		columns[c] = palloc_extended(sizeof(double) * rows.n, MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < rows.n; i++)
@@ -228,4 +248,20 @@ rfm_breaks_population(PG_FUNCTION_ARGS)
 		columns[2][n[2]++] = m;
 	}
 	return rfm_breaks_of_columns(fcinfo, bins, columns, n);
+}
+
+/* rfm_breaks(rfm_population, integer): breaks of a population of bigint ids. */
+PG_FUNCTION_INFO_V1(rfm_breaks_population);
+Datum
+rfm_breaks_population(PG_FUNCTION_ARGS)
+{
+	return breaks(fcinfo, false);
+}
+
+/* rfm_breaks(rfm_population_text, integer): breaks of a population of text ids. */
+PG_FUNCTION_INFO_V1(rfm_breaks_population_text);
+Datum
+rfm_breaks_population_text(PG_FUNCTION_ARGS)
+{
+	return breaks(fcinfo, true);
 }

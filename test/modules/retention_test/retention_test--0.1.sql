@@ -42,6 +42,14 @@ LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;  -- test helper, no planner assumpti
 COMMENT ON FUNCTION population_size_check(bigint, bigint, bigint) IS
 'calls retention''s check of the 1 GB limit of an rfm_population value: true when a value of have bytes may take more bytes, its 54000 error otherwise';
 
+CREATE FUNCTION text_population_size_check(have bigint, more bigint, customers bigint)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'text_population_size_check'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;  -- test helper, no planner assumptions
+
+COMMENT ON FUNCTION text_population_size_check(bigint, bigint, bigint) IS
+'calls retention''s check of the 1 GB limit of an rfm_population_text value: true when a value of have bytes may take more bytes, its 54000 error otherwise';
+
 CREATE FUNCTION btyd_population_size_check(have bigint, more bigint, customers bigint)
 RETURNS boolean
 AS 'MODULE_PATHNAME', 'btyd_population_size_check'

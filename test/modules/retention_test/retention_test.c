@@ -786,7 +786,8 @@ deserialize_final(PG_FUNCTION_ARGS)
 }
 
 /*
- * retention's rfm_population_check_size (src/metrics/rfm_population.c) and
+ * retention's rfm_population_check_size and rfm_population_text_check_size
+ * (src/metrics/rfm_population.c) and
  * btyd_population_check_size (src/models/btyd_population.c)
  */
 typedef void (*PopulationSizeCheck) (Size have, Size more, uint64 customers);
@@ -822,6 +823,17 @@ Datum
 population_size_check(PG_FUNCTION_ARGS)
 {
 	return size_check(fcinfo, "rfm_population_check_size");
+}
+
+/*
+ * text_population_size_check(have bigint, more bigint, customers bigint)
+ * returns boolean: size_check of rfm_population_text.
+ */
+PG_FUNCTION_INFO_V1(text_population_size_check);
+Datum
+text_population_size_check(PG_FUNCTION_ARGS)
+{
+	return size_check(fcinfo, "rfm_population_text_check_size");
 }
 
 /*
