@@ -154,9 +154,6 @@ fit_maximize(const FitProblem *problem, double *theta, FitOutcome *outcome)
 	Assert(n <= OPTIM_MAX_PARAMS);
 	optim_minimize(fit_objective, (void *) problem, n, theta, FIT_LOG_BOUND,
 				   method, &result);
-	for (int k = 0; k < model->polish_runs && result.converged; k++)
-		optim_minimize(fit_objective, (void *) problem, n, theta, FIT_LOG_BOUND,
-					   method, &result);
 
 	for (int i = 0; i < n; i++)
 	{

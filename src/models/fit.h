@@ -58,7 +58,6 @@ typedef struct FitModel
 	fit_prepare prepare;		/* or NULL */
 	fit_loglik_hessian hessian; /* or NULL: differences of the gradient */
 	bool		has_gradient;	/* else the optimiser is derivative-free */
-	int			polish_runs;	/* optimiser restarts from its own result */
 	bool		may_fail;		/* loglik may be NaN near an optimum: check
 								 * that its neighbourhood evaluates */
 	bool		counts_customers;	/* the composite has n */
