@@ -19,6 +19,11 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
+# PGXS tracks no header dependencies (the server may be built without
+# --enable-depend): every object, and its JIT bitcode, depends on every
+# header of src/, so a changed header rebuilds them all.
+$(OBJS) $(OBJS:.o=.bc): $(wildcard src/*.h src/*/*.h)
+
 # Perl TAP tests (PostgreSQL::Test::Cluster); tools/test.sh runs them as the
 # postgres user with the private server tree first on PATH.
 PROVE ?= prove

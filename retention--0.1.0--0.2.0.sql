@@ -2142,10 +2142,17 @@ RETURNS float8[]
 AS 'MODULE_PATHNAME', 'pareto_nbd_tracking_population'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
+CREATE FUNCTION mbgnbd_tracking(model mbgnbd, population btyd_population, start date, periods integer)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'mbgnbd_tracking_population'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
 COMMENT ON FUNCTION bgnbd_tracking(bgnbd, btyd_population, date, integer) IS
 'expected cumulative repeat purchases of a population of date orders at start + k units (its unit), k = 1 .. periods: the bgnbd_tracking aggregate over its customers'' first purchases';
 COMMENT ON FUNCTION pareto_nbd_tracking(pareto_nbd, btyd_population, date, integer) IS
 'expected cumulative repeat purchases of a population of date orders at start + k units (its unit), k = 1 .. periods: the pareto_nbd_tracking aggregate over its customers'' first purchases';
+COMMENT ON FUNCTION mbgnbd_tracking(mbgnbd, btyd_population, date, integer) IS
+'expected cumulative repeat purchases of a population of date orders at start + k units (its unit), k = 1 .. periods: the mbgnbd_tracking aggregate over its customers'' first purchases';
 
 -- end of section 10b
 -- 7f. CLV with any continuous purchase model (cltv and cltv_interval for

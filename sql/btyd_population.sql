@@ -138,7 +138,10 @@ SELECT (SELECT bgnbd_tracking(bgnbd_fit(p), p, date '2024-03-01', 40)::text FROM
         FROM (SELECT min(order_at) AS first FROM bp_sim WHERE order_at <= date '2024-09-30' GROUP BY customer_id) AS f) AS bgnbd_tracking_equal,
        (SELECT pareto_nbd_tracking(pareto_nbd_fit(p), p, date '2024-09-30', 12)::text FROM bp_pop)
      = (SELECT pareto_nbd_tracking((SELECT pareto_nbd_fit(p) FROM bp_pop), first, date '2024-09-30', 12, 'week')::text
-        FROM (SELECT min(order_at) AS first FROM bp_sim WHERE order_at <= date '2024-09-30' GROUP BY customer_id) AS f) AS pareto_nbd_tracking_equal;
+        FROM (SELECT min(order_at) AS first FROM bp_sim WHERE order_at <= date '2024-09-30' GROUP BY customer_id) AS f) AS pareto_nbd_tracking_equal,
+       (SELECT mbgnbd_tracking(mbgnbd_fit(p), p, date '2024-06-01', 20)::text FROM bp_pop)
+     = (SELECT mbgnbd_tracking((SELECT mbgnbd_fit(p) FROM bp_pop), first, date '2024-06-01', 20, 'week')::text
+        FROM (SELECT min(order_at) AS first FROM bp_sim WHERE order_at <= date '2024-09-30' GROUP BY customer_id) AS f) AS mbgnbd_tracking_equal;
 -- and over the generated tables, each unit (customers whose rows are all
 -- NULL-amount or after as_of are not in the population)
 SELECT count(*) AS curves, count(*) FILTER (WHERE pop = agg) AS equal

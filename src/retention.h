@@ -33,4 +33,16 @@
 #include "storage/shmem.h"
 #endif
 
+/*
+ * An SQL-callable C function whose whole body returns call, an expression
+ * of fcinfo: the one way to write the many entry points that only name
+ * their variant of a shared implementation (an argument type, a model),
+ * as hstore.h's HSTORE_POLLUTE writes its aliases. A comment above each
+ * use names the SQL function it serves.
+ */
+#define SQL_FUNCTION(name, call) \
+	PG_FUNCTION_INFO_V1(name); \
+	Datum name(PG_FUNCTION_ARGS) { return (call); } \
+	extern int no_such_variable
+
 #endif							/* RETENTION_H */

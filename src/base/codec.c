@@ -88,23 +88,19 @@ codec_serialize_state(FunctionCallInfo fcinfo, const char *state_name)
 }
 
 /*
- * The start of a one-pass aggregate's transition function fname: the
- * aggregate's memory context and the state so far, *state NULL before the
- * group's first row. False when one of arguments 1 to nrequired is NULL:
- * the row is skipped, and the transition returns codec_combine_left(fcinfo)
- * (the state so far, NULL when there is none).
+ * An aggregate's serialize function: the version byte, then what write
+ * appends for the state of codec_serialize_state.
  */
-bool
-codec_begin_trans(FunctionCallInfo fcinfo, const char *fname, int nrequired,
-				  MemoryContext *aggcontext, void **state)
+Datum
+codec_serialize(FunctionCallInfo fcinfo, const char *state_name, uint8 version,
+				CodecWriter write)
 {
-	if (!AggCheckCallContext(fcinfo, aggcontext))
-		elog(ERROR, "%s called in non-aggregate context", fname);
-	*state = PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0);
-	for (int i = 1; i <= nrequired; i++)
-		if (PG_ARGISNULL(i))
-			return false;
-	return true;
+	void	   *state = codec_serialize_state(fcinfo, state_name);
+	StringInfoData buf;
+
+	codec_begin_write(&buf, version);
+	write(&buf, state);
+	PG_RETURN_BYTEA_P(codec_end_write(&buf));
 }
 
 /*

@@ -11,8 +11,10 @@
  * StateReader, never through pq_getmsg*, whose overrun error (08P01, a
  * protocol violation) is not a corrupt-state error. A deserialize function
  * starts with codec_begin_deserialize (codec_deserialize_context when the
- * state's own reader starts the StateReader), a serialize function with
- * codec_serialize_state, and a combine function with codec_begin_combine.
+ * state's own reader starts the StateReader), a serialize function is
+ * codec_serialize with the state's writer (codec_serialize_state when the
+ * state's bytes are also a stored value its own _write function makes),
+ * and a combine function starts with codec_begin_combine.
  *
  *-------------------------------------------------------------------------
  */
@@ -43,9 +45,12 @@ extern MemoryContext codec_deserialize_context(FunctionCallInfo fcinfo,
 extern MemoryContext codec_begin_deserialize(FunctionCallInfo fcinfo, StateReader *reader,
 											 uint8 version, const char *state_name);
 extern void *codec_serialize_state(FunctionCallInfo fcinfo, const char *state_name);
-extern bool codec_begin_trans(FunctionCallInfo fcinfo, const char *fname,
-							  int nrequired, MemoryContext *aggcontext,
-							  void **state);
+
+/* Appends a state's fields to buf (it may compact the state first). */
+typedef void (*CodecWriter) (StringInfo buf, void *state);
+
+extern Datum codec_serialize(FunctionCallInfo fcinfo, const char *state_name, uint8 version,
+							 CodecWriter write);
 extern bool codec_begin_combine(FunctionCallInfo fcinfo, const char *state_name,
 								MemoryContext *aggcontext, void **left, void **right);
 extern Datum codec_combine_left(FunctionCallInfo fcinfo);
@@ -86,10 +91,9 @@ codec_read_uint8(StateReader *reader)
 static inline int16
 codec_read_int16(StateReader *reader)
 {
-	uint16		n;
+	const unsigned char *bytes = (const unsigned char *) codec_read_bytes(reader, 2);
 
-	memcpy(&n, codec_read_bytes(reader, sizeof(n)), sizeof(n));
-	return (int16) pg_ntoh16(n);
+	return (int16) ((bytes[0] << 8) | bytes[1]);
 }
 
 static inline int32
@@ -121,6 +125,27 @@ codec_read_float8(StateReader *reader)
 
 	swap.i = codec_read_int64(reader);
 	return swap.d;
+}
+
+/*
+ * The start of a one-pass aggregate's transition function fname: the
+ * aggregate's memory context and the state so far, *state NULL before the
+ * group's first row. False when one of arguments 1 to nrequired is NULL:
+ * the row is skipped, and the transition returns codec_combine_left(fcinfo)
+ * (the state so far, NULL when there is none). Inline: it runs once per
+ * row.
+ */
+static inline bool
+codec_begin_trans(FunctionCallInfo fcinfo, const char *fname, int nrequired,
+				  MemoryContext *aggcontext, void **state)
+{
+	if (!AggCheckCallContext(fcinfo, aggcontext))
+		elog(ERROR, "%s called in non-aggregate context", fname);
+	*state = PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0);
+	for (int i = 1; i <= nrequired; i++)
+		if (PG_ARGISNULL(i))
+			return false;
+	return true;
 }
 
 #endif							/* RETENTION_CODEC_H */

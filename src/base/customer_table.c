@@ -45,12 +45,9 @@ typedef struct CustomerEntry
 #define SH_KEY_TYPE int64
 #define SH_KEY id
 #define SH_HASH_KEY(tb, k) \
-	((uint32) keyed_hash_uint64(&((const CustomerTable *) (tb)->private_data)->seed, (uint64) (k)))
+	(keyed_hash_uint64(&((const CustomerTable *) (tb)->private_data)->seed, (uint64) (k)))
 #define SH_EQUAL(tb, a, b) ((a) == (b))
-/* cohort_state.c says why these three */
-#define SH_GROW_MAX_DIB 128
-#define SH_GROW_MAX_MOVE 1024
-#define SH_GROW_MIN_FILLFACTOR 0.5
+#include "base/customer_hash_growth.h"
 #define SH_SCOPE static inline
 #define SH_DECLARE
 #define SH_DEFINE
@@ -94,9 +91,7 @@ text_key_equal(int64 a, int64 b)
 #define SH_EQUAL(tb, a, b) text_key_equal(a, b)
 #define SH_STORE_HASH
 #define SH_GET_HASH(tb, a) ((a)->hash)
-#define SH_GROW_MAX_DIB 128
-#define SH_GROW_MAX_MOVE 1024
-#define SH_GROW_MIN_FILLFACTOR 0.5
+#include "base/customer_hash_growth.h"
 #define SH_SCOPE static inline
 #define SH_DECLARE
 #define SH_DEFINE

@@ -1,22 +1,33 @@
 /*-------------------------------------------------------------------------
  *
  * keyed_hash.c
- *	  SipHash-1-3 (Aumasson & Bernstein 2012, "SipHash: a fast short-input
- *	  PRF", INDOCRYPT; one compression and three finalization rounds, the
- *	  variant Rust's and CPython's hash tables use) for hash tables keyed by
- *	  user data.
+ *	  Hashes for hash tables keyed by user data: SipHash-1-3 (Aumasson &
+ *	  Bernstein 2012, "SipHash: a fast short-input PRF", INDOCRYPT; one
+ *	  compression and three finalization rounds, the variant Rust's and
+ *	  CPython's hash tables use) for byte strings, and simple tabulation
+ *	  hashing (Carter & Wegman 1979; Patrascu & Thorup 2012, "The power of
+ *	  simple tabulation hashing", J. ACM 59(3)) for 64-bit ids.
  *
  * Unkeyed or merely seeded mixers (MurmurHash3's finalizer, Jenkins'
  * lookup3, also with a seed) can be inverted or have seed-independent
  * multicollisions (Aumasson, Bernstein & Bosslet 2012, "Hash-flooding DoS
  * reloaded"), so a user can pick tens of thousands of ids whose hashes
- * share their low bits and turn an open-addressing table quadratic. A
- * pseudorandom function under a key the user cannot see leaves only random
- * collisions. Each backend draws one 128-bit key from pg_strong_random on
- * first use; keyed_hash_new_seed derives a fresh key per table from it and
- * a counter, so two tables (or two parallel workers) never share a key and
- * a table's layout reveals nothing about another's. No hash value may reach
- * a result or a serialized state: they differ between processes.
+ * share their low bits and turn an open-addressing table quadratic. A hash
+ * drawn at random from a family the user cannot see leaves only random
+ * collisions: SipHash is a pseudorandom function under a secret key; simple
+ * tabulation XORs eight entries of secret random tables, one per byte of
+ * the id, and is 3-independent, which Patrascu & Thorup prove gives linear
+ * probing (simplehash's Robin Hood tables) constant expected probes for
+ * every set of ids. Tabulation costs eight loads from 8 kB that stay in the
+ * L1 cache where SipHash costs five rounds of sixteen operations: a bigint
+ * id, hashed once per order row, takes the cheaper of the two.
+ *
+ * Each backend draws one 128-bit key from pg_strong_random on first use
+ * and fills its tabulation tables from it; keyed_hash_new_seed derives a
+ * fresh key per table from it and a counter, so two tables (or two
+ * parallel workers) never share a key and a table's layout reveals nothing
+ * about another's. No hash value may reach a result or a serialized state:
+ * they differ between processes.
  *
  *-------------------------------------------------------------------------
  */
@@ -28,6 +39,7 @@
 #include "retention.h"
 
 static KeyedHashSeed process_seed;
+uint32		keyed_hash_tables[8][256];
 static bool process_seed_ready = false;
 static uint64 tables_seeded = 0;
 
@@ -101,23 +113,11 @@ keyed_hash_bytes(const KeyedHashSeed *seed, const void *data, Size len)
 	return siphash13(seed, (const unsigned char *) data, len);
 }
 
-/* SipHash-1-3 of a 64-bit value as its 8 little-endian bytes (bigint ids). */
-uint64
-keyed_hash_uint64(const KeyedHashSeed *seed, uint64 value)
-{
-	unsigned char bytes[sizeof(uint64)];
-
-#ifdef WORDS_BIGENDIAN
-	value = pg_bswap64(value);
-#endif
-	memcpy(bytes, &value, sizeof(uint64));
-	return siphash13(seed, bytes, sizeof(uint64));
-}
-
 /*
  * The backend's secret key, drawn from pg_strong_random on first use
  * (never in the postmaster, which calls no hash, so every backend has its
- * own). Error 58000 when the system has no strong random source.
+ * own), and the tabulation tables drawn from it. Error 58000 when the
+ * system has no strong random source.
  */
 const KeyedHashSeed *
 keyed_hash_process_seed(void)
@@ -132,6 +132,15 @@ keyed_hash_process_seed(void)
 					 errmsg("could not generate a random hash key")));
 		process_seed.k0 = words[0];
 		process_seed.k1 = words[1];
+		/* the tables: SipHash of their positions, 64 bits for two entries */
+		for (int i = 0; i < 8 * 256; i += 2)
+		{
+			uint64		bits = siphash13(&process_seed, (const unsigned char *) &i,
+										 sizeof(i));
+
+			keyed_hash_tables[i / 256][i % 256] = (uint32) bits;
+			keyed_hash_tables[i / 256][i % 256 + 1] = (uint32) (bits >> 32);
+		}
 		process_seed_ready = true;
 	}
 	return &process_seed;
@@ -147,7 +156,9 @@ keyed_hash_new_seed(KeyedHashSeed *seed)
 {
 	const KeyedHashSeed *process = keyed_hash_process_seed();
 
-	seed->k0 = keyed_hash_uint64(process, 2 * tables_seeded);
-	seed->k1 = keyed_hash_uint64(process, 2 * tables_seeded + 1);
+	uint64		counter[2] = {2 * tables_seeded, 2 * tables_seeded + 1};
+
+	seed->k0 = siphash13(process, (const unsigned char *) &counter[0], sizeof(uint64));
+	seed->k1 = siphash13(process, (const unsigned char *) &counter[1], sizeof(uint64));
 	tables_seeded++;
 }

@@ -91,8 +91,6 @@ trans_row(FunctionCallInfo fcinfo, const CohortAggregate *aggregate, bool text_k
 	int32		period;
 	int64		revenue = 0;
 	uint64		key;
-	CohortCustomer *customer;
-	bool		fresh;
 
 	if (!codec_begin_trans(fcinfo, "cohort_retention_trans", 2, &aggcontext, (void **) &state) ||
 		PG_ARGISNULL(unit_arg))
@@ -116,9 +114,7 @@ trans_row(FunctionCallInfo fcinfo, const CohortAggregate *aggregate, bool text_k
 	}
 	else
 		key = (uint64) PG_GETARG_INT64(1);
-	customer = cohort_state_customer(state, key, &fresh);
-	cohort_customer_add(state, customer, fresh, period, revenue);
-	AssertCheckCohortCustomer(state, customer);
+	cohort_state_add_row(state, key, period, revenue);
 	PG_RETURN_POINTER(state);
 }
 
@@ -136,12 +132,7 @@ cohort_trans_common(FunctionCallInfo fcinfo, bool text_keys, bool is_tstz)
  * The revenue_retention aggregate keeps the state of cohort_retention with
  * amounts; only its argument order and final function differ.
  */
-PG_FUNCTION_INFO_V1(revenue_retention_trans);
-Datum
-revenue_retention_trans(PG_FUNCTION_ARGS)
-{
-	return trans_row(fcinfo, &revenue_aggregate, false, false, 4, 3);
-}
+SQL_FUNCTION(revenue_retention_trans, trans_row(fcinfo, &revenue_aggregate, false, false, 4, 3));
 
 /*
  * activity_matrix_trans(internal, user_id bigint, active_at date, unit
@@ -150,23 +141,13 @@ revenue_retention_trans(PG_FUNCTION_ARGS)
  * The activity_matrix aggregate: revenue_retention's state and final
  * function with every amount 0, so that a cell means "active".
  */
-PG_FUNCTION_INFO_V1(activity_matrix_trans);
-Datum
-activity_matrix_trans(PG_FUNCTION_ARGS)
-{
-	return trans_row(fcinfo, &activity_aggregate, false, false, 3, -1);
-}
+SQL_FUNCTION(activity_matrix_trans, trans_row(fcinfo, &activity_aggregate, false, false, 3, -1));
 
 /*
  * cohort_retention_trans(internal, customer_id bigint, activity_at date,
  *						  period text [, amount numeric])
  */
-PG_FUNCTION_INFO_V1(cohort_retention_trans_int_date);
-Datum
-cohort_retention_trans_int_date(PG_FUNCTION_ARGS)
-{
-	return cohort_trans_common(fcinfo, false, false);
-}
+SQL_FUNCTION(cohort_retention_trans_int_date, cohort_trans_common(fcinfo, false, false));
 
 /*
  * cohort_retention_trans(internal, customer_id bigint, activity_at
@@ -174,34 +155,19 @@ cohort_retention_trans_int_date(PG_FUNCTION_ARGS)
  *
  * Periods of a timestamptz are those of its date in the session TimeZone.
  */
-PG_FUNCTION_INFO_V1(cohort_retention_trans_int_tstz);
-Datum
-cohort_retention_trans_int_tstz(PG_FUNCTION_ARGS)
-{
-	return cohort_trans_common(fcinfo, false, true);
-}
+SQL_FUNCTION(cohort_retention_trans_int_tstz, cohort_trans_common(fcinfo, false, true));
 
 /*
  * cohort_retention_trans(internal, customer_id text, activity_at date,
  *						  period text [, amount numeric])
  */
-PG_FUNCTION_INFO_V1(cohort_retention_trans_text_date);
-Datum
-cohort_retention_trans_text_date(PG_FUNCTION_ARGS)
-{
-	return cohort_trans_common(fcinfo, true, false);
-}
+SQL_FUNCTION(cohort_retention_trans_text_date, cohort_trans_common(fcinfo, true, false));
 
 /*
  * cohort_retention_trans(internal, customer_id text, activity_at
  *						  timestamptz, period text [, amount numeric])
  */
-PG_FUNCTION_INFO_V1(cohort_retention_trans_text_tstz);
-Datum
-cohort_retention_trans_text_tstz(PG_FUNCTION_ARGS)
-{
-	return cohort_trans_common(fcinfo, true, true);
-}
+SQL_FUNCTION(cohort_retention_trans_text_tstz, cohort_trans_common(fcinfo, true, true));
 
 /*
  * The aggregate a combine call belongs to (the leader combines deserialized

@@ -65,7 +65,7 @@ static inline uint32
 cohort_key_hash(const CohortState *state, uint64 key)
 {
 	return state->text_keys ? text_key(key)->hash :
-		(uint32) keyed_hash_uint64(&state->seed, key);
+		keyed_hash_uint64(&state->seed, key);
 }
 
 static inline bool
@@ -88,15 +88,7 @@ cohort_key_equal(const CohortState *state, uint64 a, uint64 b)
 #define SH_KEY key
 #define SH_HASH_KEY(tb, k) cohort_key_hash((const CohortState *) (tb)->private_data, k)
 #define SH_EQUAL(tb, a, b) cohort_key_equal((const CohortState *) (tb)->private_data, a, b)
-/*
- * Grow when 90% full, as simplehash does, but not early on the first long
- * probe sequence (25 slots by default, which a table of 200,000 customers
- * three quarters full nearly always has): that doubles the table and the
- * bytes per customer. The hashes are well mixed, so longer runs are rare.
- */
-#define SH_GROW_MAX_DIB 128
-#define SH_GROW_MAX_MOVE 1024
-#define SH_GROW_MIN_FILLFACTOR 0.5
+#include "base/customer_hash_growth.h"
 #define SH_SCOPE extern
 #define SH_DEFINE
 #include "lib/simplehash.h"
@@ -208,7 +200,7 @@ spill_add(CohortState *state, CohortCustomer *customer, int32 period, int64 reve
  * Add an active period (and its revenue, with amounts) to a customer;
  * `fresh` for a customer just inserted, whose set is still empty.
  */
-void
+static inline void
 cohort_customer_add(CohortState *state, CohortCustomer *customer, bool fresh,
 			 int32 period, int64 revenue)
 {
@@ -310,14 +302,13 @@ CohortState *
 cohort_state_create(MemoryContext context, bool text_keys, bool has_revenue, TimeUnit unit,
 			 uint32 customers)
 {
-	CohortState *state = MemoryContextAllocZero(context, sizeof(CohortState));
+	CohortState *state = MemoryContextAlloc(context, sizeof(CohortState));
 
-	state->context = context;
-	state->text_keys = text_keys;
-	state->has_revenue = has_revenue;
-	state->unit = unit;
-	state->min_period = PG_INT32_MAX;
-	state->max_period = PG_INT32_MIN;
+	*state = (CohortState)
+	{
+		.context = context, .text_keys = text_keys, .has_revenue = has_revenue,
+		.unit = unit, .min_period = PG_INT32_MAX, .max_period = PG_INT32_MIN
+	};
 	keyed_hash_new_seed(&state->seed);
 	state->customers = cohort_hash_create(context, Max(customers, COHORT_INITIAL_CUSTOMERS),
 										  state);
@@ -375,7 +366,7 @@ state_keep_key(CohortState *state, const CohortTextKey *key)
  * The entry of a customer (key is a bigint or a probe CohortTextKey),
  * inserted if new; *fresh tells which.
  */
-CohortCustomer *
+static inline CohortCustomer *
 cohort_state_customer(CohortState *state, uint64 key, bool *fresh)
 {
 	bool		found;
@@ -385,6 +376,21 @@ cohort_state_customer(CohortState *state, uint64 key, bool *fresh)
 	if (!found && state->text_keys)
 		customer->key = state_keep_key(state, text_key(key));
 	return customer;
+}
+
+/*
+ * Files one row: the customer of key (a bigint id, or the probe of
+ * cohort_state_probe) active in period with revenue. A transition's whole
+ * work per row is this one call, in which the hash insert inlines.
+ */
+void
+cohort_state_add_row(CohortState *state, uint64 key, int32 period, int64 revenue)
+{
+	bool		fresh;
+	CohortCustomer *customer = cohort_state_customer(state, key, &fresh);
+
+	cohort_customer_add(state, customer, fresh, period, revenue);
+	AssertCheckCohortCustomer(state, customer);
 }
 
 /* Bring every revenue of the state to a larger scale. */

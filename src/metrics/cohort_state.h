@@ -121,9 +121,7 @@ cohort_customer_span(const CohortCustomer *customer, int32 *first, int32 *last)
 extern CohortState *cohort_state_create(MemoryContext context, bool text_keys, bool has_revenue,
 										TimeUnit unit, uint32 customers);
 extern CohortTextKey *cohort_state_probe(CohortState *state, const char *data, Size len);
-extern CohortCustomer *cohort_state_customer(CohortState *state, uint64 key, bool *fresh);
-extern void cohort_customer_add(CohortState *state, CohortCustomer *customer, bool fresh,
-								int32 period, int64 revenue);
+extern void cohort_state_add_row(CohortState *state, uint64 key, int32 period, int64 revenue);
 extern int64 cohort_state_amount(CohortState *state, Datum amount);
 extern void cohort_state_merge(CohortState *into, CohortState *from);
 extern void cohort_add_revenue(const char *name, int64 *cell, int64 revenue);

@@ -170,23 +170,22 @@ logrank_test_combine(PG_FUNCTION_ARGS)
  * The codec's version byte, the number of groups (int32), then per group
  * its name (int32 length, bytes) and its counts (km_counts_write).
  */
-PG_FUNCTION_INFO_V1(logrank_test_serialize);
-Datum
-logrank_test_serialize(PG_FUNCTION_ARGS)
+static void
+write_logrank(StringInfo buf, void *arg)
 {
-	LogrankState *state = (LogrankState *) codec_serialize_state(fcinfo, "logrank_test");
-	StringInfoData buf;
+	LogrankState *state = (LogrankState *) arg;
 
-	codec_begin_write(&buf, LOGRANK_STATE_VERSION);
-	pq_sendint32(&buf, state->ngroups);
+	pq_sendint32(buf, state->ngroups);
 	for (int32 k = 0; k < state->ngroups; k++)
 	{
-		pq_sendint32(&buf, state->groups[k].len);
-		pq_sendbytes(&buf, state->groups[k].name, state->groups[k].len);
-		km_counts_write(state->groups[k].counts, &buf);
+		pq_sendint32(buf, state->groups[k].len);
+		pq_sendbytes(buf, state->groups[k].name, state->groups[k].len);
+		km_counts_write(state->groups[k].counts, buf);
 	}
-	PG_RETURN_BYTEA_P(codec_end_write(&buf));
 }
+
+/* logrank_test_serialize(internal) returns bytea: aggregate serialize function, write_logrank. */
+SQL_FUNCTION(logrank_test_serialize, codec_serialize(fcinfo, "logrank_test", LOGRANK_STATE_VERSION, write_logrank));
 
 /*
  * logrank_test_deserialize(bytea, internal) returns internal

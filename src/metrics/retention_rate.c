@@ -310,23 +310,13 @@ retention_counts_trans_common(FunctionCallInfo fcinfo, bool is_tstz)
 /*
  * retention_counts_trans(int8[], started_at date, ended_at date, period daterange)
  */
-PG_FUNCTION_INFO_V1(retention_counts_trans_date);
-Datum
-retention_counts_trans_date(PG_FUNCTION_ARGS)
-{
-	return retention_counts_trans_common(fcinfo, false);
-}
+SQL_FUNCTION(retention_counts_trans_date, retention_counts_trans_common(fcinfo, false));
 
 /*
  * retention_counts_trans(int8[], started_at timestamptz, ended_at timestamptz,
  *						  period tstzrange)
  */
-PG_FUNCTION_INFO_V1(retention_counts_trans_tstz);
-Datum
-retention_counts_trans_tstz(PG_FUNCTION_ARGS)
-{
-	return retention_counts_trans_common(fcinfo, true);
-}
+SQL_FUNCTION(retention_counts_trans_tstz, retention_counts_trans_common(fcinfo, true));
 
 /*
  * retention_counts_combine(int8[], int8[]) returns int8[]

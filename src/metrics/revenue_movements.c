@@ -238,12 +238,7 @@ movement_tuple(FuncCallContext *funcctx, RowsState *st)
  * sums their revenue. Churn in the period after the last one with revenue
  * is outside the rows.
  */
-PG_FUNCTION_INFO_V1(mrr_movements);
-Datum
-mrr_movements(PG_FUNCTION_ARGS)
-{
-	return rows_next(fcinfo, begin_movements, movement_tuple);
-}
+SQL_FUNCTION(mrr_movements, rows_next(fcinfo, begin_movements, movement_tuple));
 
 /* The sums of net_revenue_retention per period t. */
 enum
@@ -352,9 +347,4 @@ nrr_tuple(FuncCallContext *funcctx, RowsState *st)
  * nrr and grr are NULL when starting_mrr is 0. lag must be at least 1 and
  * at most the number of periods of the supported years (22023).
  */
-PG_FUNCTION_INFO_V1(net_revenue_retention);
-Datum
-net_revenue_retention(PG_FUNCTION_ARGS)
-{
-	return rows_next(fcinfo, begin_nrr, nrr_tuple);
-}
+SQL_FUNCTION(net_revenue_retention, rows_next(fcinfo, begin_nrr, nrr_tuple));

@@ -161,12 +161,13 @@ RfmState *
 rfm_state_new(MemoryContext context, char time_kind, char amount_kind, int64 as_of,
 			  bool partial)
 {
-	RfmState   *state = MemoryContextAllocZero(context, sizeof(RfmState));
+	RfmState   *state = MemoryContextAlloc(context, sizeof(RfmState));
 
-	state->time_kind = time_kind;
-	state->amount_kind = amount_kind;
-	state->as_of = as_of;
-	state->partial = partial;
+	*state = (RfmState)
+	{
+		.time_kind = time_kind, .amount_kind = amount_kind, .as_of = as_of,
+		.partial = partial
+	};
 	return state;
 }
 
@@ -369,51 +370,21 @@ rfm_check_same_as_of(int64 as_of, int64 other, char time_kind)
  * combinations of date/timestamptz order times and numeric/float8 amounts:
  * aggregate transition functions.
  */
-PG_FUNCTION_INFO_V1(rfm_trans_date_numeric);
-Datum
-rfm_trans_date_numeric(PG_FUNCTION_ARGS)
-{
-	return rfm_trans_common(fcinfo, RFM_DATE, RFM_NUMERIC, false);
-}
+SQL_FUNCTION(rfm_trans_date_numeric, rfm_trans_common(fcinfo, RFM_DATE, RFM_NUMERIC, false));
 
-PG_FUNCTION_INFO_V1(rfm_trans_date_float8);
-Datum
-rfm_trans_date_float8(PG_FUNCTION_ARGS)
-{
-	return rfm_trans_common(fcinfo, RFM_DATE, RFM_FLOAT8, false);
-}
+SQL_FUNCTION(rfm_trans_date_float8, rfm_trans_common(fcinfo, RFM_DATE, RFM_FLOAT8, false));
 
-PG_FUNCTION_INFO_V1(rfm_trans_timestamptz_numeric);
-Datum
-rfm_trans_timestamptz_numeric(PG_FUNCTION_ARGS)
-{
-	return rfm_trans_common(fcinfo, RFM_TIMESTAMPTZ, RFM_NUMERIC, false);
-}
+SQL_FUNCTION(rfm_trans_timestamptz_numeric, rfm_trans_common(fcinfo, RFM_TIMESTAMPTZ, RFM_NUMERIC, false));
 
-PG_FUNCTION_INFO_V1(rfm_trans_timestamptz_float8);
-Datum
-rfm_trans_timestamptz_float8(PG_FUNCTION_ARGS)
-{
-	return rfm_trans_common(fcinfo, RFM_TIMESTAMPTZ, RFM_FLOAT8, false);
-}
+SQL_FUNCTION(rfm_trans_timestamptz_float8, rfm_trans_common(fcinfo, RFM_TIMESTAMPTZ, RFM_FLOAT8, false));
 
 /*
  * rfm_partial_trans(internal, date, numeric|float8): transition of the
  * rfm_partial aggregates, whose state's as_of is its latest row.
  */
-PG_FUNCTION_INFO_V1(rfm_partial_trans_numeric);
-Datum
-rfm_partial_trans_numeric(PG_FUNCTION_ARGS)
-{
-	return rfm_trans_common(fcinfo, RFM_DATE, RFM_NUMERIC, true);
-}
+SQL_FUNCTION(rfm_partial_trans_numeric, rfm_trans_common(fcinfo, RFM_DATE, RFM_NUMERIC, true));
 
-PG_FUNCTION_INFO_V1(rfm_partial_trans_float8);
-Datum
-rfm_partial_trans_float8(PG_FUNCTION_ARGS)
-{
-	return rfm_trans_common(fcinfo, RFM_DATE, RFM_FLOAT8, true);
-}
+SQL_FUNCTION(rfm_partial_trans_float8, rfm_trans_common(fcinfo, RFM_DATE, RFM_FLOAT8, true));
 
 /*
  * Merges src into dst (which lives in aggcontext). Both must have the same

@@ -416,29 +416,28 @@ rfm_breaks_combine(PG_FUNCTION_ARGS)
  * function. Format version 1: version, bins, then per column the number
  * of pairs and the (float8 value, int8 count) pairs, compacted.
  */
-PG_FUNCTION_INFO_V1(rfm_breaks_serialize);
-Datum
-rfm_breaks_serialize(PG_FUNCTION_ARGS)
+static void
+write_breaks(StringInfo buf, void *arg)
 {
-	BreaksState *state = (BreaksState *) codec_serialize_state(fcinfo, "rfm_breaks");
-	StringInfoData buf;
+	BreaksState *state = (BreaksState *) arg;
 
-	codec_begin_write(&buf, BREAKS_STATE_VERSION);
-	pq_sendint32(&buf, state->bins);
+	pq_sendint32(buf, state->bins);
 	for (int c = 0; c < 3; c++)
 	{
 		BreaksColumn *col = &state->columns[c];
 
 		compact_column(col);	/* the same values, fewer bytes */
-		pq_sendint64(&buf, col->len);
+		pq_sendint64(buf, col->len);
 		for (int64 i = 0; i < col->len; i++)
 		{
-			pq_sendfloat8(&buf, col->items[i].value);
-			pq_sendint64(&buf, col->items[i].count);
+			pq_sendfloat8(buf, col->items[i].value);
+			pq_sendint64(buf, col->items[i].count);
 		}
 	}
-	PG_RETURN_BYTEA_P(codec_end_write(&buf));
 }
+
+/* rfm_breaks_serialize(internal) returns bytea: aggregate serialize function, write_breaks. */
+SQL_FUNCTION(rfm_breaks_serialize, codec_serialize(fcinfo, "rfm_breaks", BREAKS_STATE_VERSION, write_breaks));
 
 /*
  * rfm_breaks_deserialize(bytea, internal) returns internal: aggregate

@@ -209,65 +209,25 @@ population_trans(FunctionCallInfo fcinfo, char time_kind, char amount_kind, bool
  * other three combinations of date/timestamptz order times and
  * numeric/float8 amounts: aggregate transition functions.
  */
-PG_FUNCTION_INFO_V1(rfm_population_trans_date_numeric);
-Datum
-rfm_population_trans_date_numeric(PG_FUNCTION_ARGS)
-{
-	return population_trans(fcinfo, RFM_DATE, RFM_NUMERIC, false);
-}
+SQL_FUNCTION(rfm_population_trans_date_numeric, population_trans(fcinfo, RFM_DATE, RFM_NUMERIC, false));
 
-PG_FUNCTION_INFO_V1(rfm_population_trans_date_float8);
-Datum
-rfm_population_trans_date_float8(PG_FUNCTION_ARGS)
-{
-	return population_trans(fcinfo, RFM_DATE, RFM_FLOAT8, false);
-}
+SQL_FUNCTION(rfm_population_trans_date_float8, population_trans(fcinfo, RFM_DATE, RFM_FLOAT8, false));
 
-PG_FUNCTION_INFO_V1(rfm_population_trans_timestamptz_numeric);
-Datum
-rfm_population_trans_timestamptz_numeric(PG_FUNCTION_ARGS)
-{
-	return population_trans(fcinfo, RFM_TIMESTAMPTZ, RFM_NUMERIC, false);
-}
+SQL_FUNCTION(rfm_population_trans_timestamptz_numeric, population_trans(fcinfo, RFM_TIMESTAMPTZ, RFM_NUMERIC, false));
 
-PG_FUNCTION_INFO_V1(rfm_population_trans_timestamptz_float8);
-Datum
-rfm_population_trans_timestamptz_float8(PG_FUNCTION_ARGS)
-{
-	return population_trans(fcinfo, RFM_TIMESTAMPTZ, RFM_FLOAT8, false);
-}
+SQL_FUNCTION(rfm_population_trans_timestamptz_float8, population_trans(fcinfo, RFM_TIMESTAMPTZ, RFM_FLOAT8, false));
 
 /*
  * rfm_population_trans(internal, text, date, numeric, date) and the other
  * three combinations: the transition functions of text ids.
  */
-PG_FUNCTION_INFO_V1(rfm_population_text_trans_date_numeric);
-Datum
-rfm_population_text_trans_date_numeric(PG_FUNCTION_ARGS)
-{
-	return population_trans(fcinfo, RFM_DATE, RFM_NUMERIC, true);
-}
+SQL_FUNCTION(rfm_population_text_trans_date_numeric, population_trans(fcinfo, RFM_DATE, RFM_NUMERIC, true));
 
-PG_FUNCTION_INFO_V1(rfm_population_text_trans_date_float8);
-Datum
-rfm_population_text_trans_date_float8(PG_FUNCTION_ARGS)
-{
-	return population_trans(fcinfo, RFM_DATE, RFM_FLOAT8, true);
-}
+SQL_FUNCTION(rfm_population_text_trans_date_float8, population_trans(fcinfo, RFM_DATE, RFM_FLOAT8, true));
 
-PG_FUNCTION_INFO_V1(rfm_population_text_trans_timestamptz_numeric);
-Datum
-rfm_population_text_trans_timestamptz_numeric(PG_FUNCTION_ARGS)
-{
-	return population_trans(fcinfo, RFM_TIMESTAMPTZ, RFM_NUMERIC, true);
-}
+SQL_FUNCTION(rfm_population_text_trans_timestamptz_numeric, population_trans(fcinfo, RFM_TIMESTAMPTZ, RFM_NUMERIC, true));
 
-PG_FUNCTION_INFO_V1(rfm_population_text_trans_timestamptz_float8);
-Datum
-rfm_population_text_trans_timestamptz_float8(PG_FUNCTION_ARGS)
-{
-	return population_trans(fcinfo, RFM_TIMESTAMPTZ, RFM_FLOAT8, true);
-}
+SQL_FUNCTION(rfm_population_text_trans_timestamptz_float8, population_trans(fcinfo, RFM_TIMESTAMPTZ, RFM_FLOAT8, true));
 
 /*
  * Merges the customers of src into dst: a customer in both gets the state
@@ -733,36 +693,16 @@ check_stored_text(bytea *bytes)
 static const StoredStateType population_stored = {"rfm_population", check_stored, NULL, NULL, NULL};
 
 /* rfm_population_in(cstring) returns rfm_population: the hexadecimal text form. */
-PG_FUNCTION_INFO_V1(rfm_population_in);
-Datum
-rfm_population_in(PG_FUNCTION_ARGS)
-{
-	return stored_state_in(fcinfo, &population_stored);
-}
+SQL_FUNCTION(rfm_population_in, stored_state_in(fcinfo, &population_stored));
 
 /* rfm_population_recv(internal) returns rfm_population: checked as text input is. */
-PG_FUNCTION_INFO_V1(rfm_population_recv);
-Datum
-rfm_population_recv(PG_FUNCTION_ARGS)
-{
-	return stored_state_recv(fcinfo, &population_stored);
-}
+SQL_FUNCTION(rfm_population_recv, stored_state_recv(fcinfo, &population_stored));
 
 /* Only the input functions of stored_state.c serve rfm_population_text. */
 static const StoredStateType population_text_stored = {"rfm_population_text", check_stored_text, NULL, NULL, NULL};
 
 /* rfm_population_text_in(cstring) returns rfm_population_text: the hexadecimal text form. */
-PG_FUNCTION_INFO_V1(rfm_population_text_in);
-Datum
-rfm_population_text_in(PG_FUNCTION_ARGS)
-{
-	return stored_state_in(fcinfo, &population_text_stored);
-}
+SQL_FUNCTION(rfm_population_text_in, stored_state_in(fcinfo, &population_text_stored));
 
 /* rfm_population_text_recv(internal) returns rfm_population_text: checked as text input is. */
-PG_FUNCTION_INFO_V1(rfm_population_text_recv);
-Datum
-rfm_population_text_recv(PG_FUNCTION_ARGS)
-{
-	return stored_state_recv(fcinfo, &population_text_stored);
-}
+SQL_FUNCTION(rfm_population_text_recv, stored_state_recv(fcinfo, &population_text_stored));

@@ -205,20 +205,10 @@ segments(FunctionCallInfo fcinfo, bool text_ids)
 }
 
 /* rfm_segments(rfm_population, integer, jsonb): segments of bigint ids. */
-PG_FUNCTION_INFO_V1(rfm_segments);
-Datum
-rfm_segments(PG_FUNCTION_ARGS)
-{
-	return segments(fcinfo, false);
-}
+SQL_FUNCTION(rfm_segments, segments(fcinfo, false));
 
 /* rfm_segments(rfm_population_text, integer, jsonb): segments of text ids. */
-PG_FUNCTION_INFO_V1(rfm_segments_text);
-Datum
-rfm_segments_text(PG_FUNCTION_ARGS)
-{
-	return segments(fcinfo, true);
-}
+SQL_FUNCTION(rfm_segments_text, segments(fcinfo, true));
 
 /*
  * rfm_breaks(population rfm_population, bins integer DEFAULT 5) returns
@@ -251,17 +241,7 @@ breaks(FunctionCallInfo fcinfo, bool text_ids)
 }
 
 /* rfm_breaks(rfm_population, integer): breaks of a population of bigint ids. */
-PG_FUNCTION_INFO_V1(rfm_breaks_population);
-Datum
-rfm_breaks_population(PG_FUNCTION_ARGS)
-{
-	return breaks(fcinfo, false);
-}
+SQL_FUNCTION(rfm_breaks_population, breaks(fcinfo, false));
 
 /* rfm_breaks(rfm_population_text, integer): breaks of a population of text ids. */
-PG_FUNCTION_INFO_V1(rfm_breaks_population_text);
-Datum
-rfm_breaks_population_text(PG_FUNCTION_ARGS)
-{
-	return breaks(fcinfo, true);
-}
+SQL_FUNCTION(rfm_breaks_population_text, breaks(fcinfo, true));

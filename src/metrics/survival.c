@@ -57,7 +57,7 @@ typedef struct KmSparse
 #define SH_KEY_TYPE uint64
 #define SH_KEY key
 #define SH_HASH_KEY(tb, k) \
-	((uint32) keyed_hash_uint64(&((const KmCounts *) (tb)->private_data)->seed, k))
+	(keyed_hash_uint64(&((const KmCounts *) (tb)->private_data)->seed, k))
 #define SH_EQUAL(tb, a, b) ((a) == (b))
 #define SH_SCOPE static inline
 #define SH_DECLARE
@@ -451,22 +451,19 @@ kaplan_meier_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(left);
 }
 
+/* km_counts_write as a CodecWriter. */
+static void
+write_counts(StringInfo buf, void *counts)
+{
+	km_counts_write((const KmCounts *) counts, buf);
+}
+
 /*
  * kaplan_meier_serialize(internal) returns bytea
  *
  * The codec's version byte, then km_counts_write.
  */
-PG_FUNCTION_INFO_V1(kaplan_meier_serialize);
-Datum
-kaplan_meier_serialize(PG_FUNCTION_ARGS)
-{
-	KmCounts   *counts = (KmCounts *) codec_serialize_state(fcinfo, "kaplan_meier");
-	StringInfoData buf;
-
-	codec_begin_write(&buf, KM_STATE_VERSION);
-	km_counts_write(counts, &buf);
-	PG_RETURN_BYTEA_P(codec_end_write(&buf));
-}
+SQL_FUNCTION(kaplan_meier_serialize, codec_serialize(fcinfo, "kaplan_meier", KM_STATE_VERSION, write_counts));
 
 /*
  * kaplan_meier_deserialize(bytea, internal) returns internal

@@ -307,12 +307,7 @@ static const FitModel bgbb_model_spec = {
  * (fit.c, L-BFGS with the analytic gradient). NULL on empty input; converged is false
  * without a verified interior optimum.
  */
-PG_FUNCTION_INFO_V1(bgbb_fit_final);
-Datum
-bgbb_fit_final(PG_FUNCTION_ARGS)
-{
-	return fit_aggregate_final(fcinfo, &bgbb_model_spec, FIT_DISCRETE);
-}
+SQL_FUNCTION(bgbb_fit_final, fit_aggregate_final(fcinfo, &bgbb_model_spec, FIT_DISCRETE));
 
 /* The bgbb composite's parameters; false when one is NULL. */
 static bool

@@ -259,33 +259,13 @@ trans_row(FunctionCallInfo fcinfo, bool timestamptz, bool numeric_amount)
  * holdout_end, unit) returns internal, one C function per (order_at,
  * amount) type pair. Not STRICT: a row with a NULL argument is skipped.
  */
-PG_FUNCTION_INFO_V1(btyd_holdout_trans_date_numeric);
-Datum
-btyd_holdout_trans_date_numeric(PG_FUNCTION_ARGS)
-{
-	return trans_row(fcinfo, false, true);
-}
+SQL_FUNCTION(btyd_holdout_trans_date_numeric, trans_row(fcinfo, false, true));
 
-PG_FUNCTION_INFO_V1(btyd_holdout_trans_date_float8);
-Datum
-btyd_holdout_trans_date_float8(PG_FUNCTION_ARGS)
-{
-	return trans_row(fcinfo, false, false);
-}
+SQL_FUNCTION(btyd_holdout_trans_date_float8, trans_row(fcinfo, false, false));
 
-PG_FUNCTION_INFO_V1(btyd_holdout_trans_timestamptz_numeric);
-Datum
-btyd_holdout_trans_timestamptz_numeric(PG_FUNCTION_ARGS)
-{
-	return trans_row(fcinfo, true, true);
-}
+SQL_FUNCTION(btyd_holdout_trans_timestamptz_numeric, trans_row(fcinfo, true, true));
 
-PG_FUNCTION_INFO_V1(btyd_holdout_trans_timestamptz_float8);
-Datum
-btyd_holdout_trans_timestamptz_float8(PG_FUNCTION_ARGS)
-{
-	return trans_row(fcinfo, true, false);
-}
+SQL_FUNCTION(btyd_holdout_trans_timestamptz_float8, trans_row(fcinfo, true, false));
 
 /* Merges the part src into *dst (created in context when NULL). */
 static void
@@ -338,26 +318,25 @@ btyd_holdout_combine(PG_FUNCTION_ARGS)
  * and for hold a presence byte and, when present, the part's fields as
  * btyd_state_send writes them.
  */
-PG_FUNCTION_INFO_V1(btyd_holdout_serialize);
-Datum
-btyd_holdout_serialize(PG_FUNCTION_ARGS)
+static void
+write_holdout(StringInfo buf, void *arg)
 {
-	HoldoutState *state = (HoldoutState *) codec_serialize_state(fcinfo, "btyd_holdout");
-	StringInfoData buf;
+	HoldoutState *state = (HoldoutState *) arg;
 
-	codec_begin_write(&buf, HOLDOUT_STATE_VERSION);
-	pq_sendbyte(&buf, state->unit);
-	pq_sendbyte(&buf, state->timestamptz);
-	pq_sendint64(&buf, state->calibration_end);
-	pq_sendint64(&buf, state->holdout_end);
-	pq_sendbyte(&buf, state->cal != NULL);
+	pq_sendbyte(buf, state->unit);
+	pq_sendbyte(buf, state->timestamptz);
+	pq_sendint64(buf, state->calibration_end);
+	pq_sendint64(buf, state->holdout_end);
+	pq_sendbyte(buf, state->cal != NULL);
 	if (state->cal != NULL)
-		btyd_state_send_fields(&buf, state->cal);
-	pq_sendbyte(&buf, state->hold != NULL);
+		btyd_state_send_fields(buf, state->cal);
+	pq_sendbyte(buf, state->hold != NULL);
 	if (state->hold != NULL)
-		btyd_state_send_fields(&buf, state->hold);
-	PG_RETURN_BYTEA_P(codec_end_write(&buf));
+		btyd_state_send_fields(buf, state->hold);
 }
+
+/* btyd_holdout_serialize(internal) returns bytea: aggregate serialize function, write_holdout. */
+SQL_FUNCTION(btyd_holdout_serialize, codec_serialize(fcinfo, "btyd_holdout", HOLDOUT_STATE_VERSION, write_holdout));
 
 /*
  * A part as btyd_holdout_serialize wrote it, or NULL when absent; a

@@ -174,33 +174,13 @@ population_trans(FunctionCallInfo fcinfo, bool timestamptz_orders, bool numeric_
  * and the other three combinations of date/timestamptz order times and
  * numeric/float8 amounts: aggregate transition functions.
  */
-PG_FUNCTION_INFO_V1(btyd_population_trans_date_numeric);
-Datum
-btyd_population_trans_date_numeric(PG_FUNCTION_ARGS)
-{
-	return population_trans(fcinfo, false, true);
-}
+SQL_FUNCTION(btyd_population_trans_date_numeric, population_trans(fcinfo, false, true));
 
-PG_FUNCTION_INFO_V1(btyd_population_trans_date_float8);
-Datum
-btyd_population_trans_date_float8(PG_FUNCTION_ARGS)
-{
-	return population_trans(fcinfo, false, false);
-}
+SQL_FUNCTION(btyd_population_trans_date_float8, population_trans(fcinfo, false, false));
 
-PG_FUNCTION_INFO_V1(btyd_population_trans_timestamptz_numeric);
-Datum
-btyd_population_trans_timestamptz_numeric(PG_FUNCTION_ARGS)
-{
-	return population_trans(fcinfo, true, true);
-}
+SQL_FUNCTION(btyd_population_trans_timestamptz_numeric, population_trans(fcinfo, true, true));
 
-PG_FUNCTION_INFO_V1(btyd_population_trans_timestamptz_float8);
-Datum
-btyd_population_trans_timestamptz_float8(PG_FUNCTION_ARGS)
-{
-	return population_trans(fcinfo, true, false);
-}
+SQL_FUNCTION(btyd_population_trans_timestamptz_float8, population_trans(fcinfo, true, false));
 
 /*
  * Merges the customers of src into dst: a customer in both gets the state
@@ -335,28 +315,27 @@ state_bytes_bound(const BtydState *state)
  * function, the customers' states in the table's order. 54000 past the
  * 1 GB limit.
  */
-PG_FUNCTION_INFO_V1(btyd_population_serialize);
-Datum
-btyd_population_serialize(PG_FUNCTION_ARGS)
+static void
+write_population(StringInfo buf, void *arg)
 {
-	BtydPopulation *pop = (BtydPopulation *) codec_serialize_state(fcinfo, "btyd_population");
+	BtydPopulation *pop = (BtydPopulation *) arg;
 	uint32		n = pop->customers->count;
-	StringInfoData buf;
 
-	codec_begin_write(&buf, BTYD_POPULATION_STATE_VERSION);
-	write_header(&buf, pop);
+	write_header(buf, pop);
 	for (uint32 i = 0; i < n; i++)
 	{
 		const BtydState *state = (const BtydState *) customer_table_state(pop->customers, i);
 
 		if ((i & 1023) == 0)
 			CHECK_FOR_INTERRUPTS();
-		btyd_population_check_size(buf.len, state_bytes_bound(state), n);
-		pq_sendint64(&buf, customer_table_id(pop->customers, i));
-		btyd_state_send_fields(&buf, state);
+		btyd_population_check_size(buf->len, state_bytes_bound(state), n);
+		pq_sendint64(buf, customer_table_id(pop->customers, i));
+		btyd_state_send_fields(buf, state);
 	}
-	PG_RETURN_BYTEA_P(codec_end_write(&buf));
 }
+
+/* btyd_population_serialize(internal) returns bytea: aggregate serialize function, write_population. */
+SQL_FUNCTION(btyd_population_serialize, codec_serialize(fcinfo, "btyd_population", BTYD_POPULATION_STATE_VERSION, write_population));
 
 /*
  * btyd_population_deserialize(bytea, internal) returns internal: aggregate
@@ -523,20 +502,10 @@ check_stored(bytea *bytes)
 static const StoredStateType population_stored = {"btyd_population", check_stored, NULL, NULL, NULL};
 
 /* btyd_population_in(cstring) returns btyd_population: the hexadecimal text form. */
-PG_FUNCTION_INFO_V1(btyd_population_in);
-Datum
-btyd_population_in(PG_FUNCTION_ARGS)
-{
-	return stored_state_in(fcinfo, &population_stored);
-}
+SQL_FUNCTION(btyd_population_in, stored_state_in(fcinfo, &population_stored));
 
 /* btyd_population_recv(internal) returns btyd_population: checked as text input is. */
-PG_FUNCTION_INFO_V1(btyd_population_recv);
-Datum
-btyd_population_recv(PG_FUNCTION_ARGS)
-{
-	return stored_state_recv(fcinfo, &population_stored);
-}
+SQL_FUNCTION(btyd_population_recv, stored_state_recv(fcinfo, &population_stored));
 
 /*
  * btyd_table(population btyd_population) returns setof (customer_id

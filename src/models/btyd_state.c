@@ -63,39 +63,19 @@ merge(void *dst, const void *src, MemoryContext context)
 static const StoredStateType btyd_stored = {"btyd_state", read_stored, write_stored, create_like, merge};
 
 /* btyd_state_in(cstring) returns btyd_state: the hexadecimal text form. */
-PG_FUNCTION_INFO_V1(btyd_state_in);
-Datum
-btyd_state_in(PG_FUNCTION_ARGS)
-{
-	return stored_state_in(fcinfo, &btyd_stored);
-}
+SQL_FUNCTION(btyd_state_in, stored_state_in(fcinfo, &btyd_stored));
 
 /* btyd_state_recv(internal) returns btyd_state: checked as text input is. */
-PG_FUNCTION_INFO_V1(btyd_state_recv);
-Datum
-btyd_state_recv(PG_FUNCTION_ARGS)
-{
-	return stored_state_recv(fcinfo, &btyd_stored);
-}
+SQL_FUNCTION(btyd_state_recv, stored_state_recv(fcinfo, &btyd_stored));
 
 /* btyd_rollup_trans(internal, btyd_state) returns internal; not STRICT. */
-PG_FUNCTION_INFO_V1(btyd_rollup_trans);
-Datum
-btyd_rollup_trans(PG_FUNCTION_ARGS)
-{
-	return stored_state_rollup_trans(fcinfo, &btyd_stored);
-}
+SQL_FUNCTION(btyd_rollup_trans, stored_state_rollup_trans(fcinfo, &btyd_stored));
 
 /*
  * btyd_merge(btyd_state, btyd_state) returns btyd_state: same-day
  * purchases merge; not STRICT (a NULL side is no orders).
  */
-PG_FUNCTION_INFO_V1(btyd_merge);
-Datum
-btyd_merge(PG_FUNCTION_ARGS)
-{
-	return stored_state_merge(fcinfo, &btyd_stored);
-}
+SQL_FUNCTION(btyd_merge, stored_state_merge(fcinfo, &btyd_stored));
 
 /*
  * btyd_summary(btyd_state, as_of date, unit time_unit) returns

@@ -390,33 +390,13 @@ trans_row(FunctionCallInfo fcinfo, bool timestamptz_orders, bool numeric_amount)
  * unit text) returns internal, one C function per (order_at, amount) type
  * pair. Not STRICT: a row with a NULL argument is skipped.
  */
-PG_FUNCTION_INFO_V1(btyd_summary_trans_date_numeric);
-Datum
-btyd_summary_trans_date_numeric(PG_FUNCTION_ARGS)
-{
-	return trans_row(fcinfo, false, true);
-}
+SQL_FUNCTION(btyd_summary_trans_date_numeric, trans_row(fcinfo, false, true));
 
-PG_FUNCTION_INFO_V1(btyd_summary_trans_date_float8);
-Datum
-btyd_summary_trans_date_float8(PG_FUNCTION_ARGS)
-{
-	return trans_row(fcinfo, false, false);
-}
+SQL_FUNCTION(btyd_summary_trans_date_float8, trans_row(fcinfo, false, false));
 
-PG_FUNCTION_INFO_V1(btyd_summary_trans_timestamptz_numeric);
-Datum
-btyd_summary_trans_timestamptz_numeric(PG_FUNCTION_ARGS)
-{
-	return trans_row(fcinfo, true, true);
-}
+SQL_FUNCTION(btyd_summary_trans_timestamptz_numeric, trans_row(fcinfo, true, true));
 
-PG_FUNCTION_INFO_V1(btyd_summary_trans_timestamptz_float8);
-Datum
-btyd_summary_trans_timestamptz_float8(PG_FUNCTION_ARGS)
-{
-	return trans_row(fcinfo, true, false);
-}
+SQL_FUNCTION(btyd_summary_trans_timestamptz_float8, trans_row(fcinfo, true, false));
 
 /*
  * btyd_summary_combine(internal, internal) returns internal
@@ -603,12 +583,8 @@ btyd_state_recv_fields(StateReader *reader)
 }
 
 /* btyd_summary_serialize(internal) returns bytea */
-PG_FUNCTION_INFO_V1(btyd_summary_serialize);
-Datum
-btyd_summary_serialize(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_BYTEA_P(btyd_state_write((BtydState *) codec_serialize_state(fcinfo, "btyd_summary")));
-}
+SQL_FUNCTION(btyd_summary_serialize,
+			 PointerGetDatum(btyd_state_write((BtydState *) codec_serialize_state(fcinfo, "btyd_summary"))));
 
 /* btyd_summary_deserialize(bytea, internal) returns internal */
 PG_FUNCTION_INFO_V1(btyd_summary_deserialize);
@@ -726,19 +702,9 @@ partial_row(FunctionCallInfo fcinfo, bool numeric_amount)
  * btyd_partial_trans(internal, date, numeric|float8) returns internal:
  * transition of btyd_partial. Not STRICT: a row with a NULL is skipped.
  */
-PG_FUNCTION_INFO_V1(btyd_partial_trans_numeric);
-Datum
-btyd_partial_trans_numeric(PG_FUNCTION_ARGS)
-{
-	return partial_row(fcinfo, true);
-}
+SQL_FUNCTION(btyd_partial_trans_numeric, partial_row(fcinfo, true));
 
-PG_FUNCTION_INFO_V1(btyd_partial_trans_float8);
-Datum
-btyd_partial_trans_float8(PG_FUNCTION_ARGS)
-{
-	return partial_row(fcinfo, false);
-}
+SQL_FUNCTION(btyd_partial_trans_float8, partial_row(fcinfo, false));
 
 /*
  * btyd_partial_final(internal) returns btyd_state: final function of

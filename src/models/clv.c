@@ -250,28 +250,13 @@ clv_point(FunctionCallInfo fcinfo, const ClvPurchaseModel *model)
 }
 
 /* cltv(bgnbd, gamma_gamma, ...): clv_point under BG/NBD. */
-PG_FUNCTION_INFO_V1(cltv_btyd);
-Datum
-cltv_btyd(PG_FUNCTION_ARGS)
-{
-	return clv_point(fcinfo, &clv_bgnbd);
-}
+SQL_FUNCTION(cltv_btyd, clv_point(fcinfo, &clv_bgnbd));
 
 /* cltv(mbgnbd, gamma_gamma, ...): clv_point under MBG/NBD. */
-PG_FUNCTION_INFO_V1(cltv_mbgnbd);
-Datum
-cltv_mbgnbd(PG_FUNCTION_ARGS)
-{
-	return clv_point(fcinfo, &clv_mbgnbd);
-}
+SQL_FUNCTION(cltv_mbgnbd, clv_point(fcinfo, &clv_mbgnbd));
 
 /* cltv(pareto_nbd, gamma_gamma, ...): clv_point under Pareto/NBD. */
-PG_FUNCTION_INFO_V1(cltv_pareto_nbd);
-Datum
-cltv_pareto_nbd(PG_FUNCTION_ARGS)
-{
-	return clv_point(fcinfo, &clv_pareto_nbd);
-}
+SQL_FUNCTION(cltv_pareto_nbd, clv_point(fcinfo, &clv_pareto_nbd));
 
 /*
  * The standard normal quantile z with P(Z > z) = q, 0 < q <= 0.5: Newton's
@@ -407,25 +392,10 @@ clv_interval(FunctionCallInfo fcinfo, const ClvPurchaseModel *model)
 }
 
 /* cltv_interval(bgnbd, gamma_gamma, ...): clv_interval under BG/NBD. */
-PG_FUNCTION_INFO_V1(cltv_interval);
-Datum
-cltv_interval(PG_FUNCTION_ARGS)
-{
-	return clv_interval(fcinfo, &clv_bgnbd);
-}
+SQL_FUNCTION(cltv_interval, clv_interval(fcinfo, &clv_bgnbd));
 
 /* cltv_interval(mbgnbd, gamma_gamma, ...): clv_interval under MBG/NBD. */
-PG_FUNCTION_INFO_V1(cltv_interval_mbgnbd);
-Datum
-cltv_interval_mbgnbd(PG_FUNCTION_ARGS)
-{
-	return clv_interval(fcinfo, &clv_mbgnbd);
-}
+SQL_FUNCTION(cltv_interval_mbgnbd, clv_interval(fcinfo, &clv_mbgnbd));
 
 /* cltv_interval(pareto_nbd, gamma_gamma, ...): clv_interval under Pareto/NBD. */
-PG_FUNCTION_INFO_V1(cltv_interval_pareto_nbd);
-Datum
-cltv_interval_pareto_nbd(PG_FUNCTION_ARGS)
-{
-	return clv_interval(fcinfo, &clv_pareto_nbd);
-}
+SQL_FUNCTION(cltv_interval_pareto_nbd, clv_interval(fcinfo, &clv_pareto_nbd));

@@ -515,12 +515,7 @@ simulate_process(FunctionCallInfo fcinfo, SimulateProcess process, bool staggere
  * repeat orders of the next `days` days (r and alpha per week). STRICT: a
  * NULL argument gives no rows. Zero customers give no rows.
  */
-PG_FUNCTION_INFO_V1(simulate_orders);
-Datum
-simulate_orders(PG_FUNCTION_ARGS)
-{
-	return simulate_process(fcinfo, PROCESS_BGNBD, false);
-}
+SQL_FUNCTION(simulate_orders, simulate_process(fcinfo, PROCESS_BGNBD, false));
 
 /*
  * simulate_orders(customers integer, seed integer, r, alpha, a, b, p, q,
@@ -533,12 +528,7 @@ simulate_orders(PG_FUNCTION_ARGS)
  * A_i, up to the common end start + days. acquisition_days = 1 gives the
  * cohort overload's rows. STRICT: a NULL argument gives no rows.
  */
-PG_FUNCTION_INFO_V1(simulate_orders_staggered);
-Datum
-simulate_orders_staggered(PG_FUNCTION_ARGS)
-{
-	return simulate_process(fcinfo, PROCESS_BGNBD, true);
-}
+SQL_FUNCTION(simulate_orders_staggered, simulate_process(fcinfo, PROCESS_BGNBD, true));
 
 /*
  * simulate_orders(customers integer, seed integer) returns table
@@ -569,12 +559,7 @@ simulate_orders_cdnow(PG_FUNCTION_ARGS)
  * probability p_drop after every purchase, the first included, so a
  * customer can be gone at time 0. STRICT: a NULL argument gives no rows.
  */
-PG_FUNCTION_INFO_V1(simulate_mbgnbd_orders);
-Datum
-simulate_mbgnbd_orders(PG_FUNCTION_ARGS)
-{
-	return simulate_process(fcinfo, PROCESS_MBGNBD, false);
-}
+SQL_FUNCTION(simulate_mbgnbd_orders, simulate_process(fcinfo, PROCESS_MBGNBD, false));
 
 /*
  * simulate_mbgnbd_orders(..., start date, days integer, acquisition_days
@@ -582,12 +567,7 @@ simulate_mbgnbd_orders(PG_FUNCTION_ARGS)
  * overload with acquisition_days (1 <= acquisition_days <= days, or
  * 22023). STRICT: a NULL argument gives no rows.
  */
-PG_FUNCTION_INFO_V1(simulate_mbgnbd_orders_staggered);
-Datum
-simulate_mbgnbd_orders_staggered(PG_FUNCTION_ARGS)
-{
-	return simulate_process(fcinfo, PROCESS_MBGNBD, true);
-}
+SQL_FUNCTION(simulate_mbgnbd_orders_staggered, simulate_process(fcinfo, PROCESS_MBGNBD, true));
 
 /*
  * simulate_pareto_nbd_orders(customers integer, seed integer, r, alpha, s,
@@ -600,12 +580,7 @@ simulate_mbgnbd_orders_staggered(PG_FUNCTION_ARGS)
  * beta) per week, counted from the first purchase. STRICT: a NULL argument
  * gives no rows.
  */
-PG_FUNCTION_INFO_V1(simulate_pareto_nbd_orders);
-Datum
-simulate_pareto_nbd_orders(PG_FUNCTION_ARGS)
-{
-	return simulate_process(fcinfo, PROCESS_PARETO_NBD, false);
-}
+SQL_FUNCTION(simulate_pareto_nbd_orders, simulate_process(fcinfo, PROCESS_PARETO_NBD, false));
 
 /*
  * simulate_pareto_nbd_orders(..., start date, days integer,
@@ -614,12 +589,7 @@ simulate_pareto_nbd_orders(PG_FUNCTION_ARGS)
  * days, or 22023); the lifetime counts from the first purchase. STRICT: a
  * NULL argument gives no rows.
  */
-PG_FUNCTION_INFO_V1(simulate_pareto_nbd_orders_staggered);
-Datum
-simulate_pareto_nbd_orders_staggered(PG_FUNCTION_ARGS)
-{
-	return simulate_process(fcinfo, PROCESS_PARETO_NBD, true);
-}
+SQL_FUNCTION(simulate_pareto_nbd_orders_staggered, simulate_process(fcinfo, PROCESS_PARETO_NBD, true));
 
 /* Where simulate_bgbb_histories is between calls. */
 typedef struct BgbbStream

@@ -417,47 +417,17 @@ trans_row(FunctionCallInfo fcinfo, uint8 model, bool timestamptz)
  * mbgnbd and pareto_nbd forms below. Not STRICT: a row with a NULL
  * argument is skipped.
  */
-PG_FUNCTION_INFO_V1(bgnbd_tracking_trans);
-Datum
-bgnbd_tracking_trans(PG_FUNCTION_ARGS)
-{
-	return trans_row(fcinfo, TRACKING_BGNBD, false);
-}
+SQL_FUNCTION(bgnbd_tracking_trans, trans_row(fcinfo, TRACKING_BGNBD, false));
 
-PG_FUNCTION_INFO_V1(bgnbd_tracking_trans_timestamptz);
-Datum
-bgnbd_tracking_trans_timestamptz(PG_FUNCTION_ARGS)
-{
-	return trans_row(fcinfo, TRACKING_BGNBD, true);
-}
+SQL_FUNCTION(bgnbd_tracking_trans_timestamptz, trans_row(fcinfo, TRACKING_BGNBD, true));
 
-PG_FUNCTION_INFO_V1(mbgnbd_tracking_trans);
-Datum
-mbgnbd_tracking_trans(PG_FUNCTION_ARGS)
-{
-	return trans_row(fcinfo, TRACKING_MBGNBD, false);
-}
+SQL_FUNCTION(mbgnbd_tracking_trans, trans_row(fcinfo, TRACKING_MBGNBD, false));
 
-PG_FUNCTION_INFO_V1(mbgnbd_tracking_trans_timestamptz);
-Datum
-mbgnbd_tracking_trans_timestamptz(PG_FUNCTION_ARGS)
-{
-	return trans_row(fcinfo, TRACKING_MBGNBD, true);
-}
+SQL_FUNCTION(mbgnbd_tracking_trans_timestamptz, trans_row(fcinfo, TRACKING_MBGNBD, true));
 
-PG_FUNCTION_INFO_V1(pareto_nbd_tracking_trans);
-Datum
-pareto_nbd_tracking_trans(PG_FUNCTION_ARGS)
-{
-	return trans_row(fcinfo, TRACKING_PARETO_NBD, false);
-}
+SQL_FUNCTION(pareto_nbd_tracking_trans, trans_row(fcinfo, TRACKING_PARETO_NBD, false));
 
-PG_FUNCTION_INFO_V1(pareto_nbd_tracking_trans_timestamptz);
-Datum
-pareto_nbd_tracking_trans_timestamptz(PG_FUNCTION_ARGS)
-{
-	return trans_row(fcinfo, TRACKING_PARETO_NBD, true);
-}
+SQL_FUNCTION(pareto_nbd_tracking_trans_timestamptz, trans_row(fcinfo, TRACKING_PARETO_NBD, true));
 
 /*
  * tracking_combine(internal, internal) returns internal
@@ -505,31 +475,30 @@ tracking_combine(PG_FUNCTION_ARGS)
  * increasing order the offset and its count (int64): compacted first, so a
  * state has the same bytes however its rows arrived.
  */
-PG_FUNCTION_INFO_V1(tracking_serialize);
-Datum
-tracking_serialize(PG_FUNCTION_ARGS)
+static void
+write_tracking(StringInfo buf, void *arg)
 {
-	TrackingState *state = (TrackingState *) codec_serialize_state(fcinfo, "tracking");
-	StringInfoData buf;
+	TrackingState *state = (TrackingState *) arg;
+	char		flags[4] = {state->model, state->timestamptz, state->unit,
+	state->params_null};
 
 	state_compact(state);
-	codec_begin_write(&buf, TRACKING_STATE_VERSION);
-	pq_sendbyte(&buf, state->model);
-	pq_sendbyte(&buf, state->timestamptz);
-	pq_sendbyte(&buf, state->unit);
-	pq_sendbyte(&buf, state->params_null);
-	pq_sendint32(&buf, state->periods);
-	pq_sendint64(&buf, state->start);
+	pq_sendbytes(buf, flags, sizeof(flags));
+	pq_sendint32(buf, state->periods);
+	pq_sendint64(buf, state->start);
 	for (int i = 0; i < 4; i++)
-		pq_sendfloat8(&buf, state->params[i]);
-	pq_sendint32(&buf, state->nentries);
-	for (int32 i = 0; i < state->nentries; i++)
+		pq_sendfloat8(buf, state->params[i]);
+	pq_sendint32(buf, state->nentries);
+	for (const TrackingEntry *entry = state->entries;
+		 entry < state->entries + state->nentries; entry++)
 	{
-		pq_sendint64(&buf, state->entries[i].offset);
-		pq_sendint64(&buf, state->entries[i].count);
+		pq_sendint64(buf, entry->offset);
+		pq_sendint64(buf, entry->count);
 	}
-	PG_RETURN_BYTEA_P(codec_end_write(&buf));
 }
+
+/* tracking_serialize(internal) returns bytea: aggregate serialize function, write_tracking. */
+SQL_FUNCTION(tracking_serialize, codec_serialize(fcinfo, "tracking", TRACKING_STATE_VERSION, write_tracking));
 
 /*
  * tracking_deserialize(bytea, internal) returns internal
@@ -753,8 +722,9 @@ tracking_population(FunctionCallInfo fcinfo, uint8 model)
 	bool		params_null;
 
 	check_finite_instant(false, start, "start");
-	params_null = model == TRACKING_BGNBD ? !bgnbd_params(tuple, params) :
-		!pareto_nbd_params(tuple, params);
+	/* bgnbd_params reads MBG/NBD's composite too: the same four names */
+	params_null = model == TRACKING_PARETO_NBD ? !pareto_nbd_params(tuple, params) :
+		!bgnbd_params(tuple, params);
 	btyd_population_begin_read(&r, PG_GETARG_BYTEA_PP(1));
 	if (r.timestamptz)
 		ereport(ERROR,
@@ -781,20 +751,16 @@ tracking_population(FunctionCallInfo fcinfo, uint8 model)
  * bgnbd_tracking(model bgnbd, population btyd_population, start date,
  * periods integer) returns float8[]: tracking_population. STRICT.
  */
-PG_FUNCTION_INFO_V1(bgnbd_tracking_population);
-Datum
-bgnbd_tracking_population(PG_FUNCTION_ARGS)
-{
-	return tracking_population(fcinfo, TRACKING_BGNBD);
-}
+SQL_FUNCTION(bgnbd_tracking_population, tracking_population(fcinfo, TRACKING_BGNBD));
 
 /*
  * pareto_nbd_tracking(model pareto_nbd, population btyd_population, start
  * date, periods integer) returns float8[]: tracking_population. STRICT.
  */
-PG_FUNCTION_INFO_V1(pareto_nbd_tracking_population);
-Datum
-pareto_nbd_tracking_population(PG_FUNCTION_ARGS)
-{
-	return tracking_population(fcinfo, TRACKING_PARETO_NBD);
-}
+SQL_FUNCTION(pareto_nbd_tracking_population, tracking_population(fcinfo, TRACKING_PARETO_NBD));
+
+/*
+ * mbgnbd_tracking(model mbgnbd, population btyd_population, start date,
+ * periods integer) returns float8[]: tracking_population. STRICT.
+ */
+SQL_FUNCTION(mbgnbd_tracking_population, tracking_population(fcinfo, TRACKING_MBGNBD));
