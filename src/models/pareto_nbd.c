@@ -21,7 +21,6 @@
 #include "utils/builtins.h"
 
 #include "base/checks.h"
-#include "math/optim.h"
 #include "math/specfun.h"
 #include "models/btyd.h"
 #include "models/btyd_population.h"

@@ -156,7 +156,8 @@ pareto_nbd_log_tail(const PnbdShape *shape, double y, PnbdLogInt *out)
  * |alpha - beta|, the exponent c of the other factor is at most
  * PNBD_PFORM_MAX_C (its alternating terms then cancel by at most
  * ((1 + 1/4) / (1 - 1/4))^c = (5/3)^c, below 4e3) and the exponent b of p
- * is below PNBD_PFORM_MAX_B (the series needs more than b terms).
+ * is below PNBD_PFORM_MAX_B (the range in which the form was checked
+ * against mpmath: b up to 900, doc/clv.md "Numerics").
  */
 #define PNBD_PFORM_SPLIT	4.0
 #define PNBD_PFORM_MAX_C	16.0
