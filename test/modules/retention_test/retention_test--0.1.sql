@@ -57,3 +57,12 @@ LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;  -- test helper, no planner assumpti
 
 COMMENT ON FUNCTION btyd_population_size_check(bigint, bigint, bigint) IS
 'calls retention''s check of the 1 GB limit of a btyd_population value: true when a value of have bytes may take more bytes, its 54000 error otherwise';
+
+CREATE FUNCTION pareto_nbd_loglik_gradient(params float8[], x float8[], tx float8[], t float8[],
+                                           weight float8[], with_gradient boolean)
+RETURNS float8[]
+AS 'MODULE_PATHNAME', 'pareto_nbd_loglik_gradient'
+LANGUAGE C VOLATILE STRICT PARALLEL UNSAFE;  -- test helper, no planner assumptions
+
+COMMENT ON FUNCTION pareto_nbd_loglik_gradient(float8[], float8[], float8[], float8[], float8[], boolean) IS
+'calls retention''s Pareto/NBD fit log-likelihood of the rows (x, tx, t, weight) at params (r, alpha, s, beta): the value, then its gradient when with_gradient; NULL when it cannot be evaluated';

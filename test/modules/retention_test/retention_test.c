@@ -18,7 +18,9 @@
  * a crash ends the backend, which the calling test sees. state_bytes and
  * deserialize_final serve tests that corrupt one chosen field;
  * population_size_check and btyd_population_size_check call the
- * populations' size limits with byte counts no test could allocate.
+ * populations' size limits with byte counts no test could allocate;
+ * pareto_nbd_loglik_gradient evaluates the Pareto/NBD fit's likelihood
+ * and its gradient at any parameters.
  *
  * Never installed with the extension: tools/test.sh builds this module into
  * the private server tree only.
@@ -26,6 +28,8 @@
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
+
+#include <math.h>
 
 #include "access/htup_details.h"
 #include "access/xact.h"
@@ -845,4 +849,71 @@ Datum
 btyd_population_size_check(PG_FUNCTION_ARGS)
 {
 	return size_check(fcinfo, "btyd_population_check_size");
+}
+
+/* retention's pareto_nbd_loglik_arrays (src/models/pareto_nbd_loglik.c) */
+typedef double (*PnbdLoglikArrays) (int64 n, const double *x, const double *tx,
+									const double *t, const double *weight,
+									const double *params, double *grad);
+
+/* The float8 elements of a one-dimensional float8[] without NULLs. */
+static double *
+float8_elements(ArrayType *array, int *n)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	double	   *values;
+
+	deconstruct_array(array, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL,
+					  TYPALIGN_DOUBLE, &elems, &nulls, n);
+	values = palloc(Max(*n, 1) * sizeof(double));
+	for (int i = 0; i < *n; i++)
+	{
+		if (nulls[i])
+			elog(ERROR, "pareto_nbd_loglik_gradient takes arrays without NULLs");
+		values[i] = DatumGetFloat8(elems[i]);
+	}
+	return values;
+}
+
+/*
+ * pareto_nbd_loglik_gradient(params float8[], x float8[], tx float8[],
+ * t float8[], weight float8[], with_gradient boolean) returns float8[]:
+ * the Pareto/NBD fit's log-likelihood of the rows (x, tx, t, weight) at
+ * params (r, alpha, s, beta), followed by its gradient when with_gradient;
+ * NULL when the likelihood cannot be evaluated there (NaN).
+ */
+PG_FUNCTION_INFO_V1(pareto_nbd_loglik_gradient);
+Datum
+pareto_nbd_loglik_gradient(PG_FUNCTION_ARGS)
+{
+	int			np,
+				n,
+				n1,
+				n2,
+				n3;
+	double	   *params = float8_elements(PG_GETARG_ARRAYTYPE_P(0), &np);
+	double	   *x = float8_elements(PG_GETARG_ARRAYTYPE_P(1), &n);
+	double	   *tx = float8_elements(PG_GETARG_ARRAYTYPE_P(2), &n1);
+	double	   *t = float8_elements(PG_GETARG_ARRAYTYPE_P(3), &n2);
+	double	   *weight = float8_elements(PG_GETARG_ARRAYTYPE_P(4), &n3);
+	bool		with_gradient = PG_GETARG_BOOL(5);
+	double		grad[4];
+	Datum		out[5];
+	double		value;
+	PnbdLoglikArrays loglik;
+
+	if (np != 4 || n1 != n || n2 != n || n3 != n)
+		elog(ERROR, "pareto_nbd_loglik_gradient takes 4 parameters and rows of equal length");
+	loglik = (PnbdLoglikArrays) (void (*) (void))
+		load_external_function("$libdir/retention", "pareto_nbd_loglik_arrays", true, NULL);
+	value = loglik(n, x, tx, t, weight, params, with_gradient ? grad : NULL);
+	if (isnan(value))
+		PG_RETURN_NULL();
+	out[0] = Float8GetDatum(value);
+	for (int i = 0; with_gradient && i < 4; i++)
+		out[i + 1] = Float8GetDatum(grad[i]);
+	PG_RETURN_ARRAYTYPE_P(construct_array(out, with_gradient ? 5 : 1, FLOAT8OID,
+										  sizeof(float8), FLOAT8PASSBYVAL,
+										  TYPALIGN_DOUBLE));
 }
