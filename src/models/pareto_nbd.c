@@ -111,25 +111,14 @@ static const FitModel pareto_nbd_model_spec = {
  * customers and whether it converged to a verified interior optimum.
  * NULL on empty input.
  */
-PG_FUNCTION_INFO_V1(pareto_nbd_fit_final);
-Datum
-pareto_nbd_fit_final(PG_FUNCTION_ARGS)
-{
-	return fit_aggregate_final(fcinfo, &pareto_nbd_model_spec, FIT_BTYD);
-}
+SQL_FUNCTION(pareto_nbd_fit_final, fit_aggregate_final(fcinfo, &pareto_nbd_model_spec, FIT_BTYD));
 
 /*
  * pareto_nbd_fit(population btyd_population) returns pareto_nbd: the fit of every customer's (frequency, recency, t) but those observed for no time, as
  * pareto_nbd_fit over btyd_table(population) gives it, bit for bit (the same
  * weighted rows, fit_state.h). NULL when no customer is a row. STRICT.
  */
-PG_FUNCTION_INFO_V1(pareto_nbd_fit_population);
-Datum
-pareto_nbd_fit_population(PG_FUNCTION_ARGS)
-{
-	return fit_rows_final(fcinfo, &pareto_nbd_model_spec,
-						  btyd_population_fit_rows(PG_GETARG_BYTEA_PP(0), FIT_BTYD));
-}
+SQL_FUNCTION(pareto_nbd_fit_population, fit_rows_final(fcinfo, &pareto_nbd_model_spec, btyd_population_fit_rows(PG_GETARG_BYTEA_PP(0), FIT_BTYD)));
 
 /*
  * log of the odds P(dead) / P(alive) = e^(l_a - l_t) of pareto_nbd_terms
