@@ -34,6 +34,7 @@
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 
+#include "base/codec.h"
 #include "base/composite.h"
 #include "base/scaled.h"
 #include "metrics/cohort_matrix.h"
@@ -626,8 +627,7 @@ cohort_matrix_send(PG_FUNCTION_ARGS)
 		sizeof(int64);
 	StringInfoData buf;
 
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, matrix->version);
+	codec_begin_write(&buf, matrix->version);
 	pq_sendbyte(&buf, matrix->unit);
 	pq_sendbyte(&buf, matrix->flags);
 	pq_sendbyte(&buf, matrix->revenue_scale);
@@ -637,7 +637,7 @@ cohort_matrix_send(PG_FUNCTION_ARGS)
 		pq_sendint32(&buf, matrix->starts[i]);
 	for (Size i = 0; i < ncells; i++)
 		pq_sendint64(&buf, cells[i]);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	PG_RETURN_BYTEA_P(codec_end_write(&buf));
 }
 
 /* Refuse to read past the end of a binary message (22P03). */

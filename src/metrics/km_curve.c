@@ -34,6 +34,7 @@
 #include "utils/memutils.h"
 
 #include "base/checks.h"
+#include "base/codec.h"
 #include "base/composite.h"
 #include "metrics/survival.h"
 #include "retention.h"
@@ -299,18 +300,19 @@ Datum
 km_curve_send(PG_FUNCTION_ARGS)
 {
 	KmCurve    *curve = getarg_curve(fcinfo, 0);
+	const int64 *events = km_curve_events(curve);
+	const int64 *censored = km_curve_censored(curve);
 	StringInfoData buf;
 
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, (uint8) curve->version);
+	codec_begin_write(&buf, (uint8) curve->version);
 	pq_sendint32(&buf, curve->ntimes);
 	for (int32 i = 0; i < curve->ntimes; i++)
 	{
 		pq_sendfloat8(&buf, curve->times[i]);
-		pq_sendint64(&buf, km_curve_events(curve)[i]);
-		pq_sendint64(&buf, km_curve_censored(curve)[i]);
+		pq_sendint64(&buf, events[i]);
+		pq_sendint64(&buf, censored[i]);
 	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	PG_RETURN_BYTEA_P(codec_end_write(&buf));
 }
 
 /*
@@ -324,9 +326,9 @@ Datum
 km_curve_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	KmCurve    *curve;
 	int			version;
 	int32		n;
-	KmCurve    *curve;
 
 	if (buf->len - buf->cursor < 5)
 		CURVE_ERROR(ERRCODE_INVALID_BINARY_REPRESENTATION,

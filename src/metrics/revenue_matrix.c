@@ -24,6 +24,7 @@
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 
+#include "base/codec.h"
 #include "base/scaled.h"
 #include "base/time_unit.h"
 #include "metrics/revenue_matrix.h"
@@ -200,8 +201,8 @@ revenue_matrix_out(PG_FUNCTION_ARGS)
 {
 	RevenueMatrix *m = revenue_matrix_getarg(fcinfo, 0);
 	RevenueArrays a = revenue_matrix_arrays(m);
-	StringInfoData out;
 	int32		k = 0;
+	StringInfoData out;
 
 	initStringInfo(&out);
 	appendStringInfo(&out, "unit=%s", time_unit_name(m->unit));
@@ -389,8 +390,7 @@ revenue_matrix_send(PG_FUNCTION_ARGS)
 	RevenueArrays a = revenue_matrix_arrays(m);
 	StringInfoData buf;
 
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, m->version);
+	codec_begin_write(&buf, m->version);
 	pq_sendbyte(&buf, m->unit);
 	pq_sendbyte(&buf, m->scale);
 	pq_sendbyte(&buf, m->flags);
@@ -406,7 +406,7 @@ revenue_matrix_send(PG_FUNCTION_ARGS)
 		pq_sendint32(&buf, a.periods[k]);
 		pq_sendint64(&buf, a.amounts[k]);
 	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	PG_RETURN_BYTEA_P(codec_end_write(&buf));
 }
 
 /*
