@@ -1,7 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * optim.c
- *	  Minimisation with NLopt: the one file that includes nlopt.h.
+ *	  Minimisation with NLopt: the one file that includes nlopt.h; and
+ *	  Newton's method (optim_newton), our own loop, for objectives with an
+ *	  analytic Hessian.
  *
  * NLopt allocates with malloc and keeps its own state on the C stack, so an
  * ereport (a longjmp) out of an objective callback would leak it and could
@@ -500,12 +502,15 @@ optim_is_minimum(optim_objective objective, optim_hessian hessian, void *arg,
 #define OPTIM_NEWTON_XTOL			1e-10
 
 /*
- * A full Newton step at most this long in every coordinate that does not
- * lower the objective is lost in the objective's rounding (a sum over up
- * to millions of rows): the point is then taken as the minimum, as close
- * to it as the objective can tell.
+ * A step whose promised fall g'step is at most OPTIM_NEWTON_FLAT times
+ * the objective is below what the objective's rounding (a sum over up to
+ * millions of rows) lets it show, so no line search can judge it: it is
+ * taken whole, as the quadratic model says, which is then exact to far
+ * below that. At most OPTIM_NEWTON_FLAT_STEPS such steps are taken, after
+ * which the point is the minimum as far as the objective can tell.
  */
-#define OPTIM_NEWTON_NOISE_STEP		1e-6
+#define OPTIM_NEWTON_FLAT			1e-10
+#define OPTIM_NEWTON_FLAT_STEPS		3
 
 /*
  * A Hessian's eigenvalue below this share of its largest in absolute
@@ -568,13 +573,13 @@ optim_newton_step(int n, const double *grad, const double *hess, double *step)
  * evaluations where a quasi-Newton method needs a few dozen. Every
  * evaluation is a full one (value, gradient and Hessian), so an accepted
  * step needs no other. The result says whether it stopped at a point
- * whose next step is at most OPTIM_NEWTON_XTOL, or at most
- * OPTIM_NEWTON_NOISE_STEP and no lower in the objective; it is false (x then holds
- * the best point found) when an evaluation is not finite, the search
- * leaves (-bound, bound)^n, the line search or the iteration budget runs
- * out: the caller falls back on optim_minimize. When it converges, the
- * last evaluation was at the returned x. Runs outside NLopt, so a pending
- * cancel is raised here.
+ * whose next step is at most OPTIM_NEWTON_XTOL, or after
+ * OPTIM_NEWTON_FLAT_STEPS steps too flat to judge; it is false (x then
+ * holds the best point found) when an evaluation is not finite, the
+ * search leaves (-bound, bound)^n, the line search or the iteration
+ * budget runs out: the caller falls back on optim_minimize. When it
+ * converges, the last evaluation was at the returned x. Runs outside
+ * NLopt, so a pending cancel is raised here.
  */
 bool
 optim_newton(optim_hessian hessian, void *arg, int n, double *x, double bound,
@@ -583,6 +588,7 @@ optim_newton(optim_hessian hessian, void *arg, int n, double *x, double bound,
 	double		grad[OPTIM_MAX_PARAMS];
 	double		hess[OPTIM_MAX_PARAMS * OPTIM_MAX_PARAMS];
 	double		value;
+	int			flat_steps = 0;
 
 	Assert(n > 0 && n <= OPTIM_MAX_PARAMS);
 	result->evaluations = 1;
@@ -595,22 +601,27 @@ optim_newton(optim_hessian hessian, void *arg, int n, double *x, double bound,
 	for (int iteration = 0; iteration < OPTIM_NEWTON_MAX_ITERATIONS; iteration++)
 	{
 		double		step[OPTIM_MAX_PARAMS];
-		double		largest;
 		double		slope = 0.0;
 		double		t = 1.0;
+		bool		flat;
 		bool		accepted = false;
 
 		for (int i = 0; i < n * n; i++)
 			if (!isfinite(hess[i]))
 				return false;
-		largest = optim_newton_step(n, grad, hess, step);
-		if (largest <= OPTIM_NEWTON_XTOL)
+		if (optim_newton_step(n, grad, hess, step) <= OPTIM_NEWTON_XTOL)
 		{
 			result->converged = true;
 			break;
 		}
 		for (int i = 0; i < n; i++)
 			slope += grad[i] * step[i];
+		flat = -slope <= OPTIM_NEWTON_FLAT * fabs(value);
+		if (flat && flat_steps++ == OPTIM_NEWTON_FLAT_STEPS)
+		{
+			result->converged = true;
+			break;
+		}
 		for (int halving = 0; halving <= OPTIM_NEWTON_HALVINGS && !accepted; halving++, t *= 0.5)
 		{
 			double		y[OPTIM_MAX_PARAMS];
@@ -627,7 +638,13 @@ optim_newton(optim_hessian hessian, void *arg, int n, double *x, double bound,
 			y_value = hessian(n, y, y_grad, y_hess, arg);
 			CHECK_FOR_INTERRUPTS();
 			result->evaluations++;
-			if (isfinite(y_value) && y_value <= value + OPTIM_NEWTON_ARMIJO * t * slope)
+			if (!isfinite(y_value))
+			{
+				if (flat)
+					return false;
+				continue;
+			}
+			if (flat || y_value <= value + OPTIM_NEWTON_ARMIJO * t * slope)
 			{
 				accepted = true;
 				value = y_value;
@@ -635,15 +652,7 @@ optim_newton(optim_hessian hessian, void *arg, int n, double *x, double bound,
 				memcpy(grad, y_grad, n * sizeof(double));
 				memcpy(hess, y_hess, n * n * sizeof(double));
 			}
-			else if (largest <= OPTIM_NEWTON_NOISE_STEP)
-			{
-				/* the objective's rounding hides what the step gains */
-				result->converged = true;
-				break;
-			}
 		}
-		if (result->converged)
-			break;
 		if (!accepted)
 			return false;
 	}

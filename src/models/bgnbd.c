@@ -132,6 +132,11 @@ bgnbd_loglik_rows(const void *data, const double *params, bool modified,
 	double		tri_b = 0.0;
 	double		tri_ab = 0.0;
 	double		log_a = log(a);
+	double		r_alpha = r / alpha;	/* the loop's invariant quotients */
+	double		inv_alpha = 1.0 / alpha;
+	double		r_alpha2 = r / (alpha * alpha);
+	double		inv_a = 1.0 / a;
+	double		a2 = a * a;
 	double		sum = 0.0;
 	double		sum_log = 0.0;	/* of w log(1 + e) */
 	double		product = 1.0;	/* of 1 + e over rows of weight 1 */
@@ -210,15 +215,15 @@ bgnbd_loglik_rows(const void *data, const double *params, bool modified,
 			if (grad != NULL)
 			{
 				g[0] += w * (d_r - la_t);
-				g[1] += w * (r / alpha - r * inv_t);
+				g[1] += w * (r_alpha - r * inv_t);
 				g[2] += w * d_a1;
 				g[3] += w * d_b1;
 			}
 			if (hess != NULL)
 			{
 				h[0][0] += w * h_rr;
-				h[0][1] += w * (1.0 / alpha - inv_t);
-				h[1][1] += w * (r * inv_t * inv_t - r / (alpha * alpha));
+				h[0][1] += w * (inv_alpha - inv_t);
+				h[1][1] += w * (r * inv_t * inv_t - r_alpha2);
 				h[2][2] += w * h_ab;
 				h[2][3] += w * h_ab;
 				h[3][3] += w * h_bb;
@@ -252,7 +257,7 @@ bgnbd_loglik_rows(const void *data, const double *params, bool modified,
 				double		w2 = first_larger ? e * larger_share : larger_share;
 
 				g[0] += w * (d_r - w1 * la_t - w2 * la_tx);
-				g[1] += w * (r / alpha - (r + x) * (w1 * inv_t + w2 * inv_tx));
+				g[1] += w * (r_alpha - (r + x) * (w1 * inv_t + w2 * inv_tx));
 				g[2] += w * (d_a1 + w2 / a);
 				g[3] += w * (d_b1 - w2 * inv_b2);
 				if (hess != NULL)
@@ -260,16 +265,16 @@ bgnbd_loglik_rows(const void *data, const double *params, bool modified,
 					/* d1 - d2, the difference of the log-terms' gradients */
 					double		dd[BGNBD_NPARAMS] = {
 						la_tx - la_t, (r + x) * (inv_tx - inv_t),
-						-1.0 / a, inv_b2
+						-inv_a, inv_b2
 					};
 					double		ww = w * w1 * w2;
 
 					h[0][0] += w * h_rr;
-					h[0][1] += w * (1.0 / alpha - w1 * inv_t - w2 * inv_tx);
+					h[0][1] += w * (inv_alpha - w1 * inv_t - w2 * inv_tx);
 					h[1][1] += w * ((r + x) * (w1 * inv_t * inv_t +
 											   w2 * inv_tx * inv_tx) -
-									r / (alpha * alpha));
-					h[2][2] += w * (h_ab - w2 / (a * a));
+									r_alpha2);
+					h[2][2] += w * (h_ab - w2 / a2);
 					h[2][3] += w * h_ab;
 					h[3][3] += w * (h_bb + w2 * inv_b2 * inv_b2);
 					for (int j = 0; j < BGNBD_NPARAMS; j++)
@@ -315,7 +320,7 @@ static const FitModel bgnbd_model_spec = {
 
 /*
  * bgnbd_fit(frequency, recency, t [, penalizer]) final function: the
- * maximum-likelihood (r, alpha, a, b) by L-BFGS on log-parameters from
+ * maximum-likelihood (r, alpha, a, b) by Newton's method on log-parameters from
  * r = a = b = 1 and alpha for the observed purchase rate, through the fit
  * driver (fit.c): the log-likelihood there (without the penalty), the
  * number of customers and whether the fit converged to a verified interior
