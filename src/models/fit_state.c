@@ -99,8 +99,12 @@ struct FitState
 #define FIT_FILL_NUM		3
 #define FIT_FILL_DEN		4
 
-/* A place in the array must fit a slot's 32 bits. */
-#define FIT_MAX_ROWS		((int64) PG_UINT32_MAX - 1)
+/*
+ * The most distinct rows of a state: the index, filled to at most 3/4,
+ * then has at most 2^32 slots, as a 32-bit hash and mask can address, and
+ * a place fits a slot's 32 bits.
+ */
+#define FIT_MAX_ROWS		(INT64CONST(3) << 30)
 
 /* Serialized form (after the version byte): this header, then per row FIT_KEY_VALUES float8 and an int64. */
 #define FIT_FORMAT_VERSION	2
