@@ -2,8 +2,9 @@
  *
  * radix_sort.c
  *	  The sort of (int64 key, row) items that rfm_score's window scoring
- *	  and the populations' stored forms use, and of unsigned 32-bit values
- *	  (btyd_summary's purchase days) (radix_sort.h).
+ *	  and the populations' stored forms use, of unsigned 32-bit values
+ *	  (btyd_summary's purchase days), and of records keyed by several
+ *	  words (the distinct rows of a fit, fit_state.c) (radix_sort.h).
  *
  *-------------------------------------------------------------------------
  */
@@ -121,4 +122,49 @@ radix_sort_uint32(uint32 *values, int64 n, uint32 *tmp)
 	}
 	if (from != values)
 		memcpy(values, from, sizeof(uint32) * n);
+}
+
+/*
+ * Sorts n records by their key words lexicographically, as unsigned
+ * numbers (the order among equal keys does not matter): a stable LSD
+ * radix sort on the bytes that differ among the records, the last key
+ * word's lowest byte first, so each byte costs one pass only where the
+ * records differ in it (a fit's rows: a few bytes of a whole-number
+ * frequency, none of a common age). tmp holds n records. fit_state.c
+ * sorts the distinct rows of a fit with it.
+ */
+void
+radix_sort_records(RadixRecord *records, int64 n, RadixRecord *tmp)
+{
+	uint64		differ[RADIX_RECORD_KEYS] = {0};
+	RadixRecord *from = records;
+	RadixRecord *to = tmp;
+
+	for (int64 i = 1; i < n; i++)
+		for (int k = 0; k < RADIX_RECORD_KEYS; k++)
+			differ[k] |= records[i].key[k] ^ records[0].key[k];
+	for (int k = RADIX_RECORD_KEYS - 1; k >= 0; k--)
+		for (int shift = 0; shift < 64; shift += 8)
+		{
+			int64		offsets[256] = {0};
+
+			if (((differ[k] >> shift) & 0xFF) == 0)
+				continue;
+			for (int64 i = 0; i < n; i++)
+				offsets[(from[i].key[k] >> shift) & 0xFF]++;
+			for (int64 d = 0, sum = 0; d < 256; d++)
+			{
+				int64		count = offsets[d];
+
+				offsets[d] = sum;
+				sum += count;
+			}
+			for (int64 i = 0; i < n; i++)
+				to[offsets[(from[i].key[k] >> shift) & 0xFF]++] = from[i];
+			from = to;
+			to = from == records ? tmp : records;
+			CHECK_FOR_INTERRUPTS();
+		}
+	if (from != records)
+		memcpy(records, from, sizeof(RadixRecord) * n);
 }

@@ -62,6 +62,8 @@ optim_cancel_pending(void)
 extern void optim_minimize(optim_objective objective, void *arg, int n,
 						   double *x, double bound, OptimMethod method,
 						   OptimResult *result);
+extern bool optim_newton(optim_hessian hessian, void *arg, int n, double *x,
+						 double bound, OptimResult *result);
 extern bool optim_is_minimum(optim_objective objective, optim_hessian hessian,
 							 void *arg, int n, const double *x,
 							 OptimMethod method, double *inverse);

@@ -77,33 +77,48 @@ bgnbd_log_age(BgnbdAgeCache *cache, double y, double *inverse)
 }
 
 /*
- * Sum over the rows of weight * log L (the likelihood of FHL 2005, in log space),
- * log L = log Gamma(r + x) - log Gamma(r) + r log alpha
- *       + log[ B(a, b + x) / B(a, b) (alpha + T)^-(r + x)
- *            + [x > 0] B(a + 1, b + x - 1) / B(a, b) (alpha + t_x)^-(r + x) ],
- * and, when grad is not NULL, its gradient with respect to (r, alpha, a,
- * b), and when hess is not NULL too, its Hessian (4 x 4, row-major). The
- * rows are sorted by x, so what depends on x alone is computed once per
- * distinct x, and log(alpha + y) once per distinct age or recency y
- * (BgnbdAgeCache). The bracket's log-sum-exp gives the two shares of the
- * bracket the derivatives need from its one exp: with e = exp(lo - hi) of
- * the smaller and larger log-term, the larger term's share is 1 / (1 + e)
- * and the smaller's e / (1 + e). log(1 + e) rather than log1p(e), which
- * costs twice as much: the absolute error is then about one ulp of 1,
- * below the rounding of the sum over the rows. With the shares w1, w2 and
- * the gradients d1, d2 of the two log-terms t1, t2, the bracket's Hessian
- * is w1 H(t1) + w2 H(t2) + w1 w2 (d1 - d2)(d1 - d2)'. NaN when a cancel
- * is pending (optim_cancel_pending).
+ * Rows whose factors 1 + e (each in [1, 2]) bgnbd_loglik_rows multiplies
+ * before it takes one log of the product: at most 2^512, far from
+ * overflow.
  */
-static double
-bgnbd_loglik_sums(const void *data, const double *params, double *grad,
-				  double *hess)
+#define BGNBD_PRODUCT_TERMS	512
+
+/*
+ * Sum over the rows of weight * log L, in log space, for BG/NBD (FHL 2005)
+ * and, when modified, for MBG/NBD (Batislam et al. 2007 eq. 7):
+ * log L = log Gamma(r + x) - log Gamma(r) + r log alpha
+ *       + log B(a, b + s + x) - log B(a, b)
+ *       + log[ (alpha + T)^-(r + x)
+ *            + [x > 0 or modified] a / (b + s + x - 1) (alpha + t_x)^-(r + x) ],
+ * s = 1 when modified, else 0 (BG/NBD's B(a + 1, b + x - 1) / B(a, b + x)
+ * is a / (b + x - 1)): MBG/NBD is BG/NBD with b + 1 in the terms of x, and
+ * its second term for x = 0 too (a customer may drop out at the first
+ * purchase). When grad is not NULL, the gradient with respect to (r,
+ * alpha, a, b), and when hess is not NULL too, the Hessian (4 x 4,
+ * row-major). The rows are sorted by x, so what depends on x alone is
+ * computed once per distinct x, and log(alpha + y) once per distinct age
+ * or recency y (BgnbdAgeCache). The bracket's log-sum-exp gives the two
+ * shares of the bracket the derivatives need from its one exp: with
+ * e = exp(lo - hi) of the smaller and larger log-term, the larger term's
+ * share is 1 / (1 + e) and the smaller's e / (1 + e). The log(1 + e) of
+ * rows of weight 1 are summed as the log of their product, one log per
+ * BGNBD_PRODUCT_TERMS rows: the absolute error is then about that many
+ * ulps of 1 per product, far below the rounding of the sum over the rows.
+ * With the shares w1, w2 and the gradients d1, d2 of the two log-terms
+ * t1, t2, the bracket's Hessian is w1 H(t1) + w2 H(t2)
+ * + w1 w2 (d1 - d2)(d1 - d2)'. NaN when a cancel is pending
+ * (optim_cancel_pending).
+ */
+double
+bgnbd_loglik_rows(const void *data, const double *params, bool modified,
+				  double *grad, double *hess)
 {
 	const FitRows *rows = (const FitRows *) data;
 	double		r = params[0];
 	double		alpha = params[1];
 	double		a = params[2];
 	double		b = params[3];
+	double		shift = modified ? 1.0 : 0.0;
 	const double *xs = rows->values[0];
 	const double *txs = rows->values[1];
 	const double *ts = rows->values[2];
@@ -113,13 +128,25 @@ bgnbd_loglik_sums(const void *data, const double *params, double *grad,
 	double		psi_r = specfun_digamma(r);
 	double		psi_b = specfun_digamma(b);
 	double		psi_ab = specfun_digamma(a + b);
+	double		tri_r = 0.0;
+	double		tri_b = 0.0;
+	double		tri_ab = 0.0;
 	double		log_a = log(a);
+	double		r_alpha = r / alpha;	/* the loop's invariant quotients */
+	double		inv_alpha = 1.0 / alpha;
+	double		r_alpha2 = r / (alpha * alpha);
+	double		inv_a = 1.0 / a;
+	double		a2 = a * a;
 	double		sum = 0.0;
+	double		sum_log = 0.0;	/* of w log(1 + e) */
+	double		product = 1.0;	/* of 1 + e over rows of weight 1 */
+	int			factors = 0;
 	double		g[BGNBD_NPARAMS] = {0.0, 0.0, 0.0, 0.0};
 	double		h[BGNBD_NPARAMS][BGNBD_NPARAMS] = {{0.0}};
 	double		x = -1.0;
+	bool		two_terms = false;	/* whether rows of this x have two */
 	double		common = 0.0;	/* log-likelihood terms of x alone */
-	double		lb2 = 0.0;		/* log B(a + 1, b + x - 1) / B(a, b + x) */
+	double		lb2 = 0.0;		/* log[a / (b + s + x - 1)] */
 	double		d_r = 0.0;
 	double		d_a1 = 0.0;
 	double		d_b1 = 0.0;
@@ -131,62 +158,72 @@ bgnbd_loglik_sums(const void *data, const double *params, double *grad,
 
 	cache.alpha = alpha;
 	memset(cache.used, 0, sizeof(cache.used));
+	if (hess != NULL)
+	{
+		tri_r = specfun_trigamma(r);
+		tri_b = specfun_trigamma(b);
+		tri_ab = specfun_trigamma(a + b);
+	}
 	for (int64 i = 0; i < rows->nrows; i++)
 	{
 		double		w = rows->weight[i];
 		double		inv_t;
 		double		la_t;
 		double		term1;
-		double		ll;
 
 		if (i % OPTIM_CANCEL_INTERVAL == 0 && optim_cancel_pending())
 			return NAN;
 		if (xs[i] != x)
 		{
+			/* b + s + x as (b + x) + s: BG/NBD's b + x, bit for bit */
+			double		bx = (b + xs[i]) + shift;
+
 			x = xs[i];
+			two_terms = x > 0.0 || modified;
 			common = specfun_lgamma(r + x) - lgamma_r + r * log_alpha +
-				specfun_lbeta(a, b + x) - lbeta_ab;
-			if (x > 0.0)
+				specfun_lbeta(a, bx) - lbeta_ab;
+			if (two_terms)
 			{
-				lb2 = log_a - log(b + x - 1.0);
-				inv_b2 = 1.0 / (b + x - 1.0);
+				/* b + s + x - 1 as (b + x) + (s - 1), bit for bit too */
+				double		bx1 = (b + x) + (shift - 1.0);
+
+				lb2 = log_a - log(bx1);
+				inv_b2 = 1.0 / bx1;
 			}
 			if (grad != NULL)
 			{
-				double		psi_abx = specfun_digamma(a + b + x);
+				double		psi_abx = specfun_digamma(a + bx);
 
 				d_r = specfun_digamma(r + x) - psi_r + log_alpha;
 				d_a1 = psi_ab - psi_abx;
-				d_b1 = specfun_digamma(b + x) - psi_b + psi_ab - psi_abx;
+				d_b1 = specfun_digamma(bx) - psi_b + psi_ab - psi_abx;
 			}
 			if (hess != NULL)
 			{
-				double		tri_abx = specfun_trigamma(a + b + x);
-				double		tri_ab = specfun_trigamma(a + b);
+				double		tri_abx = specfun_trigamma(a + bx);
 
-				h_rr = specfun_trigamma(r + x) - specfun_trigamma(r);
+				h_rr = specfun_trigamma(r + x) - tri_r;
 				h_ab = tri_ab - tri_abx;
-				h_bb = specfun_trigamma(b + x) - specfun_trigamma(b) +
-					tri_ab - tri_abx;
+				h_bb = specfun_trigamma(bx) - tri_b + tri_ab - tri_abx;
 			}
 		}
 		la_t = bgnbd_log_age(&cache, ts[i], &inv_t);
 		term1 = -(r + x) * la_t;
-		if (x == 0.0)
+		if (!two_terms)
 		{
-			ll = common + term1;
+			sum += w * (common + term1);
 			if (grad != NULL)
 			{
 				g[0] += w * (d_r - la_t);
-				g[1] += w * (r / alpha - r * inv_t);
+				g[1] += w * (r_alpha - r * inv_t);
 				g[2] += w * d_a1;
 				g[3] += w * d_b1;
 			}
 			if (hess != NULL)
 			{
 				h[0][0] += w * h_rr;
-				h[0][1] += w * (1.0 / alpha - inv_t);
-				h[1][1] += w * (r * inv_t * inv_t - r / (alpha * alpha));
+				h[0][1] += w * (inv_alpha - inv_t);
+				h[1][1] += w * (r * inv_t * inv_t - r_alpha2);
 				h[2][2] += w * h_ab;
 				h[2][3] += w * h_ab;
 				h[3][3] += w * h_bb;
@@ -200,7 +237,19 @@ bgnbd_loglik_sums(const void *data, const double *params, double *grad,
 			bool		first_larger = term1 >= term2;
 			double		e = exp(first_larger ? term2 - term1 : term1 - term2);
 
-			ll = common + (first_larger ? term1 : term2) + log(1.0 + e);
+			sum += w * (common + (first_larger ? term1 : term2));
+			if (w == 1.0)
+			{
+				product *= 1.0 + e;
+				if (++factors == BGNBD_PRODUCT_TERMS)
+				{
+					sum_log += log(product);
+					product = 1.0;
+					factors = 0;
+				}
+			}
+			else
+				sum_log += w * log(1.0 + e);
 			if (grad != NULL)
 			{
 				double		larger_share = 1.0 / (1.0 + e);
@@ -208,7 +257,7 @@ bgnbd_loglik_sums(const void *data, const double *params, double *grad,
 				double		w2 = first_larger ? e * larger_share : larger_share;
 
 				g[0] += w * (d_r - w1 * la_t - w2 * la_tx);
-				g[1] += w * (r / alpha - (r + x) * (w1 * inv_t + w2 * inv_tx));
+				g[1] += w * (r_alpha - (r + x) * (w1 * inv_t + w2 * inv_tx));
 				g[2] += w * (d_a1 + w2 / a);
 				g[3] += w * (d_b1 - w2 * inv_b2);
 				if (hess != NULL)
@@ -216,16 +265,16 @@ bgnbd_loglik_sums(const void *data, const double *params, double *grad,
 					/* d1 - d2, the difference of the log-terms' gradients */
 					double		dd[BGNBD_NPARAMS] = {
 						la_tx - la_t, (r + x) * (inv_tx - inv_t),
-						-1.0 / a, inv_b2
+						-inv_a, inv_b2
 					};
 					double		ww = w * w1 * w2;
 
 					h[0][0] += w * h_rr;
-					h[0][1] += w * (1.0 / alpha - w1 * inv_t - w2 * inv_tx);
+					h[0][1] += w * (inv_alpha - w1 * inv_t - w2 * inv_tx);
 					h[1][1] += w * ((r + x) * (w1 * inv_t * inv_t +
 											   w2 * inv_tx * inv_tx) -
-									r / (alpha * alpha));
-					h[2][2] += w * (h_ab - w2 / (a * a));
+									r_alpha2);
+					h[2][2] += w * (h_ab - w2 / a2);
 					h[2][3] += w * h_ab;
 					h[3][3] += w * (h_bb + w2 * inv_b2 * inv_b2);
 					for (int j = 0; j < BGNBD_NPARAMS; j++)
@@ -234,7 +283,6 @@ bgnbd_loglik_sums(const void *data, const double *params, double *grad,
 				}
 			}
 		}
-		sum += w * ll;
 	}
 	if (grad != NULL)
 		memcpy(grad, g, sizeof(g));
@@ -242,22 +290,22 @@ bgnbd_loglik_sums(const void *data, const double *params, double *grad,
 		for (int j = 0; j < BGNBD_NPARAMS; j++)
 			for (int k = 0; k < BGNBD_NPARAMS; k++)
 				hess[j * BGNBD_NPARAMS + k] = k >= j ? h[j][k] : h[k][j];
-	return sum;
+	return sum + (sum_log + log(product));
 }
 
-/* The log-likelihood and its gradient (bgnbd_loglik_sums). */
+/* The log-likelihood and its gradient (bgnbd_loglik_rows). */
 static double
 bgnbd_loglik(const void *data, const double *params, double *grad)
 {
-	return bgnbd_loglik_sums(data, params, grad, NULL);
+	return bgnbd_loglik_rows(data, params, false, grad, NULL);
 }
 
-/* The log-likelihood, its gradient and Hessian (bgnbd_loglik_sums). */
+/* The log-likelihood, its gradient and Hessian (bgnbd_loglik_rows). */
 static double
 bgnbd_loglik_hessian(const void *data, const double *params, double *grad,
 					 double *hess)
 {
-	return bgnbd_loglik_sums(data, params, grad, hess);
+	return bgnbd_loglik_rows(data, params, false, grad, hess);
 }
 
 /* BG/NBD for the fit driver. */
@@ -272,7 +320,7 @@ static const FitModel bgnbd_model_spec = {
 
 /*
  * bgnbd_fit(frequency, recency, t [, penalizer]) final function: the
- * maximum-likelihood (r, alpha, a, b) by L-BFGS on log-parameters from
+ * maximum-likelihood (r, alpha, a, b) by Newton's method on log-parameters from
  * r = a = b = 1 and alpha for the observed purchase rate, through the fit
  * driver (fit.c): the log-likelihood there (without the penalty), the
  * number of customers and whether the fit converged to a verified interior

@@ -20,6 +20,8 @@ extern double bgnbd_expected(const double *params, double x, double tx,
 							 double t, double horizon);
 extern double bgnbd_alive_expected(const double *params, double b_shift,
 								   double x, double t, double horizon);
+extern double bgnbd_loglik_rows(const void *data, const double *params,
+								bool modified, double *grad, double *hess);
 extern double bgnbd_pmf(const double *params, int32 n, double horizon);
 
 #endif							/* RETENTION_BGNBD_H */

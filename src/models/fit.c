@@ -9,10 +9,14 @@
  * penalizer * sum(params^2) (lifetimes' L2 penalty), minimised over the
  * log-parameters theta = log(params), so that every parameter stays
  * positive; the chain rule turns the model's gradient in params into one in
- * theta. A fit converges when the optimiser says so, every parameter is
- * identified (inside 1e-8 .. 1e8), optim_is_minimum verifies an interior
- * minimum at the result, and, for a model whose likelihood may fail to
- * evaluate, the neighbourhood of the result evaluates.
+ * theta. A model with an analytic Hessian is fitted by Newton's method
+ * (optim_newton), over many rows from the optimum of a thinned sample of
+ * them (fit_thinned_start); the others, and a Newton fit that does not
+ * converge, by NLopt (optim_minimize). A fit converges when the optimiser
+ * says so, every parameter is identified (inside 1e-8 .. 1e8),
+ * optim_is_minimum verifies an interior minimum at the result, and, for a
+ * model whose likelihood may fail to evaluate, the neighbourhood of the
+ * result evaluates.
  *
  * A converged fit also carries the covariance of its natural parameters:
  * the inverse of the observed information, the Hessian of the objective
@@ -45,16 +49,58 @@
 /* Log-scale step around an optimum that must stay evaluable (may_fail). */
 #define FIT_PROBE_STEP		0.5
 
-/* The objective on log-parameters (an optim_objective). */
+/*
+ * A fit by Newton's method of at least FIT_THIN_ROWS distinct rows starts
+ * from the optimum of one row in FIT_THIN of its rows of weight 1
+ * (fit_thinned_start).
+ */
+#define FIT_THIN_ROWS		32768
+#define FIT_THIN			16
+
+/*
+ * One fit in progress: the problem, and the last evaluation of the
+ * objective with its Hessian (fit_objective_hessian), which the check of
+ * the optimum and the final log-likelihood find again at the same point
+ * instead of evaluating it once more. A fit_loglik's value does not depend
+ * on whether it is asked for the gradient or Hessian, so what the memo
+ * gives is what a new evaluation would, bit for bit.
+ */
+typedef struct FitRun
+{
+	const FitProblem *problem;
+	bool		memo_valid;
+	double		memo_theta[OPTIM_MAX_PARAMS];
+	double		memo_loglik;	/* the model's, without the penalty */
+	double		memo_value;		/* the objective's */
+	double		memo_grad[OPTIM_MAX_PARAMS];
+	double		memo_hess[OPTIM_MAX_PARAMS * OPTIM_MAX_PARAMS];
+} FitRun;
+
+/* Whether the memo of run holds the evaluation at theta. */
+static bool
+fit_memo_at(const FitRun *run, int n, const double *theta)
+{
+	return run->memo_valid &&
+		memcmp(run->memo_theta, theta, n * sizeof(double)) == 0;
+}
+
+/* The objective on log-parameters (an optim_objective; arg a FitRun). */
 static double
 fit_objective(int n, const double *theta, double *grad, void *arg)
 {
-	const FitProblem *problem = (const FitProblem *) arg;
+	const FitRun *run = (const FitRun *) arg;
+	const FitProblem *problem = run->problem;
 	double		params[OPTIM_MAX_PARAMS];
 	double		g[OPTIM_MAX_PARAMS];
 	double		penalty = 0.0;
 	double		ll;
 
+	if (fit_memo_at(run, n, theta))
+	{
+		if (grad != NULL)
+			memcpy(grad, run->memo_grad, n * sizeof(double));
+		return run->memo_value;
+	}
 	for (int i = 0; i < n; i++)
 	{
 		params[i] = exp(theta[i]);
@@ -72,8 +118,9 @@ fit_objective(int n, const double *theta, double *grad, void *arg)
 
 /*
  * The objective with its gradient and Hessian in the log-parameters (an
- * optim_hessian), from the model's Hessian H in the natural parameters
- * params = exp(theta) by the chain rule:
+ * optim_hessian; arg a FitRun, whose memo it fills), from the model's
+ * Hessian H in the natural parameters params = exp(theta) by the chain
+ * rule:
  *   d2/dtheta_i dtheta_j = -(H_ij p_i p_j + [i = j] g_i p_i) / customers
  *                          + [i = j] 4 penalizer p_i^2.
  */
@@ -81,32 +128,45 @@ static double
 fit_objective_hessian(int n, const double *theta, double *grad, double *hess,
 					  void *arg)
 {
-	const FitProblem *problem = (const FitProblem *) arg;
+	FitRun	   *run = (FitRun *) arg;
+	const FitProblem *problem = run->problem;
 	double		params[OPTIM_MAX_PARAMS] = {0.0};
 	double		g[OPTIM_MAX_PARAMS];
 	double		h[OPTIM_MAX_PARAMS * OPTIM_MAX_PARAMS];
 	double		penalty = 0.0;
 	double		ll;
+	double		value;
 
-	for (int i = 0; i < n; i++)
+	if (!fit_memo_at(run, n, theta))
 	{
-		params[i] = exp(theta[i]);
-		penalty += params[i] * params[i];
+		for (int i = 0; i < n; i++)
+		{
+			params[i] = exp(theta[i]);
+			penalty += params[i] * params[i];
+		}
+		run->memo_valid = false;
+		ll = problem->model->hessian(problem->data, params, g, h);
+		if (isnan(ll))
+			return NAN;
+		for (int i = 0; i < n; i++)
+		{
+			run->memo_grad[i] = -g[i] * params[i] / problem->customers +
+				2.0 * problem->penalizer * params[i] * params[i];
+			for (int j = 0; j < n; j++)
+				run->memo_hess[i * n + j] = -h[i * n + j] * params[i] *
+					params[j] / problem->customers;
+			run->memo_hess[i * n + i] += -g[i] * params[i] / problem->customers +
+				4.0 * problem->penalizer * params[i] * params[i];
+		}
+		value = -ll / problem->customers + problem->penalizer * penalty;
+		memcpy(run->memo_theta, theta, n * sizeof(double));
+		run->memo_loglik = ll;
+		run->memo_value = value;
+		run->memo_valid = true;
 	}
-	ll = problem->model->hessian(problem->data, params, g, h);
-	if (isnan(ll))
-		return NAN;
-	for (int i = 0; i < n; i++)
-	{
-		grad[i] = -g[i] * params[i] / problem->customers +
-			2.0 * problem->penalizer * params[i] * params[i];
-		for (int j = 0; j < n; j++)
-			hess[i * n + j] = -h[i * n + j] * params[i] * params[j] /
-				problem->customers;
-		hess[i * n + i] += -g[i] * params[i] / problem->customers +
-			4.0 * problem->penalizer * params[i] * params[i];
-	}
-	return -ll / problem->customers + problem->penalizer * penalty;
+	memcpy(grad, run->memo_grad, n * sizeof(double));
+	memcpy(hess, run->memo_hess, n * n * sizeof(double));
+	return run->memo_value;
 }
 
 /*
@@ -115,9 +175,9 @@ fit_objective_hessian(int n, const double *theta, double *grad, double *hess,
  * series budget) is not known to be one.
  */
 static bool
-fit_neighbourhood_evaluates(const FitProblem *problem, const double *theta)
+fit_neighbourhood_evaluates(const FitRun *run, const double *theta)
 {
-	int			n = problem->model->nparams;
+	int			n = run->problem->model->nparams;
 
 	for (int i = 0; i < n; i++)
 	{
@@ -127,7 +187,7 @@ fit_neighbourhood_evaluates(const FitProblem *problem, const double *theta)
 		for (int sign = -1; sign <= 1; sign += 2)
 		{
 			probe[i] = theta[i] + sign * FIT_PROBE_STEP;
-			if (!isfinite(fit_objective(n, probe, NULL, (void *) problem)))
+			if (!isfinite(fit_objective(n, probe, NULL, (void *) run)))
 				return false;
 			CHECK_FOR_INTERRUPTS();
 		}
@@ -139,7 +199,10 @@ fit_neighbourhood_evaluates(const FitProblem *problem, const double *theta)
  * Maximises the penalised likelihood from the log-parameters in theta
  * (the model's start; the optimum on return) and fills outcome: the
  * parameters, the log-likelihood there without the penalty, and whether
- * the result is a verified interior optimum. A cancel raises its error.
+ * the result is a verified interior optimum. A model with an analytic
+ * Hessian is fitted by Newton's method (optim_newton), and by L-BFGS from
+ * the same start when that does not converge; the others by L-BFGS or,
+ * without a gradient, BOBYQA. A cancel raises its error.
  */
 void
 fit_maximize(const FitProblem *problem, double *theta, FitOutcome *outcome)
@@ -148,12 +211,26 @@ fit_maximize(const FitProblem *problem, double *theta, FitOutcome *outcome)
 	int			n = model->nparams;
 	OptimMethod method = model->has_gradient ? OPTIM_GRADIENT : OPTIM_DERIVATIVE_FREE;
 	OptimResult result;
+	FitRun		run;
 	double		inverse[OPTIM_MAX_PARAMS * OPTIM_MAX_PARAMS];
 	bool		identified = true;
 
 	Assert(n <= OPTIM_MAX_PARAMS);
-	optim_minimize(fit_objective, (void *) problem, n, theta, FIT_LOG_BOUND,
-				   method, &result);
+	memset(&run, 0, sizeof(run));
+	run.problem = problem;
+	result.converged = false;
+	if (model->hessian != NULL)
+	{
+		double		start[OPTIM_MAX_PARAMS];
+
+		memcpy(start, theta, n * sizeof(double));
+		if (!optim_newton(fit_objective_hessian, &run, n, theta, FIT_LOG_BOUND,
+						  &result))
+			memcpy(theta, start, n * sizeof(double));
+	}
+	if (!result.converged)
+		optim_minimize(fit_objective, &run, n, theta, FIT_LOG_BOUND,
+					   method, &result);
 
 	for (int i = 0; i < n; i++)
 	{
@@ -164,8 +241,8 @@ fit_maximize(const FitProblem *problem, double *theta, FitOutcome *outcome)
 	outcome->converged = identified && result.converged &&
 		optim_is_minimum(fit_objective,
 						 model->hessian != NULL ? fit_objective_hessian : NULL,
-						 (void *) problem, n, theta, method, inverse) &&
-		(!model->may_fail || fit_neighbourhood_evaluates(problem, theta));
+						 &run, n, theta, method, inverse) &&
+		(!model->may_fail || fit_neighbourhood_evaluates(&run, theta));
 	outcome->has_covariance = outcome->converged;
 	for (int i = 0; i < n && outcome->has_covariance; i++)
 		for (int j = 0; j < n; j++)
@@ -177,7 +254,8 @@ fit_maximize(const FitProblem *problem, double *theta, FitOutcome *outcome)
 			if (!isfinite(c) || (i == j && !(c > 0.0)))
 				outcome->has_covariance = false;
 		}
-	outcome->loglik = model->loglik(problem->data, outcome->params, NULL);
+	outcome->loglik = fit_memo_at(&run, n, theta) ? run.memo_loglik :
+		model->loglik(problem->data, outcome->params, NULL);
 	CHECK_FOR_INTERRUPTS();
 }
 
@@ -249,6 +327,64 @@ fit_aggregate_final(FunctionCallInfo fcinfo, const FitModel *model, int kind)
 }
 
 /*
+ * A better start for a fit by Newton's method of many rows: the optimum of
+ * the thinned rows, every row of weight above 1 as it is and one in
+ * FIT_THIN of the rows of weight 1 (the first of every FIT_THIN, in the
+ * rows' order) with weight FIT_THIN. Their log-likelihood estimates the
+ * whole one at a FIT_THIN-th of the cost, so its optimum is close to the
+ * whole one's, where Newton's method needs a step or two, against the
+ * half dozen from the model's start. theta (the model's start) becomes
+ * that optimum when the thinned fit converges, and is left as it is when
+ * it does not. Deterministic: the thinned rows depend on the rows alone.
+ */
+static void
+fit_thinned_start(const FitModel *model, const FitRows *rows, double *theta)
+{
+	FitRows		thin;
+	FitProblem	problem;
+	FitRun		run;
+	OptimResult result;
+	double		x[OPTIM_MAX_PARAMS];
+	int64		n = 0;
+	int64		ones = 0;
+	double		customers = 0.0;
+
+	thin = *rows;
+	for (int j = 0; j < FIT_KEY_VALUES; j++)
+		thin.values[j] = palloc_extended(mul_size(rows->nrows, sizeof(double)),
+										 MCXT_ALLOC_HUGE);
+	thin.weight = palloc_extended(mul_size(rows->nrows, sizeof(double)),
+								  MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < rows->nrows; i++)
+	{
+		double		w = rows->weight[i];
+
+		if (w == 1.0 && ones++ % FIT_THIN != 0)
+			continue;
+		for (int j = 0; j < FIT_KEY_VALUES; j++)
+			thin.values[j][n] = rows->values[j][i];
+		thin.weight[n] = w == 1.0 ? FIT_THIN : w;
+		customers += thin.weight[n];
+		n++;
+	}
+	thin.nrows = n;
+	thin.customers = (int64) customers;
+	problem.model = model;
+	problem.data = &thin;
+	problem.customers = customers;
+	problem.penalizer = rows->penalizer;
+	memset(&run, 0, sizeof(run));
+	run.problem = &problem;
+	memcpy(x, theta, model->nparams * sizeof(double));
+	if (optim_newton(fit_objective_hessian, &run, model->nparams, x,
+					 FIT_LOG_BOUND, &result))
+		memcpy(theta, x, model->nparams * sizeof(double));
+	for (int j = 0; j < FIT_KEY_VALUES; j++)
+		pfree(thin.values[j]);
+	pfree(thin.weight);
+}
+
+/*
  * The model fitted to rows (fit_state.h; prepared by the model's prepare,
  * when it has one) from its start, as the function's composite; NULL when
  * rows is NULL (no row). The fit of a
@@ -268,6 +404,8 @@ fit_rows_final(FunctionCallInfo fcinfo, const FitModel *model, FitRows *rows)
 	if (model->prepare != NULL)
 		model->prepare(rows);
 	identified = model->start(rows, theta);
+	if (identified && model->hessian != NULL && rows->nrows >= FIT_THIN_ROWS)
+		fit_thinned_start(model, rows, theta);
 	problem.model = model;
 	problem.data = rows;
 	problem.customers = (double) rows->customers;

@@ -29,8 +29,10 @@ typedef double (*fit_loglik) (const void *data, const double *params,
 /*
  * The weighted log-likelihood as fit_loglik, with its gradient into grad
  * and its Hessian (nparams x nparams, row-major) in the natural parameters
- * into hess, in one pass over the data: what the driver's check of an
- * optimum and the covariance need, instead of differences of gradients.
+ * into hess, in one pass over the data: what Newton's method, the driver's
+ * check of an optimum and the covariance need, instead of differences of
+ * gradients. Its value and gradient are fit_loglik's at the same point,
+ * bit for bit (the driver reuses them for either).
  */
 typedef double (*fit_loglik_hessian) (const void *data, const double *params,
 									  double *grad, double *hess);

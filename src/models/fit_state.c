@@ -7,11 +7,15 @@
  *	  history, not per customer. Transition, combine, serialize and
  *	  deserialize functions, and the sorted rows the final functions fit.
  *
- * The state is a hash table keyed by the exact float8 values of a row
- * (-0 is stored as 0), allocated in the aggregate's memory context. The
- * final functions read the rows sorted, so a fit does the same arithmetic
- * in the same order whatever the input order or parallel plan: fits are
- * bit-for-bit deterministic.
+ * The state is a table of distinct rows keyed by the exact float8 values of
+ * a row (-0 is stored as 0), allocated in the aggregate's memory context:
+ * the rows in an array in the order they came, and an open-addressing
+ * index of 8-byte slots (the row's keyed hash and its place in the array)
+ * over them, so that a new row costs a probe of the small index and an
+ * append, not a cache miss in a table of whole rows. The final functions
+ * read the rows sorted (a radix sort of the values' bits), so a fit does
+ * the same arithmetic in the same order whatever the input order or
+ * parallel plan: fits are bit-for-bit deterministic.
  *
  *-------------------------------------------------------------------------
  */
@@ -30,6 +34,7 @@
 #include "base/checks.h"
 #include "base/codec.h"
 #include "base/keyed_hash.h"
+#include "base/radix_sort.h"
 #include "models/bgbb.h"
 #include "models/btyd.h"
 #include "models/fit_state.h"
@@ -40,40 +45,71 @@ typedef struct FitKey
 	double		v[FIT_KEY_VALUES];
 } FitKey;
 
-typedef struct FitEntry
+/* A slot of the index: a row's hash and its place in the array plus 1 (0: empty) */
+typedef struct FitSlot
 {
-	FitKey		key;
-	int64		weight;
-	char		status;			/* used by simplehash */
-} FitEntry;
+	uint32		hash;
+	uint32		place;
+} FitSlot;
 
-#define SH_PREFIX		fitrows
-#define SH_ELEMENT_TYPE	FitEntry
-#define SH_KEY_TYPE		FitKey
-#define SH_KEY			key
-#define SH_HASH_KEY(tb, k)	((uint32) keyed_hash_bytes(keyed_hash_process_seed(), &(k), sizeof(FitKey)))
-#define SH_EQUAL(tb, a, b)	(memcmp(&(a), &(b), sizeof(FitKey)) == 0)
-#define SH_SCOPE		static inline
-#define SH_DECLARE
-#define SH_DEFINE
-#include "lib/simplehash.h"
-
+/*
+ * The state. Each row is a RadixRecord (radix_sort.h): the bits of its
+ * values as the key, its weight as the value, ready for fit_state_rows's
+ * sort.
+ */
 struct FitState
 {
 	FitKind		kind;
 	bool		has_penalizer;
 	double		penalizer;
 	int64		customers;		/* sum of the weights */
-	fitrows_hash *rows;
+	MemoryContext context;
+	RadixRecord *rows;
+	int64		nrows;
+	int64		capacity;		/* of rows */
+	FitSlot    *slots;
+	uint32		mask;			/* slots - 1, a power of 2 minus 1 */
+	int			npending;		/* rows not yet in the table */
+	FitKey		pending[FLEXIBLE_ARRAY_MEMBER];
 };
+
+/*
+ * Rows a transition collects before it adds them to the table: their
+ * slots are fetched from memory together (fit_state_flush), so a table
+ * larger than the cache costs one memory latency per batch of rows rather
+ * than per row. Only weight-1 rows wait there; every reader of the rows
+ * flushes first.
+ */
+#define FIT_PENDING_ROWS	64
+
+/* A hint that the memory at addr is about to be read. */
+#if defined(__GNUC__) || defined(__clang__)
+#define fit_prefetch(addr)	__builtin_prefetch(addr)
+#else
+#define fit_prefetch(addr)	((void) 0)
+#endif
+
+/*
+ * Initial sizes: small, as most groups of a GROUP BY are. The index grows
+ * (doubles) when more than FIT_FILL_NUM / FIT_FILL_DEN of its slots are
+ * taken; each of its slots is 8 bytes against a row's 32.
+ */
+#define FIT_INITIAL_SLOTS	64
+#define FIT_INITIAL_ROWS	32
+#define FIT_FILL_NUM		3
+#define FIT_FILL_DEN		4
+
+/*
+ * The most distinct rows of a state: the index, filled to at most 3/4,
+ * then has at most 2^32 slots, as a 32-bit hash and mask can address, and
+ * a place fits a slot's 32 bits.
+ */
+#define FIT_MAX_ROWS		(INT64CONST(3) << 30)
 
 /* Serialized form (after the version byte): this header, then per row FIT_KEY_VALUES float8 and an int64. */
 #define FIT_FORMAT_VERSION	2
 #define FIT_HEADER_SIZE		(2 + sizeof(double) + 2 * sizeof(int64))
 #define FIT_ROW_SIZE		(FIT_KEY_VALUES * sizeof(double) + sizeof(int64))
-
-/* Initial hash table size: small, as most groups of a GROUP BY are. */
-#define FIT_INITIAL_ROWS	64
 
 #ifdef USE_ASSERT_CHECKING
 /*
@@ -84,21 +120,30 @@ struct FitState
 static void
 AssertCheckFitState(FitState *state)
 {
-	fitrows_iterator it;
-	FitEntry   *entry;
 	int64		total = 0;
+	int64		taken = 0;
 
+	Assert(state->npending == 0);
 	Assert(state->kind == FIT_BTYD || state->kind == FIT_SPEND ||
 		   state->kind == FIT_DISCRETE);
-	fitrows_start_iterate(state->rows, &it);
-	while ((entry = fitrows_iterate(state->rows, &it)) != NULL)
+	for (int64 i = 0; i < state->nrows; i++)
 	{
-		Assert(entry->weight > 0);
+		double		v[FIT_KEY_VALUES];
+
+		memcpy(v, state->rows[i].key, sizeof(v));
+		Assert(state->rows[i].value > 0);
 		for (int j = 0; j < FIT_KEY_VALUES; j++)
-			Assert(isfinite(entry->key.v[j]));
-		total += entry->weight;
+			Assert(isfinite(v[j]));
+		total += state->rows[i].value;
 	}
 	Assert(total == state->customers);
+	for (uint64 i = 0; i <= state->mask; i++)
+		if (state->slots[i].place != 0)
+		{
+			Assert(state->slots[i].place <= state->nrows);
+			taken++;
+		}
+	Assert(taken == state->nrows);
 }
 #else
 #define AssertCheckFitState(state) ((void) 0)
@@ -108,18 +153,137 @@ AssertCheckFitState(FitState *state)
 static FitState *
 fit_state_new(MemoryContext context, FitKind kind)
 {
-	FitState   *state = MemoryContextAllocZero(context, sizeof(FitState));
+	FitState   *state = MemoryContextAllocZero(context,
+											   offsetof(FitState, pending) +
+											   FIT_PENDING_ROWS * sizeof(FitKey));
 
 	state->kind = kind;
-	state->rows = fitrows_create(context, FIT_INITIAL_ROWS, NULL);
+	state->context = context;
+	state->capacity = FIT_INITIAL_ROWS;
+	state->rows = MemoryContextAlloc(context, FIT_INITIAL_ROWS * sizeof(RadixRecord));
+	state->slots = MemoryContextAllocZero(context, FIT_INITIAL_SLOTS * sizeof(FitSlot));
+	state->mask = FIT_INITIAL_SLOTS - 1;
 	return state;
 }
 
-/* Add weight customers with the row key. */
+/* The index of state with twice the slots, every row placed again by its hash. */
+static void
+fit_state_grow_index(FitState *state)
+{
+	uint64		size = ((uint64) state->mask + 1) * 2;
+	uint32		mask = (uint32) (size - 1);
+	FitSlot    *slots = MemoryContextAllocExtended(state->context,
+												   mul_size(size, sizeof(FitSlot)),
+												   MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO);
+
+	for (uint64 i = 0; i <= state->mask; i++)
+	{
+		uint32		j;
+
+		if (state->slots[i].place == 0)
+			continue;
+		for (j = state->slots[i].hash & mask; slots[j].place != 0; j = (j + 1) & mask)
+			;
+		slots[j] = state->slots[i];
+	}
+	pfree(state->slots);
+	state->slots = slots;
+	state->mask = mask;
+}
+
+/* The keyed hash of a row's values (keyed_hash.h: no flooding by chosen rows). */
+static inline uint32
+fit_key_hash(const FitKey *key)
+{
+	return (uint32) keyed_hash_bytes(keyed_hash_process_seed(), key, sizeof(FitKey));
+}
+
+/*
+ * The row of state with the values of key (no -0 among them) and the
+ * hash fit_key_hash(key), added with weight 0 when it is new (*found
+ * false). A state is limited to FIT_MAX_ROWS distinct rows (54000), and
+ * its array to a huge allocation.
+ */
+static RadixRecord *
+fit_state_lookup_hash(FitState *state, const FitKey *key, uint32 hash,
+					  bool *found)
+{
+	uint32		i;
+	RadixRecord *row;
+
+	StaticAssertStmt(sizeof(FitKey) == sizeof(((RadixRecord *) NULL)->key),
+					 "a fit row's values are a radix record's key");
+	for (i = hash & state->mask; state->slots[i].place != 0; i = (i + 1) & state->mask)
+	{
+		row = &state->rows[state->slots[i].place - 1];
+		if (state->slots[i].hash == hash &&
+			memcmp(row->key, key, sizeof(FitKey)) == 0)
+		{
+			*found = true;
+			return row;
+		}
+	}
+	*found = false;
+	if (state->nrows >= FIT_MAX_ROWS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct rows in one fit"),
+				 errdetail("A fit holds at most " INT64_FORMAT " distinct rows.",
+						   FIT_MAX_ROWS)));
+	if (state->nrows == state->capacity)
+	{
+		state->capacity *= 2;
+		state->rows = repalloc_huge(state->rows,
+									mul_size(state->capacity, sizeof(RadixRecord)));
+	}
+	row = &state->rows[state->nrows++];
+	memcpy(row->key, key, sizeof(FitKey));
+	row->value = 0;
+	state->slots[i].hash = hash;
+	state->slots[i].place = (uint32) state->nrows;
+	if ((uint64) state->nrows * FIT_FILL_DEN > ((uint64) state->mask + 1) * FIT_FILL_NUM)
+		fit_state_grow_index(state);
+	return row;
+}
+
+/* fit_state_lookup_hash of key, hashed here. */
+static RadixRecord *
+fit_state_lookup(FitState *state, const FitKey *key, bool *found)
+{
+	return fit_state_lookup_hash(state, key, fit_key_hash(key), found);
+}
+
+/*
+ * Adds the pending rows (each of weight 1, counted in customers already)
+ * to the table: all their hashes first, with a prefetch of each slot, then
+ * the lookups, whose memory is then on its way.
+ */
+static void
+fit_state_flush(FitState *state)
+{
+	uint32		hashes[FIT_PENDING_ROWS];
+
+	for (int i = 0; i < state->npending; i++)
+	{
+		hashes[i] = fit_key_hash(&state->pending[i]);
+		fit_prefetch(&state->slots[hashes[i] & state->mask]);
+	}
+	for (int i = 0; i < state->npending; i++)
+	{
+		bool		found;
+
+		fit_state_lookup_hash(state, &state->pending[i], hashes[i], &found)->value++;
+	}
+	state->npending = 0;
+}
+
+/*
+ * Add weight customers with the row key: a row of weight 1 waits among the
+ * pending ones (FIT_PENDING_ROWS).
+ */
 static void
 fit_state_add(FitState *state, FitKey *key, int64 weight)
 {
-	FitEntry   *entry;
 	bool		found;
 
 	for (int j = 0; j < FIT_KEY_VALUES; j++)
@@ -131,8 +295,14 @@ fit_state_add(FitState *state, FitKey *key, int64 weight)
 				 errmsg("too many customers in one fit"),
 				 errdetail("Adding weight " INT64_FORMAT " to " INT64_FORMAT " customers overflows bigint.",
 						   weight, state->customers)));
-	entry = fitrows_insert(state->rows, *key, &found);
-	entry->weight = found ? entry->weight + weight : weight;
+	if (weight == 1)
+	{
+		state->pending[state->npending++] = *key;
+		if (state->npending == FIT_PENDING_ROWS)
+			fit_state_flush(state);
+		return;
+	}
+	fit_state_lookup(state, key, &found)->value += weight;
 }
 
 /* The penalizer of a row: the same for every row of a fit, finite, >= 0. */
@@ -462,16 +632,18 @@ bgbb_fit_trans_float8(PG_FUNCTION_ARGS)
 static void
 fit_state_merge(FitState *dst, FitState *src)
 {
-	fitrows_iterator it;
-	FitEntry   *entry;
-
 	if (dst->kind != src->kind)
 		elog(ERROR, "cannot combine fit states of different kinds");
 	if (src->has_penalizer)
 		fit_state_set_penalizer(dst, src->penalizer);
-	fitrows_start_iterate(src->rows, &it);
-	while ((entry = fitrows_iterate(src->rows, &it)) != NULL)
-		fit_state_add(dst, &entry->key, entry->weight);
+	fit_state_flush(src);
+	for (int64 i = 0; i < src->nrows; i++)
+	{
+		FitKey		key;
+
+		memcpy(key.v, src->rows[i].key, sizeof(FitKey));
+		fit_state_add(dst, &key, src->rows[i].value);
+	}
 }
 
 /*
@@ -491,6 +663,7 @@ fit_combine(PG_FUNCTION_ARGS)
 	if (left == NULL)
 		left = fit_state_new(aggcontext, right->kind);
 	fit_state_merge(left, right);
+	fit_state_flush(left);
 	AssertCheckFitState(left);
 	PG_RETURN_POINTER(left);
 }
@@ -506,12 +679,13 @@ Datum
 fit_serialize(PG_FUNCTION_ARGS)
 {
 	FitState   *state = (FitState *) PG_GETARG_POINTER(0);
-	Size		size = add_size(FIT_HEADER_SIZE,
-								mul_size(state->rows->members, FIT_ROW_SIZE));
-	int64		nrows = state->rows->members;
+	Size		size;
+	int64		nrows;
 	StringInfoData buf;
-	fitrows_iterator it;
-	FitEntry   *entry;
+
+	fit_state_flush(state);
+	size = add_size(FIT_HEADER_SIZE, mul_size(state->nrows, FIT_ROW_SIZE));
+	nrows = state->nrows;
 
 	if (size > MaxAllocSize - VARHDRSZ - 1)
 		ereport(ERROR,
@@ -525,12 +699,11 @@ fit_serialize(PG_FUNCTION_ARGS)
 	pq_sendfloat8(&buf, state->penalizer);
 	pq_sendint64(&buf, state->customers);
 	pq_sendint64(&buf, nrows);
-	fitrows_start_iterate(state->rows, &it);
-	while ((entry = fitrows_iterate(state->rows, &it)) != NULL)
+	for (int64 i = 0; i < nrows; i++)
 	{
 		for (int j = 0; j < FIT_KEY_VALUES; j++)
-			pq_sendfloat8(&buf, entry->key.v[j]);
-		pq_sendint64(&buf, entry->weight);
+			pq_sendint64(&buf, (int64) state->rows[i].key[j]);
+		pq_sendint64(&buf, state->rows[i].value);
 	}
 	PG_RETURN_BYTEA_P(codec_end_write(&buf));
 }
@@ -607,7 +780,7 @@ fit_deserialize(PG_FUNCTION_ARGS)
 		FitKey		key;
 		int64		weight;
 		bool		found;
-		FitEntry   *entry;
+		RadixRecord *row;
 
 		for (int j = 0; j < FIT_KEY_VALUES; j++)
 		{
@@ -620,10 +793,10 @@ fit_deserialize(PG_FUNCTION_ARGS)
 			codec_corrupt(&r, "a row the transition functions never store");
 		if (weight <= 0)
 			codec_corrupt(&r, "a row weight that is not positive");
-		entry = fitrows_insert(state->rows, key, &found);
+		row = fit_state_lookup(state, &key, &found);
 		if (found)
 			codec_corrupt(&r, "a row twice");
-		entry->weight = weight;
+		row->value = weight;
 		if (pg_add_s64_overflow(state->customers, weight, &state->customers))
 			codec_corrupt(&r, "weights that overflow");
 	}
@@ -632,28 +805,6 @@ fit_deserialize(PG_FUNCTION_ARGS)
 		codec_corrupt(&r, "weights that do not add up to its customer count");
 	AssertCheckFitState(state);
 	PG_RETURN_POINTER(state);
-}
-
-/*
- * Order of rows for fit_rows: by the values, lexicographically. It
- * compares the rows themselves, copied into one array, not pointers into
- * the hash table: sorting hundreds of thousands of rows through pointers
- * costs a cache miss per comparison.
- */
-static inline int
-fit_entry_cmp(const void *a, const void *b)
-{
-	const FitEntry *ea = (const FitEntry *) a;
-	const FitEntry *eb = (const FitEntry *) b;
-
-	for (int j = 0; j < FIT_KEY_VALUES; j++)
-	{
-		if (ea->key.v[j] < eb->key.v[j])
-			return -1;
-		if (ea->key.v[j] > eb->key.v[j])
-			return 1;
-	}
-	return 0;
 }
 
 /*
@@ -682,25 +833,10 @@ fit_state_add_values(FitState *state, const double *values, int64 weight)
 }
 
 /*
- * fit_sort_entries: the rows sorted by fit_entry_cmp, with the comparison
- * inlined (PostgreSQL's sort template, from 14 on; 13 has only qsort).
- */
-#if PG_VERSION_NUM >= 140000
-#define ST_SORT			fit_sort_entries
-#define ST_ELEMENT_TYPE	FitEntry
-#define ST_COMPARE(a, b)	fit_entry_cmp(a, b)
-#define ST_SCOPE		static
-#define ST_DEFINE
-#include "lib/sort_template.h"
-#else
-#define fit_sort_entries(entries, n) \
-	qsort(entries, n, sizeof(FitEntry), fit_entry_cmp)
-#endif
-
-/*
  * For a final function: the rows of the state in fcinfo's first argument,
  * sorted, in the current memory context; NULL when there is no state or no
- * row (empty input, or only skipped rows). The state is not modified.
+ * row (empty input, or only skipped rows). What the state holds does not
+ * change.
  */
 FitRows *
 fit_rows(FunctionCallInfo fcinfo, FitKind kind)
@@ -716,32 +852,35 @@ fit_rows(FunctionCallInfo fcinfo, FitKind kind)
 }
 
 /*
- * The rows of a state, sorted, in the current memory context; NULL when it
- * has none. The state is not modified.
+ * The rows of a state, sorted by their values lexicographically, in the
+ * current memory context; NULL when it has none. The state's pending rows
+ * join its table; what it holds does not change. The values are finite and not negative, with no -0 (the
+ * transitions store no other), so their bits order as unsigned 64-bit
+ * numbers as the values do: a radix sort of the bits (radix_sort_records)
+ * puts them in the order of the values.
  */
 FitRows *
 fit_state_rows(FitState *state)
 {
 	FitRows    *rows;
-	FitEntry   *entries;
-	fitrows_iterator it;
-	FitEntry   *entry;
-	int64		n = 0;
+	RadixRecord *records;
+	RadixRecord *tmp;
+	int64		n;
 
-	if (state->rows->members == 0)
+	fit_state_flush(state);
+	n = state->nrows;
+	if (n == 0)
 		return NULL;
 
 	rows = palloc(sizeof(FitRows));
-	rows->nrows = state->rows->members;
+	rows->nrows = n;
 	rows->customers = state->customers;
 	rows->penalizer = state->has_penalizer ? state->penalizer : 0.0;
-	entries = palloc_extended(mul_size(rows->nrows, sizeof(FitEntry)),
-							  MCXT_ALLOC_HUGE);
-	fitrows_start_iterate(state->rows, &it);
-	while ((entry = fitrows_iterate(state->rows, &it)) != NULL)
-		entries[n++] = *entry;
-	Assert(n == rows->nrows);
-	fit_sort_entries(entries, n);
+	records = palloc_extended(mul_size(n, sizeof(RadixRecord)), MCXT_ALLOC_HUGE);
+	tmp = palloc_extended(mul_size(n, sizeof(RadixRecord)), MCXT_ALLOC_HUGE);
+	memcpy(records, state->rows, n * sizeof(RadixRecord));
+	radix_sort_records(records, n, tmp);
+	pfree(tmp);
 
 	for (int j = 0; j < FIT_KEY_VALUES; j++)
 		rows->values[j] = palloc_extended(mul_size(n, sizeof(double)),
@@ -750,9 +889,9 @@ fit_state_rows(FitState *state)
 	for (int64 i = 0; i < n; i++)
 	{
 		for (int j = 0; j < FIT_KEY_VALUES; j++)
-			rows->values[j][i] = entries[i].key.v[j];
-		rows->weight[i] = (double) entries[i].weight;
+			memcpy(&rows->values[j][i], &records[i].key[j], sizeof(double));
+		rows->weight[i] = (double) records[i].value;
 	}
-	pfree(entries);
+	pfree(records);
 	return rows;
 }

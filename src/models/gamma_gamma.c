@@ -56,13 +56,22 @@ gamma_gamma_prepare(void *data)
  * density of the mean spend zbar of x transactions:
  *   log Gamma(p x + q) - log Gamma(p x) - log Gamma(q) + q log v
  *   + (p x - 1) log zbar + p x log x - (p x + q) log(v + x zbar),
- * the full log-density (the log-likelihood lifetimes reports), and its
- * gradient in (p, q, v) when grad is not NULL. Rows are sorted by x and
- * carry log zbar (gamma_gamma_prepare), so a row costs one log. NaN when
- * a cancel is pending (optim_cancel_pending).
+ * the full log-density (the log-likelihood lifetimes reports); its
+ * gradient in (p, q, v) when grad is not NULL, and when hess is not NULL
+ * too its Hessian (3 x 3, row-major): with L = log(v + x zbar) and
+ * D = 1 / (v + x zbar),
+ *   d/dp = x [psi(p x + q) - psi(p x) + log zbar + log x - L],
+ *   d/dq = psi(p x + q) - psi(q) + log v - L,
+ *   d/dv = q / v - (p x + q) D,
+ *   d2/dp2 = x^2 [psi'(p x + q) - psi'(p x)],  d2/dp dq = x psi'(p x + q),
+ *   d2/dp dv = -x D,  d2/dq2 = psi'(p x + q) - psi'(q),  d2/dq dv = 1 / v - D,
+ *   d2/dv2 = (p x + q) D^2 - q / v^2.
+ * Rows are sorted by x and carry log zbar (gamma_gamma_prepare), so a row
+ * costs one log. NaN when a cancel is pending (optim_cancel_pending).
  */
 static double
-gamma_gamma_loglik(const void *data, const double *params, double *grad)
+gamma_gamma_loglik_sums(const void *data, const double *params, double *grad,
+						double *hess)
 {
 	const FitRows *rows = (const FitRows *) data;
 	double		p = params[0];
@@ -73,15 +82,19 @@ gamma_gamma_loglik(const void *data, const double *params, double *grad)
 	const double *log_ms = rows->values[2];
 	double		lgamma_q = specfun_lgamma(q);
 	double		psi_q = specfun_digamma(q);
+	double		tri_q = hess != NULL ? specfun_trigamma(q) : 0.0;
 	double		log_v = log(v);
 	double		sum = 0.0;
 	double		g[GG_NPARAMS] = {0.0, 0.0, 0.0};
+	double		h[GG_NPARAMS][GG_NPARAMS] = {{0.0}};
 	double		x = -1.0;
 	double		px = 0.0;
 	double		common = 0.0;
 	double		log_x = 0.0;
 	double		psi_pxq = 0.0;
 	double		psi_px = 0.0;
+	double		tri_pxq = 0.0;
+	double		tri_px = 0.0;
 
 	for (int64 i = 0; i < rows->nrows; i++)
 	{
@@ -103,6 +116,11 @@ gamma_gamma_loglik(const void *data, const double *params, double *grad)
 				psi_pxq = specfun_digamma(px + q);
 				psi_px = specfun_digamma(px);
 			}
+			if (hess != NULL)
+			{
+				tri_pxq = specfun_trigamma(px + q);
+				tri_px = specfun_trigamma(px);
+			}
 		}
 		log_vxm = log(v + x * ms[i]);
 		sum += w * (common + (px - 1.0) * log_m - (px + q) * log_vxm);
@@ -111,11 +129,41 @@ gamma_gamma_loglik(const void *data, const double *params, double *grad)
 			g[0] += w * x * (psi_pxq - psi_px + log_m + log_x - log_vxm);
 			g[1] += w * (psi_pxq - psi_q + log_v - log_vxm);
 			g[2] += w * (q / v - (px + q) / (v + x * ms[i]));
+			if (hess != NULL)
+			{
+				double		d = 1.0 / (v + x * ms[i]);
+
+				h[0][0] += w * x * x * (tri_pxq - tri_px);
+				h[0][1] += w * x * tri_pxq;
+				h[0][2] -= w * x * d;
+				h[1][1] += w * (tri_pxq - tri_q);
+				h[1][2] += w * (1.0 / v - d);
+				h[2][2] += w * ((px + q) * d * d - q / (v * v));
+			}
 		}
 	}
 	if (grad != NULL)
 		memcpy(grad, g, sizeof(g));
+	if (hess != NULL)
+		for (int j = 0; j < GG_NPARAMS; j++)
+			for (int k = 0; k < GG_NPARAMS; k++)
+				hess[j * GG_NPARAMS + k] = k >= j ? h[j][k] : h[k][j];
 	return sum;
+}
+
+/* The log-likelihood and its gradient (gamma_gamma_loglik_sums). */
+static double
+gamma_gamma_loglik(const void *data, const double *params, double *grad)
+{
+	return gamma_gamma_loglik_sums(data, params, grad, NULL);
+}
+
+/* The log-likelihood, its gradient and Hessian (gamma_gamma_loglik_sums). */
+static double
+gamma_gamma_loglik_hessian(const void *data, const double *params,
+						   double *grad, double *hess)
+{
+	return gamma_gamma_loglik_sums(data, params, grad, hess);
 }
 
 /* The start of a fit: p = q = 1, v = the mean spend. */
@@ -139,14 +187,15 @@ static const FitModel gamma_gamma_model_spec = {
 	.loglik = gamma_gamma_loglik,
 	.start = gamma_gamma_start,
 	.prepare = gamma_gamma_prepare,
+	.hessian = gamma_gamma_loglik_hessian,
 	.has_gradient = true,
 	.counts_customers = true,
 };
 
 /*
  * gamma_gamma_fit(frequency, monetary_value [, penalizer]) final function:
- * maximum-likelihood (p, q, v) over the repeat customers, by L-BFGS on
- * log-parameters from p = q = 1, v = mean spend; the log-likelihood
+ * maximum-likelihood (p, q, v) over the repeat customers, by Newton's
+ * method on log-parameters from p = q = 1, v = mean spend; the log-likelihood
  * (without the penalty), the number of repeat customers and whether the fit
  * converged to a verified interior optimum (the fit driver, fit.c). NULL
  * when there is no repeat customer.

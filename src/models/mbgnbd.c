@@ -25,7 +25,6 @@
 #include "utils/builtins.h"
 
 #include "base/checks.h"
-#include "math/optim.h"
 #include "math/specfun.h"
 #include "models/bgnbd.h"
 #include "models/btyd.h"
@@ -45,87 +44,22 @@
  *   log L = log Gamma(r + x) - log Gamma(r) + r log alpha
  *         + log B(a, b + x + 1) - log B(a, b)
  *         + log[ (alpha + T)^-(r + x) + a / (b + x) (alpha + t_x)^-(r + x) ],
- * the second term for every x, 0 included; and, when grad is not NULL,
- * its gradient with respect to (r, alpha, a, b). The rows are sorted by
- * x, so what depends on x alone is computed once per distinct x. NaN when
- * a cancel is pending (optim_cancel_pending).
+ * the second term for every x, 0 included: BG/NBD's with b + 1 in the
+ * terms of x (bgnbd_loglik_rows, modified), and its gradient with respect
+ * to (r, alpha, a, b) when grad is not NULL.
  */
 static double
 mbgnbd_loglik(const void *data, const double *params, double *grad)
 {
-	const FitRows *rows = (const FitRows *) data;
-	double		r = params[0];
-	double		alpha = params[1];
-	double		a = params[2];
-	double		b = params[3];
-	const double *xs = rows->values[0];
-	const double *txs = rows->values[1];
-	const double *ts = rows->values[2];
-	double		log_alpha = log(alpha);
-	double		lbeta_ab = specfun_lbeta(a, b);
-	double		lgamma_r = specfun_lgamma(r);
-	double		psi_r = specfun_digamma(r);
-	double		psi_b = specfun_digamma(b);
-	double		psi_ab = specfun_digamma(a + b);
-	double		log_a = log(a);
-	double		sum = 0.0;
-	double		g[MBGNBD_NPARAMS] = {0.0, 0.0, 0.0, 0.0};
-	double		x = -1.0;
-	double		common = 0.0;	/* log-likelihood terms of x alone */
-	double		lb2 = 0.0;		/* log[a / (b + x)] */
-	double		inv_b2 = 0.0;
-	double		d_r = 0.0;
-	double		d_a1 = 0.0;
-	double		d_b1 = 0.0;
+	return bgnbd_loglik_rows(data, params, true, grad, NULL);
+}
 
-	for (int64 i = 0; i < rows->nrows; i++)
-	{
-		double		w = rows->weight[i];
-		double		la_t;
-		double		la_tx;
-		double		term1;
-		double		term2;
-		double		lse;
-
-		if (i % OPTIM_CANCEL_INTERVAL == 0 && optim_cancel_pending())
-			return NAN;
-		if (xs[i] != x)
-		{
-			x = xs[i];
-			common = specfun_lgamma(r + x) - lgamma_r + r * log_alpha +
-				specfun_lbeta(a, b + x + 1.0) - lbeta_ab;
-			lb2 = log_a - log(b + x);
-			inv_b2 = 1.0 / (b + x);
-			if (grad != NULL)
-			{
-				double		psi_abx = specfun_digamma(a + b + x + 1.0);
-
-				d_r = specfun_digamma(r + x) - psi_r + log_alpha;
-				d_a1 = psi_ab - psi_abx;
-				d_b1 = specfun_digamma(b + x + 1.0) - psi_b + psi_ab - psi_abx;
-			}
-		}
-		la_t = log(alpha + ts[i]);
-		la_tx = log(alpha + txs[i]);
-		term1 = -(r + x) * la_t;
-		term2 = lb2 - (r + x) * la_tx;
-		lse = specfun_logsumexp(term1, term2);
-		if (grad != NULL)
-		{
-			double		w1 = exp(term1 - lse);
-			double		w2 = exp(term2 - lse);
-
-			g[0] += w * (d_r - w1 * la_t - w2 * la_tx);
-			g[1] += w * (r / alpha - (r + x) * (w1 / (alpha + ts[i]) +
-												w2 / (alpha + txs[i])));
-			g[2] += w * (d_a1 + w2 / a);
-			g[3] += w * (d_b1 - w2 * inv_b2);
-		}
-		sum += w * (common + lse);
-	}
-	if (grad != NULL)
-		memcpy(grad, g, sizeof(g));
-	return sum;
+/* The log-likelihood, its gradient and Hessian (bgnbd_loglik_rows). */
+static double
+mbgnbd_loglik_hessian(const void *data, const double *params, double *grad,
+					  double *hess)
+{
+	return bgnbd_loglik_rows(data, params, true, grad, hess);
 }
 
 /* MBG/NBD for the fit driver. */
@@ -133,6 +67,7 @@ static const FitModel mbgnbd_model_spec = {
 	.nparams = MBGNBD_NPARAMS,
 	.loglik = mbgnbd_loglik,
 	.start = btyd_fit_start_model,
+	.hessian = mbgnbd_loglik_hessian,
 	.has_gradient = true,
 	.counts_customers = true,
 };
