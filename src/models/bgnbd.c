@@ -327,12 +327,7 @@ static const FitModel bgnbd_model_spec = {
  * optimum. NULL on empty input. Without any repeat purchase the likelihood
  * has no maximum: converged is false.
  */
-PG_FUNCTION_INFO_V1(bgnbd_fit_final);
-Datum
-bgnbd_fit_final(PG_FUNCTION_ARGS)
-{
-	return fit_aggregate_final(fcinfo, &bgnbd_model_spec, FIT_BTYD);
-}
+SQL_FUNCTION(bgnbd_fit_final, fit_aggregate_final(fcinfo, &bgnbd_model_spec, FIT_BTYD));
 
 /*
  * bgnbd_fit(population btyd_population) returns bgnbd: the fit of every
@@ -340,13 +335,7 @@ bgnbd_fit_final(PG_FUNCTION_ARGS)
  * bgnbd_fit over btyd_table(population) gives it, bit for bit (the same
  * weighted rows, fit_state.h). NULL when no customer is a row. STRICT.
  */
-PG_FUNCTION_INFO_V1(bgnbd_fit_population);
-Datum
-bgnbd_fit_population(PG_FUNCTION_ARGS)
-{
-	return fit_rows_final(fcinfo, &bgnbd_model_spec,
-						  btyd_population_fit_rows(PG_GETARG_BYTEA_PP(0), FIT_BTYD));
-}
+SQL_FUNCTION(bgnbd_fit_population, fit_rows_final(fcinfo, &bgnbd_model_spec, btyd_population_fit_rows(PG_GETARG_BYTEA_PP(0), FIT_BTYD)));
 
 /*
  * The expected purchases in (T, T + h] of a customer known to be alive,
@@ -579,17 +568,15 @@ bgnbd_pmf(const double *params, int32 n, double horizon)
 	double		alpha = params[1];
 	double		a = params[2];
 	double		b = params[3];
-	double		log_p;
-	double		log_q;
-	double		lbeta_ab;
+	double		lbeta_ab = specfun_lbeta(a, b);
+	/* log_q is -inf at horizon 0, which returns before using it */
+	double		log_p = -log1p(horizon / alpha);
+	double		log_q = -log1p(alpha / horizon);
 	double		log_pmf_n;
 	double		result;
 
 	if (horizon == 0.0)
 		return n == 0 ? 1.0 : 0.0;
-	log_p = -log1p(horizon / alpha);
-	log_q = -log1p(alpha / horizon);
-	lbeta_ab = specfun_lbeta(a, b);
 	if (n == 0)
 		log_pmf_n = r * log_p;
 	else

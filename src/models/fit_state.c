@@ -581,52 +581,22 @@ bgbb_fit_row(FunctionCallInfo fcinfo, bool float8_values, FitKey *key)
 }
 
 /* Transition of bgnbd_fit, mbgnbd_fit and pareto_nbd_fit, integer frequency. */
-PG_FUNCTION_INFO_V1(btyd_fit_trans);
-Datum
-btyd_fit_trans(PG_FUNCTION_ARGS)
-{
-	return fit_trans(fcinfo, FIT_BTYD, 4, false, btyd_fit_row);
-}
+SQL_FUNCTION(btyd_fit_trans, fit_trans(fcinfo, FIT_BTYD, 4, false, btyd_fit_row));
 
 /* Transition of bgnbd_fit, mbgnbd_fit and pareto_nbd_fit, float8 frequency. */
-PG_FUNCTION_INFO_V1(btyd_fit_trans_float8);
-Datum
-btyd_fit_trans_float8(PG_FUNCTION_ARGS)
-{
-	return fit_trans(fcinfo, FIT_BTYD, 4, true, btyd_fit_row);
-}
+SQL_FUNCTION(btyd_fit_trans_float8, fit_trans(fcinfo, FIT_BTYD, 4, true, btyd_fit_row));
 
 /* Transition of gamma_gamma_fit, integer frequency. */
-PG_FUNCTION_INFO_V1(spend_fit_trans);
-Datum
-spend_fit_trans(PG_FUNCTION_ARGS)
-{
-	return fit_trans(fcinfo, FIT_SPEND, 3, false, spend_fit_row);
-}
+SQL_FUNCTION(spend_fit_trans, fit_trans(fcinfo, FIT_SPEND, 3, false, spend_fit_row));
 
 /* Transition of gamma_gamma_fit, float8 frequency. */
-PG_FUNCTION_INFO_V1(spend_fit_trans_float8);
-Datum
-spend_fit_trans_float8(PG_FUNCTION_ARGS)
-{
-	return fit_trans(fcinfo, FIT_SPEND, 3, true, spend_fit_row);
-}
+SQL_FUNCTION(spend_fit_trans_float8, fit_trans(fcinfo, FIT_SPEND, 3, true, spend_fit_row));
 
 /* Transition of bgbb_fit, integer values. */
-PG_FUNCTION_INFO_V1(bgbb_fit_trans);
-Datum
-bgbb_fit_trans(PG_FUNCTION_ARGS)
-{
-	return fit_trans(fcinfo, FIT_DISCRETE, 4, false, bgbb_fit_row);
-}
+SQL_FUNCTION(bgbb_fit_trans, fit_trans(fcinfo, FIT_DISCRETE, 4, false, bgbb_fit_row));
 
 /* Transition of bgbb_fit, float8 values. */
-PG_FUNCTION_INFO_V1(bgbb_fit_trans_float8);
-Datum
-bgbb_fit_trans_float8(PG_FUNCTION_ARGS)
-{
-	return fit_trans(fcinfo, FIT_DISCRETE, 4, true, bgbb_fit_row);
-}
+SQL_FUNCTION(bgbb_fit_trans_float8, fit_trans(fcinfo, FIT_DISCRETE, 4, true, bgbb_fit_row));
 
 /* Add every row of src to dst, which must be of the same kind and penalizer. */
 static void

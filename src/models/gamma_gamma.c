@@ -52,6 +52,46 @@ gamma_gamma_prepare(void *data)
 }
 
 /*
+ * What the terms of a row need of its x alone, computed once per run of
+ * rows with that x (the rows are sorted by x): x, p x, log x, the part of
+ * the row's log-likelihood free of its spend, and the digamma and trigamma
+ * values of its gradient and Hessian.
+ */
+typedef struct GgXTerms
+{
+	double		x;
+	double		px;
+	double		log_x;
+	double		common;
+	double		psi_pxq;
+	double		psi_px;
+	double		tri_pxq;
+	double		tri_px;
+} GgXTerms;
+
+/* The GgXTerms of x at (p, q, v), given lgamma(q) and log(v). */
+static inline void
+gg_x_terms(GgXTerms *t, double x, double p, double q, double lgamma_q,
+		   double log_v, bool grad, bool hess)
+{
+	t->x = x;
+	t->px = p * x;
+	t->log_x = log(x);
+	t->common = specfun_lgamma(t->px + q) - specfun_lgamma(t->px) - lgamma_q +
+		q * log_v + t->px * t->log_x;
+	if (grad)
+	{
+		t->psi_pxq = specfun_digamma(t->px + q);
+		t->psi_px = specfun_digamma(t->px);
+	}
+	if (hess)
+	{
+		t->tri_pxq = specfun_trigamma(t->px + q);
+		t->tri_px = specfun_trigamma(t->px);
+	}
+}
+
+/*
  * Sum over the rows of weight * log f(zbar | p, q, v, x), the marginal
  * density of the mean spend zbar of x transactions:
  *   log Gamma(p x + q) - log Gamma(p x) - log Gamma(q) + q log v
@@ -87,14 +127,7 @@ gamma_gamma_loglik_sums(const void *data, const double *params, double *grad,
 	double		sum = 0.0;
 	double		g[GG_NPARAMS] = {0.0, 0.0, 0.0};
 	double		h[GG_NPARAMS][GG_NPARAMS] = {{0.0}};
-	double		x = -1.0;
-	double		px = 0.0;
-	double		common = 0.0;
-	double		log_x = 0.0;
-	double		psi_pxq = 0.0;
-	double		psi_px = 0.0;
-	double		tri_pxq = 0.0;
-	double		tri_px = 0.0;
+	GgXTerms	t = {.x = -1.0};
 
 	for (int64 i = 0; i < rows->nrows; i++)
 	{
@@ -104,41 +137,25 @@ gamma_gamma_loglik_sums(const void *data, const double *params, double *grad,
 
 		if (i % OPTIM_CANCEL_INTERVAL == 0 && optim_cancel_pending())
 			return NAN;
-		if (xs[i] != x)
-		{
-			x = xs[i];
-			px = p * x;
-			log_x = log(x);
-			common = specfun_lgamma(px + q) - specfun_lgamma(px) - lgamma_q +
-				q * log_v + px * log_x;
-			if (grad != NULL)
-			{
-				psi_pxq = specfun_digamma(px + q);
-				psi_px = specfun_digamma(px);
-			}
-			if (hess != NULL)
-			{
-				tri_pxq = specfun_trigamma(px + q);
-				tri_px = specfun_trigamma(px);
-			}
-		}
-		log_vxm = log(v + x * ms[i]);
-		sum += w * (common + (px - 1.0) * log_m - (px + q) * log_vxm);
+		if (xs[i] != t.x)
+			gg_x_terms(&t, xs[i], p, q, lgamma_q, log_v, grad != NULL, hess != NULL);
+		log_vxm = log(v + t.x * ms[i]);
+		sum += w * (t.common + (t.px - 1.0) * log_m - (t.px + q) * log_vxm);
 		if (grad != NULL)
 		{
-			g[0] += w * x * (psi_pxq - psi_px + log_m + log_x - log_vxm);
-			g[1] += w * (psi_pxq - psi_q + log_v - log_vxm);
-			g[2] += w * (q / v - (px + q) / (v + x * ms[i]));
+			g[0] += w * t.x * (t.psi_pxq - t.psi_px + log_m + t.log_x - log_vxm);
+			g[1] += w * (t.psi_pxq - psi_q + log_v - log_vxm);
+			g[2] += w * (q / v - (t.px + q) / (v + t.x * ms[i]));
 			if (hess != NULL)
 			{
-				double		d = 1.0 / (v + x * ms[i]);
+				double		d = 1.0 / (v + t.x * ms[i]);
 
-				h[0][0] += w * x * x * (tri_pxq - tri_px);
-				h[0][1] += w * x * tri_pxq;
-				h[0][2] -= w * x * d;
-				h[1][1] += w * (tri_pxq - tri_q);
+				h[0][0] += w * t.x * t.x * (t.tri_pxq - t.tri_px);
+				h[0][1] += w * t.x * t.tri_pxq;
+				h[0][2] -= w * t.x * d;
+				h[1][1] += w * (t.tri_pxq - tri_q);
 				h[1][2] += w * (1.0 / v - d);
-				h[2][2] += w * ((px + q) * d * d - q / (v * v));
+				h[2][2] += w * ((t.px + q) * d * d - q / (v * v));
 			}
 		}
 	}
@@ -200,25 +217,14 @@ static const FitModel gamma_gamma_model_spec = {
  * converged to a verified interior optimum (the fit driver, fit.c). NULL
  * when there is no repeat customer.
  */
-PG_FUNCTION_INFO_V1(gamma_gamma_fit_final);
-Datum
-gamma_gamma_fit_final(PG_FUNCTION_ARGS)
-{
-	return fit_aggregate_final(fcinfo, &gamma_gamma_model_spec, FIT_SPEND);
-}
+SQL_FUNCTION(gamma_gamma_fit_final, fit_aggregate_final(fcinfo, &gamma_gamma_model_spec, FIT_SPEND));
 
 /*
  * gamma_gamma_fit(population btyd_population) returns gamma_gamma: the fit of the repeat customers with a positive monetary_value, as
  * gamma_gamma_fit over btyd_table(population) gives it, bit for bit (the same
  * weighted rows, fit_state.h). NULL when no customer is a row. STRICT.
  */
-PG_FUNCTION_INFO_V1(gamma_gamma_fit_population);
-Datum
-gamma_gamma_fit_population(PG_FUNCTION_ARGS)
-{
-	return fit_rows_final(fcinfo, &gamma_gamma_model_spec,
-						  btyd_population_fit_rows(PG_GETARG_BYTEA_PP(0), FIT_SPEND));
-}
+SQL_FUNCTION(gamma_gamma_fit_population, fit_rows_final(fcinfo, &gamma_gamma_model_spec, btyd_population_fit_rows(PG_GETARG_BYTEA_PP(0), FIT_SPEND)));
 
 /* The gamma_gamma composite's parameters; false when one is NULL. */
 bool

@@ -78,12 +78,7 @@ static const FitModel mbgnbd_model_spec = {
  * driver (fit.c), as bgnbd_fit_final. NULL on empty input; converged is
  * false without a verified interior optimum (no repeat purchase at all).
  */
-PG_FUNCTION_INFO_V1(mbgnbd_fit_final);
-Datum
-mbgnbd_fit_final(PG_FUNCTION_ARGS)
-{
-	return fit_aggregate_final(fcinfo, &mbgnbd_model_spec, FIT_BTYD);
-}
+SQL_FUNCTION(mbgnbd_fit_final, fit_aggregate_final(fcinfo, &mbgnbd_model_spec, FIT_BTYD));
 
 /*
  * mbgnbd_fit(population btyd_population) returns mbgnbd: the fit of every
@@ -91,13 +86,7 @@ mbgnbd_fit_final(PG_FUNCTION_ARGS)
  * mbgnbd_fit over btyd_table(population) gives it, bit for bit (the same
  * weighted rows, fit_state.h). NULL when no customer is a row. STRICT.
  */
-PG_FUNCTION_INFO_V1(mbgnbd_fit_population);
-Datum
-mbgnbd_fit_population(PG_FUNCTION_ARGS)
-{
-	return fit_rows_final(fcinfo, &mbgnbd_model_spec,
-						  btyd_population_fit_rows(PG_GETARG_BYTEA_PP(0), FIT_BTYD));
-}
+SQL_FUNCTION(mbgnbd_fit_population, fit_rows_final(fcinfo, &mbgnbd_model_spec, btyd_population_fit_rows(PG_GETARG_BYTEA_PP(0), FIT_BTYD)));
 
 /*
  * log of the odds P(dead) / P(alive) given the history (Batislam et al.
