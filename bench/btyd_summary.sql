@@ -9,22 +9,7 @@
 -- Markdown table to stdout.
 --
 --   psql -X -q -v customers=100000 -f bench/btyd_summary.sql
-\if :{?customers}
-\else
-\set customers 1000000
-\endif
-\set ON_ERROR_STOP on
-SET client_min_messages = warning;
-
-SELECT to_regclass('bench_orders') IS NULL AS bench_missing \gset
-\if :bench_missing
-\ir orders.sql
-\else
-SELECT (SELECT max(customer_id) FROM bench_orders) IS DISTINCT FROM :customers AS bench_other_size \gset
-\if :bench_other_size
-\ir orders.sql
-\endif
-\endif
+\ir lib/setup.sql
 
 DROP TABLE IF EXISTS bench_sim_orders;
 CREATE UNLOGGED TABLE bench_sim_orders AS SELECT * FROM simulate_orders(:customers, 1);
