@@ -34,7 +34,7 @@ is(reference_mismatches($node, \@cases), 0, scalar(@cases) . ' accessor values a
 SKIP:
 {
 	skip "CDNOW summary not found at $summary", 8 unless -r $summary;
-	load_csv($node, 'cdnow', 'id integer, frequency integer, recency float8, t float8', $summary);
+	load_cdnow($node, $summary);
 	$node->safe_psql('postgres',
 		'CREATE TABLE fit AS SELECT mbgnbd_fit(frequency, recency, t) AS m FROM cdnow');
 	my ($r, $alpha, $a, $b, $ll, $n, $conv) = split /\|/, $node->safe_psql('postgres',
