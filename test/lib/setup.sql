@@ -222,3 +222,15 @@ BEGIN
                        OR (SELECT string_agg(s::text, ';') FROM rfm_segments(p) AS s) IS DISTINCT FROM (SELECT string_agg(s::text, ';') FROM rfm_segments(p, 5, NULL) AS s)),
                    0::bigint, 'rfm_segments(population) is bins 5 with the default map');
 END $$;
+
+-- simulated_customers(n, seed): the BTYD summaries in weeks, as of
+-- 2024-09-30, of the customers simulate_orders(n, seed) draws (CDNOW's
+-- estimates): id i, repeat purchase days x, recency tx, age t and mean
+-- repeat purchase value m
+CREATE FUNCTION pg_temp.simulated_customers(n integer, seed integer)
+RETURNS TABLE (i bigint, x integer, tx float8, t float8, m float8)
+LANGUAGE sql AS $$
+    SELECT customer_id, frequency::integer, recency, t, monetary_value
+    FROM (SELECT customer_id, (btyd_summary(order_at, amount, date '2024-09-30', 'week')).*
+          FROM simulate_orders(n, seed) GROUP BY customer_id) AS s
+$$;
