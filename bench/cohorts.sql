@@ -7,13 +7,11 @@
 -- every output column, and the ratios against a bare count(*) and against
 -- the plain-SQL formulation of the same matrix in the same run.
 --
---   psql -v customers=1000000 -f bench/orders.sql
---   psql -f bench/cohorts.sql > cohorts.md
-\set ON_ERROR_STOP on
+--   psql -v customers=1000000 -f bench/cohorts.sql > cohorts.md
 \set QUIET on
 \pset footer off
+\ir lib/setup.sql
 SET TimeZone = 'UTC';
-SET jit = off;
 
 \ir lib/timings.sql
 
