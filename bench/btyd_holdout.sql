@@ -11,15 +11,7 @@
 --   psql -X -q -v customers=100000 -f bench/btyd_holdout.sql
 \ir lib/setup.sql
 
--- execution time in ms of one run of a query
-CREATE OR REPLACE FUNCTION pg_temp.run_ms(query text) RETURNS float8
-LANGUAGE plpgsql AS $$
-DECLARE
-    plan json;
-BEGIN
-    EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
-    RETURN (plan -> 0 ->> 'Execution Time')::float8;
-END $$;
+\ir lib/timings.sql
 
 -- medians of 5 alternating runs of two queries
 CREATE OR REPLACE FUNCTION pg_temp.pair_ms(a text, b text, OUT a_ms float8, OUT b_ms float8)
@@ -29,8 +21,8 @@ DECLARE
     bt float8[] := '{}';
 BEGIN
     FOR i IN 1 .. 5 LOOP
-        at := at || pg_temp.run_ms(a);
-        bt := bt || pg_temp.run_ms(b);
+        at := at || (pg_temp.bench_ms(a, 1, false)).ms;
+        bt := bt || (pg_temp.bench_ms(b, 1, false)).ms;
     END LOOP;
     a_ms := (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(at) AS t);
     b_ms := (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(bt) AS t);

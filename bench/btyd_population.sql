@@ -20,7 +20,7 @@
 \ir lib/setup.sql
 SET work_mem = '256MB';
 
-\ir lib/rfm_pipelines.sql
+\ir lib/timings.sql
 
 CREATE TEMP TABLE btyd_queries (step text, query text);
 INSERT INTO btyd_queries VALUES

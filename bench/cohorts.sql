@@ -15,6 +15,7 @@ SET TimeZone = 'UTC';
 
 \ir lib/timings.sql
 
+CREATE TEMP TABLE queries (ord serial, name text, query text, baseline text);
 INSERT INTO queries (name, query, baseline) VALUES
 ('count(*)', $$SELECT count(*) FROM bench_orders$$, NULL),
 ('plain SQL, month', $$

@@ -31,6 +31,7 @@ VACUUM ANALYZE bench_subscriptions;
 
 \ir lib/timings.sql
 
+CREATE TEMP TABLE queries (ord serial, name text, query text, baseline text);
 INSERT INTO queries (name, query, baseline) VALUES
 ('count(*)', $$SELECT count(*) FROM bench_subscriptions$$, NULL),
 ('plain SQL Kaplan-Meier', $$

@@ -1,28 +1,13 @@
 -- bench/lib/rfm_pipelines.sql: what bench/rfm.sql and bench/population.sql
--- share (read with \ir; bench/btyd_population.sql reads it for bench_ms):
--- the timing functions and the two RFM pipelines both compare with, in
--- bench_pipelines(step, query), AMOUNT standing for the amount column:
+-- share (read with \ir): the two RFM pipelines both compare with, in
+-- bench_pipelines(step, query), AMOUNT standing for the amount column,
+-- and bench_time_queries, which times them (bench_ms of timings.sql):
 --   (b) plain SQL: per-customer GROUP BY, NTILE(5) scores, CASE segment
 --       map, customers and sum of M scores per segment (so no score is
 --       left out)
 --   (c) retention's GROUP BY form: rfm() per customer, rfm_score() OVER (),
 --       segment(), the same counts
--- median of `runs` execution times (ms) after one warm-up run; whether
--- the plan has a Partial Aggregate
-CREATE FUNCTION pg_temp.bench_ms(query text, runs integer, OUT ms float8, OUT partial boolean)
-LANGUAGE plpgsql AS $$
-DECLARE
-    plan json;
-    times float8[] := '{}';
-BEGIN
-    EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
-    partial := position('"Partial Mode": "Partial"' IN plan::text) > 0;
-    FOR i IN 1..runs LOOP
-        EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
-        times := times || (plan -> 0 ->> 'Execution Time')::float8;
-    END LOOP;
-    SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY t) INTO ms FROM unnest(times) AS t;
-END $$;
+\ir timings.sql
 
 CREATE TEMP TABLE bench_pipelines (step text, query text);
 INSERT INTO bench_pipelines VALUES

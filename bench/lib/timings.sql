@@ -1,30 +1,48 @@
--- bench/lib/timings.sql: what bench/cohorts.sql and bench/survival.sql
--- share (read with \ir): the table queries (ord, name, query, baseline:
--- the name of the plain-SQL query it is compared with, or NULL), which the
--- script fills, its first query the bare count(*) scan, and
--- timings_report(), which times each query 5 times with 0 and with 2
--- parallel workers (median_ms) and gives the Markdown table of the median
--- execution times of EXPLAIN (ANALYZE, TIMING OFF) and the ratios against
--- count(*) and the baseline in the same run, one line a row.
-CREATE TEMP TABLE queries (ord serial, name text, query text, baseline text);
+-- bench/lib/timings.sql: how the bench/*.sql scripts time a query (read
+-- with \ir): bench_ms, median_ms, and timings_report() for the scripts
+-- that compare queries against count(*) and a plain-SQL baseline
+-- (bench/cohorts.sql, bench/survival.sql). bench/incremental.sql times its
+-- statements by the clock instead, each in a subtransaction rolled back,
+-- as its merge writes.
 
--- median of 5 execution times (ms) with the given workers, and how many
--- workers the plan launched
-CREATE FUNCTION pg_temp.median_ms(query text, workers integer, OUT ms float8, OUT launched integer)
+-- bench_ms(query, runs, warm_up): the median of `runs` execution times
+-- (ms) of EXPLAIN (ANALYZE, TIMING OFF) of the query, which evaluates every
+-- output column, after one unmeasured run when warm_up; whether the plan
+-- has a Partial Aggregate, and how many workers it launched
+CREATE FUNCTION pg_temp.bench_ms(query text, runs integer, warm_up boolean DEFAULT true,
+                                 OUT ms float8, OUT partial boolean, OUT launched integer)
 LANGUAGE plpgsql AS $$
 DECLARE
     plan json;
     times float8[] := '{}';
 BEGIN
-    PERFORM set_config('max_parallel_workers_per_gather', workers::text, true);
-    FOR i IN 1..5 LOOP
+    IF warm_up THEN
         EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
-        times := times || (plan->0->>'Execution Time')::float8;
+    END IF;
+    FOR i IN 1..runs LOOP
+        EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
+        times := times || (plan -> 0 ->> 'Execution Time')::float8;
     END LOOP;
     SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY t) INTO ms FROM unnest(times) AS t;
+    partial := position('"Partial Mode": "Partial"' IN plan::text) > 0;
     launched := coalesce((SELECT sum(m[1]::int) FROM regexp_matches(plan::text, '"Workers Launched": (\d+)', 'g') AS m), 0);
 END $$;
 
+-- median_ms(query, workers): bench_ms of 5 runs, no warm-up, with at most
+-- the given parallel workers
+CREATE FUNCTION pg_temp.median_ms(query text, workers integer, OUT ms float8, OUT launched integer)
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('max_parallel_workers_per_gather', workers::text, true);
+    SELECT b.ms, b.launched INTO ms, launched FROM pg_temp.bench_ms(query, 5, false) AS b;
+END $$;
+
+-- timings_report(): every query of the temporary table queries (ord,
+-- name, query, baseline: the name of the plain-SQL query it is compared
+-- with, or NULL; the query named count(*) the floor) timed by median_ms
+-- with 0 and with 2 parallel workers, as the lines of a Markdown table:
+-- the median, the ratio to count(*) and the speed-up over the baseline in
+-- the same run
 CREATE FUNCTION pg_temp.timings_report() RETURNS SETOF text
 LANGUAGE plpgsql AS $$
 BEGIN
