@@ -9,32 +9,9 @@
 -- Writes a Markdown table to stdout.
 --
 --   psql -X -q -v customers=100000 -f bench/btyd_holdout.sql
-\if :{?customers}
-\else
-\set customers 1000000
-\endif
-\set ON_ERROR_STOP on
-SET client_min_messages = warning;
+\ir lib/setup.sql
 
-SELECT to_regclass('bench_orders') IS NULL AS bench_missing \gset
-\if :bench_missing
-\ir orders.sql
-\else
-SELECT (SELECT max(customer_id) FROM bench_orders) IS DISTINCT FROM :customers AS bench_other_size \gset
-\if :bench_other_size
-\ir orders.sql
-\endif
-\endif
-
--- execution time in ms of one run of a query
-CREATE OR REPLACE FUNCTION pg_temp.run_ms(query text) RETURNS float8
-LANGUAGE plpgsql AS $$
-DECLARE
-    plan json;
-BEGIN
-    EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
-    RETURN (plan -> 0 ->> 'Execution Time')::float8;
-END $$;
+\ir lib/timings.sql
 
 -- medians of 5 alternating runs of two queries
 CREATE OR REPLACE FUNCTION pg_temp.pair_ms(a text, b text, OUT a_ms float8, OUT b_ms float8)
@@ -44,8 +21,8 @@ DECLARE
     bt float8[] := '{}';
 BEGIN
     FOR i IN 1 .. 5 LOOP
-        at := at || pg_temp.run_ms(a);
-        bt := bt || pg_temp.run_ms(b);
+        at := at || (pg_temp.bench_ms(a, 1, false)).ms;
+        bt := bt || (pg_temp.bench_ms(b, 1, false)).ms;
     END LOOP;
     a_ms := (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(at) AS t);
     b_ms := (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(bt) AS t);

@@ -12,27 +12,15 @@
 -- (f grp)/(f pop), the summary's time per million orders, and whether the
 -- fits of both forms are equal.
 --
---   psql -X -q -v customers=100000 -f bench/btyd_population.sql          (regenerates bench_orders)
+--   psql -X -q -v customers=100000 -f bench/btyd_population.sql          (builds bench_orders when missing or of another size)
 --   psql -X -q -v customers=100000 -v reuse=1 -f bench/btyd_population.sql (keeps an existing bench_orders)
 --
 -- Needs CREATE EXTENSION retention in the database. jit is off (-v jit=on
 -- to keep it).
-\if :{?customers}
-\else
-\set customers 1000000
-\endif
-\if :{?jit}
-\else
-\set jit off
-\endif
-\if :{?reuse}
-\else
-\ir orders.sql
-\endif
-SET jit = :jit;
+\ir lib/setup.sql
 SET work_mem = '256MB';
 
-\ir lib/rfm_pipelines.sql
+\ir lib/timings.sql
 
 CREATE TEMP TABLE btyd_queries (step text, query text);
 INSERT INTO btyd_queries VALUES

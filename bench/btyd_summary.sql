@@ -9,40 +9,13 @@
 -- Markdown table to stdout.
 --
 --   psql -X -q -v customers=100000 -f bench/btyd_summary.sql
-\if :{?customers}
-\else
-\set customers 1000000
-\endif
-\set ON_ERROR_STOP on
-SET client_min_messages = warning;
-
-SELECT to_regclass('bench_orders') IS NULL AS bench_missing \gset
-\if :bench_missing
-\ir orders.sql
-\else
-SELECT (SELECT max(customer_id) FROM bench_orders) IS DISTINCT FROM :customers AS bench_other_size \gset
-\if :bench_other_size
-\ir orders.sql
-\endif
-\endif
+\ir lib/setup.sql
 
 DROP TABLE IF EXISTS bench_sim_orders;
 CREATE UNLOGGED TABLE bench_sim_orders AS SELECT * FROM simulate_orders(:customers, 1);
 ANALYZE bench_sim_orders;
 
--- median execution time in ms of 5 runs of a query
-CREATE OR REPLACE FUNCTION pg_temp.bench_ms(query text) RETURNS float8
-LANGUAGE plpgsql AS $$
-DECLARE
-    plan json;
-    times float8[] := '{}';
-BEGIN
-    FOR i IN 1 .. 5 LOOP
-        EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
-        times := times || (plan -> 0 ->> 'Execution Time')::float8;
-    END LOOP;
-    RETURN (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(times) AS t);
-END $$;
+\ir lib/timings.sql
 
 -- the plain-SQL summary of a table's date column, as of a day
 CREATE OR REPLACE FUNCTION pg_temp.plain_sql(tab text, col text, as_of date) RETURNS text
@@ -68,30 +41,30 @@ SELECT count(*) AS bench_rows FROM bench_orders \gset
 SELECT count(*) AS sim_rows FROM bench_sim_orders \gset
 
 INSERT INTO bench_results (workload, method, orders, ms) VALUES
-('bench_orders, date, numeric', 'btyd_summary', :bench_rows, pg_temp.bench_ms($$
+('bench_orders, date, numeric', 'btyd_summary', :bench_rows, (pg_temp.bench_ms($$
   SELECT customer_id, btyd_summary(order_date, amount, date '2025-12-31', 'week')
-  FROM bench_orders GROUP BY customer_id$$)),
+  FROM bench_orders GROUP BY customer_id$$, 5, false)).ms),
 ('bench_orders, date, numeric', 'plain SQL', :bench_rows,
- pg_temp.bench_ms(pg_temp.plain_sql('bench_orders', 'order_date', '2025-12-31'))),
-('bench_orders, date, float8', 'btyd_summary', :bench_rows, pg_temp.bench_ms($$
+ (pg_temp.bench_ms(pg_temp.plain_sql('bench_orders', 'order_date', '2025-12-31'), 5, false)).ms),
+('bench_orders, date, float8', 'btyd_summary', :bench_rows, (pg_temp.bench_ms($$
   SELECT customer_id, btyd_summary(order_date, amount_f, date '2025-12-31', 'week')
-  FROM bench_orders GROUP BY customer_id$$)),
-('bench_orders, timestamptz, float8', 'btyd_summary', :bench_rows, pg_temp.bench_ms($$
+  FROM bench_orders GROUP BY customer_id$$, 5, false)).ms),
+('bench_orders, timestamptz, float8', 'btyd_summary', :bench_rows, (pg_temp.bench_ms($$
   SELECT customer_id, btyd_summary(order_at, amount_f, timestamptz '2026-01-01 00:00+00', 'week')
-  FROM bench_orders GROUP BY customer_id$$)),
-('simulate_orders, date, numeric', 'btyd_summary', :sim_rows, pg_temp.bench_ms($$
+  FROM bench_orders GROUP BY customer_id$$, 5, false)).ms),
+('simulate_orders, date, numeric', 'btyd_summary', :sim_rows, (pg_temp.bench_ms($$
   SELECT customer_id, btyd_summary(order_at, amount, date '2024-09-30', 'week')
-  FROM bench_sim_orders GROUP BY customer_id$$)),
+  FROM bench_sim_orders GROUP BY customer_id$$, 5, false)).ms),
 ('simulate_orders, date, numeric', 'plain SQL', :sim_rows,
- pg_temp.bench_ms(pg_temp.plain_sql('bench_sim_orders', 'order_at', '2024-09-30'))),
-('simulate_orders generation', 'simulate_orders', :sim_rows, pg_temp.bench_ms(format($$
-  SELECT * FROM simulate_orders(%s, 1)$$, :customers)));
+ (pg_temp.bench_ms(pg_temp.plain_sql('bench_sim_orders', 'order_at', '2024-09-30'), 5, false)).ms),
+('simulate_orders generation', 'simulate_orders', :sim_rows, (pg_temp.bench_ms(format($$
+  SELECT * FROM simulate_orders(%s, 1)$$, :customers), 5, false)).ms);
 
 RESET max_parallel_workers_per_gather;
 INSERT INTO bench_results (workload, method, orders, ms) VALUES
-('bench_orders, date, numeric', 'btyd_summary, parallel (2 workers)', :bench_rows, pg_temp.bench_ms($$
+('bench_orders, date, numeric', 'btyd_summary, parallel (2 workers)', :bench_rows, (pg_temp.bench_ms($$
   SELECT customer_id, btyd_summary(order_date, amount, date '2025-12-31', 'week')
-  FROM bench_orders GROUP BY customer_id$$));
+  FROM bench_orders GROUP BY customer_id$$, 5, false)).ms);
 
 \pset format unaligned
 \pset tuples_only on

@@ -28,11 +28,7 @@
 \else
 \set customers 100000
 \endif
-\if :{?reuse}
-\else
-\ir orders.sql
-\endif
-SET jit = off;
+\ir lib/setup.sql
 SET work_mem = '256MB';
 SET max_parallel_workers_per_gather = 0;
 

@@ -92,21 +92,10 @@ SELECT pg_temp.differing((SELECT query FROM queries WHERE name = 'plain SQL mrr-
 \quit
 \endif
 
--- median of 3 execution times (ms) with the session's parallel settings
-CREATE FUNCTION pg_temp.median_ms(query text) RETURNS float8
-LANGUAGE plpgsql AS $$
-DECLARE
-    plan json;
-    times float8[] := '{}';
-BEGIN
-    FOR i IN 1..3 LOOP
-        EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
-        times := times || (plan->0->>'Execution Time')::float8;
-    END LOOP;
-    RETURN (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY t) FROM unnest(times) AS t);
-END $$;
+\ir lib/timings.sql
 
-CREATE TEMP TABLE timings AS SELECT ord, name, pg_temp.median_ms(query) AS ms FROM queries;
+-- median of 3 runs with the session's parallel settings
+CREATE TEMP TABLE timings AS SELECT ord, name, (pg_temp.bench_ms(query, 3, false)).ms FROM queries;
 
 \pset format unaligned
 \pset tuples_only on

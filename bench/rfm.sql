@@ -19,59 +19,25 @@
 -- parallel costs are zeroed so that the planner uses the workers; the
 -- "partial" column says whether the plan had a Partial Aggregate.
 --
---   psql -X -q -v customers=1000000 -f bench/rfm.sql          (regenerates bench_orders)
+--   psql -X -q -v customers=1000000 -f bench/rfm.sql          (builds bench_orders when missing or of another size)
 --   psql -X -q -v customers=1000000 -v reuse=1 -f bench/rfm.sql (keeps an existing bench_orders)
 --
 -- Needs CREATE EXTENSION retention in the database. jit is off (-v jit=on
 -- to keep it), so that compile time does not blur small runs.
-\if :{?customers}
-\else
-\set customers 1000000
-\endif
-\if :{?jit}
-\else
-\set jit off
-\endif
-\if :{?reuse}
-\else
-\ir orders.sql
-\endif
-SET jit = :jit;
+\ir lib/setup.sql
 SET work_mem = '256MB';
 
 \ir lib/rfm_pipelines.sql
 
-CREATE TEMP TABLE bench_queries (step text, amount text, query text);
+CREATE TEMP TABLE bench_queries (step text, query text);
 -- AMOUNT stands for the amount column: amount (numeric) or amount_f (float8)
 INSERT INTO bench_queries VALUES
-('a', NULL, $q$SELECT customer_id, max(order_date), count(*), sum(AMOUNT) FROM bench_orders GROUP BY customer_id$q$),
-('g', NULL, $q$SELECT customer_id, count(*) FROM bench_orders GROUP BY customer_id$q$),
-('c agg', NULL, $q$SELECT customer_id, rfm(order_date, AMOUNT, date '2026-01-01') FROM bench_orders GROUP BY customer_id$q$);
-INSERT INTO bench_queries SELECT step, NULL, query FROM bench_pipelines;
+('a', $q$SELECT customer_id, max(order_date), count(*), sum(AMOUNT) FROM bench_orders GROUP BY customer_id$q$),
+('g', $q$SELECT customer_id, count(*) FROM bench_orders GROUP BY customer_id$q$),
+('c agg', $q$SELECT customer_id, rfm(order_date, AMOUNT, date '2026-01-01') FROM bench_orders GROUP BY customer_id$q$);
+INSERT INTO bench_queries SELECT * FROM bench_pipelines;
 
-CREATE TEMP TABLE bench_results (step text, amount text, workers integer, ms float8, partial boolean);
-DO $$
-DECLARE
-    q record;
-    w integer;
-    a text;
-    r record;
-BEGIN
-    FOREACH a IN ARRAY ARRAY['amount', 'amount_f'] LOOP
-        FOREACH w IN ARRAY ARRAY[0, 2] LOOP
-            PERFORM set_config('max_parallel_workers_per_gather', w::text, false);
-            PERFORM set_config('parallel_setup_cost', CASE WHEN w = 0 THEN '1000' ELSE '0' END, false);
-            PERFORM set_config('parallel_tuple_cost', CASE WHEN w = 0 THEN '0.1' ELSE '0' END, false);
-            FOR q IN SELECT * FROM bench_queries LOOP
-                SELECT * INTO r FROM pg_temp.bench_ms(replace(q.query, 'AMOUNT', a), 5);
-                INSERT INTO bench_results VALUES (q.step, a, w, r.ms, r.partial);
-            END LOOP;
-        END LOOP;
-    END LOOP;
-END $$;
-RESET max_parallel_workers_per_gather;
-RESET parallel_setup_cost;
-RESET parallel_tuple_cost;
+CALL pg_temp.bench_time_queries();
 
 \pset format unaligned
 \pset tuples_only on

@@ -13,10 +13,7 @@ BEGIN;
 SELECT plan(46);
 \ir lib/setup.sql
 
-CREATE TEMP TABLE customers AS
-SELECT customer_id AS i, frequency::integer AS x, recency AS tx, t, monetary_value AS m
-FROM (SELECT customer_id, (btyd_summary(order_at, amount, date '2024-09-30', 'week')).*
-      FROM simulate_orders(800, 11) GROUP BY customer_id) AS s;
+CREATE TEMP TABLE customers AS SELECT * FROM pg_temp.simulated_customers(800, 11);
 
 -- pre-aggregated: one row per distinct history with its count
 CREATE TEMP TABLE grouped AS

@@ -12,10 +12,7 @@ BEGIN;
 SELECT plan(46);
 \ir lib/setup.sql
 
-CREATE TEMP TABLE customers AS
-SELECT customer_id AS i, frequency::integer AS x, recency AS tx, t, monetary_value AS m
-FROM (SELECT customer_id, (btyd_summary(order_at, amount, date '2024-09-30', 'week')).*
-      FROM simulate_orders(600, 3) GROUP BY customer_id) AS s;
+CREATE TEMP TABLE customers AS SELECT * FROM pg_temp.simulated_customers(600, 3);
 
 CREATE TEMP TABLE fits AS
 SELECT (SELECT bgnbd_fit(x, tx, t) FROM customers) AS bg,

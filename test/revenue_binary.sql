@@ -19,6 +19,8 @@
 BEGIN;
 SELECT plan(48);
 
+\ir lib/setup.sql
+
 CREATE FUNCTION pg_temp.head(version integer, unit integer, scale integer, flags integer,
                              ncustomers integer, ncells integer) RETURNS bytea
 LANGUAGE sql IMMUTABLE AS $$
@@ -44,23 +46,6 @@ $$;
 
 CREATE TEMP TABLE bad (label text PRIMARY KEY, raw bytea);
 CREATE TEMP TABLE received (label text, m revenue_matrix);
-
--- receive(label): 'accepted', or the SQLSTATE, message and detail of the
--- error COPY FROM raises for the message stored under label
-CREATE FUNCTION pg_temp.receive(label text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    detail text;
-BEGIN
-    EXECUTE format('COPY (SELECT %L, raw FROM bad WHERE label = %L) TO %L (FORMAT binary)',
-                   label, label, current_setting('data_directory') || '/revenue_matrix_binary.bin');
-    DELETE FROM received WHERE received.label = receive.label;
-    COPY received FROM 'revenue_matrix_binary.bin' (FORMAT binary);
-    RETURN 'accepted';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
-    RETURN SQLSTATE || ' ' || SQLERRM || ': ' || detail;
-END $$;
 
 -- the layout: revenue_matrix_send writes exactly the bytes built by hand
 SELECT is(revenue_matrix_send('unit=month; 1: 2024-01-01 1.5, 2024-03-01 -2; 4: 2024-02-01 3'), pg_temp.example(),

@@ -81,18 +81,7 @@ SET LOCAL parallel_tuple_cost = 0;
 SET LOCAL min_parallel_table_scan_size = 0;
 SET LOCAL parallel_leader_participation = off;
 SET LOCAL enable_partitionwise_aggregate = on;
-CREATE FUNCTION pg_temp.plan(query text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    line text;
-    plan text := '';
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || query LOOP
-        plan := plan || line || E'\n';
-    END LOOP;
-    RETURN plan;
-END $$;
-SELECT matches(pg_temp.plan($$SELECT g, revenue_retention(customer_id, d, amount, 'month') FROM revenue_parts GROUP BY g$$),
+SELECT matches(pg_temp.plan_of($$SELECT g, revenue_retention(customer_id, d, amount, 'month') FROM revenue_parts GROUP BY g$$),
                'Finalize.*Gather.*Partial.*revenue_part[12].*Partial.*revenue_part[12]',
                'revenue_retention_messages_name_it: the plan combines one partial state per partition');
 SELECT throws_ok($$SELECT g, revenue_retention(customer_id, d, amount, 'month') FROM revenue_parts GROUP BY g$$,
@@ -181,20 +170,9 @@ INSERT INTO bad SELECT 'claims 25M cells', '\x01030000'::bytea || int4send(1) ||
 INSERT INTO bad SELECT 'ids out of order', overlay(raw placing int8send(0) from 25 for 8) FROM bad WHERE label = 'intact';
 INSERT INTO bad SELECT 'customer with 0 cells', overlay(raw placing int4send(0) from 21 for 4) FROM bad WHERE label = 'intact';
 INSERT INTO bad SELECT 'periods out of order', overlay(raw placing int4send(300) from 49 for 4) FROM bad WHERE label = 'intact';
-CREATE FUNCTION pg_temp.receive(label text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE format('COPY (SELECT %L, raw FROM bad WHERE label = %L) TO %L (FORMAT binary)',
-                   label, label, current_setting('data_directory') || '/revenue_matrix_hostile.bin');
-    TRUNCATE received;
-    COPY received FROM 'revenue_matrix_hostile.bin' (FORMAT binary);
-    RETURN 'accepted';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
 SELECT is(pg_temp.receive('intact'), 'accepted', 'binary: the intact message reads back');
 SELECT is((SELECT m::text FROM received), 'unit=month; 1: 2024-01-01 1.5, 2024-03-01 -2.0; 4: 2024-02-01 3.0', 'binary: the same value');
-SELECT is(pg_temp.receive(label), '22P03', 'binary: ' || label)
+SELECT is(left(pg_temp.receive(label), 5), '22P03', 'binary: ' || label)
 FROM bad WHERE label <> 'intact' ORDER BY label;
 
 SELECT * FROM finish();

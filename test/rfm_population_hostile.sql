@@ -17,6 +17,8 @@
 BEGIN;
 SELECT plan(70);
 
+\ir lib/setup.sql
+
 CREATE TEMP TABLE o (c bigint, d date, a numeric);
 INSERT INTO o VALUES (1, '2024-01-01', 10), (1, '2024-02-01', 5.5), (2, '2024-01-15', -3);
 CREATE TEMP TABLE st AS SELECT rfm_population(c, d, a, date '2025-01-01') AS p FROM o;
@@ -66,20 +68,9 @@ INSERT INTO bad SELECT 'version 2', set_byte(raw, 0, 2) FROM bad WHERE label = '
 INSERT INTO bad SELECT 'ids out of order', overlay(raw PLACING int8send(5) FROM 20) FROM bad WHERE label = 'intact';
 INSERT INTO bad SELECT 'claims 2^31 - 1 customers', overlay(raw PLACING int8send(2147483647) FROM 12) FROM bad WHERE label = 'intact';
 INSERT INTO bad SELECT 'empty', '\x'::bytea;
-CREATE FUNCTION pg_temp.receive(label text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE format('COPY (SELECT %L, raw FROM bad WHERE label = %L) TO %L (FORMAT binary)',
-                   label, label, current_setting('data_directory') || '/rfm_population_hostile.bin');
-    TRUNCATE received;
-    COPY received FROM 'rfm_population_hostile.bin' (FORMAT binary);
-    RETURN 'accepted';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
 SELECT is(pg_temp.receive('intact'), 'accepted', 'binary: the intact message reads back');
 SELECT is((SELECT p::text FROM received), (SELECT p::text FROM st), 'binary: the same value');
-SELECT is(pg_temp.receive(label), '22P03', 'binary: ' || label)
+SELECT is(left(pg_temp.receive(label), 5), '22P03', 'binary: ' || label)
 FROM bad WHERE label <> 'intact' ORDER BY label;
 
 -- the aggregate's arguments, as rfm checks them

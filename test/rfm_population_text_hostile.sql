@@ -79,20 +79,9 @@ INSERT INTO bad SELECT 'ids out of order', set_byte(raw, 70, ascii('A')) FROM ba
 INSERT INTO bad SELECT 'invalid UTF-8', set_byte(raw, 70, 255) FROM bad WHERE label = 'intact';
 INSERT INTO bad SELECT 'negative id length', overlay(raw PLACING int4send(-5) FROM 20) FROM bad WHERE label = 'intact';
 INSERT INTO bad SELECT 'empty', '\x'::bytea;
-CREATE FUNCTION pg_temp.receive(label text) RETURNS text
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE format('COPY (SELECT %L, raw FROM bad WHERE label = %L) TO %L (FORMAT binary)',
-                   label, label, current_setting('data_directory') || '/rfm_population_text_hostile.bin');
-    TRUNCATE received;
-    COPY received FROM 'rfm_population_text_hostile.bin' (FORMAT binary);
-    RETURN 'accepted';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
 SELECT is(pg_temp.receive('intact'), 'accepted', 'binary: the intact message reads back');
 SELECT is((SELECT p::text FROM received), (SELECT p::text FROM st), 'binary: the same value');
-SELECT is(pg_temp.receive(label), '22P03', 'binary: ' || label)
+SELECT is(left(pg_temp.receive(label), 5), '22P03', 'binary: ' || label)
 FROM bad WHERE label <> 'intact' ORDER BY label;
 
 -- ids are compared exactly: trailing bytes, case and a space make customers

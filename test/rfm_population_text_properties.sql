@@ -40,92 +40,17 @@ SELECT is((SELECT string_agg(name || ' ' || format_type(typ, NULL), ',' ORDER BY
           'population rfm_population_text,bins integer,rules jsonb,customer_id text,recency_days integer,frequency bigint,monetary numeric,tenure_days integer,r integer,f integer,m integer,code text,segment text',
           'rfm_segments of text ids: the columns of the bigint form, customer_id text');
 
-CREATE TEMP TABLE sets AS
-SELECT ds, ds % 8 AS kind,
-       CASE WHEN ds % 8 = 0 THEN 1 WHEN ds % 16 = 7 THEN 400 ELSE 2 + pg_temp.h(ds, 0, 250) END AS n,
-       date '2025-01-01' - (ds % 5) * 30 AS as_of
-FROM generate_series(1, 48) AS ds;
-
-CREATE TEMP TABLE o AS
-SELECT ds, kind, as_of, as_of::timestamptz AS as_of_ts,
-       CASE WHEN kind = 4 AND pg_temp.h(i, 2, 10) = 0 THEN NULL
-            WHEN kind = 7 AND cu = 1 THEN -9223372036854775808
-            WHEN kind = 7 AND cu = 2 THEN 9223372036854775807
-            WHEN ds % 3 = 0 THEN (cu - n / 2) * 1000003 * 7919
-            ELSE cu END AS c,
-       CASE WHEN kind = 4 AND pg_temp.h(i, 3, 10) = 0 THEN NULL
-            WHEN kind = 2 THEN date '2024-01-01' + pg_temp.h(i, 4, 5)::integer
-            WHEN kind = 5 THEN date '2024-01-01' + pg_temp.h(i, 4, 800)::integer
-            ELSE date '2024-01-01' + pg_temp.h(i, 4, 366)::integer END AS d,
-       pg_temp.h(i, 5, 86400)::integer AS secs,
-       CASE WHEN kind = 4 AND pg_temp.h(i, 6, 10) = 0 THEN NULL
-            WHEN kind = 2 THEN 10 * (1 + pg_temp.h(i, 7, 2))::numeric
-            WHEN kind = 3 THEN round((pg_temp.h(i, 7, 20000) - 6000) / 100.0, 2)
-            WHEN kind = 6 THEN CASE pg_temp.h(i, 8, 3) WHEN 0 THEN 1e20 + pg_temp.h(i, 7, 1000) / 1000.0
-                                                       WHEN 1 THEN pg_temp.h(i, 7, 1000) / 1e9
-                                                       ELSE -1e19 END
-            ELSE round(CASE WHEN pg_temp.h(i, 8, 50) = 0 THEN -1 ELSE 1 END * pg_temp.h(i, 7, 50000) / 100.0, 2) END AS a
-FROM sets,
-     LATERAL generate_series(1, n) AS cu,
-     LATERAL generate_series(1, CASE WHEN kind = 1 THEN 1 ELSE 1 + pg_temp.h(ds * 1000 + cu, 1, 8)::integer END) AS k,
-     LATERAL (SELECT ds * 10000000 + cu * 1000 + k AS i) AS key;
-ALTER TABLE o ADD COLUMN ts timestamptz, ADD COLUMN af float8, ADD COLUMN t text;
-UPDATE o SET ts = d + make_interval(secs => secs), af = a::float8,
-             t = CASE WHEN c IS NULL THEN NULL
+CALL pg_temp.rfm_population_orders();
+ALTER TABLE o ADD COLUMN t text;
+UPDATE o SET t = CASE WHEN c IS NULL THEN NULL
                       WHEN ds % 4 = 0 THEN c::text
                       WHEN ds % 4 = 1 THEN repeat('p', 1100) || c::text
                       WHEN ds % 4 = 2 THEN 'клиент ' || c::text || ' 😀'
                       WHEN c % 11 = 0 THEN ''
                       ELSE (c / 3)::text || CASE c % 3 WHEN 0 THEN '' WHEN 1 THEN ' ' ELSE E'\t' END END;
 
--- the four forms: order time and as_of columns, amount column
-CREATE TEMP TABLE forms (form text, t text, x text, a text);
-INSERT INTO forms VALUES ('date/numeric', 'd', 'as_of', 'a'), ('date/float8', 'd', 'as_of', 'af'),
-                         ('timestamptz/numeric', 'ts', 'as_of_ts', 'a'), ('timestamptz/float8', 'ts', 'as_of_ts', 'af');
-
-CREATE TEMP TABLE pops (form text, ds integer, p rfm_population_text);
-DO $$
-DECLARE
-    f record;
-BEGIN
-    FOR f IN SELECT * FROM forms LOOP
-        EXECUTE format('INSERT INTO pops SELECT %L, ds, rfm_population(t, %s, %s, %s) FROM o GROUP BY ds', f.form, f.t, f.a, f.x);
-    END LOOP;
-END $$;
-
--- the GROUP BY form, once per form and bins: rfm per customer, then scored
-CREATE TEMP TABLE per AS SELECT NULL::text AS form, ds, t AS c, NULL::rfm AS x FROM o WHERE false;
-DO $$
-DECLARE
-    f record;
-BEGIN
-    FOR f IN SELECT * FROM forms LOOP
-        EXECUTE format('INSERT INTO per SELECT %L, ds, t, rfm(%s, %s, %s) FROM o WHERE t IS NOT NULL GROUP BY ds, t', f.form, f.t, f.a, f.x);
-    END LOOP;
-END $$;
-DELETE FROM per WHERE x IS NOT DISTINCT FROM NULL;
-
-CREATE TEMP TABLE rules (name text, rules jsonb);
-INSERT INTO rules VALUES
-    ('none', NULL),
-    ('custom', '[{"segment": "best", "r": [4, 9], "f": [4, 9], "m": [3, 9]}, {"segment": "new", "r": [5, 9], "f": [1, 1]},
-                 {"segment": "lapsed", "r": [1, 2]}, {"segment": "big spender", "m": [5, 5]}]');
-
-CREATE TEMP TABLE mine AS
-SELECT form, ds, b, rules.name AS rules, s.*
-FROM pops, generate_series(2, 9) AS b, rules, rfm_segments(p, b, rules.rules) AS s;
-
-CREATE TEMP TABLE ref AS
-SELECT form, ds, b, name AS rules, c AS customer_id, (x).recency_days, (x).frequency, (x).monetary, (x).tenure_days,
-       (s).r, (s).f, (s).m, (s).code,
-       CASE WHEN rules IS NOT NULL THEN segment((s).r, (s).f, (s).m, rules)
-            WHEN b = 5 THEN segment(s) END AS segment
-FROM (SELECT form, ds, b, c, x, rfm_score(x, b) OVER (PARTITION BY form, ds, b) AS s
-      FROM per, generate_series(2, 9) AS b) AS scored, rules;
-
-CREATE TEMP TABLE cmp AS
-SELECT form, b, rules, ROW(mine.*)::text AS got, ROW(ref.*)::text AS want, ref.segment AS ref_segment, ref.r AS ref_r
-FROM mine FULL JOIN ref USING (form, ds, b, rules, customer_id);
+-- rfm_segments of each population against rfm per customer GROUP BY the text id, scored
+CALL pg_temp.rfm_population_compare('t', 'rfm_population_text');
 
 SELECT cmp_ok((SELECT count(*) FROM ref), '>', 100000::bigint, 'the reference scores over 100,000 customer rows');
 SELECT is((SELECT count(*) FILTER (WHERE customer_id = '') > 0 AND count(*) FILTER (WHERE octet_length(customer_id) > 1024) > 0
@@ -133,33 +58,7 @@ SELECT is((SELECT count(*) FILTER (WHERE customer_id = '') > 0 AND count(*) FILT
                   AND count(*) FILTER (WHERE customer_id LIKE '% ') > 0 AND count(*) FILTER (WHERE customer_id LIKE E'%\t') > 0
            FROM ref), true,
           'the reference has the empty id, ids over 1 kB, multibyte ids and ids differing only in a trailing space or tab');
-SELECT is((SELECT count(*) FROM cmp WHERE got IS DISTINCT FROM want AND form = f.form), 0::bigint,
-          format('%s: rfm_segments equals rfm + rfm_score(rfm, bins) OVER () + segment() in every row, bins 2..9, default map and custom rules (%s rows)',
-                 f.form, (SELECT count(*) FROM cmp WHERE form = f.form)))
-FROM forms AS f ORDER BY form;
-SELECT is((SELECT count(*) FROM cmp WHERE want IS NULL OR got IS NULL), 0::bigint,
-          'rfm_segments has a row for exactly the customers whose rfm is not NULL');
-SELECT cmp_ok((SELECT count(DISTINCT ref_segment) FROM cmp WHERE rules = 'none' AND b = 5), '=', 10::bigint,
-              'the reference reaches every segment of the default map');
-SELECT cmp_ok((SELECT count(DISTINCT ref_segment) FROM cmp WHERE rules = 'custom'), '=', 4::bigint,
-              'the reference reaches every custom segment');
-SELECT cmp_ok((SELECT count(*) FROM cmp WHERE ref_r IS NULL), '>', 0::bigint,
-              'the reference has refund-only customers (NULL recency, no segment)');
-SELECT is((SELECT count(*) FROM mine WHERE b <> 5 AND rules = 'none' AND segment IS NOT NULL), 0::bigint,
-          'segment is NULL when bins is not 5 and no rules are given');
-
--- rfm_breaks of the population equals the aggregate over the same rfm values
-SELECT is((SELECT count(*)
-           FROM (SELECT form, ds, b, rfm_breaks(p, b) AS got FROM pops, generate_series(2, 9) AS b) AS g
-           FULL JOIN (SELECT form, ds, b, rfm_breaks((x).recency_days, (x).frequency, (x).monetary, b) AS want
-                      FROM per, generate_series(2, 9) AS b GROUP BY form, ds, b) AS w USING (form, ds, b)
-           WHERE got::text IS DISTINCT FROM want::text), 0::bigint,
-          'rfm_breaks(population, bins) equals the rfm_breaks aggregate over the population''s rfm, bins 2..9, every form');
-SELECT is((SELECT count(*) FROM pops WHERE rfm_breaks(p)::text IS DISTINCT FROM rfm_breaks(p, 5)::text), 0::bigint,
-          'rfm_breaks(population) has 5 bins');
-SELECT is((SELECT count(*) FROM pops WHERE (SELECT count(*) FROM rfm_segments(p)) <> (SELECT count(*) FROM rfm_segments(p, 5, NULL))
-              OR (SELECT string_agg(s::text, ';') FROM rfm_segments(p) AS s) IS DISTINCT FROM (SELECT string_agg(s::text, ';') FROM rfm_segments(p, 5, NULL) AS s)),
-          0::bigint, 'rfm_segments(population) is bins 5 with the default map');
+SELECT * FROM pg_temp.rfm_population_checks();
 
 -- the stored form
 SELECT is((SELECT count(*) FROM (SELECT customer_id, lag(customer_id) OVER (PARTITION BY form, ds ORDER BY ord) AS prev
@@ -191,16 +90,6 @@ SET LOCAL max_parallel_workers_per_gather = 2;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 SET LOCAL min_parallel_table_scan_size = 0;
-CREATE FUNCTION pg_temp.plan_of(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    line text;
-    result text := '';
-BEGIN
-    FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
-        result := result || line || E'\n';
-    END LOOP;
-    RETURN result;
-END $$;
 SELECT ok(position('Partial Aggregate' IN pg_temp.plan_of('SELECT rfm_population(c, d, a, date ''2025-06-01'') FROM rfm_population_text_big')) > 0,
           'the planner splits rfm_population into partial aggregates');
 CREATE TEMP TABLE parallel AS SELECT rfm_population(c, d, a, date '2025-06-01') AS p FROM rfm_population_text_big;

@@ -15,6 +15,8 @@
 BEGIN;
 SELECT plan(35);
 
+\ir lib/setup.sql
+
 -- a message: version byte and count, then (time, events, censored) triples
 CREATE FUNCTION pg_temp.head(version integer, n integer) RETURNS bytea
 LANGUAGE sql IMMUTABLE AS $$ SELECT set_byte('\x00'::bytea, 0, version) || int4send(n) $$;
@@ -23,23 +25,6 @@ LANGUAGE sql IMMUTABLE AS $$ SELECT float8send(t) || int8send(events) || int8sen
 
 CREATE TEMP TABLE bad (label text PRIMARY KEY, raw bytea);
 CREATE TEMP TABLE received (label text, c km_curve);
-
--- receive(label): 'accepted', or the SQLSTATE, message and detail of the
--- error COPY FROM raises for the message stored under label
-CREATE FUNCTION pg_temp.receive(label text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    detail text;
-BEGIN
-    EXECUTE format('COPY (SELECT %L, raw FROM bad WHERE label = %L) TO %L (FORMAT binary)',
-                   label, label, current_setting('data_directory') || '/km_curve_binary.bin');
-    DELETE FROM received WHERE received.label = receive.label;
-    COPY received FROM 'km_curve_binary.bin' (FORMAT binary);
-    RETURN 'accepted';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
-    RETURN SQLSTATE || ' ' || SQLERRM || ': ' || detail;
-END $$;
 
 -- the layout: km_curve_send writes exactly the bytes built by hand
 SELECT is(km_curve_send('[[1, 2, 0], [2.5, 0, 1]]'),

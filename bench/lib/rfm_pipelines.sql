@@ -1,28 +1,13 @@
 -- bench/lib/rfm_pipelines.sql: what bench/rfm.sql and bench/population.sql
--- share (read with \ir): the timing function and the two RFM pipelines
--- both compare with, in bench_pipelines(step, query), AMOUNT standing for
--- the amount column:
+-- share (read with \ir): the two RFM pipelines both compare with, in
+-- bench_pipelines(step, query), AMOUNT standing for the amount column,
+-- and bench_time_queries, which times them (bench_ms of timings.sql):
 --   (b) plain SQL: per-customer GROUP BY, NTILE(5) scores, CASE segment
 --       map, customers and sum of M scores per segment (so no score is
 --       left out)
 --   (c) retention's GROUP BY form: rfm() per customer, rfm_score() OVER (),
 --       segment(), the same counts
--- median of `runs` execution times (ms) after one warm-up run; whether
--- the plan has a Partial Aggregate
-CREATE FUNCTION pg_temp.bench_ms(query text, runs integer, OUT ms float8, OUT partial boolean)
-LANGUAGE plpgsql AS $$
-DECLARE
-    plan json;
-    times float8[] := '{}';
-BEGIN
-    EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
-    partial := position('"Partial Mode": "Partial"' IN plan::text) > 0;
-    FOR i IN 1..runs LOOP
-        EXECUTE 'EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) ' || query INTO plan;
-        times := times || (plan -> 0 ->> 'Execution Time')::float8;
-    END LOOP;
-    SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY t) INTO ms FROM unnest(times) AS t;
-END $$;
+\ir timings.sql
 
 CREATE TEMP TABLE bench_pipelines (step text, query text);
 INSERT INTO bench_pipelines VALUES
@@ -54,3 +39,34 @@ SELECT segment(s) AS segment, count(*), sum((s).m) FROM (
     FROM (SELECT customer_id, rfm(order_date, AMOUNT, date '2026-01-01') AS x
           FROM bench_orders GROUP BY customer_id) AS c) AS t
 GROUP BY 1$q$);
+
+-- bench_time_queries: the table bench_results (step, amount, workers,
+-- ms, partial): every query of the temporary table bench_queries (step,
+-- query) timed by bench_ms (5 runs) for numeric (amount) and float8
+-- (amount_f) amounts, AMOUNT in the query standing for the column, with 0
+-- and 2 parallel workers; for the 2-worker runs the parallel costs are
+-- zeroed so that the planner uses the workers
+CREATE PROCEDURE pg_temp.bench_time_queries()
+LANGUAGE plpgsql AS $$
+DECLARE
+    q record;
+    w integer;
+    a text;
+    r record;
+BEGIN
+    CREATE TEMP TABLE bench_results (step text, amount text, workers integer, ms float8, partial boolean);
+    FOREACH a IN ARRAY ARRAY['amount', 'amount_f'] LOOP
+        FOREACH w IN ARRAY ARRAY[0, 2] LOOP
+            PERFORM set_config('max_parallel_workers_per_gather', w::text, false);
+            PERFORM set_config('parallel_setup_cost', CASE WHEN w = 0 THEN '1000' ELSE '0' END, false);
+            PERFORM set_config('parallel_tuple_cost', CASE WHEN w = 0 THEN '0.1' ELSE '0' END, false);
+            FOR q IN SELECT * FROM bench_queries LOOP
+                SELECT * INTO r FROM pg_temp.bench_ms(replace(q.query, 'AMOUNT', a), 5);
+                INSERT INTO bench_results VALUES (q.step, a, w, r.ms, r.partial);
+            END LOOP;
+        END LOOP;
+    END LOOP;
+    RESET max_parallel_workers_per_gather;
+    RESET parallel_setup_cost;
+    RESET parallel_tuple_cost;
+END $$;

@@ -1,16 +1,33 @@
-# ReferenceCases: reference_mismatches(NODE, CASES) runs every case of
-# CASES (array of [name, sql, reference], as the test/*_reference.py
-# scripts print them) in database postgres of NODE, each SQL expression
-# evaluated as float8 with its error caught, and returns how many differ
-# from the reference by more than a relative 1e-9 or raised an error, with
-# a diag line for each (test/t/251_mbgnbd.pl, test/t/253_bgbb.pl).
+# ReferenceCases: the mpmath references of the Perl TAP tests.
+# reference_cases(SCRIPT, MIN) skips the whole test file when python3 has
+# no mpmath; otherwise it runs test/SCRIPT (one of the test/*_reference.py
+# scripts, which print name|sql|reference lines), checks that it printed
+# more than MIN cases (a test of its own) and returns them as [name, sql,
+# reference]. reference_mismatches(NODE, CASES) runs every case of CASES
+# in database postgres of NODE, each SQL expression evaluated as float8
+# with its error caught, and returns how many differ from the reference by
+# more than a relative 1e-9 or raised an error, with a diag line for each
+# (test/t/251_mbgnbd.pl, test/t/253_bgbb.pl; test/t/120_models_mpmath.pl
+# compares its cases itself).
 package ReferenceCases;
 use strict;
 use warnings;
 use Exporter 'import';
 use Test::More;
 
-our @EXPORT = qw(reference_mismatches);
+our @EXPORT = qw(reference_cases reference_mismatches);
+
+sub reference_cases
+{
+	my ($script, $min) = @_;
+	my $root = $ENV{RETENTION_ROOT} or die "RETENTION_ROOT is not set";
+	plan skip_all => 'python3 with mpmath is not installed'
+	  unless system('python3 -c "import mpmath" 2>/dev/null') == 0;
+	my @cases = map { [ split /\|/ ] } split /\n/, `python3 $root/test/$script`;
+	die "test/$script failed" if $? != 0;
+	cmp_ok(scalar @cases, '>', $min, 'mpmath computed the references');
+	return @cases;
+}
 
 sub reference_mismatches
 {

@@ -10,34 +10,17 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use lib "$ENV{RETENTION_ROOT}/test/lib";
+use CsvTable;
 
-my $root = $ENV{RETENTION_ROOT} or die "RETENTION_ROOT is not set";
-my $data = "$root/../shared/data";
-my $summary = "$data/cdnow_customers_summary.csv";
-my $spend = "$data/cdnow_customers_summary_with_transactions.csv";
-plan skip_all => "CDNOW reference data not found in $data"
-  unless -r $summary && -r $spend;
+my ($summary, $spend) = cdnow_files();
 
 my $node = PostgreSQL::Test::Cluster->new('cdnow');
 $node->init;
 $node->start;
 $node->safe_psql('postgres', 'CREATE EXTENSION retention');
 
-# load a CSV through COPY FROM STDIN inline in the script, so the server
-# needs no access to the file
-sub load_csv
-{
-	my ($table, $columns, $file) = @_;
-	my $csv = slurp_file($file);
-	$csv =~ s/\r//g;
-	$csv .= "\n" unless $csv =~ /\n\z/;
-	$node->safe_psql('postgres',
-		"CREATE TABLE $table ($columns);\n"
-		  . "COPY $table FROM STDIN WITH (FORMAT csv, HEADER true);\n"
-		  . $csv . "\\.\n");
-}
-load_csv('cdnow', 'id integer, frequency integer, recency float8, t float8', $summary);
-load_csv('cdnow_spend', 'id integer, x integer, t_x float8, t float8, zbar float8', $spend);
+load_cdnow($node, $summary, $spend);
 is($node->safe_psql('postgres', 'SELECT count(*) FROM cdnow'), '2357', 'CDNOW summary loaded');
 is($node->safe_psql('postgres', 'SELECT count(*) FROM cdnow_spend WHERE x > 0'), '946', '946 repeat customers');
 

@@ -12,29 +12,13 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(sleep);
+use lib "$ENV{RETENTION_ROOT}/test/lib";
+use ExampleFiles;
 
-my $root = $ENV{RETENTION_ROOT} or die "RETENTION_ROOT is not set";
 my @views = qw(customer_rfm segment_summary cohort_heatmap customer_clv);
 
-my $node = PostgreSQL::Test::Cluster->new('bi_cron');
-$node->init;
-$node->append_conf('postgresql.conf', <<'CONF');
-shared_preload_libraries = 'pg_cron'
-cron.database_name = 'postgres'
-cron.use_background_workers = on
-max_worker_processes = 16
-CONF
-$node->start;
+my $node = cron_node('bi_cron');
 
-sub run_file
-{
-	my ($file) = @_;
-	my ($out, $err) = ('', '');
-	my $rc = $node->psql('postgres', '', stdout => \$out, stderr => \$err,
-		extra_params => [ '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', "$root/$file" ]);
-	is($rc, 0, "$file loads");
-	is($err, '', "$file: nothing on stderr");
-}
 
 # three monthly cohorts of simulated customers, orders to the end of last month
 $node->safe_psql('postgres', <<'SQL');
@@ -47,7 +31,7 @@ FROM generate_series(0, 2) AS m,
          date_trunc('month', current_date)::date
            - (date_trunc('month', current_date) - make_interval(months => 3 - m))::date) AS o;
 SQL
-run_file('examples/bi_views.sql');
+run_example($node, 'examples/bi_views.sql');
 
 # what a BI tool sees: plain built-in types only
 is($node->safe_psql('postgres', q{
@@ -115,7 +99,7 @@ is($node->safe_psql('postgres', q{
 	'900|0|t', 'customer_clv: 900 customers, every field equals btyd_summary, the fits and their accessors');
 
 # the schedule: nightly at 03:00
-run_file('examples/pg_cron.sql');
+run_example($node, 'examples/pg_cron.sql');
 is($node->safe_psql('postgres', q{SELECT schedule, command, database FROM cron.job WHERE jobname = 'retention-bi-refresh'}),
 	'0 3 * * *|CALL refresh_bi_views()|postgres', 'pg_cron.sql schedules the nightly refresh');
 

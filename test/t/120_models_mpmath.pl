@@ -20,14 +20,10 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use lib "$ENV{RETENTION_ROOT}/test/lib";
+use ReferenceCases;
 
-my $root = $ENV{RETENTION_ROOT} or die "RETENTION_ROOT is not set";
-plan skip_all => 'python3 with mpmath is not installed'
-  unless system('python3 -c "import mpmath" 2>/dev/null') == 0;
-
-my @cases = map { [ split /\|/ ] } split /\n/, `python3 $root/test/mpmath_reference.py`;
-die "test/mpmath_reference.py failed" if $? != 0;
-cmp_ok(scalar @cases, '>', 500, 'mpmath computed the references');
+my @cases = reference_cases('mpmath_reference.py', 500);
 
 my $node = PostgreSQL::Test::Cluster->new('mpmath');
 $node->init;

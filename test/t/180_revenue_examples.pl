@@ -8,8 +8,8 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
-
-my $root = $ENV{RETENTION_ROOT} or die "RETENTION_ROOT is not set";
+use lib "$ENV{RETENTION_ROOT}/test/lib";
+use ExampleFiles;
 
 my $node = PostgreSQL::Test::Cluster->new('revenue_examples');
 $node->init;
@@ -26,11 +26,7 @@ FROM generate_series(1, 300) AS c, generate_series(c % 12, 29) AS m
 WHERE (c * 3 + m * 5) % 13 <> 0 AND m < c % 12 + 4 + c % 19;
 SQL
 
-my ($out, $err) = ('', '');
-my $rc = $node->psql('postgres', '', stdout => \$out, stderr => \$err,
-	extra_params => [ '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', "$root/examples/revenue.sql" ]);
-is($rc, 0, 'examples/revenue.sql loads');
-is($err, '', 'examples/revenue.sql: nothing on stderr');
+run_example($node, 'examples/revenue.sql');
 
 is($node->safe_psql('postgres', <<'SQL'), '0', 'every view column is a plain built-in type');
 SELECT count(*) FROM pg_attribute AS a JOIN pg_class AS c ON c.oid = a.attrelid JOIN pg_type AS t ON t.oid = a.atttypid

@@ -15,18 +15,10 @@ use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(sleep);
+use lib "$ENV{RETENTION_ROOT}/test/lib";
+use ExampleFiles;
 
-my $root = $ENV{RETENTION_ROOT} or die "RETENTION_ROOT is not set";
-
-my $node = PostgreSQL::Test::Cluster->new('incremental_cron');
-$node->init;
-$node->append_conf('postgresql.conf', <<'CONF');
-shared_preload_libraries = 'pg_cron'
-cron.database_name = 'postgres'
-cron.use_background_workers = on
-max_worker_processes = 16
-CONF
-$node->start;
+my $node = cron_node('incremental_cron');
 
 $node->safe_psql('postgres', <<'SQL');
 CREATE EXTENSION retention;
@@ -40,11 +32,7 @@ FROM simulate_orders(500, 11, 0.243, 2.5, 0.793, 2.426, 6.25, 3.74, 15.44,
 ORDER BY o.order_at, o.customer_id;
 SQL
 
-my ($out, $err) = ('', '');
-my $rc = $node->psql('postgres', '', stdout => \$out, stderr => \$err,
-	extra_params => [ '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-f', "$root/examples/incremental.sql" ]);
-is($rc, 0, 'examples/incremental.sql loads');
-is($err, '', 'examples/incremental.sql: nothing on stderr');
+run_example($node, 'examples/incremental.sql');
 is($node->safe_psql('postgres', q{SELECT schedule, command FROM cron.job WHERE jobname = 'retention-incremental-refresh'}),
 	'0 2 * * *|CALL refresh_customer_states()', 'the nightly job is scheduled');
 

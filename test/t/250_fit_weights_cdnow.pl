@@ -14,20 +14,14 @@ use Test::More;
 use lib "$ENV{RETENTION_ROOT}/test/lib";
 use CsvTable;
 
-my $root = $ENV{RETENTION_ROOT} or die "RETENTION_ROOT is not set";
-my $data = "$root/../shared/data";
-my $summary = "$data/cdnow_customers_summary.csv";
-my $spend = "$data/cdnow_customers_summary_with_transactions.csv";
-plan skip_all => "CDNOW reference data not found in $data"
-  unless -r $summary && -r $spend;
+my ($summary, $spend) = cdnow_files();
 
 my $node = PostgreSQL::Test::Cluster->new('fit_weights');
 $node->init;
 $node->start;
 $node->safe_psql('postgres', 'CREATE EXTENSION retention');
 
-load_csv($node, 'cdnow', 'id integer, frequency integer, recency float8, t float8', $summary);
-load_csv($node, 'cdnow_spend', 'id integer, x integer, t_x float8, t float8, zbar float8', $spend);
+load_cdnow($node, $summary, $spend);
 $node->safe_psql('postgres', q{
     CREATE TABLE grouped AS
     SELECT frequency, recency, t, count(*) AS w FROM cdnow GROUP BY frequency, recency, t;
