@@ -44,7 +44,7 @@ SELECT rfm_merge(rfm_partial(date '2024-01-01', 1.5), rfm_partial(date '2024-01-
 
 -- the text form is the stored bytes in hexadecimal
 SELECT rfm_partial(date '2024-01-01', 1.5);
-SELECT rfm('04646e01000000000000223e000000000000223e000000000000223e00000000000000010000000000000001000000000000000f000000000001'::rfm_state,
+SELECT rfm('05040000223e01000000011e'::rfm_state,
            date '2024-01-31');
 SELECT 'not hex'::rfm_state;
 

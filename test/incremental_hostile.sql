@@ -6,16 +6,21 @@
 -- infinite dates, the ends of the date range; numeric and float8 states
 -- mixed. Expected values come from the aggregates over the same orders.
 --
--- The stored rfm_state is: version, time kind, amount kind, scale (bytes
--- 0-3), latest row, first and last order, frequency, rows, scaled sum
--- (int64 each, bytes 4-51), the float8 exact sum, a numeric flag (and
--- numeric), then the partial flag (the last byte). The stored btyd_state
+-- The stored rfm_state is format 5 (doc/incremental.md): version, flags
+-- (bytes 0-1), the latest row (int32 days, bytes 2-5), then varints: the
+-- order and refund counts, the days back to the last and to the first
+-- order, then the scale (1 byte) and the scaled sum (a signed varint).
+-- Its cases are built byte by byte by pg_temp.rfm_bytes (test/lib/
+-- setup.sql) from the orders' own figures, after a check that the intact
+-- state is exactly those bytes, and each must fail the check it is named
+-- after (pg_temp.failure: SQLSTATE and detail). The stored btyd_state
 -- is: version, unit, partial flag (bytes 0-2), anchor and latest purchase
 -- (int64, bytes 3-18), first day and day count (int32, bytes 19-26), the
 -- days (int32), then the two exact sums.
 --
 BEGIN;
-SELECT plan(53);
+SELECT plan(79);
+\ir lib/setup.sql
 
 CREATE TEMP TABLE o (d date, a numeric);
 INSERT INTO o VALUES ('2024-01-05', 10.50), ('2024-01-05', 2.25), ('2024-02-10', -3.00), ('2024-01-20', 7);
@@ -32,20 +37,88 @@ SELECT throws_ok($$SELECT '\x0464'::rfm_state$$, '22P02', 'invalid input syntax 
 SELECT throws_ok($$SELECT 'zz'::btyd_state$$, '22P02', 'invalid input syntax for type btyd_state', 'btyd_state: a non-hexadecimal digit is 22P02');
 SELECT is(upper(r::text)::rfm_state::text, r::text, 'rfm_state: upper-case digits read back to the same state') FROM st;
 
--- corrupt bytes: every one is 22P03 from the codec
-SELECT throws_ok(format('SELECT %L::rfm_state', encode(c.bytes, 'hex')), '22P03', 'invalid serialized rfm state',
-                 'rfm_state: ' || c.what || ' is rejected')
-FROM hex, LATERAL (VALUES
-    (set_byte(r, 0, 3), 'format version 3'),
-    (set_byte(r, 1, ascii('t')), 'a partial state of timestamps'),
-    (set_byte(r, 2, ascii('x')), 'an unknown amount kind'),
-    (set_byte(r, length(r) - 1, 0), 'a complete (non-partial) state'),
-    (set_byte(r, length(r) - 1, 2), 'a partial flag of 2'),
-    (substr(r, 1, length(r) - 1), 'a truncated state'),
-    (r || '\x00'::bytea, 'a trailing byte'),
-    (overlay(r PLACING '\x0000000000000000'::bytea FROM 5), 'a latest row before its last order'),
-    (overlay(r PLACING '\x0000000000000000'::bytea FROM 37), 'no rows'),
-    (overlay(r PLACING '\x0000000080000000'::bytea FROM 5), 'a latest row beyond the date range')) AS c(bytes, what);
+-- corrupt bytes: every one is 22P03 from the codec. p holds the figures
+-- of o by plain SQL: the latest row, the counts, the days back to the
+-- last and first orders, the sum's scale and scaled value.
+CREATE TEMP TABLE p AS
+SELECT max(d) AS as_of, count(*) FILTER (WHERE a >= 0) AS frequency, count(*) FILTER (WHERE a < 0) AS refunds,
+       max(d) - max(d) FILTER (WHERE a >= 0) AS to_last,
+       max(d) FILTER (WHERE a >= 0) - min(d) FILTER (WHERE a >= 0) AS to_first,
+       scale(sum(a)) AS scale, sum(a) * 10::numeric ^ scale(sum(a)) AS scaled
+FROM o;
+CREATE TEMP TABLE good AS
+SELECT pg_temp.rfm_bytes(4, pg_temp.days(as_of), frequency, refunds, to_last, to_first, scale, scaled) AS b FROM p;
+SELECT is((SELECT b FROM good), (SELECT r FROM hex), 'rfm_state: the stored bytes are format 5 as documented');
+SELECT is(rfm(encode(b, 'hex')::rfm_state, '2024-03-01')::text, (SELECT rfm(d, a, '2024-03-01')::text FROM o),
+          'rfm_state: the bytes built from the documented format read as rfm over the orders') FROM good;
+
+SELECT is(pg_temp.failure(format('SELECT %L::rfm_state', encode(c.bytes, 'hex'))), '22P03 ' || c.detail,
+          'rfm_state: ' || c.what || ' is rejected (22P03, ' || c.detail || ')')
+FROM p, good, LATERAL (VALUES
+    (set_byte(b, 0, 4), 'format version 4 (before the compact form)', 'The state has an unknown format version.'),
+    (set_byte(b, 0, 6), 'format version 6', 'The state has an unknown format version.'),
+    (pg_temp.rfm_bytes(5, int8send(((as_of - date '2000-01-01') * 86400000000::bigint)), frequency, refunds,
+                       to_last * 86400000000, to_first * 86400000000, scale, scaled),
+     'a partial state of timestamps', 'The state has a partial state of timestamps.'),
+    (set_byte(b, 1, 20), 'an unknown flag (16)', 'The state has unknown flags.'),
+    (set_byte(b, 1, 132), 'an unknown flag (128)', 'The state has unknown flags.'),
+    (set_byte(b, 1, 0), 'a complete (non-partial) state', 'The state is not a partial state.'),
+    (set_byte(b, 1, 12), 'a numeric accumulator flag with no numeric', 'The state has fewer bytes than its fields need.'),
+    (set_byte(b, 1, 14), 'a numeric accumulator flag in a float8 state', 'The state has a numeric sum in a float8 state.'),
+    (b || '\x00'::bytea, 'a trailing byte', 'The state has trailing bytes.'),
+    (pg_temp.rfm_bytes(4, pg_temp.days(as_of), 0, 0, NULL, NULL, scale, scaled), 'no rows', 'The state has no rows.'),
+    (pg_temp.rfm_bytes(4, pg_temp.days(as_of), 2::numeric ^ 63, refunds, to_last, to_first, scale, scaled),
+     'an order count of 2^63', 'The state has a count out of range.'),
+    (pg_temp.rfm_bytes(4, pg_temp.days(as_of), 2::numeric ^ 63 - 1, 1, to_last, to_first, scale, scaled),
+     'counts that add up beyond bigint', 'The state has a count out of range.'),
+    (pg_temp.rfm_bytes(4, pg_temp.days(as_of), frequency, refunds, 2::numeric ^ 64 - 1, to_first, scale, scaled),
+     'a last order 2^64 - 1 days back', 'The state has a time out of range.'),
+    (pg_temp.rfm_bytes(4, pg_temp.days(as_of), frequency, refunds, as_of - date '4714-11-24 BC' + 1, 0, scale, scaled),
+     'a last order the day before the first date', 'The state has a time out of range.'),
+    (pg_temp.rfm_bytes(4, pg_temp.days(as_of), frequency, refunds, to_last, as_of - to_last - date '4714-11-24 BC' + 1, scale, scaled),
+     'a first order the day before the first date', 'The state has a time out of range.'),
+    (pg_temp.rfm_bytes(4, int4send((date '5874897-12-31' - date '2000-01-01') + 1), frequency, refunds, to_last, to_first, scale, scaled),
+     'a latest row the day after the last date', 'The state has a time out of range.'),
+    (pg_temp.rfm_bytes(4, '\x7fffffff', frequency, refunds, to_last, to_first, scale, scaled),
+     'a latest row of infinity', 'The state has a time out of range.'),
+    (pg_temp.rfm_bytes(4, pg_temp.days(as_of), frequency, refunds, to_last, to_first, 19, scaled),
+     'a scale of 19', 'The state has a scale out of range.'),
+    (overlay(b PLACING '\x8300'::bytea FROM 7 FOR 1), 'an overlong varint (3 in two bytes)', 'The state has an overlong varint.'),
+    (overlay(b PLACING '\x80808080808080808000'::bytea FROM 7 FOR 1), 'an overlong varint (0 in ten bytes)',
+     'The state has an overlong varint.'),
+    (overlay(b PLACING '\xffffffffffffffffff02'::bytea FROM 7 FOR 1), 'a varint of 65 bits', 'The state has a varint beyond 64 bits.'),
+    (overlay(b PLACING '\xffffffffffffffffffff01'::bytea FROM 7 FOR 1), 'a varint of 11 bytes', 'The state has a varint beyond 64 bits.'),
+    (substr(b, 1, 6) || '\x80'::bytea, 'a state that ends in a varint byte that says more follow', 'The state has fewer bytes than its fields need.')
+) AS c(bytes, what, detail);
+
+-- the edges that are sound: a latest row on the last date, the largest
+-- counts and distances that fit, the extreme scaled sums
+SELECT is(pg_temp.failure(format('SELECT %L::rfm_state', encode(c.bytes, 'hex'))), 'no error', 'rfm_state: ' || c.what || ' is accepted')
+FROM p, LATERAL (VALUES
+    (pg_temp.rfm_bytes(4, pg_temp.days(date '5874897-12-31'), frequency, refunds, to_last, to_first, scale, scaled),
+     'a latest row on the last date'),
+    (pg_temp.rfm_bytes(4, pg_temp.days(as_of), frequency, refunds, as_of - date '4714-11-24 BC', 0, scale, scaled),
+     'a last order on the first date'),
+    (pg_temp.rfm_bytes(4, pg_temp.days(as_of), 2::numeric ^ 63 - 2, 1, to_last, to_first, scale, scaled),
+     'counts that add up to 2^63 - 1'),
+    (pg_temp.rfm_bytes(4, pg_temp.days(as_of), frequency, refunds, to_last, to_first, 18, -trunc(2::numeric ^ 63)),
+     'a scaled sum of -2^63 at scale 18'),
+    (pg_temp.rfm_bytes(4, pg_temp.days(as_of), frequency, refunds, to_last, to_first, 0, 2::numeric ^ 63 - 1),
+     'a scaled sum of 2^63 - 1')) AS c(bytes, what);
+SELECT is(rfm(encode(pg_temp.rfm_bytes(4, pg_temp.days(as_of), frequency, refunds, to_last, to_first, 18, -trunc(2::numeric ^ 63)), 'hex')::rfm_state,
+              as_of)::text,
+          format('(%s,%s,%s,%s)', to_last, frequency, -trunc(2::numeric ^ 63) * 1e-18, to_last + to_first),
+          'rfm_state: the scaled sum -2^63 at scale 18 reads as -9.223372036854775808') FROM p;
+SELECT is(numeric_send((rfm(encode(pg_temp.rfm_bytes(4, pg_temp.days(as_of), frequency, refunds, to_last, to_first, s, v), 'hex')::rfm_state,
+                            as_of)).monetary),
+          numeric_send((v::text || 'e-' || s)::numeric), 'rfm_state: the scaled sum ' || v || ' at scale ' || s || ' is numeric''s own, digit for digit')
+FROM p, (VALUES (-trunc(2::numeric ^ 63), 18), (trunc(2::numeric ^ 63) - 1, 0), (trunc(2::numeric ^ 63) - 1, 5), (0, 3)) AS e(v, s);
+
+-- every truncation of the state is too short for its fields
+SELECT is(array_agg(DISTINCT pg_temp.failure(format('SELECT %L::rfm_state', encode(substr(b, 1, n), 'hex')))),
+          ARRAY['22P03 The state has fewer bytes than its fields need.'],
+          'rfm_state: each of its ' || length(b) - 1 || ' truncations is rejected as too short')
+FROM good, generate_series(1, length(b) - 1) AS n GROUP BY b;
 
 SELECT throws_ok(format('SELECT %L::btyd_state', encode(c.bytes, 'hex')), '22P03', 'invalid serialized btyd_summary state',
                  'btyd_state: ' || c.what || ' is rejected')
@@ -107,12 +180,12 @@ SELECT throws_ok($$SELECT rfm_rollup(s) FROM st, LATERAL (VALUES (r), (rf)) AS v
 
 -- the ends of the date range
 SELECT is((SELECT btyd_summary(btyd_partial(d, 1.0), '5874897-12-31', 'day')::text
-           FROM (VALUES ('4713-11-24 BC'::date), ('5874897-12-31')) AS v(d)),
+           FROM (VALUES ('4714-11-24 BC'::date), ('5874897-12-31')) AS v(d)),
           (SELECT btyd_summary(d, 1.0, '5874897-12-31'::date, 'day')::text
-           FROM (VALUES ('4713-11-24 BC'::date), ('5874897-12-31')) AS v(d)),
+           FROM (VALUES ('4714-11-24 BC'::date), ('5874897-12-31')) AS v(d)),
           'btyd_state: orders at both ends of the date range equal btyd_summary');
-SELECT is((SELECT rfm(rfm_partial(d, 1.0), '5874897-12-31')::text FROM (VALUES ('4713-11-24 BC'::date), ('5874897-12-31')) AS v(d)),
-          (SELECT rfm(d, 1.0, '5874897-12-31')::text FROM (VALUES ('4713-11-24 BC'::date), ('5874897-12-31')) AS v(d)),
+SELECT is((SELECT rfm(rfm_partial(d, 1.0), '5874897-12-31')::text FROM (VALUES ('4714-11-24 BC'::date), ('5874897-12-31')) AS v(d)),
+          (SELECT rfm(d, 1.0, '5874897-12-31')::text FROM (VALUES ('4714-11-24 BC'::date), ('5874897-12-31')) AS v(d)),
           'rfm_state: orders at both ends of the date range equal rfm');
 SELECT is((SELECT rfm(rfm_partial(d, -2.5), '2024-03-01')::text FROM (VALUES ('2024-01-01'::date)) AS v(d)),
           (SELECT rfm(d, -2.5, '2024-03-01')::text FROM (VALUES ('2024-01-01'::date)) AS v(d)),

@@ -16,7 +16,7 @@
 -- btyd_summary, in every unit.
 --
 BEGIN;
-SELECT plan(17);
+SELECT plan(18);
 
 CREATE EXTENSION IF NOT EXISTS retention;
 
@@ -163,6 +163,26 @@ SELECT is((SELECT count(*) FROM rolled AS r JOIN copied AS c USING (split, set_i
              AND btyd_state_send(r.bf_asc) = btyd_state_send(c.bf_asc)),
           (SELECT count(*) FROM rolled),
           'rfm_state and btyd_state: the binary form round-trips');
+
+-- rfm(state, as_of) writes the monetary numeric of a scaled sum itself
+-- (scaled_to_numeric_in): it must be the numeric numeric_in makes of the
+-- same decimal, digit for digit (numeric_send shows the stored digits,
+-- weight, sign and scale; pg_column_size the header form), for values
+-- around every power of ten up to 10^18 - 1, both signs and zero, at
+-- every scale 0..18
+CREATE TEMP TABLE sweep AS
+SELECT (v::text || 'e-' || s)::numeric AS amount
+FROM generate_series(0, 18) AS s,
+     LATERAL (SELECT DISTINCT sign * m AS v
+              FROM generate_series(0, 18) AS k,
+                   LATERAL (SELECT (10::numeric ^ k)::bigint AS p) AS p,
+                   LATERAL (VALUES (p - 1), (p), (p + 1), (7 * p), (1234567891234567891 % p)) AS t(m),
+                   (VALUES (1), (-1)) AS g(sign)
+              WHERE m < 1000000000000000000) AS vs;
+SELECT is((SELECT count(*) FROM sweep, LATERAL (SELECT (rfm(rfm_partial(d, a), date '2024-01-01')).monetary AS m FROM (VALUES (date '2024-01-01', amount)) AS v(d, a)) AS r
+           WHERE numeric_send(m) = numeric_send(amount) AND m::text = amount::text AND pg_column_size(m) = pg_column_size(amount)),
+          (SELECT count(*) FROM sweep),
+          'rfm(state, as_of): the monetary value is numeric''s own, digit for digit, for ' || (SELECT count(*) FROM sweep) || ' values');
 
 -- the as_of rule: the last order's day is accepted (tested above), the
 -- day before is an error naming both dates

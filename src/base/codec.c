@@ -202,6 +202,26 @@ codec_read_numeric(StateReader *reader)
 }
 
 /*
+ * An unsigned varint (codec_read_varint in codec.h): 7 bits a byte, low
+ * groups first, the high bit set on every byte but the last; 1 to 10
+ * bytes, in the shortest form.
+ */
+void
+codec_write_varint(StringInfo buf, uint64 value)
+{
+	char		bytes[10];
+	int			n = 0;
+
+	while (value >= 0x80)
+	{
+		bytes[n++] = (char) (value | 0x80);
+		value >>= 7;
+	}
+	bytes[n++] = (char) value;
+	appendBinaryStringInfo(buf, bytes, n);
+}
+
+/*
  * A count read from the state, of items of at least min_size bytes each,
  * must fit in what is left: checked before anything is allocated for them.
  */

@@ -55,6 +55,7 @@ extern bool codec_begin_combine(FunctionCallInfo fcinfo, const char *state_name,
 								MemoryContext *aggcontext, void **left, void **right);
 extern Datum codec_combine_left(FunctionCallInfo fcinfo);
 extern void codec_write_numeric(StringInfo buf, Numeric value);
+extern void codec_write_varint(StringInfo buf, uint64 value);
 extern Numeric codec_read_numeric(StateReader *reader);
 extern void codec_check_count(StateReader *reader, uint64 count, Size min_size);
 extern void codec_end_read(StateReader *reader);
@@ -146,6 +147,50 @@ codec_begin_trans(FunctionCallInfo fcinfo, const char *fname, int nrequired,
 		if (PG_ARGISNULL(i))
 			return false;
 	return true;
+}
+
+/*
+ * An unsigned varint (codec_write_varint): 7 bits a byte, low groups
+ * first, the high bit set on every byte but the last; at most 10 bytes.
+ * Truncated, longer than 10 bytes, beyond 64 bits or not in its shortest
+ * form (a last byte of zero after the first) is corrupt, so every value
+ * has one encoding.
+ */
+static inline uint64
+codec_read_varint(StateReader *reader)
+{
+	uint64		value = 0;
+
+	for (int shift = 0;; shift += 7)
+	{
+		uint8		b = codec_read_uint8(reader);
+
+		if (unlikely(shift == 63 && b > 1))
+			codec_corrupt(reader, "a varint beyond 64 bits");
+		value |= (uint64) (b & 0x7F) << shift;
+		if (!(b & 0x80))
+		{
+			if (unlikely(b == 0 && shift > 0))
+				codec_corrupt(reader, "an overlong varint");
+			return value;
+		}
+	}
+}
+
+/* A signed varint: zigzag-mapped (0, -1, 1, -2, ... to 0, 1, 2, 3, ...). */
+static inline void
+codec_write_signed_varint(StringInfo buf, int64 value)
+{
+	codec_write_varint(buf, ((uint64) value << 1) ^ (uint64) (value >> 63));
+}
+
+/* The signed varint of codec_write_signed_varint. */
+static inline int64
+codec_read_signed_varint(StateReader *reader)
+{
+	uint64		zigzag = codec_read_varint(reader);
+
+	return (int64) (zigzag >> 1) ^ -(int64) (zigzag & 1);
 }
 
 #endif							/* RETENTION_CODEC_H */

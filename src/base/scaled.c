@@ -268,6 +268,60 @@ scaled_to_numeric(int64 value, int scale)
 }
 
 /*
+ * value / 10^scale as a numeric with display scale `scale`, written into
+ * buf with no allocation: the bytes scaled_to_numeric's make_result
+ * writes (numeric.c), which is the frozen on-disk form numeric_parts
+ * reads. The digits are base 10000 with zero digits stripped at both
+ * ends; zero has no digits, weight 0 and a positive sign. A scaled int64
+ * always has the short header: its weight lies in -5..4 and its scale in
+ * 0..SCALED_MAX_DIGITS, inside the short header's -64..63 and 0..63.
+ * Valid while buf is; a row built from it (heap_form_tuple) copies it.
+ */
+Numeric
+scaled_to_numeric_in(int64 value, int scale, ScaledNumeric *buf)
+{
+	uint64		magnitude = value < 0 ? 0 - (uint64) value : (uint64) value;
+	int16		digits[8];		/* least significant first */
+	int			n = 0;
+	int			partial = scale % 4;
+	int			lo;
+	int			hi;
+	int			weight;
+	uint16		header;
+	int16	   *out;
+
+	Assert(scale >= 0 && scale <= SCALED_MAX_DIGITS);
+	/* digit i counts 10000^(i - frac), frac = ceil(scale / 4) */
+	if (partial > 0)
+	{
+		/* constant divisors, which compile to multiplications */
+		uint64		rest = partial == 1 ? magnitude / 10 : partial == 2 ? magnitude / 100 : magnitude / 1000;
+
+		digits[n++] = (int16) ((magnitude - rest * scaled_pow10[partial]) * scaled_pow10[4 - partial]);
+		magnitude = rest;
+	}
+	while (magnitude > 0)
+	{
+		digits[n++] = (int16) (magnitude % NUMERIC_BASE);
+		magnitude /= NUMERIC_BASE;
+	}
+	for (lo = 0; lo < n && digits[lo] == 0; lo++)
+		;
+	for (hi = n; hi > lo && digits[hi - 1] == 0; hi--)
+		;
+	weight = hi > lo ? hi - 1 - (scale + 3) / 4 : 0;
+	header = NUMERIC_SHORT | (scale << NUMERIC_SHORT_DSCALE_SHIFT) |
+		(value < 0 && hi > lo ? NUMERIC_SHORT_SIGN_MASK : 0) |
+		(weight < 0 ? NUMERIC_SHORT_WEIGHT_SIGN_MASK : 0) | (weight & NUMERIC_SHORT_WEIGHT_MASK);
+	SET_VARSIZE(buf->bytes, VARHDRSZ + sizeof(uint16) + (hi - lo) * sizeof(int16));
+	memcpy(buf->bytes + VARHDRSZ, &header, sizeof(uint16));
+	out = (int16 *) (buf->bytes + VARHDRSZ + sizeof(uint16));
+	for (int i = hi - 1; i >= lo; i--)
+		*out++ = digits[i];
+	return (Numeric) buf->bytes;
+}
+
+/*
  * Parse a plain decimal "-123.45" (what numeric_out prints for a finite
  * value) into units of 10^-scale: *units = -12345, *scale = 2. False for
  * anything else (NaN, Infinity, an exponent), a nonzero digit beyond

@@ -35,12 +35,24 @@ typedef struct NumericParts
 	const char *digits;			/* ndigits int16 digits, maybe unaligned */
 } NumericParts;
 
+/*
+ * Room for a numeric of a scaled int64 (scaled_to_numeric_in): a 4-byte
+ * varlena header, a short numeric header and at most 6 base-10000 digits
+ * (|value| <= 2^63 has 19 decimal digits, which the scale may split).
+ */
+typedef union ScaledNumeric
+{
+	int32		align;
+	char		bytes[VARHDRSZ + sizeof(uint16) + 8 * sizeof(int16)];
+} ScaledNumeric;
+
 extern void numeric_parts(Datum num, NumericParts *parts);
 extern bool scaled_from_parts(const NumericParts *parts, int max_scale,
 							  int64 *value, int *scale);
 extern bool scaled_from_numeric(Datum num, int64 *value, int *scale);
 extern bool scaled_rescale(int64 *value, int from_scale, int to_scale);
 extern Numeric scaled_to_numeric(int64 value, int scale);
+extern Numeric scaled_to_numeric_in(int64 value, int scale, ScaledNumeric *buf);
 extern double scaled_numeric_to_double(Datum num);
 extern Numeric scaled_double_to_numeric(double value);
 extern bool scaled_parse_decimal(const char *str, int64 *units, int *scale);

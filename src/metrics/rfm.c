@@ -41,7 +41,7 @@
 #include "metrics/rfm.h"
 #include "retention.h"
 
-#define RFM_STATE_VERSION	4
+#define RFM_STATE_VERSION	5
 
 /*
  * A finite time in the range of its type, as every row's order_at and
@@ -458,33 +458,97 @@ rfm_combine(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The flags byte of the serialized form: the kinds, the partial flag and
+ * whether a numeric accumulator follows. Any other bit is corrupt.
+ */
+#define RFM_FLAG_TIMESTAMPTZ	0x01
+#define RFM_FLAG_FLOAT8			0x02
+#define RFM_FLAG_PARTIAL		0x04
+#define RFM_FLAG_NSUM			0x08
+#define RFM_FLAGS_ALL			0x0F
+
+/*
  * The serialized form of a state, which is also the stored form of
- * rfm_state. Format version 4: version, kinds, scale, the six int64
- * fields, the float8 sum (exactsum_send: first chunk, count, chunks), the
- * numeric accumulator in numeric_send form if there is one, then the
- * partial flag.
+ * rfm_state (one per customer in a table, so it is kept small). Format
+ * version 5, no padding:
+ *	 version (1 byte), flags (1 byte, RFM_FLAG_*)
+ *	 as_of: int32 days for dates, int64 microseconds for timestamptz
+ *	 frequency, then rows - frequency (the refunds): varints
+ *	 when frequency > 0: as_of - last, then last - first: varints
+ *	 numeric: iscale (1 byte), isum (signed varint), then the numeric
+ *	   accumulator in numeric_send form when RFM_FLAG_NSUM is set
+ *	 float8: the exact sum (exactsum_send: first chunk, count, chunks)
+ * A date state of money amounts takes about 15 bytes. Every field is
+ * canonical (varints in their shortest form, no first/last without an
+ * order), so a state has one encoding and its text form round-trips.
  */
 bytea *
 rfm_state_write(const RfmState *state)
 {
 	StringInfoData buf;
+	uint8		flags = 0;
+
+	if (state->time_kind == RFM_TIMESTAMPTZ)
+		flags |= RFM_FLAG_TIMESTAMPTZ;
+	if (state->amount_kind == RFM_FLOAT8)
+		flags |= RFM_FLAG_FLOAT8;
+	if (state->partial)
+		flags |= RFM_FLAG_PARTIAL;
+	if (state->nsum != NULL)
+		flags |= RFM_FLAG_NSUM;
 
 	codec_begin_write(&buf, RFM_STATE_VERSION);
-	pq_sendbyte(&buf, state->time_kind);
-	pq_sendbyte(&buf, state->amount_kind);
-	pq_sendbyte(&buf, state->iscale);
-	pq_sendint64(&buf, state->as_of);
-	pq_sendint64(&buf, state->first);
-	pq_sendint64(&buf, state->last);
-	pq_sendint64(&buf, state->frequency);
-	pq_sendint64(&buf, state->rows);
-	pq_sendint64(&buf, state->isum);
-	exactsum_send(&buf, &state->fsum);
-	pq_sendbyte(&buf, state->nsum != NULL);
-	if (state->nsum != NULL)
-		codec_write_numeric(&buf, state->nsum);
-	pq_sendbyte(&buf, state->partial);
+	pq_sendbyte(&buf, flags);
+	if (state->time_kind == RFM_DATE)
+		pq_sendint32(&buf, (int32) state->as_of);
+	else
+		pq_sendint64(&buf, state->as_of);
+	codec_write_varint(&buf, (uint64) state->frequency);
+	codec_write_varint(&buf, (uint64) (state->rows - state->frequency));
+	if (state->frequency > 0)
+	{
+		/* exact in uint64: both are finite times, last <= as_of */
+		codec_write_varint(&buf, (uint64) state->as_of - (uint64) state->last);
+		codec_write_varint(&buf, (uint64) state->last - (uint64) state->first);
+	}
+	if (state->amount_kind == RFM_NUMERIC)
+	{
+		pq_sendbyte(&buf, state->iscale);
+		codec_write_signed_varint(&buf, state->isum);
+		if (state->nsum != NULL)
+			codec_write_numeric(&buf, state->nsum);
+	}
+	else
+		exactsum_send(&buf, &state->fsum);
 	return codec_end_write(&buf);
+}
+
+/*
+ * A count of the serialized form: a varint that must fit an int64.
+ */
+static inline int64
+read_count(StateReader *reader)
+{
+	uint64		count = codec_read_varint(reader);
+
+	if (unlikely(count > (uint64) PG_INT64_MAX))
+		codec_corrupt(reader, "a count out of range");
+	return (int64) count;
+}
+
+/*
+ * The time `distance` before t, which must not fall below PG_INT64_MIN;
+ * whether it is a time of the state's kind is checked afterwards
+ * (rfm_state_problem).
+ */
+static inline int64
+read_time_before(StateReader *reader, int64 t)
+{
+	uint64		distance = codec_read_varint(reader);
+
+	if (unlikely(distance > (uint64) t - (uint64) PG_INT64_MIN))
+		codec_corrupt(reader, "a time out of range");
+	return (int64) ((uint64) t - distance);
 }
 
 /*
@@ -492,41 +556,53 @@ rfm_state_write(const RfmState *state)
  * set (a float8 sum's wide chunks and a numeric sum are allocated in the
  * current memory context). Every length and field is checked; bad bytes
  * are an error (22P03). rfm(rfm_state, as_of) decodes into a local struct
- * this way, once per stored row, without allocating the state.
+ * this way, once per stored row, without allocating: a date state of
+ * numeric amounts with no accumulator allocates nothing.
  */
 void
 rfm_state_decode(bytea *bytes, RfmState *state)
 {
 	StateReader reader;
 	const char *problem;
-	uint8		partial;
+	uint8		flags;
+	int64		refunds;
 
 	codec_begin_read(&reader, bytes, RFM_STATE_VERSION, "rfm");
-	state->time_kind = codec_read_uint8(&reader);
-	state->amount_kind = codec_read_uint8(&reader);
-	state->iscale = codec_read_uint8(&reader);
-	state->as_of = codec_read_int64(&reader);
-	state->first = codec_read_int64(&reader);
-	state->last = codec_read_int64(&reader);
-	state->frequency = codec_read_int64(&reader);
-	state->rows = codec_read_int64(&reader);
-	state->isum = codec_read_int64(&reader);
-	exactsum_recv(&reader, &state->fsum);
-	state->nsum = NULL;
-	switch (codec_read_uint8(&reader))
+	flags = codec_read_uint8(&reader);
+	if (flags & ~RFM_FLAGS_ALL)
+		codec_corrupt(&reader, "unknown flags");
+	state->time_kind = (flags & RFM_FLAG_TIMESTAMPTZ) ? RFM_TIMESTAMPTZ : RFM_DATE;
+	state->amount_kind = (flags & RFM_FLAG_FLOAT8) ? RFM_FLOAT8 : RFM_NUMERIC;
+	state->partial = (flags & RFM_FLAG_PARTIAL) != 0;
+	state->as_of = state->time_kind == RFM_DATE ? codec_read_int32(&reader)
+		: codec_read_int64(&reader);
+	state->frequency = read_count(&reader);
+	refunds = read_count(&reader);
+	if (pg_add_s64_overflow(state->frequency, refunds, &state->rows))
+		codec_corrupt(&reader, "a count out of range");
+	state->first = state->last = 0;
+	if (state->frequency > 0)
 	{
-		case 0:
-			break;
-		case 1:
-			state->nsum = codec_read_numeric(&reader);
-			break;
-		default:
-			codec_corrupt(&reader, "an invalid numeric flag");
+		state->last = read_time_before(&reader, state->as_of);
+		state->first = read_time_before(&reader, state->last);
 	}
-	partial = codec_read_uint8(&reader);
-	if (partial > 1)
-		codec_corrupt(&reader, "an invalid partial flag");
-	state->partial = partial;
+	state->iscale = 0;
+	state->isum = 0;
+	state->nsum = NULL;
+	if (state->amount_kind == RFM_NUMERIC)
+	{
+		exactsum_init(&state->fsum);
+		state->iscale = codec_read_uint8(&reader);
+		state->isum = codec_read_signed_varint(&reader);
+		if (flags & RFM_FLAG_NSUM)
+			state->nsum = codec_read_numeric(&reader);
+	}
+	else
+	{
+		if (flags & RFM_FLAG_NSUM)
+			codec_corrupt(&reader, "a numeric sum in a float8 state");
+		exactsum_recv(&reader, &state->fsum);
+	}
 	codec_end_read(&reader);
 	if ((problem = rfm_state_problem(state)) != NULL)
 		codec_corrupt(&reader, problem);
@@ -599,26 +675,14 @@ rfm_final(PG_FUNCTION_ARGS)
 }
 
 /*
- * The rfm composite of a state with rows, at its as_of; recency and tenure
- * are NULL when the kept rows are all refunds.
- */
-Datum
-rfm_state_result(FunctionCallInfo fcinfo, const RfmState *state)
-{
-	Datum		values[4];
-	bool		nulls[4];
-
-	rfm_state_fields(state, values, nulls);
-	return composite_result(fcinfo, 4, values, nulls);
-}
-
-/*
  * The four fields of the rfm composite of a state with rows (recency_days,
- * frequency, monetary, tenure_days), the monetary numeric allocated in the
- * current memory context; rfm_population's rows are read through it too.
+ * frequency, monetary, tenure_days); recency and tenure are NULL when the
+ * kept rows are all refunds. A scaled numeric sum with no accumulator is
+ * written into buf when there is one (no allocation), any other monetary
+ * value is allocated in the current memory context.
  */
-void
-rfm_state_fields(const RfmState *state, Datum *values, bool *nulls)
+static inline void
+state_fields(const RfmState *state, Datum *values, bool *nulls, ScaledNumeric *buf)
 {
 	Assert(state->rows > 0);
 	nulls[0] = nulls[1] = nulls[2] = nulls[3] = false;
@@ -633,14 +697,41 @@ rfm_state_fields(const RfmState *state, Datum *values, bool *nulls)
 	values[1] = Int64GetDatum(state->frequency);
 	if (state->amount_kind == RFM_FLOAT8)
 		values[2] = NumericGetDatum(scaled_double_to_numeric(exactsum_value(&state->fsum)));
+	else if (state->nsum != NULL)
+		values[2] = NumericGetDatum(numeric_add_opt_error(scaled_to_numeric(state->isum, state->iscale),
+														  state->nsum, NULL));
+	else if (buf != NULL)
+		values[2] = NumericGetDatum(scaled_to_numeric_in(state->isum, state->iscale, buf));
 	else
-	{
-		Numeric		sum = scaled_to_numeric(state->isum, state->iscale);
+		values[2] = NumericGetDatum(scaled_to_numeric(state->isum, state->iscale));
+}
 
-		if (state->nsum != NULL)
-			sum = numeric_add_opt_error(sum, state->nsum, NULL);
-		values[2] = NumericGetDatum(sum);
-	}
+/*
+ * The rfm composite of a state with rows, at its as_of; recency and tenure
+ * are NULL when the kept rows are all refunds. The row is formed from a
+ * monetary value on the stack: rfm(rfm_state, as_of) runs once per stored
+ * row of a refresh.
+ */
+Datum
+rfm_state_result(FunctionCallInfo fcinfo, const RfmState *state)
+{
+	Datum		values[4];
+	bool		nulls[4];
+	ScaledNumeric buf;
+
+	state_fields(state, values, nulls, &buf);
+	return composite_result(fcinfo, 4, values, nulls);
+}
+
+/*
+ * The four fields of the rfm composite of a state with rows, the monetary
+ * numeric allocated in the current memory context; rfm_population's rows
+ * are read through it too.
+ */
+void
+rfm_state_fields(const RfmState *state, Datum *values, bool *nulls)
+{
+	state_fields(state, values, nulls, NULL);
 }
 
 /*

@@ -71,39 +71,19 @@ merge(void *dst, const void *src, MemoryContext context)
 static const StoredStateType rfm_stored = {"rfm_state", read_stored, write_stored, create_like, merge};
 
 /* rfm_state_in(cstring) returns rfm_state: the hexadecimal text form. */
-PG_FUNCTION_INFO_V1(rfm_state_in);
-Datum
-rfm_state_in(PG_FUNCTION_ARGS)
-{
-	return stored_state_in(fcinfo, &rfm_stored);
-}
+SQL_FUNCTION(rfm_state_in, stored_state_in(fcinfo, &rfm_stored));
 
 /* rfm_state_recv(internal) returns rfm_state: checked as text input is. */
-PG_FUNCTION_INFO_V1(rfm_state_recv);
-Datum
-rfm_state_recv(PG_FUNCTION_ARGS)
-{
-	return stored_state_recv(fcinfo, &rfm_stored);
-}
+SQL_FUNCTION(rfm_state_recv, stored_state_recv(fcinfo, &rfm_stored));
 
 /* rfm_rollup_trans(internal, rfm_state) returns internal; not STRICT. */
-PG_FUNCTION_INFO_V1(rfm_rollup_trans);
-Datum
-rfm_rollup_trans(PG_FUNCTION_ARGS)
-{
-	return stored_state_rollup_trans(fcinfo, &rfm_stored);
-}
+SQL_FUNCTION(rfm_rollup_trans, stored_state_rollup_trans(fcinfo, &rfm_stored));
 
 /*
  * rfm_merge(rfm_state, rfm_state) returns rfm_state; not STRICT (a NULL
  * side is no orders). Numeric and float8 states do not mix (22023).
  */
-PG_FUNCTION_INFO_V1(rfm_merge);
-Datum
-rfm_merge(PG_FUNCTION_ARGS)
-{
-	return stored_state_merge(fcinfo, &rfm_stored);
-}
+SQL_FUNCTION(rfm_merge, stored_state_merge(fcinfo, &rfm_stored));
 
 /*
  * rfm(rfm_state, as_of date) returns rfm: what the rfm aggregate gives over

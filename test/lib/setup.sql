@@ -234,3 +234,44 @@ LANGUAGE sql AS $$
     FROM (SELECT customer_id, (btyd_summary(order_at, amount, date '2024-09-30', 'week')).*
           FROM simulate_orders(n, seed) GROUP BY customer_id) AS s
 $$;
+
+-- varint(n): n >= 0 as the stored states' unsigned varint (src/base/
+-- codec.h): 7 bits a byte, low groups first, the high bit set on every
+-- byte but the last; signed_varint(n) zigzag-maps n first (0, -1, 1, -2
+-- to 0, 1, 2, 3). Written from the format's description, to build states
+-- byte by byte (test/incremental_hostile.sql, test/aggstate_corrupt.sql).
+CREATE FUNCTION pg_temp.varint(n numeric) RETURNS bytea
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+    result bytea := '\x';
+BEGIN
+    WHILE n >= 128 LOOP
+        result := result || set_byte('\x00'::bytea, 0, (mod(n, 128) + 128)::integer);
+        n := div(n, 128);
+    END LOOP;
+    RETURN result || set_byte('\x00'::bytea, 0, n::integer);
+END $$;
+
+CREATE FUNCTION pg_temp.signed_varint(n numeric) RETURNS bytea
+LANGUAGE sql IMMUTABLE AS $$ SELECT pg_temp.varint(CASE WHEN n >= 0 THEN 2 * n ELSE -2 * n - 1 END) $$;
+
+-- rfm_bytes(flags, as_of, frequency, refunds, to_last, to_first, scale,
+-- scaled_sum): an rfm state of numeric amounts in format 5 (doc/
+-- incremental.md, "The stored form"): version, flags, as_of (4 bytes for
+-- dates, 8 for timestamptz, as given), the counts, the distances back to
+-- the last and first orders (left out when to_last is NULL), the scale
+-- and the scaled sum; version 5 unless given.
+CREATE FUNCTION pg_temp.rfm_bytes(flags integer, as_of bytea, frequency numeric, refunds numeric,
+                                  to_last numeric, to_first numeric, scale integer, scaled_sum numeric,
+                                  version integer DEFAULT 5) RETURNS bytea
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT set_byte('\x00'::bytea, 0, version) || set_byte('\x00'::bytea, 0, flags) || as_of
+           || pg_temp.varint(frequency) || pg_temp.varint(refunds)
+           || coalesce(pg_temp.varint(to_last) || pg_temp.varint(to_first), '\x')
+           || set_byte('\x00'::bytea, 0, scale) || pg_temp.signed_varint(scaled_sum)
+$$;
+
+-- days(d): a date as the stored states hold it, int32 days since
+-- 2000-01-01 in network byte order
+CREATE FUNCTION pg_temp.days(d date) RETURNS bytea
+LANGUAGE sql IMMUTABLE AS $$ SELECT int4send(d - date '2000-01-01') $$;
