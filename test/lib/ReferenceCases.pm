@@ -8,21 +8,28 @@
 # with its error caught, and returns how many differ from the reference by
 # more than a relative 1e-9 or raised an error, with a diag line for each
 # (test/t/251_mbgnbd.pl, test/t/253_bgbb.pl; test/t/120_models_mpmath.pl
-# compares its cases itself).
+# compares its cases itself). skip_without_mpmath() skips the whole test
+# file when python3 has no mpmath (the files that run their own mpmath).
 package ReferenceCases;
 use strict;
 use warnings;
 use Exporter 'import';
 use Test::More;
 
-our @EXPORT = qw(reference_cases reference_mismatches);
+our @EXPORT = qw(reference_cases reference_mismatches skip_without_mpmath);
+
+sub skip_without_mpmath
+{
+	plan skip_all => 'python3 with mpmath is not installed'
+	  unless system('python3 -c "import mpmath" 2>/dev/null') == 0;
+	return;
+}
 
 sub reference_cases
 {
 	my ($script, $min) = @_;
 	my $root = $ENV{RETENTION_ROOT} or die "RETENTION_ROOT is not set";
-	plan skip_all => 'python3 with mpmath is not installed'
-	  unless system('python3 -c "import mpmath" 2>/dev/null') == 0;
+	skip_without_mpmath();
 	my @cases = map { [ split /\|/ ] } split /\n/, `python3 $root/test/$script`;
 	die "test/$script failed" if $? != 0;
 	cmp_ok(scalar @cases, '>', $min, 'mpmath computed the references');

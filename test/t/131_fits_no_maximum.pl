@@ -16,10 +16,11 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use lib "$ENV{RETENTION_ROOT}/test/lib";
+use ReferenceCases;
 use IPC::Run qw(run);
 
-plan skip_all => 'python3 with mpmath is not installed'
-  unless run([ 'python3', '-c', 'import mpmath' ], '>', \my $ignored, '2>', \my $ignored_err);
+skip_without_mpmath();
 
 # The reference: reads "model", then one line "x tx T weight" per row,
 # then "points" and one line of log-parameters per point; prints

@@ -22,11 +22,11 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 use lib "$ENV{RETENTION_ROOT}/test/lib";
 use CsvTable;
+use ReferenceCases;
 
 my $root = $ENV{RETENTION_ROOT} or die "RETENTION_ROOT is not set";
 my ($summary, $spend) = cdnow_files();
-plan skip_all => 'python3 with mpmath is not installed'
-  unless system('python3 -c "import mpmath" 2>/dev/null') == 0;
+skip_without_mpmath();
 
 my $node = PostgreSQL::Test::Cluster->new('model_params');
 $node->init;

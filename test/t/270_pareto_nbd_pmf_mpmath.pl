@@ -14,8 +14,7 @@ use lib "$ENV{RETENTION_ROOT}/test/lib";
 use ReferenceCases;
 
 my $root = $ENV{RETENTION_ROOT} or die "RETENTION_ROOT is not set";
-plan skip_all => 'python3 with mpmath is not installed'
-  unless system('python3 -c "import mpmath" 2>/dev/null') == 0;
+skip_without_mpmath();
 
 my @cases = map { [ split /\|/ ] } split /\n/, `python3 $root/test/pareto_nbd_pmf_reference.py`;
 die "test/pareto_nbd_pmf_reference.py failed" if $? != 0;

@@ -15,13 +15,14 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use lib "$ENV{RETENTION_ROOT}/test/lib";
+use ReferenceCases;
 
 my $root = $ENV{RETENTION_ROOT} or die "RETENTION_ROOT is not set";
 my $summary = "$root/../shared/data/cdnow_customers_summary.csv";
 plan skip_all => "CDNOW reference data not found at $summary"
   unless -r $summary;
-plan skip_all => 'python3 with mpmath is not installed'
-  unless system('python3 -c "import mpmath" 2>/dev/null') == 0;
+skip_without_mpmath();
 
 my $node = PostgreSQL::Test::Cluster->new('pareto_optimum');
 $node->init;

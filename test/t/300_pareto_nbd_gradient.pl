@@ -25,10 +25,11 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use lib "$ENV{RETENTION_ROOT}/test/lib";
+use ReferenceCases;
 
 my $root = $ENV{RETENTION_ROOT} or die "RETENTION_ROOT is not set";
-plan skip_all => 'python3 with mpmath is not installed'
-  unless system('python3 -c "import mpmath" 2>/dev/null') == 0;
+skip_without_mpmath();
 
 my $node = PostgreSQL::Test::Cluster->new('pareto_gradient');
 $node->init;
