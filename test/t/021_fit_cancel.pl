@@ -14,12 +14,13 @@ $node->init;
 $node->start;
 $node->safe_psql('postgres', 'CREATE EXTENSION retention');
 
-# 40,000 distinct histories with long series: the Pareto/NBD likelihood
-# costs tens of milliseconds per evaluation and a fit hundreds of them
+# 400,000 distinct histories: the Pareto/NBD likelihood costs over 100 ms
+# an evaluation and a fit dozens of them, seconds in all (its gradient made
+# 40,000 histories a fit of half a second, shorter than the timeout)
 $node->safe_psql('postgres', q{
     CREATE TABLE histories AS
     SELECT (i % 200) + 1 AS frequency, 30 * (i % 997 + 1) / 1000.0 AS recency, 30 + (i % 13) AS t
-    FROM generate_series(1, 40000) AS i});
+    FROM generate_series(1, 400000) AS i});
 
 my $start = time;
 my ($ret, $out, $err) = $node->psql('postgres', q{
@@ -38,7 +39,7 @@ like($err, qr/canceling statement due to statement timeout/, 'a long BG/NBD aggr
 
 # the backend is fine afterwards and fits again
 is($node->safe_psql('postgres', 'SELECT (bgnbd_fit(frequency, recency::float8, t::float8)).n FROM histories'),
-    '40000', 'the session still works');
+    '400000', 'the session still works');
 
 $node->stop;
 done_testing();
